@@ -1,0 +1,69 @@
+/**
+ * Benchmarks, run with `npm run bench`; figures go to BENCHMARKS.md. Never assert timings in tests.
+ * Each benchmark warms up, then reports the median of several runs so one slow run does not mislead.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintRunbook } from '../src/runbooks/lint.ts';
+import { findRunbookFiles, loadRunbooks } from '../src/runbooks/loader.ts';
+import { parseRunbook } from '../src/runbooks/parse.ts';
+
+const CORPUS = 'test/fixtures/corpus';
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const options = { today: new Date('2026-11-22'), maxAgeDays: 90 };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function measure(name: string, fn: () => void): number {
+  fn(); // warm-up: JIT and file cache
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  const ms = median(times);
+  console.log(
+    `${name.padEnd(46)} median ${ms.toFixed(1).padStart(8)} ms  (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}, ${RUNS} runs)`,
+  );
+  return ms;
+}
+
+const files = findRunbookFiles(CORPUS).filter((f) => !f.endsWith('LAYOUTS.md'));
+const sources = files.map((f) => [f, readFileSync(f, 'utf8')] as const);
+const bytes = sources.reduce((n, [, s]) => n + Buffer.byteLength(s), 0);
+console.log(`corpus: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB; node ${process.version}`);
+
+const parseMs = measure('parse corpus (in memory)', () => {
+  for (const [f, s] of sources) parseRunbook(s, f);
+});
+measure('parse + lint corpus (in memory)', () => {
+  for (const [f, s] of sources) lintRunbook(parseRunbook(s, f), options);
+});
+measure('loadRunbooks(corpus): read + parse + lint + index', () => {
+  loadRunbooks(CORPUS, options, false);
+});
+measure('loadRunbooks(runbooks/): the shipped set', () => {
+  loadRunbooks('runbooks', options);
+});
+console.log(
+  `per file: ${((parseMs / files.length) * 1000).toFixed(0)} µs parse, ${(bytes / 1024 / 1024 / (parseMs / 1000)).toFixed(1)} MiB/s`,
+);
+
+const largest = sources.reduce((a, b) => (b[1].length > a[1].length ? b : a));
+measure(
+  `parse largest file (${join('…', largest[0].split('/').pop() ?? '')}, ${(largest[1].length / 1024).toFixed(0)} KiB)`,
+  () => {
+    parseRunbook(largest[1], largest[0]);
+  },
+);
+
+const before = process.memoryUsage().heapUsed;
+const kept = sources.map(([f, s]) => parseRunbook(s, f).runbook);
+globalThis.gc?.();
+console.log(
+  `heap held by ${kept.length} parsed runbooks: ${((process.memoryUsage().heapUsed - before) / 1024 / 1024).toFixed(1)} MiB (run with --expose-gc for a settled figure)`,
+);

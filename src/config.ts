@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * What to do about each variable. Every error line ends with it, so the operator who reads the
+ * start-up failure does not need to open the docs to fix it.
+ */
+const HELP = {
+  SLACK_BOT_TOKEN:
+    "set it to the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
+  SLACK_SIGNING_SECRET: "set it to the Signing Secret from your Slack app's Basic Information page",
+  SLACK_APP_TOKEN:
+    "set it to an App-Level Token (xapp-...) with the connections:write scope from your Slack app's " +
+    'Basic Information page, or leave it unset to receive events over HTTP',
+  SLACK_API_URL: 'set it to the Slack Web API base URL, or leave it unset for https://slack.com/api/',
+  PORT: 'set it to a TCP port from 0 to 65535, or leave it unset for 3000',
+  DATABASE_PATH:
+    'set it to the SQLite file to keep incidents in, or leave it unset for ./data/incident-bot.db',
+  RUNBOOKS_DIR: 'set it to the directory holding RUN-*.md and policy.yml, or leave it unset for ./runbooks',
+  WEBHOOK_TOKEN:
+    'set it to a long random string (e.g. `openssl rand -hex 32`) and send it as the bearer token ' +
+    'from Alertmanager and generic webhooks, or leave it unset',
+  PAGERDUTY_WEBHOOK_SECRET:
+    "set it to the signing secret shown when you add the webhook subscription in PagerDuty's " +
+    'Integrations > Generic Webhooks (v3), or leave it unset',
+  SCHEDULER_TICK_SECONDS: 'set it to a whole number of seconds, at least 1, or leave it unset for 15',
+  LOG_LEVEL: 'set it to one of fatal, error, warn, info, debug, trace, silent, or leave it unset for info',
+  PROMETHEUS_URL:
+    'set it to the base URL of your Prometheus server (e.g. http://prometheus:9090), or leave it unset',
+} as const;
+
+type Variable = keyof typeof HELP;
+const VARIABLES = Object.keys(HELP) as Variable[];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+function wholeNumber(min: number, max: number, message: string) {
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message));
+}
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with "xoxb-"'),
+  SLACK_SIGNING_SECRET: z.string(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with "xapp-"').optional(),
+  SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+  PORT: wholeNumber(0, 65_535, 'must be a whole number from 0 to 65535').default(3000),
+  DATABASE_PATH: z.string().default('./data/incident-bot.db'),
+  RUNBOOKS_DIR: z.string().default('./runbooks'),
+  WEBHOOK_TOKEN: z.string().optional(),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().optional(),
+  SCHEDULER_TICK_SECONDS: wholeNumber(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    'must be a whole number, at least 1',
+  ).default(15),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  PROMETHEUS_URL: httpUrl.optional(),
+});
+
+/**
+ * Keeps only our variables, trimmed, and drops empty ones: `FOO=` in a .env file or an empty
+ * secret in a deployment template means "not set", and should get the default or the missing error.
+ */
+function cleanEnv(env: unknown): Partial<Record<Variable, string>> {
+  const source = typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : {};
+  const clean: Partial<Record<Variable, string>> = {};
+  for (const name of VARIABLES) {
+    const value = source[name];
+    if (typeof value === 'string' && value.trim() !== '') clean[name] = value.trim();
+  }
+  return clean;
+}
+
+export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) => ({
+  slackBotToken: env.SLACK_BOT_TOKEN,
+  slackSigningSecret: env.SLACK_SIGNING_SECRET,
+  slackAppToken: env.SLACK_APP_TOKEN,
+  slackApiUrl: env.SLACK_API_URL,
+  /** Socket Mode needs no public URL, so an app token is enough to choose it. */
+  mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+  port: env.PORT,
+  databasePath: env.DATABASE_PATH,
+  runbooksDir: env.RUNBOOKS_DIR,
+  webhookToken: env.WEBHOOK_TOKEN,
+  pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
+  schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
+  logLevel: env.LOG_LEVEL,
+  prometheusUrl: env.PROMETHEUS_URL,
+}));
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(
+      [
+        `incident-bot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}`,
+        ...problems.map((problem) => `  - ${problem}`),
+        'Set them in the environment or in a .env file (see .env.example for every variable).',
+      ].join('\n'),
+    );
+  }
+}
+
+function isVariable(name: unknown): name is Variable {
+  return typeof name === 'string' && name in HELP;
+}
+
+/** Parses the environment once at start-up; throws a ConfigError listing every problem, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+
+  const present = cleanEnv(env);
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const name = issue.path[0];
+    if (!isVariable(name)) {
+      problems.set(String(name), issue.message);
+      continue;
+    }
+    if (problems.has(name)) continue;
+    // Never echo the value: most of these are secrets and error output ends up in logs.
+    problems.set(
+      name,
+      present[name] === undefined
+        ? `${name} is missing: ${HELP[name]}`
+        : `${name} is invalid (${issue.message}): ${HELP[name]}`,
+    );
+  }
+  throw new ConfigError([...problems.values()]);
+}

@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { RunbookCatalog } from './catalog.ts';
+import { type LintOptions, lintAlertCoverage, lintRunbook } from './lint.ts';
+import type { Runbook, RunbookIssue } from './model.ts';
+import { type ParsedRunbook, parseRunbook } from './parse.ts';
+import { type PolicyFile, readPolicyFile } from './policyFile.ts';
+
+export interface LoadedFile {
+  file: string;
+  parsed: ParsedRunbook | null;
+  issues: RunbookIssue[];
+}
+
+export interface LoadedRunbooks {
+  dir: string;
+  files: LoadedFile[];
+  /** Runbooks that loaded without errors; a broken file is reported and left out. */
+  catalog: RunbookCatalog;
+  policy: PolicyFile;
+  issues: RunbookIssue[];
+}
+
+/** Markdown files of a runbook directory, recursively; README files document the folder and are not runbooks. */
+/** Paths as the user would type them: relative to the working directory when inside it. */
+function displayPath(full: string): string {
+  const rel = relative(process.cwd(), full);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : full;
+}
+
+export function findRunbookFiles(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (current: string) => {
+    for (const name of readdirSync(current).sort()) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const full = join(current, name);
+      if (statSync(full).isDirectory()) visit(full);
+      else if (name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name)) out.push(full);
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+/**
+ * Loads every runbook of a directory and its policy.yml. One broken file never stops the others: its
+ * problems are reported with file and line, and it is left out of the catalog.
+ */
+export function loadRunbooks(dir: string, options: LintOptions, policyRequired = true): LoadedRunbooks {
+  const files: LoadedFile[] = findRunbookFiles(dir).map((full) => {
+    const file = displayPath(full);
+    try {
+      const parsed = parseRunbook(readFileSync(full, 'utf8'), file);
+      return { file, parsed, issues: lintRunbook(parsed, options) };
+    } catch (error) {
+      // The parser does not throw on content; this is an unreadable file or a parser defect.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        file,
+        parsed: null,
+        issues: [{ level: 'error', rule: 'read', file, line: 0, message: `could not read: ${message}` }],
+      };
+    }
+  });
+
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    if (f.parsed?.runbook.source.layout !== 'run') continue;
+    const id = f.parsed.runbook.id;
+    const first = seen.get(id);
+    if (first) {
+      f.issues.push({
+        level: 'error',
+        rule: 'duplicate-id',
+        file: f.file,
+        line: f.parsed.lines.title,
+        message: `${id} is also used by ${first}: give each runbook its own RUN- number`,
+      });
+    } else seen.set(id, f.file);
+  }
+
+  const good: Runbook[] = files
+    .filter((f) => f.parsed && !f.issues.some((i) => i.level === 'error'))
+    .map((f) => (f.parsed as ParsedRunbook).runbook);
+  const catalog = new RunbookCatalog(good);
+
+  const policyPath = join(dir, 'policy.yml');
+  const policy = readPolicyFile(displayPath(policyPath));
+  const policyIssues = policyRequired
+    ? policy.issues
+    : policy.issues.filter((i) => i.message.indexOf('not found') === -1);
+  const coverage = policy.policy
+    ? lintAlertCoverage(
+        policy.policy.monitored_alerts,
+        (a) => catalog.forAlert(a),
+        displayPath(policyPath),
+        policy.lineOfAlert,
+      )
+    : [];
+  return {
+    dir,
+    files,
+    catalog,
+    policy,
+    issues: [...files.flatMap((f) => f.issues), ...policyIssues, ...coverage],
+  };
+}

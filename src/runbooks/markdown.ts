@@ -1,0 +1,104 @@
+import type { Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { toString as mdastToString } from 'mdast-util-to-string';
+import { frontmatter } from 'micromark-extension-frontmatter';
+import { gfm } from 'micromark-extension-gfm';
+
+/** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
+export function parseMarkdown(source: string): Root {
+  return fromMarkdown(source, {
+    extensions: [gfm(), frontmatter(['yaml'])],
+    mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
+  });
+}
+
+/** Plain text of a node, whitespace collapsed: `**Handles**: x` reads "Handles: x". */
+export function text(node: Nodes | Nodes[]): string {
+  const nodes = Array.isArray(node) ? node : [node];
+  return nodes
+    .map((n) => mdastToString(n, { includeHtml: false }))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function lineOf(node: { position?: { start: { line: number } } | undefined }): number {
+  return node.position?.start.line ?? 1;
+}
+
+/** A heading and everything under it until the next heading of the same or a higher level. */
+export interface Section {
+  title: string;
+  depth: number;
+  line: number;
+  /** Content between this heading and its first subsection. */
+  content: RootContent[];
+  subsections: Section[];
+}
+
+/** Builds the heading tree; content before the first heading lands in the root section (depth 0). */
+export function sectionize(root: Root): Section {
+  const top: Section = { title: '', depth: 0, line: 1, content: [], subsections: [] };
+  const stack: Section[] = [top];
+  for (const node of root.children) {
+    if (node.type === 'heading') {
+      const section: Section = {
+        title: headingTitle(node),
+        depth: node.depth,
+        line: lineOf(node),
+        content: [],
+        subsections: [],
+      };
+      while ((stack.at(-1) as Section).depth >= node.depth) stack.pop();
+      (stack.at(-1) as Section).subsections.push(section);
+      stack.push(section);
+    } else if (node.type !== 'yaml') {
+      (stack.at(-1) as Section).content.push(node);
+    }
+  }
+  return top;
+}
+
+/** Heading text without inline HTML anchors such as `<a name="x"></a>`. */
+function headingTitle(node: Heading): string {
+  return text(node.children.filter((c) => c.type !== 'html'));
+}
+
+/** Every node of a section, its subsections' headings' content included, in document order. */
+export function allContent(section: Section): RootContent[] {
+  return [...section.content, ...section.subsections.flatMap(allContent)];
+}
+
+export function walk(nodes: Nodes[], visit: (node: Nodes) => void): void {
+  for (const node of nodes) {
+    visit(node);
+    if ('children' in node) walk(node.children as Nodes[], visit);
+  }
+}
+
+export function findAll<T extends Nodes['type']>(nodes: Nodes[], type: T): Extract<Nodes, { type: T }>[] {
+  const found: Extract<Nodes, { type: T }>[] = [];
+  walk(nodes, (n) => {
+    if (n.type === type) found.push(n as Extract<Nodes, { type: T }>);
+  });
+  return found;
+}
+
+/** The item's own paragraph text, without nested lists or code. */
+export function itemText(item: ListItem): string {
+  return text(item.children.filter((c) => c.type !== 'list' && c.type !== 'code'));
+}
+
+export function nestedLists(item: ListItem): List[] {
+  return item.children.filter((c): c is List => c.type === 'list');
+}
+
+export function normalizeTitle(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/** Durations as written in runbooks and policy.yml: `90s`, `15m`, `2h`, `2d`. */
+export const DURATION_PATTERN = /^(\d+)\s*(s|m|h|d)$/;
+export const DurationSchema = z
+  .string()
+  .trim()
+  .regex(DURATION_PATTERN, 'a duration such as 90s, 15m, 2h or 2d');
+
+export const SeveritySchema = z.enum(['P0', 'P1', 'P2', 'P3']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** `warning: ">= 70"`: a comparison the diagnostics evaluator parses; validated for shape here. */
+const ThresholdSchema = z
+  .string()
+  .trim()
+  .regex(/^(>=|<=|==|!=|>|<)\s*-?\d+(\.\d+)?$/, 'a comparison such as ">= 90"');
+
+const CheckBase = {
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case, e.g. pool_usage'),
+  title: z.string().optional(),
+  timeout: DurationSchema.optional(),
+  thresholds: z
+    .object({ warning: ThresholdSchema.optional(), critical: ThresholdSchema.optional() })
+    .strict()
+    .optional(),
+};
+
+export const DiagnosticCheckSchema = z.discriminatedUnion('kind', [
+  z.object({ ...CheckBase, kind: z.literal('prometheus_query'), query: z.string().min(1) }).strict(),
+  z
+    .object({
+      ...CheckBase,
+      kind: z.literal('http_check'),
+      urls: z.array(z.string().url()).min(1),
+      expect_status: z.number().int().optional(),
+      max_latency_ms: z.number().int().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...CheckBase,
+      kind: z.literal('shell_command'),
+      command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+      /** Alert labels allowed to fill `{name}` placeholders, each with the pattern its value must match. */
+      placeholders: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...CheckBase,
+      kind: z.literal('database_query'),
+      connection: z.string().min(1),
+      sql: z.string().min(1),
+    })
+    .strict(),
+  z
+    .object({
+      ...CheckBase,
+      kind: z.literal('log_search'),
+      source: z.string().min(1),
+      pattern: z.string().min(1),
+      window: DurationSchema.optional(),
+    })
+    .strict(),
+]);
+export type DiagnosticCheck = z.infer<typeof DiagnosticCheckSchema>;
+
+export const RemediationSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    title: z.string().min(1),
+    command: z.string().optional(),
+    step: z.number().int().positive().optional(),
+    requires_approval: z.boolean().default(false),
+  })
+  .strict();
+
+export const DecisionSchema = z
+  .object({
+    when: z.string().min(1),
+    recommend: z.array(z.string()).min(1),
+  })
+  .strict();
+
+export const DiagnosticsSchema = z
+  .object({
+    checks: z.array(DiagnosticCheckSchema).default([]),
+    decisions: z.array(DecisionSchema).default([]),
+    remediations: z.array(RemediationSchema).default([]),
+  })
+  .strict();
+
+/** Optional YAML front matter: only what a machine needs. Unknown keys are kept (other tools' front matter). */
+export const FrontMatterSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^RUN-\d+$/)
+      .optional(),
+    title: z.string().optional(),
+    severity: SeveritySchema.optional(),
+    service: z.string().optional(),
+    owner: z.string().optional(),
+    category: z.string().optional(),
+    components: z.array(z.string()).default([]),
+    symptoms: z.array(z.string()).default([]),
+    triggers: z
+      .object({
+        alerts: z.array(z.string()).default([]),
+        monitors: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ alerts: [], monitors: [] }),
+    escalation: z.object({ after: DurationSchema.optional(), to: z.string().optional() }).strict().optional(),
+    diagnostics: DiagnosticsSchema.optional(),
+  })
+  .passthrough();
+export type FrontMatter = z.infer<typeof FrontMatterSchema>;
+
+export const LayoutSchema = z.enum([
+  'run', // the RUN- layout of DESIGN.md
+  'alert', // L1 Meaning / Impact / Diagnosis / Mitigation
+  'symptoms', // L2 Symptoms / Possible checks / Resolution, and the 004 layout
+  'numbered', // L3 numbered step headings
+  'checklist', // L4 checkbox change procedure
+  'guide', // L5-L7 topical guides, helpers, compendiums
+  'stub', // L8 redirects, deprecated, empty
+]);
+export type Layout = z.infer<typeof LayoutSchema>;
+
+export const CommandSchema = z.object({ lang: z.string().nullable(), code: z.string() });
+export type Command = z.infer<typeof CommandSchema>;
+
+export const StepSchema = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  text: z.string(),
+  commands: z.array(CommandSchema),
+  verifications: z.array(z.string()),
+  /** 1-based line of the step's heading or first item in the source file, for lint messages. */
+  line: z.number().int().positive(),
+});
+export type Step = z.infer<typeof StepSchema>;
+
+export const RunbookSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  category: z.string().nullable(),
+  trigger: z.string().nullable(),
+  owner: z.string().nullable(),
+  lastTested: z.string().nullable(),
+  severity: SeveritySchema.nullable(),
+  scope: z.object({ handles: z.array(z.string()), excludes: z.array(z.string()) }),
+  prerequisites: z.array(z.string()),
+  steps: z.array(StepSchema),
+  escalation: z.object({
+    when: z.array(z.string()),
+    who: z.array(z.string()),
+    what: z.array(z.string()),
+  }),
+  postIncident: z.array(z.string()),
+  linkedIds: z.array(z.string()),
+  source: z.object({ file: z.string(), layout: LayoutSchema }),
+  /** Machine-only data from front matter; not part of the `show --json` contract but kept for services. */
+  meta: z.object({
+    alerts: z.array(z.string()),
+    monitors: z.array(z.string()),
+    service: z.string().nullable(),
+    components: z.array(z.string()),
+    symptoms: z.array(z.string()),
+    escalationAfter: z.string().nullable(),
+    escalationTo: z.string().nullable(),
+    diagnostics: DiagnosticsSchema.nullable(),
+    /** A stub's redirect target, when the file only points elsewhere. */
+    redirect: z.string().nullable(),
+  }),
+});
+export type Runbook = z.infer<typeof RunbookSchema>;
+
+export const IssueLevelSchema = z.enum(['error', 'warning']);
+export const RunbookIssueSchema = z.object({
+  level: IssueLevelSchema,
+  rule: z.string(),
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  message: z.string(),
+});
+export type RunbookIssue = z.infer<typeof RunbookIssueSchema>;

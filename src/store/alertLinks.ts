@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { type Clock, parseOptionalRow, parseRow, parseRows } from './rows.ts';
+
+export const AlertSourceSchema = z.enum(['alertmanager', 'pagerduty', 'generic']);
+export type AlertSource = z.infer<typeof AlertSourceSchema>;
+
+export const AlertLinkSchema = z.object({
+  id: z.number().int(),
+  source: AlertSourceSchema,
+  /** Alertmanager group key, PagerDuty incident id, or the generic payload's dedup key. */
+  dedupKey: z.string(),
+  incidentId: z.number().int(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type AlertLink = z.infer<typeof AlertLinkSchema>;
+
+export type NewAlertLink = Pick<AlertLink, 'source' | 'dedupKey' | 'incidentId'>;
+
+/** Which open incident an alert group belongs to, so repeated pages join it instead of opening another. */
+export class AlertLinkRepository {
+  readonly #now: Clock;
+  readonly #findOpen: Database.Statement;
+  readonly #insert: Database.Statement;
+  readonly #closeForIncident: Database.Statement;
+  readonly #listForIncident: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#now = now;
+    this.#findOpen = db.prepare(
+      'SELECT * FROM alert_links WHERE source = ? AND dedup_key = ? AND closed_at IS NULL',
+    );
+    // The partial unique index allows one open link per key: a racing second link is dropped.
+    this.#insert = db.prepare(
+      `INSERT INTO alert_links (source, dedup_key, incident_id, opened_at)
+       VALUES (@source, @dedupKey, @incidentId, @now)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+    );
+    this.#closeForIncident = db.prepare(
+      'UPDATE alert_links SET closed_at = ? WHERE incident_id = ? AND closed_at IS NULL',
+    );
+    this.#listForIncident = db.prepare('SELECT * FROM alert_links WHERE incident_id = ? ORDER BY id');
+  }
+
+  findOpen(source: AlertSource, dedupKey: string): AlertLink | null {
+    return parseOptionalRow(AlertLinkSchema, this.#findOpen.get(source, dedupKey));
+  }
+
+  /**
+   * Links the key to the incident unless the key already has an open link; then that link wins and
+   * is returned with `created: false`, so the caller joins the existing incident.
+   */
+  link(input: NewAlertLink): { link: AlertLink; created: boolean } {
+    const row = this.#insert.get({ ...input, now: this.#now().toISOString() });
+    if (row !== undefined) return { link: parseRow(AlertLinkSchema, row), created: true };
+    const existing = this.findOpen(input.source, input.dedupKey);
+    if (!existing) {
+      throw new Error(
+        `Could not link ${input.source} key "${input.dedupKey}" to incident ${input.incidentId}: ` +
+          'check that the incident exists',
+      );
+    }
+    return { link: existing, created: false };
+  }
+
+  /** Closes the incident's links so the next alert with the same key opens a new incident. */
+  closeForIncident(incidentId: number): number {
+    return this.#closeForIncident.run(this.#now().toISOString(), incidentId).changes;
+  }
+
+  listForIncident(incidentId: number): AlertLink[] {
+    return parseRows(AlertLinkSchema, this.#listForIncident.all(incidentId));
+  }
+}

@@ -1,0 +1,250 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { CommandSchema } from '../runbooks/model.ts';
+import { type Clock, Flag, jsonColumn, parseOptionalRow, parseRows } from './rows.ts';
+
+/** 'process' is RUN-000's checklist, applied to every incident beside the scenario runbook's steps. */
+export const StepSectionSchema = z.enum(['prerequisites', 'process', 'step', 'resolution', 'post_incident']);
+export type StepSection = z.infer<typeof StepSectionSchema>;
+
+export const StepStateSchema = z.enum(['pending', 'active', 'done', 'skipped']);
+export type StepState = z.infer<typeof StepStateSchema>;
+
+export const IncidentCheckSchema = z.object({
+  id: z.number().int(),
+  stepId: z.number().int(),
+  position: z.number().int(),
+  text: z.string(),
+  checked: Flag,
+  checkedBy: z.string().nullable(),
+  checkedAt: z.string().nullable(),
+});
+export type IncidentCheck = z.infer<typeof IncidentCheckSchema>;
+
+const StepRowSchema = z.object({
+  id: z.number().int(),
+  incidentId: z.number().int(),
+  /** Order within the incident's checklist, across sections. */
+  position: z.number().int(),
+  section: StepSectionSchema,
+  runbookId: z.string().nullable(),
+  /** The step's number in its runbook (`### Step 3`); null for prerequisites and post-incident items. */
+  number: z.number().int().nullable(),
+  title: z.string(),
+  body: z.string(),
+  commands: jsonColumn(z.array(CommandSchema)),
+  state: StepStateSchema,
+  /** The Slack message that shows this step, updated in place as checks are ticked. */
+  messageTs: z.string().nullable(),
+  completedBy: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  skipReason: z.string().nullable(),
+  skippedBy: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const IncidentStepSchema = StepRowSchema.extend({ checks: z.array(IncidentCheckSchema) });
+export type IncidentStep = z.infer<typeof IncidentStepSchema>;
+
+export type NewStep = Pick<IncidentStep, 'incidentId' | 'position' | 'section' | 'title'> &
+  Partial<Pick<IncidentStep, 'runbookId' | 'number' | 'body' | 'commands'>> & {
+    /** Verification items, in order; their positions are 0, 1, 2, ... */
+    checks?: readonly string[];
+  };
+
+export interface CheckChange {
+  /** Positions to tick and to clear; a position in neither is left as it is. */
+  tick?: readonly number[];
+  clear?: readonly number[];
+  by: string;
+}
+
+export interface CheckChangeResult {
+  /** Positions that actually changed: ticking a ticked box is not a change and must not be logged twice. */
+  ticked: number[];
+  cleared: number[];
+  step: IncidentStep;
+}
+
+export class ChecklistRepository {
+  readonly #db: Database.Database;
+  readonly #now: Clock;
+  readonly #insertStep: Database.Statement;
+  readonly #insertCheck: Database.Statement;
+  readonly #getStep: Database.Statement;
+  readonly #checksOfStep: Database.Statement;
+  readonly #stepsOfIncident: Database.Statement;
+  readonly #checksOfIncident: Database.Statement;
+  readonly #pendingOfIncident: Database.Statement;
+  readonly #tick: Database.Statement;
+  readonly #clear: Database.Statement;
+  readonly #touch: Database.Statement;
+  readonly #setState: Database.Statement;
+  readonly #setMessageTs: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#db = db;
+    this.#now = now;
+    this.#insertStep = db.prepare(
+      `INSERT INTO incident_steps (incident_id, position, section, runbook_id, number, title, body,
+         commands_json, updated_at)
+       VALUES (@incidentId, @position, @section, @runbookId, @number, @title, @body, @commands, @now)`,
+    );
+    this.#insertCheck = db.prepare(
+      'INSERT INTO incident_checks (step_id, position, text) VALUES (@stepId, @position, @text)',
+    );
+    this.#getStep = db.prepare('SELECT * FROM incident_steps WHERE id = ?');
+    this.#checksOfStep = db.prepare('SELECT * FROM incident_checks WHERE step_id = ? ORDER BY position');
+    this.#stepsOfIncident = db.prepare(
+      'SELECT * FROM incident_steps WHERE incident_id = ? ORDER BY position',
+    );
+    this.#checksOfIncident = db.prepare(
+      `SELECT c.* FROM incident_checks c JOIN incident_steps s ON s.id = c.step_id
+       WHERE s.incident_id = ? ORDER BY c.step_id, c.position`,
+    );
+    this.#pendingOfIncident = db.prepare(
+      "SELECT * FROM incident_steps WHERE incident_id = ? AND state = 'pending' ORDER BY position",
+    );
+    // Each statement touches one box and only if it is not already in the target state, so two
+    // people ticking different boxes of one step never overwrite each other, and `changes` says
+    // whether this call made the difference.
+    this.#tick = db.prepare(
+      `UPDATE incident_checks SET checked = 1, checked_by = @by, checked_at = @now
+       WHERE step_id = @stepId AND position = @position AND checked = 0`,
+    );
+    this.#clear = db.prepare(
+      `UPDATE incident_checks SET checked = 0, checked_by = NULL, checked_at = NULL
+       WHERE step_id = @stepId AND position = @position AND checked = 1`,
+    );
+    this.#touch = db.prepare('UPDATE incident_steps SET updated_at = ? WHERE id = ?');
+    this.#setState = db.prepare(
+      `UPDATE incident_steps SET
+         state = @state,
+         updated_at = @now,
+         completed_by = CASE WHEN @state = 'done' THEN @by END,
+         completed_at = CASE WHEN @state = 'done' THEN @now END,
+         skipped_by = CASE WHEN @state = 'skipped' THEN @by END,
+         skip_reason = CASE WHEN @state = 'skipped' THEN @reason END
+       WHERE id = @id AND state <> @state`,
+    );
+    this.#setMessageTs = db.prepare('UPDATE incident_steps SET message_ts = ? WHERE id = ?');
+  }
+
+  /** Inserts the step and its checks together: a step never exists without its verifications. */
+  insertStep(step: NewStep): IncidentStep {
+    const [inserted] = this.insertSteps([step]);
+    if (!inserted) throw new Error('insertSteps returned nothing for one step');
+    return inserted;
+  }
+
+  /** Inserts a whole checklist in one transaction, so a half-instantiated runbook is never visible. */
+  insertSteps(steps: readonly NewStep[]): IncidentStep[] {
+    const now = this.#now().toISOString();
+    const ids = this.#db.transaction(() =>
+      steps.map((step) => {
+        const id = Number(
+          this.#insertStep.run({
+            incidentId: step.incidentId,
+            position: step.position,
+            section: step.section,
+            runbookId: step.runbookId ?? null,
+            number: step.number ?? null,
+            title: step.title,
+            body: step.body ?? '',
+            commands: JSON.stringify(step.commands ?? []),
+            now,
+          }).lastInsertRowid,
+        );
+        (step.checks ?? []).forEach((text, position) => {
+          this.#insertCheck.run({ stepId: id, position, text });
+        });
+        return id;
+      }),
+    )();
+    return ids.map((id) => this.#mustGetStep(id));
+  }
+
+  getStep(stepId: number): IncidentStep | null {
+    const row = parseOptionalRow(StepRowSchema, this.#getStep.get(stepId));
+    if (!row) return null;
+    return { ...row, checks: parseRows(IncidentCheckSchema, this.#checksOfStep.all(stepId)) };
+  }
+
+  /** The incident's checklist in order, each step with its checks in order. */
+  listSteps(incidentId: number): IncidentStep[] {
+    const checksByStep = new Map<number, IncidentCheck[]>();
+    for (const check of parseRows(IncidentCheckSchema, this.#checksOfIncident.all(incidentId))) {
+      const list = checksByStep.get(check.stepId) ?? [];
+      list.push(check);
+      checksByStep.set(check.stepId, list);
+    }
+    return parseRows(StepRowSchema, this.#stepsOfIncident.all(incidentId)).map((step) => ({
+      ...step,
+      checks: checksByStep.get(step.id) ?? [],
+    }));
+  }
+
+  /** The first pending step by position, optionally only among some sections (e.g. not post-incident). */
+  nextPending(incidentId: number, sections?: readonly StepSection[]): IncidentStep | null {
+    const steps = parseRows(StepRowSchema, this.#pendingOfIncident.all(incidentId));
+    const next = steps.find((step) => !sections || sections.includes(step.section));
+    return next ? this.getStep(next.id) : null;
+  }
+
+  /** Ticks and clears boxes of one step atomically; returns which positions actually changed. */
+  setChecks(stepId: number, change: CheckChange): CheckChangeResult {
+    const tick = [...new Set(change.tick ?? [])];
+    const clear = [...new Set(change.clear ?? [])];
+    const both = tick.filter((position) => clear.includes(position));
+    if (both.length > 0) {
+      throw new Error(
+        `Check positions ${both.join(', ')} are both ticked and cleared: pass each in one list only`,
+      );
+    }
+    const now = this.#now().toISOString();
+    const { ticked, cleared } = this.#db
+      .transaction(() => {
+        const result = {
+          ticked: tick.filter(
+            (position) => this.#tick.run({ stepId, position, by: change.by, now }).changes === 1,
+          ),
+          cleared: clear.filter((position) => this.#clear.run({ stepId, position }).changes === 1),
+        };
+        if (result.ticked.length + result.cleared.length > 0) this.#touch.run(now, stepId);
+        return result;
+      })
+      .immediate();
+    return { ticked, cleared, step: this.#mustGetStep(stepId) };
+  }
+
+  /**
+   * Moves a step to `state`, recording who completed or skipped it; reopening (pending/active)
+   * clears those fields. `changed` is false if the step was already in that state, so a
+   * double-clicked "Done" is recorded once.
+   */
+  setStepState(
+    stepId: number,
+    state: StepState,
+    by: string,
+    reason?: string,
+  ): { changed: boolean; step: IncidentStep } {
+    const { changes } = this.#setState.run({
+      id: stepId,
+      state,
+      by,
+      reason: reason ?? null,
+      now: this.#now().toISOString(),
+    });
+    return { changed: changes === 1, step: this.#mustGetStep(stepId) };
+  }
+
+  setMessageTs(stepId: number, messageTs: string | null): void {
+    this.#setMessageTs.run(messageTs, stepId);
+  }
+
+  #mustGetStep(stepId: number): IncidentStep {
+    const step = this.getStep(stepId);
+    if (!step) throw new Error(`Checklist step ${stepId} does not exist: reload the incident's checklist`);
+    return step;
+  }
+}

@@ -1,0 +1,145 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { AlertSourceSchema } from './alertLinks.ts';
+import { type Clock, jsonColumn, parseOptionalRow, parseRow, parseRows } from './rows.ts';
+
+export const InboxStatusSchema = z.enum(['pending', 'done', 'failed']);
+export type InboxStatus = z.infer<typeof InboxStatusSchema>;
+
+export const InboxItemSchema = z.object({
+  id: z.number().int(),
+  source: AlertSourceSchema,
+  /** The sender's id for this delivery (e.g. X-Webhook-Id); a redelivery carries the same one. */
+  deliveryId: z.string().nullable(),
+  dedupKey: z.string().nullable(),
+  receivedAt: z.string(),
+  rawBody: z.string(),
+  headers: jsonColumn(z.record(z.string(), z.string())),
+  /**
+   * pending: waiting or being processed; done; failed: the last attempt failed, and it is retried at
+   * nextAttemptAt, or never if that is null.
+   */
+  status: InboxStatusSchema,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  processedAt: z.string().nullable(),
+  incidentId: z.number().int().nullable(),
+});
+export type InboxItem = z.infer<typeof InboxItemSchema>;
+
+export type NewInboxItem = Pick<InboxItem, 'source' | 'rawBody'> &
+  Partial<Pick<InboxItem, 'deliveryId' | 'dedupKey' | 'headers'>>;
+
+const IdRow = z.object({ id: z.number().int() });
+
+/** Durable webhook inbox: a page is stored here before the sender gets its 2xx, then processed. */
+export class InboxRepository {
+  readonly #db: Database.Database;
+  readonly #now: Clock;
+  readonly #insert: Database.Statement;
+  readonly #findDelivery: Database.Statement;
+  readonly #get: Database.Statement;
+  readonly #claim: Database.Statement;
+  readonly #markDone: Database.Statement;
+  readonly #markFailed: Database.Statement;
+  readonly #list: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#db = db;
+    this.#now = now;
+    this.#insert = db.prepare(
+      `INSERT INTO inbox (source, delivery_id, dedup_key, received_at, raw_body, headers_json)
+       VALUES (@source, @deliveryId, @dedupKey, @now, @rawBody, @headers)
+       ON CONFLICT (source, delivery_id) DO NOTHING
+       RETURNING id`,
+    );
+    this.#findDelivery = db.prepare('SELECT id FROM inbox WHERE source = ? AND delivery_id = ?');
+    this.#get = db.prepare('SELECT * FROM inbox WHERE id = ?');
+    // Claiming pushes next_attempt_at out by a lease: if the process dies mid-item, the item
+    // becomes claimable again when the lease runs out instead of being stuck.
+    this.#claim = db.prepare(
+      `UPDATE inbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = @leaseUntil
+       WHERE id IN (
+         SELECT id FROM inbox
+         WHERE (status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL))
+           AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+         ORDER BY id
+         LIMIT @limit)
+       RETURNING *`,
+    );
+    this.#markDone = db.prepare(
+      `UPDATE inbox SET status = 'done', processed_at = @now, next_attempt_at = NULL, last_error = NULL,
+         incident_id = @incidentId
+       WHERE id = @id`,
+    );
+    this.#markFailed = db.prepare(
+      `UPDATE inbox SET status = 'failed', last_error = @error, next_attempt_at = @nextAttemptAt
+       WHERE id = @id`,
+    );
+    this.#list = db.prepare(
+      'SELECT * FROM inbox WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit',
+    );
+  }
+
+  /**
+   * Stores a delivery. A second delivery with the same (source, deliveryId) is not stored again:
+   * the first one's id comes back with `duplicate: true`, and the sender can be answered 2xx.
+   */
+  insert(item: NewInboxItem): { id: number; duplicate: boolean } {
+    const deliveryId = item.deliveryId ?? null;
+    const row = this.#insert.get({
+      source: item.source,
+      deliveryId,
+      dedupKey: item.dedupKey ?? null,
+      rawBody: item.rawBody,
+      headers: JSON.stringify(item.headers ?? {}),
+      now: this.#now().toISOString(),
+    });
+    if (row !== undefined) return { id: parseRow(IdRow, row).id, duplicate: false };
+    const existing = parseOptionalRow(IdRow, this.#findDelivery.get(item.source, deliveryId));
+    if (!existing)
+      throw new Error(`Inbox delivery ${item.source}/${deliveryId} was neither stored nor found`);
+    return { id: existing.id, duplicate: true };
+  }
+
+  get(id: number): InboxItem | null {
+    return parseOptionalRow(InboxItemSchema, this.#get.get(id));
+  }
+
+  /**
+   * Takes up to `limit` items ready for processing, oldest first, counting an attempt for each.
+   * An item stays claimed for `leaseMs`; finish it with markDone or markFailed before then.
+   */
+  claim(limit = 10, leaseMs = 60_000): InboxItem[] {
+    const now = this.#now();
+    const rows = this.#db
+      .transaction(() =>
+        this.#claim.all({
+          now: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+          limit,
+        }),
+      )
+      .immediate();
+    return parseRows(InboxItemSchema, rows).sort((a, b) => a.id - b.id);
+  }
+
+  /** Processed: `incidentId` is the incident the page opened or joined, if any. */
+  markDone(id: number, incidentId: number | null = null): void {
+    this.#markDone.run({ id, incidentId, now: this.#now().toISOString() });
+  }
+
+  /** Failed this attempt: retried from `nextAttemptAt`, or never again if it is null. */
+  markFailed(id: number, error: string, nextAttemptAt: Date | null): void {
+    this.#markFailed.run({ id, error, nextAttemptAt: nextAttemptAt?.toISOString() ?? null });
+  }
+
+  /** Newest first; all statuses unless one is given. */
+  list(options: { status?: InboxStatus; limit?: number } = {}): InboxItem[] {
+    return parseRows(
+      InboxItemSchema,
+      this.#list.all({ status: options.status ?? null, limit: options.limit ?? 100 }),
+    );
+  }
+}

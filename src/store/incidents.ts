@@ -1,0 +1,193 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { SeveritySchema } from '../runbooks/model.ts';
+import { AlertSourceSchema } from './alertLinks.ts';
+import { type Clock, Flag, parseOptionalRow, parseRow, parseRows, toFlag } from './rows.ts';
+
+export const INCIDENT_STATUSES = [
+  'declared',
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'closed',
+] as const;
+export const IncidentStatusSchema = z.enum(INCIDENT_STATUSES);
+export type IncidentStatus = z.infer<typeof IncidentStatusSchema>;
+
+export const IncidentSourceSchema = z.enum(['slash', 'modal', ...AlertSourceSchema.options]);
+export type IncidentSource = z.infer<typeof IncidentSourceSchema>;
+
+export const IncidentSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  severity: SeveritySchema,
+  status: IncidentStatusSchema,
+  private: Flag,
+  drill: Flag,
+  runbookId: z.string().nullable(),
+  commanderId: z.string().nullable(),
+  declaredBy: z.string(),
+  source: IncidentSourceSchema,
+  channelId: z.string().nullable(),
+  channelName: z.string().nullable(),
+  /** Channel creation failed, so the incident runs in the announce channel (`channelId`). */
+  inFallback: Flag,
+  /** The pinned header message in the incident channel. */
+  headerTs: z.string().nullable(),
+  declaredAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  updatedAt: z.string(),
+  /** 1, 2, 3, ... within the UTC day of `declaredAt`, for channel names like `inc-20261122-3-db-down`. */
+  daySeq: z.number().int(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+export type NewIncident = Pick<Incident, 'title' | 'severity' | 'declaredBy' | 'source'> &
+  Partial<
+    Pick<
+      Incident,
+      'description' | 'private' | 'drill' | 'runbookId' | 'commanderId' | 'channelId' | 'channelName'
+    >
+  >;
+
+/** Status and its timestamps change only through setStatus/acknowledge, which keep them consistent. */
+const PATCHABLE = [
+  'title',
+  'description',
+  'severity',
+  'private',
+  'runbookId',
+  'commanderId',
+  'channelId',
+  'channelName',
+  'inFallback',
+  'headerTs',
+] as const satisfies readonly (keyof Incident)[];
+type Patchable = (typeof PATCHABLE)[number];
+export type IncidentPatch = Partial<Pick<Incident, Patchable>>;
+
+const COLUMN: Record<Patchable, string> = {
+  title: 'title',
+  description: 'description',
+  severity: 'severity',
+  private: 'private',
+  runbookId: 'runbook_id',
+  commanderId: 'commander_id',
+  channelId: 'channel_id',
+  channelName: 'channel_name',
+  inFallback: 'in_fallback',
+  headerTs: 'header_ts',
+};
+
+const OPEN = "status NOT IN ('resolved', 'closed')";
+
+export class IncidentRepository {
+  readonly #now: Clock;
+  readonly #insert: Database.Statement;
+  readonly #get: Database.Statement;
+  readonly #getByChannel: Database.Statement;
+  readonly #listOpen: Database.Statement;
+  readonly #update: Database.Statement;
+  readonly #setStatus: Database.Statement;
+  readonly #acknowledge: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#now = now;
+    // One statement, so allocating day_seq and inserting cannot interleave with another writer;
+    // the unique index on (day, day_seq) backs it up.
+    this.#insert = db.prepare(
+      `INSERT INTO incidents (title, description, severity, private, drill, runbook_id, commander_id,
+         declared_by, source, channel_id, channel_name, declared_at, updated_at, day_seq)
+       VALUES (@title, @description, @severity, @private, @drill, @runbookId, @commanderId,
+         @declaredBy, @source, @channelId, @channelName, @now, @now,
+         (SELECT ifnull(max(day_seq), 0) + 1 FROM incidents
+          WHERE substr(declared_at, 1, 10) = substr(@now, 1, 10)))
+       RETURNING *`,
+    );
+    this.#get = db.prepare('SELECT * FROM incidents WHERE id = ?');
+    // Fallback incidents share the announce channel; only a dedicated channel identifies an incident.
+    this.#getByChannel = db.prepare('SELECT * FROM incidents WHERE channel_id = ? AND in_fallback = 0');
+    this.#listOpen = db.prepare(`SELECT * FROM incidents WHERE ${OPEN} ORDER BY declared_at, id`);
+    // A fixed statement for any subset of fields: each column keeps its value unless its flag is set.
+    this.#update = db.prepare(
+      `UPDATE incidents SET
+         ${PATCHABLE.map((field) => `${COLUMN[field]} = CASE WHEN @set_${field} THEN @${field} ELSE ${COLUMN[field]} END`).join(',\n         ')},
+         updated_at = @now
+       WHERE id = @id
+       RETURNING *`,
+    );
+    this.#setStatus = db.prepare(
+      `UPDATE incidents SET
+         status = @status,
+         updated_at = @now,
+         resolved_at = CASE WHEN @status IN ('resolved', 'closed') THEN ifnull(resolved_at, @now) END,
+         closed_at = CASE WHEN @status = 'closed' THEN ifnull(closed_at, @now) END
+       WHERE id = @id AND (@from IS NULL OR status = @from)
+       RETURNING *`,
+    );
+    this.#acknowledge = db.prepare(
+      'UPDATE incidents SET acknowledged_at = @now, updated_at = @now WHERE id = @id AND acknowledged_at IS NULL',
+    );
+  }
+
+  create(input: NewIncident): Incident {
+    const row = this.#insert.get({
+      title: input.title,
+      description: input.description ?? '',
+      severity: input.severity,
+      private: toFlag(input.private ?? false),
+      drill: toFlag(input.drill ?? false),
+      runbookId: input.runbookId ?? null,
+      commanderId: input.commanderId ?? null,
+      declaredBy: input.declaredBy,
+      source: input.source,
+      channelId: input.channelId ?? null,
+      channelName: input.channelName ?? null,
+      now: this.#now().toISOString(),
+    });
+    return parseRow(IncidentSchema, row);
+  }
+
+  get(id: number): Incident | null {
+    return parseOptionalRow(IncidentSchema, this.#get.get(id));
+  }
+
+  getByChannel(channelId: string): Incident | null {
+    return parseOptionalRow(IncidentSchema, this.#getByChannel.get(channelId));
+  }
+
+  /** Incidents not yet resolved, oldest first. */
+  listOpen(): Incident[] {
+    return parseRows(IncidentSchema, this.#listOpen.all());
+  }
+
+  /** Sets the given fields (`null` clears one); returns null if there is no such incident. */
+  update(id: number, patch: IncidentPatch): Incident | null {
+    const params: Record<string, string | number | null> = { id, now: this.#now().toISOString() };
+    for (const field of PATCHABLE) {
+      const value = patch[field];
+      params[`set_${field}`] = value === undefined ? 0 : 1;
+      params[field] = typeof value === 'boolean' ? toFlag(value) : (value ?? null);
+    }
+    return parseOptionalRow(IncidentSchema, this.#update.get(params));
+  }
+
+  /**
+   * Moves to `status`, stamping resolved_at/closed_at on the way out and clearing them on reopen.
+   * With `from`, only moves if the incident is still in that status, so two people clicking
+   * "Resolve" at once record one transition. Returns null if nothing moved.
+   */
+  setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Incident | null {
+    const row = this.#setStatus.get({ id, status, from: from ?? null, now: this.#now().toISOString() });
+    return parseOptionalRow(IncidentSchema, row);
+  }
+
+  /** Records the first acknowledgement; returns false if it was already acknowledged (or does not exist). */
+  acknowledge(id: number): boolean {
+    return this.#acknowledge.run({ id, now: this.#now().toISOString() }).changes === 1;
+  }
+}

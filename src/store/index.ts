@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3';
+import { AlertLinkRepository } from './alertLinks.ts';
+import { ChecklistRepository } from './checklist.ts';
+import { openDatabase } from './db.ts';
+import { IdempotencyRepository } from './idempotency.ts';
+import { InboxRepository } from './inbox.ts';
+import { IncidentRepository } from './incidents.ts';
+import type { Clock } from './rows.ts';
+import { TimelineRepository } from './timeline.ts';
+import { TimerRepository } from './timers.ts';
+
+export * from './alertLinks.ts';
+export * from './checklist.ts';
+export { openDatabase } from './db.ts';
+export * from './idempotency.ts';
+export * from './inbox.ts';
+export * from './incidents.ts';
+export { MIGRATIONS, type Migration, migrate, SchemaTooNewError } from './migrations.ts';
+export type { Clock, JsonObject } from './rows.ts';
+export * from './timeline.ts';
+export * from './timers.ts';
+
+export interface Store {
+  readonly db: Database.Database;
+  readonly incidents: IncidentRepository;
+  readonly checklist: ChecklistRepository;
+  readonly timeline: TimelineRepository;
+  readonly timers: TimerRepository;
+  readonly inbox: InboxRepository;
+  readonly alertLinks: AlertLinkRepository;
+  readonly idempotency: IdempotencyRepository;
+  /**
+   * Runs `fn` in one IMMEDIATE transaction, for work spanning repositories (declare = incident +
+   * alert link + timeline + timers) that must happen entirely or not at all. Nested calls become
+   * savepoints.
+   */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Opens the database at `path` (migrating it) and builds every repository on it. */
+export function createStore(path: string, now: Clock = () => new Date()): Store {
+  const db = openDatabase(path);
+  return {
+    db,
+    incidents: new IncidentRepository(db, now),
+    checklist: new ChecklistRepository(db, now),
+    timeline: new TimelineRepository(db, now),
+    timers: new TimerRepository(db, now),
+    inbox: new InboxRepository(db, now),
+    alertLinks: new AlertLinkRepository(db, now),
+    idempotency: new IdempotencyRepository(db, now),
+    transaction: (fn) => db.transaction(fn).immediate(),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

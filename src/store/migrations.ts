@@ -1,0 +1,202 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** 1, 2, 3, ... with no gaps; the applied version is kept in `PRAGMA user_version`. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Append only: a migration that has shipped is never edited, because databases in the field have
+ * already recorded it as applied. Fix mistakes with a new migration.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: /* sql */ `
+      CREATE TABLE incidents (
+        id              INTEGER PRIMARY KEY,
+        title           TEXT    NOT NULL,
+        description     TEXT    NOT NULL DEFAULT '',
+        severity        TEXT    NOT NULL CHECK (severity IN ('P0', 'P1', 'P2', 'P3')),
+        status          TEXT    NOT NULL DEFAULT 'declared'
+                        CHECK (status IN ('declared', 'investigating', 'identified', 'monitoring', 'resolved', 'closed')),
+        private         INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+        drill           INTEGER NOT NULL DEFAULT 0 CHECK (drill IN (0, 1)),
+        runbook_id      TEXT,
+        commander_id    TEXT,
+        declared_by     TEXT    NOT NULL,
+        source          TEXT    NOT NULL
+                        CHECK (source IN ('slash', 'modal', 'alertmanager', 'pagerduty', 'generic')),
+        channel_id      TEXT,
+        channel_name    TEXT,
+        in_fallback     INTEGER NOT NULL DEFAULT 0 CHECK (in_fallback IN (0, 1)),
+        header_ts       TEXT,
+        declared_at     TEXT    NOT NULL,
+        acknowledged_at TEXT,
+        resolved_at     TEXT,
+        closed_at       TEXT,
+        updated_at      TEXT    NOT NULL,
+        day_seq         INTEGER NOT NULL CHECK (day_seq >= 1)
+      );
+      -- A dedicated channel belongs to one incident. Fallback incidents all share the announce
+      -- channel, so they are left out of the uniqueness.
+      CREATE UNIQUE INDEX incidents_channel ON incidents (channel_id)
+        WHERE channel_id IS NOT NULL AND in_fallback = 0;
+      -- Channel names embed (UTC day, day_seq): two incidents must never get the same pair.
+      CREATE UNIQUE INDEX incidents_day_seq ON incidents (substr(declared_at, 1, 10), day_seq);
+      CREATE INDEX incidents_open ON incidents (declared_at) WHERE status NOT IN ('resolved', 'closed');
+
+      CREATE TABLE incident_steps (
+        id            INTEGER PRIMARY KEY,
+        incident_id   INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        section       TEXT    NOT NULL CHECK (section IN ('prerequisites', 'process', 'step', 'resolution', 'post_incident')),
+        runbook_id    TEXT,
+        number        INTEGER,
+        title         TEXT    NOT NULL,
+        body          TEXT    NOT NULL DEFAULT '',
+        commands_json TEXT    NOT NULL DEFAULT '[]',
+        state         TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'active', 'done', 'skipped')),
+        message_ts    TEXT,
+        completed_by  TEXT,
+        completed_at  TEXT,
+        skip_reason   TEXT,
+        skipped_by    TEXT,
+        updated_at    TEXT    NOT NULL,
+        UNIQUE (incident_id, position)
+      );
+
+      CREATE TABLE incident_checks (
+        id         INTEGER PRIMARY KEY,
+        step_id    INTEGER NOT NULL REFERENCES incident_steps (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        text       TEXT    NOT NULL,
+        checked    INTEGER NOT NULL DEFAULT 0 CHECK (checked IN (0, 1)),
+        checked_by TEXT,
+        checked_at TEXT,
+        UNIQUE (step_id, position)
+      );
+
+      CREATE TABLE timeline (
+        id          INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        at          TEXT    NOT NULL,
+        actor       TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        data_json   TEXT
+      );
+      CREATE INDEX timeline_incident ON timeline (incident_id, at, id);
+
+      CREATE TABLE timers (
+        id           INTEGER PRIMARY KEY,
+        incident_id  INTEGER REFERENCES incidents (id) ON DELETE CASCADE,
+        kind         TEXT    NOT NULL,
+        due_at       TEXT    NOT NULL,
+        fired_at     TEXT,
+        cancelled_at TEXT,
+        claimed_at   TEXT,
+        payload_json TEXT,
+        created_at   TEXT    NOT NULL
+      );
+      CREATE INDEX timers_due ON timers (due_at) WHERE fired_at IS NULL AND cancelled_at IS NULL;
+      CREATE INDEX timers_incident ON timers (incident_id);
+      -- Re-planning the same timer is a no-op. Cancelled rows are left out so that a plan cancelled
+      -- (say, on resolve) can be made again (on reopen); ifnull() because NULLs never collide.
+      CREATE UNIQUE INDEX timers_plan ON timers (ifnull(incident_id, 0), kind, due_at)
+        WHERE cancelled_at IS NULL;
+
+      CREATE TABLE inbox (
+        id              INTEGER PRIMARY KEY,
+        source          TEXT    NOT NULL CHECK (source IN ('alertmanager', 'pagerduty', 'generic')),
+        delivery_id     TEXT,
+        dedup_key       TEXT,
+        received_at     TEXT    NOT NULL,
+        raw_body        TEXT    NOT NULL,
+        headers_json    TEXT    NOT NULL DEFAULT '{}',
+        status          TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        next_attempt_at TEXT,
+        processed_at    TEXT,
+        incident_id     INTEGER REFERENCES incidents (id) ON DELETE SET NULL,
+        UNIQUE (source, delivery_id)
+      );
+      CREATE INDEX inbox_ready ON inbox (next_attempt_at, id) WHERE status <> 'done';
+
+      CREATE TABLE alert_links (
+        id          INTEGER PRIMARY KEY,
+        source      TEXT    NOT NULL CHECK (source IN ('alertmanager', 'pagerduty', 'generic')),
+        dedup_key   TEXT    NOT NULL,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        opened_at   TEXT    NOT NULL,
+        closed_at   TEXT
+      );
+      CREATE UNIQUE INDEX alert_links_open ON alert_links (source, dedup_key) WHERE closed_at IS NULL;
+      CREATE INDEX alert_links_incident ON alert_links (incident_id);
+
+      CREATE TABLE processed_requests (
+        key TEXT PRIMARY KEY,
+        at  TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX processed_requests_at ON processed_requests (at);
+    `,
+  },
+];
+
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
+
+function userVersion(db: Database.Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Applies pending migrations in order, each in its own IMMEDIATE transaction together with the
+ * `user_version` bump, so a crash leaves the database at a clean version and two processes
+ * starting at once cannot both apply the same migration. Returns the versions applied.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(
+        `Migration "${migration.name}" has version ${migration.version} but is at position ${index + 1}: ` +
+          'number migrations 1, 2, 3, ... in order with no gaps',
+      );
+    }
+  });
+  const latest = migrations.length;
+  const current = userVersion(db);
+  if (current > latest) {
+    throw new SchemaTooNewError(
+      `Database ${db.name} has schema version ${current}, but this incident-bot only knows up to ${latest}: ` +
+        'run a newer incident-bot, or point DATABASE_PATH at another file (do not downgrade in place)',
+    );
+  }
+
+  const applied: number[] = [];
+  for (const migration of migrations.filter((m) => m.version > current)) {
+    try {
+      db.transaction(() => {
+        // Another process may have migrated between our first read and taking the write lock.
+        if (userVersion(db) >= migration.version) return;
+        db.exec(migration.sql);
+        // PRAGMA takes no bound parameters; the version is an integer validated above.
+        db.pragma(`user_version = ${migration.version}`);
+        applied.push(migration.version);
+      }).immediate();
+    } catch (error) {
+      throw new Error(
+        `Migration ${migration.version} (${migration.name}) failed and was rolled back, leaving ${db.name} ` +
+          `at schema version ${userVersion(db)}: ${error instanceof Error ? error.message : String(error)}. ` +
+          'Fix the cause (disk full, read-only file, a hand-edited schema) and restart.',
+        { cause: error },
+      );
+    }
+  }
+  return applied;
+}

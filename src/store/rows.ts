@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Repositories take the clock as a function so tests decide what "now" is. */
+export type Clock = () => Date;
+
+/** SQLite has no boolean type: flags are stored as 0/1 and surface as booleans. */
+export const Flag = z.union([z.literal(0), z.literal(1)]).transform((value) => value === 1);
+
+export const toFlag = (value: boolean): 0 | 1 => (value ? 1 : 0);
+
+/** Free-form structured data (timeline details, timer payloads), stored as a JSON object. */
+export const JsonObjectSchema = z.record(z.string(), z.unknown());
+export type JsonObject = z.infer<typeof JsonObjectSchema>;
+
+/** A TEXT column holding JSON, validated against `schema` after parsing. */
+export function jsonColumn<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx): unknown => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'column does not hold valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** `commands_json` -> `commands`, `incident_id` -> `incidentId`. */
+function fieldName(column: string): string {
+  return column.replace(/_json$/, '').replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Rows come back from SQLite with snake_case columns; schemas describe the camelCase objects the
+ * rest of the code sees, so the mapping happens here and nowhere else.
+ */
+export function parseRow<T extends z.ZodType>(schema: T, row: unknown): z.output<T> {
+  if (typeof row !== 'object' || row === null) {
+    throw new TypeError(`Expected a database row, got ${row === null ? 'null' : typeof row}`);
+  }
+  const fields = Object.fromEntries(Object.entries(row).map(([column, value]) => [fieldName(column), value]));
+  return schema.parse(fields);
+}
+
+export function parseOptionalRow<T extends z.ZodType>(schema: T, row: unknown): z.output<T> | null {
+  return row === undefined ? null : parseRow(schema, row);
+}
+
+export function parseRows<T extends z.ZodType>(schema: T, rows: readonly unknown[]): z.output<T>[] {
+  return rows.map((row) => parseRow(schema, row));
+}

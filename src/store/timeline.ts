@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { type Clock, type JsonObject, JsonObjectSchema, jsonColumn, parseRow, parseRows } from './rows.ts';
+
+export const TimelineEntrySchema = z.object({
+  id: z.number().int(),
+  incidentId: z.number().int(),
+  at: z.string(),
+  /** A Slack user id, or 'bot' / 'system' for what the bot did on its own. */
+  actor: z.string(),
+  /** declared, status, severity, commander, step_done, check, escalation, flag, update, note, ... */
+  kind: z.string(),
+  text: z.string(),
+  data: jsonColumn(JsonObjectSchema).nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export type NewTimelineEntry = Pick<TimelineEntry, 'incidentId' | 'actor' | 'kind' | 'text'> & {
+  data?: JsonObject | null;
+  /** Defaults to now; set it when recording something that happened earlier (e.g. an alert's start). */
+  at?: Date;
+};
+
+/** The append-only record of an incident, from which the post-mortem is built. */
+export class TimelineRepository {
+  readonly #now: Clock;
+  readonly #append: Database.Statement;
+  readonly #list: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#now = now;
+    this.#append = db.prepare(
+      `INSERT INTO timeline (incident_id, at, actor, kind, text, data_json)
+       VALUES (@incidentId, @at, @actor, @kind, @text, @data)
+       RETURNING *`,
+    );
+    this.#list = db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id');
+  }
+
+  append(entry: NewTimelineEntry): TimelineEntry {
+    const row = this.#append.get({
+      incidentId: entry.incidentId,
+      at: (entry.at ?? this.#now()).toISOString(),
+      actor: entry.actor,
+      kind: entry.kind,
+      text: entry.text,
+      data: entry.data == null ? null : JSON.stringify(entry.data),
+    });
+    return parseRow(TimelineEntrySchema, row);
+  }
+
+  /** Oldest first; entries with the same time keep the order they were appended in. */
+  list(incidentId: number): TimelineEntry[] {
+    return parseRows(TimelineEntrySchema, this.#list.all(incidentId));
+  }
+}

@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import {
+  type Clock,
+  type JsonObject,
+  JsonObjectSchema,
+  jsonColumn,
+  parseOptionalRow,
+  parseRow,
+  parseRows,
+} from './rows.ts';
+
+export const TimerSchema = z.object({
+  id: z.number().int(),
+  /** Null for timers that belong to no incident (e.g. a periodic runbook review reminder). */
+  incidentId: z.number().int().nullable(),
+  /** escalation, status_update, postmortem_reminder, ...: the scheduler dispatches on it. */
+  kind: z.string(),
+  dueAt: z.string(),
+  firedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  /** When a scheduler tick took the timer; equal to firedAt, since a timer is handed out at most once. */
+  claimedAt: z.string().nullable(),
+  payload: jsonColumn(JsonObjectSchema).nullable(),
+  createdAt: z.string(),
+});
+export type Timer = z.infer<typeof TimerSchema>;
+
+export interface NewTimer {
+  incidentId: number | null;
+  kind: string;
+  dueAt: Date;
+  payload?: JsonObject | null;
+}
+
+/** Durable timers: rows a scheduler tick scans, so a restart neither loses nor repeats one. */
+export class TimerRepository {
+  readonly #db: Database.Database;
+  readonly #now: Clock;
+  readonly #insert: Database.Statement;
+  readonly #findPlanned: Database.Statement;
+  readonly #get: Database.Statement;
+  readonly #cancel: Database.Statement;
+  readonly #claim: Database.Statement;
+  readonly #listOpen: Database.Statement;
+
+  constructor(db: Database.Database, now: Clock) {
+    this.#db = db;
+    this.#now = now;
+    this.#insert = db.prepare(
+      `INSERT INTO timers (incident_id, kind, due_at, payload_json, created_at)
+       VALUES (@incidentId, @kind, @dueAt, @payload, @now)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+    );
+    this.#findPlanned = db.prepare(
+      `SELECT * FROM timers
+       WHERE ifnull(incident_id, 0) = ifnull(@incidentId, 0) AND kind = @kind AND due_at = @dueAt
+         AND cancelled_at IS NULL`,
+    );
+    this.#get = db.prepare('SELECT * FROM timers WHERE id = ?');
+    // Kinds travel as one JSON array so the statement is prepared once for any number of them.
+    this.#cancel = db.prepare(
+      `UPDATE timers SET cancelled_at = @now
+       WHERE incident_id = @incidentId AND fired_at IS NULL AND cancelled_at IS NULL
+         AND (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds)))`,
+    );
+    this.#claim = db.prepare(
+      `UPDATE timers SET fired_at = @now, claimed_at = @now
+       WHERE id IN (
+         SELECT id FROM timers
+         WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= @now
+         ORDER BY due_at, id
+         LIMIT @limit)
+       RETURNING *`,
+    );
+    this.#listOpen = db.prepare(
+      `SELECT * FROM timers WHERE incident_id = ? AND fired_at IS NULL AND cancelled_at IS NULL
+       ORDER BY due_at, id`,
+    );
+  }
+
+  /**
+   * Plans a timer. Planning the same (incident, kind, dueAt) again returns the existing timer with
+   * `created: false` (its payload unchanged), so callers can re-plan freely after any event.
+   */
+  schedule(timer: NewTimer): { timer: Timer; created: boolean } {
+    const key = { incidentId: timer.incidentId, kind: timer.kind, dueAt: timer.dueAt.toISOString() };
+    const row = this.#insert.get({
+      ...key,
+      payload: timer.payload == null ? null : JSON.stringify(timer.payload),
+      now: this.#now().toISOString(),
+    });
+    if (row !== undefined) return { timer: parseRow(TimerSchema, row), created: true };
+    const existing = parseOptionalRow(TimerSchema, this.#findPlanned.get(key));
+    if (!existing)
+      throw new Error(`Timer ${timer.kind} for incident ${timer.incidentId} was neither created nor found`);
+    return { timer: existing, created: false };
+  }
+
+  get(id: number): Timer | null {
+    return parseOptionalRow(TimerSchema, this.#get.get(id));
+  }
+
+  /** Cancels the incident's timers that have not fired, all of them or only the given kinds. */
+  cancel(incidentId: number, kinds?: readonly string[]): number {
+    return this.#cancel.run({
+      incidentId,
+      kinds: kinds === undefined ? null : JSON.stringify(kinds),
+      now: this.#now().toISOString(),
+    }).changes;
+  }
+
+  /**
+   * Hands out timers due at `now`, oldest first, marking them fired in the same IMMEDIATE
+   * transaction: the write lock is taken before the rows are read, so another tick or process can
+   * never be handed the same timer, and a handed-out timer is never handed out again (at most once;
+   * a crash while handling one loses that firing rather than doubling an escalation page).
+   */
+  claimDue(now: Date = this.#now(), limit = 100): Timer[] {
+    const rows = this.#db.transaction(() => this.#claim.all({ now: now.toISOString(), limit })).immediate();
+    // RETURNING gives no order guarantee.
+    return parseRows(TimerSchema, rows).sort((a, b) =>
+      a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1,
+    );
+  }
+
+  /** Timers of the incident still waiting to fire, soonest first. */
+  listOpen(incidentId: number): Timer[] {
+    return parseRows(TimerSchema, this.#listOpen.all(incidentId));
+  }
+}

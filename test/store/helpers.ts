@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { createStore, type Store } from '../../src/store/index.ts';
+
+/** A clock tests move by hand. */
+export function manualClock(start = '2026-11-22T10:00:00.000Z') {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set: (iso: string) => {
+      current = new Date(iso);
+    },
+    advance: (ms: number) => {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
+
+/**
+ * Call inside a test: a real database file in a fresh temp dir, removed when the test finishes,
+ * with every store opened on it closed first. Files, not :memory:, because restarts and second connections are what is tested.
+ */
+export function tempDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-store-'));
+  const path = join(dir, 'nested', 'incident-bot.db');
+  const opened: Store[] = [];
+  onTestFinished(() => {
+    for (const store of opened) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    path,
+    open(now?: () => Date): Store {
+      const store = createStore(path, now);
+      opened.push(store);
+      return store;
+    },
+  };
+}
