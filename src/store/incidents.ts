@@ -1,19 +1,12 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+// The state machine owns the statuses; the store only persists them.
+import { type IncidentStatus, IncidentStatusSchema } from '../domain/incidentState.ts';
 import { SeveritySchema } from '../runbooks/model.ts';
 import { AlertSourceSchema } from './alertLinks.ts';
 import { type Clock, Flag, parseOptionalRow, parseRow, parseRows, toFlag } from './rows.ts';
 
-export const INCIDENT_STATUSES = [
-  'declared',
-  'investigating',
-  'identified',
-  'monitoring',
-  'resolved',
-  'closed',
-] as const;
-export const IncidentStatusSchema = z.enum(INCIDENT_STATUSES);
-export type IncidentStatus = z.infer<typeof IncidentStatusSchema>;
+export { type IncidentStatus, IncidentStatusSchema };
 
 export const IncidentSourceSchema = z.enum(['slash', 'modal', ...AlertSourceSchema.options]);
 export type IncidentSource = z.infer<typeof IncidentSourceSchema>;

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { type Bot, StartupError, startBot } from './bot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { RunbookSetError } from './services/runbookSet.ts';
+
+/** Entry point: config -> store -> runbooks -> services -> Slack app and HTTP routes. */
+async function main(): Promise<void> {
+  // A .env file next to the bot fills in what the environment does not set (the environment wins).
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `${error.message}\nREADME.md ("Create the Slack app") says where to find each value.\n`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let bot: Bot;
+  try {
+    bot = await startBot({ config, log });
+  } catch (error) {
+    if (error instanceof StartupError || error instanceof RunbookSetError) {
+      process.stderr.write(`incident-bot cannot start:\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    // A second signal or a stuck close must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await bot.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,552 @@
+import { diffSelection, stepComplete } from '../domain/checks.ts';
+import {
+  type IncidentStatus,
+  mayResolveOrChangeSeverity,
+  severityRank,
+  transition,
+} from '../domain/incidentState.ts';
+import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
+import type { Runbook, Severity } from '../runbooks/model.ts';
+import type {
+  Incident,
+  IncidentSource,
+  IncidentStep,
+  NewStep,
+  Store,
+  TimelineEntry,
+} from '../store/index.ts';
+import { processRunbook, type RunbookSet } from './runbookSet.ts';
+
+/** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+export interface DeclareInput {
+  title: string;
+  severity: Severity;
+  runbookId?: string | null;
+  description?: string;
+  private?: boolean;
+  declaredBy: string;
+  source: IncidentSource;
+}
+
+export interface Declared {
+  incident: Incident;
+  runbook: Runbook | null;
+  steps: IncidentStep[];
+}
+
+export interface Escalation {
+  incident: Incident;
+  targets: { key: string; label: string; users: string[]; groups: string[] }[];
+  conditions: string[];
+  note: string;
+}
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
+
+export interface ToggleResult {
+  step: IncidentStep;
+  ticked: number[];
+  cleared: number[];
+  /** The step this click completed, if any, and the step that became active after it. */
+  completed: boolean;
+  next: IncidentStep | null;
+}
+
+/** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
+export class IncidentService {
+  constructor(
+    private readonly store: Store,
+    private readonly runbooks: () => RunbookSet,
+  ) {}
+
+  declare(input: DeclareInput): Declared {
+    const set = this.runbooks();
+    const title = input.title.trim();
+    if (!title)
+      throw new UserError('An incident needs a title. Example: /incident declare P1 Payment latency high');
+    let runbook: Runbook | null = null;
+    if (input.runbookId) {
+      runbook = set.catalog.byId(input.runbookId) ?? null;
+      if (!runbook) {
+        throw new UserError(
+          `There is no runbook ${input.runbookId}. Find one with /incident runbooks <keyword>, or declare without --runbook.`,
+        );
+      }
+    } else {
+      runbook = set.catalog.matchTitle(title) ?? null;
+    }
+    const process = processRunbook(set);
+    // A security runbook's incident is private whatever the declarer chose: its details must not leak.
+    const isPrivate = input.private === true || /security/i.test(runbook?.category ?? '');
+
+    return this.store.transaction(() => {
+      const incident = this.store.incidents.create({
+        title,
+        severity: input.severity,
+        declaredBy: input.declaredBy,
+        source: input.source,
+        description: input.description ?? '',
+        private: isPrivate,
+        runbookId: runbook?.id ?? process?.id ?? null,
+      });
+      const steps = this.store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
+      const first = steps.find((s) => s.section === 'step');
+      if (first) this.store.checklist.setStepState(first.id, 'active', 'bot');
+      this.note(incident.id, input.declaredBy, 'declared', `Declared ${input.severity}: ${title}`, {
+        severity: input.severity,
+        source: input.source,
+        runbook: runbook?.id ?? null,
+      });
+      if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
+      return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
+    });
+  }
+
+  get(incidentId: number): Incident {
+    const incident = this.store.incidents.get(incidentId);
+    if (!incident)
+      throw new UserError(`There is no incident #${incidentId}. /incident list shows the open ones.`);
+    return incident;
+  }
+
+  forChannel(channelId: string): Incident | null {
+    return this.store.incidents.getByChannel(channelId);
+  }
+
+  listOpen(): Incident[] {
+    return this.store.incidents.listOpen();
+  }
+
+  steps(incidentId: number): IncidentStep[] {
+    return this.store.checklist.listSteps(incidentId);
+  }
+
+  step(stepId: number): IncidentStep {
+    const step = this.store.checklist.getStep(stepId);
+    if (!step)
+      throw new UserError('That step no longer exists. Scroll to the latest message of the incident.');
+    return step;
+  }
+
+  timeline(incidentId: number): TimelineEntry[] {
+    return this.store.timeline.list(incidentId);
+  }
+
+  recordChannel(
+    incidentId: number,
+    channel: { id: string; name: string | null; fallback: boolean; reason?: string },
+  ) {
+    return this.store.transaction(() => {
+      const incident = this.store.incidents.update(incidentId, {
+        channelId: channel.id,
+        channelName: channel.name,
+        inFallback: channel.fallback,
+      });
+      this.note(
+        incidentId,
+        'bot',
+        channel.fallback ? 'channel_fallback' : 'channel',
+        channel.fallback
+          ? `No dedicated channel (${channel.reason ?? 'creation failed'}); running in the announce channel`
+          : `Channel #${channel.name} created`,
+      );
+      return incident;
+    });
+  }
+
+  recordHeader(incidentId: number, ts: string): void {
+    this.store.incidents.update(incidentId, { headerTs: ts });
+  }
+
+  recordStepMessage(stepId: number, ts: string): void {
+    this.store.checklist.setMessageTs(stepId, ts);
+  }
+
+  recordInviteSkips(incidentId: number, skipped: readonly { user: string; reason: string }[]): void {
+    for (const s of skipped)
+      this.note(incidentId, 'bot', 'invite_skipped', `Not invited <@${s.user}>: ${s.reason}`, s);
+  }
+
+  /**
+   * Applies what one click changed, computed against the message the user saw, so two responders ticking
+   * different boxes from slightly stale views both persist; the caller re-renders from the database.
+   */
+  toggleChecks(input: {
+    stepId: number;
+    seen: readonly string[];
+    selected: readonly string[];
+    actor: string;
+  }): ToggleResult {
+    const { tick, clear } = diffSelection(input.seen, input.selected);
+    return this.store.transaction(() => {
+      const before = this.step(input.stepId);
+      const { ticked, cleared, step } = this.store.checklist.setChecks(input.stepId, {
+        tick,
+        clear,
+        by: input.actor,
+      });
+      const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
+      for (const p of ticked)
+        this.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, { stepId: step.id, position: p });
+      for (const p of cleared) {
+        this.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, {
+          stepId: step.id,
+          position: p,
+        });
+      }
+      const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
+      if (!completes) return { step, ticked, cleared, completed: false, next: null };
+      return { ...this.completeStep(step, input.actor), ticked, cleared };
+    });
+  }
+
+  /** "Mark done" for a step whose runbook gives it no checks; a step with checks completes by ticking them. */
+  markStepDone(input: { stepId: number; actor: string }): ToggleResult {
+    return this.store.transaction(() => {
+      const step = this.step(input.stepId);
+      if (step.checks.length > 0)
+        throw new UserError("Tick the step's checks: it completes when the last one is ticked.");
+      if (step.state !== 'active')
+        throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
+      return this.completeStep(step, input.actor);
+    });
+  }
+
+  /** Marks a step done (who, when) and activates the next pending one. */
+  private completeStep(step: IncidentStep, actor: string): ToggleResult {
+    const done = this.store.checklist.setStepState(step.id, 'done', actor).step;
+    this.note(
+      step.incidentId,
+      actor,
+      'step_done',
+      `Step ${step.number ?? ''} done: ${step.title}`.replace('  ', ' '),
+      {
+        stepId: step.id,
+      },
+    );
+    return { step: done, ticked: [], cleared: [], completed: true, next: this.activateNext(step.incidentId) };
+  }
+
+  private activateNext(incidentId: number): IncidentStep | null {
+    const steps = this.store.checklist.listSteps(incidentId).filter((s) => s.section === 'step');
+    if (steps.some((s) => s.state === 'active')) return null;
+    const next = steps.find((s) => s.state === 'pending');
+    if (!next) return null;
+    return this.store.checklist.setStepState(next.id, 'active', 'bot').step;
+  }
+
+  skipStep(input: { stepId: number; reason: string; actor: string }): {
+    step: IncidentStep;
+    next: IncidentStep | null;
+  } {
+    const reason = input.reason.trim();
+    if (!reason) throw new UserError('Say why the step is skipped: the reason goes into the post-mortem.');
+    return this.store.transaction(() => {
+      const current = this.step(input.stepId);
+      if (current.state === 'done' || current.state === 'skipped') {
+        throw new UserError(`Step ${current.number ?? ''} is already ${current.state}. Reopen it first.`);
+      }
+      const step = this.store.checklist.setStepState(input.stepId, 'skipped', input.actor, reason).step;
+      this.note(
+        step.incidentId,
+        input.actor,
+        'step_skipped',
+        `Step ${step.number} skipped: ${step.title}. Reason: ${reason}`,
+        {
+          stepId: step.id,
+          reason,
+        },
+      );
+      return { step, next: this.activateNext(step.incidentId) };
+    });
+  }
+
+  reopenStep(input: { stepId: number; actor: string }): IncidentStep {
+    return this.store.transaction(() => {
+      const current = this.step(input.stepId);
+      if (current.state !== 'done' && current.state !== 'skipped') return current;
+      const step = this.store.checklist.setStepState(input.stepId, 'active', input.actor).step;
+      this.note(
+        step.incidentId,
+        input.actor,
+        'step_reopened',
+        `Step ${step.number} reopened: ${step.title}`,
+        {
+          stepId: step.id,
+        },
+      );
+      return step;
+    });
+  }
+
+  setStatus(input: {
+    incidentId: number;
+    status: IncidentStatus;
+    note?: string;
+    actor: string;
+  }): Outcome<{ incident: Incident }> {
+    return this.store.transaction(() => {
+      const current = this.get(input.incidentId);
+      if (current.status === input.status)
+        return { ok: false, reason: `The incident is already ${input.status}.` };
+      const allowed = transition(current.status, input.status);
+      if (!allowed.ok) return { ok: false, reason: allowed.reason };
+      const incident = this.store.incidents.setStatus(current.id, input.status, current.status);
+      if (!incident) return { ok: false, reason: 'The status changed meanwhile. Try again.' };
+      const note = input.note?.trim();
+      this.note(
+        current.id,
+        input.actor,
+        'status',
+        `Status ${current.status} → ${input.status}${note ? `: ${note}` : ''}`,
+        {
+          from: current.status,
+          to: input.status,
+        },
+      );
+      return { ok: true, incident };
+    });
+  }
+
+  setSeverity(input: {
+    incidentId: number;
+    severity: Severity;
+    actor: string;
+  }): Outcome<{ incident: Incident; raised: boolean }> {
+    return this.store.transaction(() => {
+      const current = this.get(input.incidentId);
+      const refusal = this.refuseUnlessCommander(current, input.actor, 'change the severity of');
+      if (refusal) return refusal;
+      if (current.severity === input.severity)
+        return { ok: false, reason: `The incident is already ${input.severity}.` };
+      const incident = this.store.incidents.update(current.id, { severity: input.severity }) as Incident;
+      this.note(current.id, input.actor, 'severity', `Severity ${current.severity} → ${input.severity}`, {
+        from: current.severity,
+        to: input.severity,
+      });
+      return { ok: true, incident, raised: severityRank(input.severity) < severityRank(current.severity) };
+    });
+  }
+
+  setCommander(input: {
+    incidentId: number;
+    userId: string;
+    actor: string;
+  }): Outcome<{ incident: Incident }> {
+    return this.store.transaction(() => {
+      const current = this.get(input.incidentId);
+      if (current.commanderId && current.commanderId !== input.actor && input.actor !== input.userId) {
+        const refusal = this.refuseUnlessCommander(current, input.actor, 'hand over command of');
+        if (refusal) return refusal;
+      }
+      if (current.commanderId && current.commanderId !== input.actor && input.actor === input.userId) {
+        return {
+          ok: false,
+          reason: `<@${current.commanderId}> is the incident commander. Ask them to hand over with /incident commander <@${input.actor}>.`,
+        };
+      }
+      if (current.commanderId === input.userId)
+        return { ok: false, reason: `<@${input.userId}> is already the commander.` };
+      const incident = this.store.incidents.update(current.id, { commanderId: input.userId }) as Incident;
+      this.store.incidents.acknowledge(current.id);
+      this.note(current.id, input.actor, 'commander', `<@${input.userId}> is the incident commander`, {
+        userId: input.userId,
+      });
+      return { ok: true, incident: this.get(incident.id) };
+    });
+  }
+
+  resolve(input: {
+    incidentId: number;
+    note?: string;
+    actor: string;
+  }): Outcome<{ incident: Incident; added: IncidentStep[] }> {
+    return this.store.transaction(() => {
+      const current = this.get(input.incidentId);
+      const refusal = this.refuseUnlessCommander(current, input.actor, 'resolve');
+      if (refusal) return refusal;
+      const allowed = transition(current.status, 'resolved');
+      if (!allowed.ok) return { ok: false, reason: allowed.reason };
+      const incident = this.store.incidents.setStatus(current.id, 'resolved', current.status) as Incident;
+      this.store.timers.cancel(current.id);
+      const note = input.note?.trim();
+      this.note(current.id, input.actor, 'resolved', `Resolved${note ? `: ${note}` : ''}`, {
+        from: current.status,
+      });
+      const set = this.runbooks();
+      const existing = this.store.checklist.listSteps(current.id);
+      const position = existing.reduce((max, s) => Math.max(max, s.position), 0) + 1;
+      const runbook = current.runbookId ? set.catalog.byId(current.runbookId) : undefined;
+      const added = this.store.checklist.insertSteps(
+        resolutionChecklists(current.id, position, runbook, processRunbook(set), existing),
+      );
+      return { ok: true, incident, added };
+    });
+  }
+
+  /**
+   * Escalates at once: to the severity's target, and to the targets of each flagged condition (data
+   * breach, user data, revenue impact). Each flag and the escalation are recorded.
+   */
+  escalate(input: {
+    incidentId: number;
+    conditions: readonly string[];
+    note?: string;
+    actor: string;
+  }): Escalation {
+    const policy = this.runbooks().policy;
+    const unknown = input.conditions.filter((c) => !policy.conditions[c]);
+    if (unknown.length)
+      throw new UserError(`Unknown condition ${unknown.join(', ')}: reload the runbooks and try again.`);
+    return this.store.transaction(() => {
+      const incident = this.get(input.incidentId);
+      const targetKeys = new Set<string>();
+      const severityTarget = policy.severities[incident.severity].escalate_to;
+      if (severityTarget) targetKeys.add(severityTarget);
+      for (const key of input.conditions) {
+        const condition = policy.conditions[key];
+        if (!condition) continue;
+        for (const t of condition.escalate_to) targetKeys.add(t);
+        this.note(incident.id, input.actor, 'flag', `Flagged: ${condition.label}`, { condition: key });
+      }
+      const targets = [...targetKeys].flatMap((key) => {
+        const target = policy.targets[key];
+        return target ? [{ key, ...target }] : [];
+      });
+      const note = input.note?.trim() ?? '';
+      this.note(
+        incident.id,
+        input.actor,
+        'escalation',
+        `Escalated to ${targets.map((t) => t.label).join(', ') || 'nobody (no target in policy.yml)'}${note ? `: ${note}` : ''}`,
+        { targets: targets.map((t) => t.key), conditions: [...input.conditions] },
+      );
+      return {
+        incident,
+        targets,
+        conditions: input.conditions.map((c) => policy.conditions[c]?.label ?? c),
+        note,
+      };
+    });
+  }
+
+  /** A :pushpin: reaction: the message joins the timeline once, however many pins it gets. */
+  pin(input: { incidentId: number; actor: string; messageTs: string; text: string }): TimelineEntry | null {
+    const already = this.store.timeline
+      .list(input.incidentId)
+      .some(
+        (e) => e.kind === 'pin' && (e.data as { messageTs?: string } | null)?.messageTs === input.messageTs,
+      );
+    if (already) return null;
+    return this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
+  }
+
+  note(
+    incidentId: number,
+    actor: string,
+    kind: string,
+    text: string,
+    data?: Record<string, unknown>,
+  ): TimelineEntry {
+    return this.store.timeline.append({ incidentId, actor, kind, text, ...(data ? { data } : {}) });
+  }
+
+  private refuseUnlessCommander(
+    incident: Incident,
+    actor: string,
+    what: string,
+  ): { ok: false; reason: string } | null {
+    if (mayResolveOrChangeSeverity({ actor, commanderId: incident.commanderId })) return null;
+    this.note(incident.id, actor, 'refused', `Refused: <@${actor}> tried to ${what} the incident`, { what });
+    return {
+      ok: false,
+      reason: `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,
+    };
+  }
+}
+
+/**
+ * The checklist an incident starts with: the scenario's prerequisites, RUN-000's process as one checklist,
+ * then the scenario's steps to walk one at a time. Without a scenario runbook, RUN-000's steps are the walk.
+ */
+export function checklistFor(
+  incidentId: number,
+  runbook: Runbook | null,
+  process: Runbook | undefined,
+): NewStep[] {
+  const rows: NewStep[] = [];
+  const add = (row: Omit<NewStep, 'incidentId' | 'position'>) =>
+    rows.push({ incidentId, position: rows.length + 1, ...row });
+  const scenario = runbook && runbook.id !== PROCESS_RUNBOOK_ID ? runbook : null;
+  if (scenario?.prerequisites.length) {
+    add({
+      section: 'prerequisites',
+      runbookId: scenario.id,
+      title: 'Prerequisites',
+      checks: scenario.prerequisites,
+    });
+  }
+  const walk = scenario ?? process ?? null;
+  if (scenario && process) {
+    add({
+      section: 'process',
+      runbookId: process.id,
+      title: process.title,
+      checks: process.steps.map((s) => s.title),
+    });
+  }
+  for (const step of walk?.steps ?? []) {
+    add({
+      section: 'step',
+      runbookId: walk?.id ?? null,
+      number: step.number,
+      title: step.title,
+      body: step.text,
+      commands: step.commands,
+      checks: step.verifications,
+    });
+  }
+  return rows;
+}
+
+/** RUN-000's resolution verification checks and the runbook's Post-Incident checklist, added once at resolve. */
+function resolutionChecklists(
+  incidentId: number,
+  firstPosition: number,
+  runbook: Runbook | undefined,
+  process: Runbook | undefined,
+  existing: readonly IncidentStep[],
+): NewStep[] {
+  const rows: NewStep[] = [];
+  const has = (section: string) => existing.some((s) => s.section === section);
+  const verification = process?.steps.find((s) => /verif|resolution/i.test(s.title));
+  if (verification && !has('resolution')) {
+    rows.push({
+      incidentId,
+      position: firstPosition + rows.length,
+      section: 'resolution',
+      runbookId: process?.id ?? null,
+      title: 'Resolution verification',
+      checks: verification.verifications.length ? verification.verifications : [verification.title],
+    });
+  }
+  const post = [
+    ...(runbook?.postIncident ?? []),
+    ...(runbook?.id !== process?.id ? (process?.postIncident ?? []) : []),
+  ];
+  if (post.length && !has('post_incident')) {
+    rows.push({
+      incidentId,
+      position: firstPosition + rows.length,
+      section: 'post_incident',
+      runbookId: runbook?.id ?? process?.id ?? null,
+      title: 'Post-incident follow-up',
+      checks: post,
+    });
+  }
+  return rows;
+}

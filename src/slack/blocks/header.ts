@@ -1,0 +1,121 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { formatDuration } from '../../domain/duration.ts';
+import type { Incident } from '../../store/incidents.ts';
+import { ACTIONS } from '../ids.ts';
+import {
+  actions,
+  button,
+  context,
+  inline,
+  LIMIT,
+  type Message,
+  mrkdwn,
+  plain,
+  SEVERITY_EMOJI,
+  STATUS_LABEL,
+  section,
+} from './kit.ts';
+import { slackDate, truncate, user } from './mrkdwn.ts';
+
+export interface HeaderContext {
+  runbook: { id: string; title: string } | null;
+  now: Date;
+  /** Runbook steps done (or skipped) of all runbook steps. */
+  progress: { done: number; total: number };
+}
+
+const TITLE_MAX = 1000;
+
+/** "🟠 P1 · title", with the drill and private markers a reader must not miss. */
+export function incidentHeadline(incident: Incident): string {
+  const markers = `${incident.drill ? '🧪 *DRILL* · ' : ''}${incident.private ? '🔒 ' : ''}`;
+  return `${markers}${SEVERITY_EMOJI[incident.severity]} *${incident.severity}* · *${inline(incident.title, TITLE_MAX)}*`;
+}
+
+function isOver(incident: Incident): boolean {
+  return incident.status === 'resolved' || incident.status === 'closed';
+}
+
+/**
+ * The pinned header of an incident, updated in place on every change. A private incident's header
+ * is the same: it is posted only in the private channel.
+ */
+export function incidentHeader(incident: Incident, ctx: HeaderContext): Message {
+  const commander = incident.commanderId ? user(incident.commanderId) : 'unassigned — claim it';
+  const over = isOver(incident);
+  const end = over && incident.resolvedAt ? Date.parse(incident.resolvedAt) : ctx.now.getTime();
+  const elapsed = formatDuration(end - Date.parse(incident.declaredAt));
+  const runbook = ctx.runbook ? `${inline(ctx.runbook.id, 50)}: ${inline(ctx.runbook.title, 500)}` : 'none';
+  const steps =
+    ctx.progress.total > 0 ? `${ctx.progress.done} of ${ctx.progress.total} done` : 'no runbook steps';
+  const blocks: KnownBlock[] = [
+    section(incidentHeadline(incident)),
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Status*\n${STATUS_LABEL[incident.status]}`),
+        mrkdwn(`*Commander*\n${commander}`),
+        mrkdwn(`*Started*\n${slackDate(incident.declaredAt)}`),
+        mrkdwn(`*${over ? 'Duration' : 'Elapsed'}*\n${elapsed}`),
+        mrkdwn(`*Runbook*\n${runbook}`),
+        mrkdwn(`*Steps*\n${steps}`),
+      ],
+    },
+  ];
+  if (incident.inFallback) {
+    blocks.push(context('⚠️ Running in this channel: a dedicated incident channel could not be created.'));
+  }
+  const buttons = headerButtons(incident);
+  if (buttons.length > 0) blocks.push(actions(buttons));
+  const text = truncate(
+    `${SEVERITY_EMOJI[incident.severity]} ${incident.severity} · ${inline(incident.title, LIMIT.notification)} · ${STATUS_LABEL[incident.status]} · commander ${commander}`,
+    LIMIT.notification,
+  );
+  return { text, blocks };
+}
+
+function headerButtons(incident: Incident): Button[] {
+  const value = String(incident.id);
+  if (incident.status === 'closed') return [];
+  const changeStatus = button({ text: 'Change status', actionId: ACTIONS.changeStatus, value });
+  const changeSeverity = button({ text: 'Change severity', actionId: ACTIONS.changeSeverity, value });
+  // After resolution only a reclassification or a reopen (through the status modal) makes sense.
+  if (isOver(incident)) return [changeStatus, changeSeverity];
+  const claim = button({
+    text: 'Claim commander',
+    actionId: ACTIONS.claimCommander,
+    value,
+    ...(incident.commanderId
+      ? {
+          confirm: {
+            title: plain('Take over as commander?'),
+            text: mrkdwn(
+              `${user(incident.commanderId)} is the commander. Taking over hands the role to you and is recorded on the timeline.`,
+            ),
+            confirm: plain('Take over'),
+            deny: plain('Cancel'),
+          },
+        }
+      : {}),
+  });
+  return [
+    claim,
+    changeStatus,
+    changeSeverity,
+    button({ text: 'Escalate', actionId: ACTIONS.escalate, value, style: 'danger' }),
+    button({
+      text: 'Resolve',
+      actionId: ACTIONS.resolve,
+      value,
+      style: 'primary',
+      confirm: {
+        title: plain('Resolve this incident?'),
+        text: plain(
+          'This marks it resolved and posts the resolution verification and post-incident checklists. Only the commander can resolve, or anyone while there is none.',
+        ),
+        confirm: plain('Resolve'),
+        deny: plain('Not yet'),
+      },
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+/**
+ * Every action_id, callback_id and block_id prefix the bot uses, in one place: a reader finds "what
+ * happens when someone clicks X" by searching for the constant, and builders and listeners cannot drift.
+ * Button values carry the incident or step ID as a decimal string.
+ */
+export const ACTIONS = {
+  claimCommander: 'incident_claim_commander',
+  changeStatus: 'incident_change_status',
+  changeSeverity: 'incident_change_severity',
+  escalate: 'incident_escalate',
+  resolve: 'incident_resolve',
+  /** Checkbox element of a step or checklist message; block_id is `checks:<stepId>:<chunk>`, option value the check position. */
+  toggleChecks: 'step_toggle_checks',
+  skipStep: 'step_skip',
+  /** "Mark done" on a step whose runbook gives it no verification checks to tick. */
+  completeStep: 'step_complete',
+  reopenStep: 'step_reopen',
+  /** Static select on the "which incident?" prompt; option value `<incidentId>`. */
+  pickIncident: 'incident_pick',
+  openDeclare: 'incident_open_declare',
+} as const;
+
+export const VIEWS = {
+  declare: 'incident_declare',
+  skipStep: 'step_skip_reason',
+  status: 'incident_status',
+  severity: 'incident_severity',
+  escalate: 'incident_escalate',
+} as const;
+
+export const CHECKS_BLOCK_PREFIX = 'checks';
+
+export function checksBlockId(stepId: number, chunk: number): string {
+  return `${CHECKS_BLOCK_PREFIX}:${stepId}:${chunk}`;
+}
+
+export function parseChecksBlockId(blockId: string): { stepId: number; chunk: number } | null {
+  const match = /^checks:(\d+):(\d+)$/.exec(blockId);
+  return match ? { stepId: Number(match[1]), chunk: Number(match[2]) } : null;
+}

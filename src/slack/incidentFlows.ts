@@ -1,0 +1,136 @@
+import type { WorkingStatus } from '../domain/incidentState.ts';
+import type { Logger } from '../log.ts';
+import type { Severity } from '../runbooks/model.ts';
+import type { IncidentService } from '../services/incidentService.ts';
+import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import type { Incident } from '../store/index.ts';
+import { escalationBrief } from './blocks/escalation.ts';
+import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
+import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
+import type { IncidentWorkflow, Message } from './workflow.ts';
+
+/** What every listener gets: the services and the Slack workflow, built once in bot.ts. */
+export interface ListenerDeps {
+  service: IncidentService;
+  workflow: IncidentWorkflow;
+  runbooks: () => RunbookSet;
+  log: Logger;
+  now: () => Date;
+  reload: () => RunbookSet;
+}
+
+/**
+ * Who acted, and how to tell them something only they should see: `respond()` for a slash command
+ * (works where the bot is not a member), an ephemeral message in the incident channel for a click.
+ */
+export interface Actor {
+  user: string;
+  reply: (message: Message | string) => Promise<void>;
+}
+
+async function refuse(_deps: ListenerDeps, actor: Actor, reason: string): Promise<void> {
+  await actor.reply(reason);
+}
+
+/** A note in the incident's channel that everyone sees, after a change the header also shows. */
+async function announceChange(deps: ListenerDeps, incident: Incident, text: string): Promise<void> {
+  await deps.workflow.refreshHeader(incident.id);
+  if (incident.channelId) await deps.workflow.post(incident.channelId, { text, blocks: [] });
+}
+
+export async function changeStatus(
+  deps: ListenerDeps,
+  incidentId: number,
+  status: WorkingStatus,
+  note: string | null,
+  actor: Actor,
+): Promise<void> {
+  const result = deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
+  if (!result.ok) return refuse(deps, actor, result.reason);
+  const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
+  await announceChange(
+    deps,
+    result.incident,
+    `Status is now *${status}* (set by ${user(actor.user)})${suffix}`,
+  );
+}
+
+export async function changeSeverity(
+  deps: ListenerDeps,
+  incidentId: number,
+  severity: Severity,
+  actor: Actor,
+): Promise<void> {
+  const result = deps.service.setSeverity({ incidentId, severity, actor: actor.user });
+  if (!result.ok) return refuse(deps, actor, result.reason);
+  const { incident } = result;
+  // A raised severity brings in that severity's (larger) response team.
+  if (result.raised && incident.channelId && !incident.inFallback) {
+    const team = responseTeam(deps.runbooks().policy, severity);
+    await deps.workflow.invite(incident, incident.channelId, team.users, team.groups);
+  }
+  await announceChange(deps, incident, `Severity is now *${severity}* (set by ${user(actor.user)})`);
+}
+
+export async function changeCommander(
+  deps: ListenerDeps,
+  incidentId: number,
+  userId: string,
+  actor: Actor,
+): Promise<void> {
+  const result = deps.service.setCommander({ incidentId, userId, actor: actor.user });
+  if (!result.ok) return refuse(deps, actor, result.reason);
+  const { incident } = result;
+  if (incident.channelId && !incident.inFallback) {
+    await deps.workflow.invite(incident, incident.channelId, [userId], []);
+  }
+  await announceChange(
+    deps,
+    incident,
+    `${user(userId)} is now the incident commander (set by ${user(actor.user)})`,
+  );
+}
+
+export async function resolveIncident(
+  deps: ListenerDeps,
+  incidentId: number,
+  note: string | null,
+  actor: Actor,
+): Promise<void> {
+  const result = deps.service.resolve({ incidentId, note: note ?? '', actor: actor.user });
+  if (!result.ok) return refuse(deps, actor, result.reason);
+  const { incident } = result;
+  await deps.workflow.refreshHeader(incident.id);
+  if (!incident.channelId) return;
+  await deps.workflow.post(incident.channelId, resolvedMessage(incident, note));
+  for (const step of result.added) await deps.workflow.postStep(incident, step);
+}
+
+export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
+  const incident = deps.service.get(incidentId);
+  const message = timelineMessage(incident, deps.service.timeline(incidentId));
+  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
+  else await actor.reply(message);
+}
+
+/** Escalate now: mention and invite the targets in the channel, and brief the escalation channel. */
+export async function escalateIncident(
+  deps: ListenerDeps,
+  incidentId: number,
+  conditions: readonly string[],
+  note: string | null,
+  actor: Actor,
+): Promise<void> {
+  const escalation = deps.service.escalate({ incidentId, conditions, note: note ?? '', actor: actor.user });
+  const { incident, targets } = escalation;
+  const users = targets.flatMap((t) => t.users);
+  const groups = targets.flatMap((t) => t.groups);
+  if (incident.channelId && !incident.inFallback)
+    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  const brief = escalationBrief(escalation, deps.service.steps(incident.id), actor.user, deps.now());
+  if (incident.channelId) await deps.workflow.post(incident.channelId, brief);
+  await deps.workflow.post(
+    deps.runbooks().policy.channels.escalation,
+    escalationBrief(escalation, deps.service.steps(incident.id), actor.user, deps.now(), incident.channelId),
+  );
+}

@@ -1,0 +1,49 @@
+import { declareModal, escalateModal, severityModal, statusModal } from '../../blocks/modals.ts';
+import { changeCommander, type ListenerDeps, resolveIncident } from '../../incidentFlows.ts';
+import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+
+export function claimCommander(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const incidentId = idFromValue(action);
+    if (incidentId === null) return;
+    await changeCommander(deps, incidentId, body.user.id, actorOf(deps, body));
+  };
+}
+
+export function resolve(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const incidentId = idFromValue(action);
+    if (incidentId === null) return;
+    await resolveIncident(deps, incidentId, null, actorOf(deps, body));
+  };
+}
+
+/** Buttons that open a modal prefilled from the incident. */
+export function openModal(deps: ListenerDeps, which: 'status' | 'severity' | 'escalate') {
+  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
+    await ack();
+    const incidentId = idFromValue(action);
+    if (incidentId === null) return;
+    const incident = deps.service.get(incidentId);
+    const view =
+      which === 'status'
+        ? statusModal(incident)
+        : which === 'severity'
+          ? severityModal(incident)
+          : escalateModal(incident, deps.runbooks().policy);
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+}
+
+export function openDeclare(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ActionArgs): Promise<void> => {
+    await ack();
+    const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: declareModal({ runbooks, channelId: body.channel?.id ?? body.user.id }),
+    });
+  };
+}

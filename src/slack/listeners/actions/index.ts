@@ -1,0 +1,21 @@
+import type { App } from '@slack/bolt';
+import { ACTIONS } from '../../ids.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
+import { pickIncident } from './pickIncident.ts';
+import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
+import { toggleChecks } from './toggleChecks.ts';
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.action(ACTIONS.toggleChecks, toggleChecks(deps));
+  app.action(ACTIONS.skipStep, skipStep(deps));
+  app.action(ACTIONS.reopenStep, reopenStep(deps));
+  app.action(ACTIONS.completeStep, completeStep(deps));
+  app.action(ACTIONS.claimCommander, claimCommander(deps));
+  app.action(ACTIONS.changeStatus, openModal(deps, 'status'));
+  app.action(ACTIONS.changeSeverity, openModal(deps, 'severity'));
+  app.action(ACTIONS.escalate, openModal(deps, 'escalate'));
+  app.action(ACTIONS.resolve, resolve(deps));
+  app.action(ACTIONS.pickIncident, pickIncident(deps));
+  app.action(ACTIONS.openDeclare, openDeclare(deps));
+}

@@ -1,0 +1,46 @@
+import { skipStepModal } from '../../blocks/modals.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { errorText } from '../commands/incident.ts';
+import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+
+/** "Skip step": the reason is asked in a modal, because it goes into the post-mortem. */
+export function skipStep(deps: ListenerDeps) {
+  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
+    await ack();
+    const stepId = idFromValue(action);
+    if (stepId === null) return;
+    await client.views.open({ trigger_id: body.trigger_id, view: skipStepModal(deps.service.step(stepId)) });
+  };
+}
+
+/** "Reopen": a done or skipped step becomes active again and its checks can be changed. */
+export function reopenStep(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const stepId = idFromValue(action);
+    if (stepId === null) return;
+    const step = deps.service.reopenStep({ stepId, actor: actorOf(deps, body).user });
+    const incident = deps.service.get(step.incidentId);
+    await deps.workflow.showStep(incident, step);
+    await deps.workflow.refreshHeader(incident.id);
+  };
+}
+
+/** "Mark done" on a step without checks: complete it and post the next one. */
+export function completeStep(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const stepId = idFromValue(action);
+    if (stepId === null) return;
+    const actor = actorOf(deps, body);
+    try {
+      const result = deps.service.markStepDone({ stepId, actor: actor.user });
+      const incident = deps.service.get(result.step.incidentId);
+      await deps.workflow.showStep(incident, result.step);
+      if (result.next) await deps.workflow.postStep(incident, result.next);
+      await deps.workflow.refreshHeader(incident.id);
+    } catch (error) {
+      await actor.reply(errorText(error, deps));
+    }
+  };
+}

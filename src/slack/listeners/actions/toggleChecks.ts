@@ -1,0 +1,49 @@
+import type { CheckboxesAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import { parseChecksBlockId } from '../../ids.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { type ActionArgs, actorOf } from './context.ts';
+
+/** The option values that were ticked in the message the user saw, for the checkbox element they clicked. */
+export function seenSelection(
+  blocks: readonly KnownBlock[] | undefined,
+  blockId: string,
+  actionId: string,
+): string[] {
+  for (const block of blocks ?? []) {
+    if (block.type !== 'actions' || block.block_id !== blockId) continue;
+    for (const element of block.elements) {
+      if (element.type === 'checkboxes' && element.action_id === actionId) {
+        return (element.initial_options ?? []).map((o) => o.value ?? '');
+      }
+    }
+  }
+  return [];
+}
+
+/** A tick or untick: apply what this click changed, re-render the step from the database, move on if it completed. */
+export function toggleChecks(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const checkboxes = action as CheckboxesAction;
+    const target = parseChecksBlockId(checkboxes.block_id);
+    if (!target) return;
+    const actor = actorOf(deps, body);
+    const step = deps.service.step(target.stepId);
+    const incident = deps.service.get(step.incidentId);
+    // A click must come from the incident's own channel; anything else is a forged or misrouted payload.
+    if (body.channel?.id !== incident.channelId) {
+      return actor.reply('That checklist belongs to another incident channel.');
+    }
+    const seen = seenSelection(
+      body.message?.blocks as KnownBlock[] | undefined,
+      checkboxes.block_id,
+      checkboxes.action_id,
+    );
+    const selected = checkboxes.selected_options.map((o) => o.value ?? '');
+    const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
+    await deps.workflow.showStep(incident, result.step);
+    if (result.next) await deps.workflow.postStep(incident, result.next);
+    if (result.completed || result.next) await deps.workflow.refreshHeader(incident.id);
+  };
+}

@@ -1,0 +1,167 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { type IncidentCommand, parseIncidentCommand } from '../../../domain/command.ts';
+import { UserError } from '../../../services/incidentService.ts';
+import { RunbookSetError } from '../../../services/runbookSet.ts';
+import type { Incident } from '../../../store/index.ts';
+import { declareModal } from '../../blocks/modals.ts';
+import { channel as channelLink } from '../../blocks/mrkdwn.ts';
+import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
+import {
+  type Actor,
+  changeCommander,
+  changeSeverity,
+  changeStatus,
+  type ListenerDeps,
+  postTimeline,
+  resolveIncident,
+} from '../../incidentFlows.ts';
+import type { Message } from '../../workflow.ts';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type Targeted = Extract<IncidentCommand, { incidentId: number | null }>;
+
+/** `/incident ...`: parse, ack at once (usage errors go back in the ack), then do the work. */
+export function incidentCommand(deps: ListenerDeps) {
+  return async ({ command, ack, client, respond }: Args): Promise<void> => {
+    const parsed = parseIncidentCommand(command.text);
+    const reply = replier(respond);
+    switch (parsed.kind) {
+      case 'invalid':
+        return ack({ response_type: 'ephemeral', ...usage(parsed.error) });
+      case 'help':
+        return ack({ response_type: 'ephemeral', ...usage() });
+      case 'list':
+        return ack({
+          response_type: 'ephemeral',
+          ...incidentList(deps.service.listOpen(), deps.now(), {
+            canSee: canSee(command.user_id, command.channel_id),
+          }),
+        });
+      case 'runbooks': {
+        const hits = deps.runbooks().catalog.search(parsed.query);
+        return ack({ response_type: 'ephemeral', ...runbookSearch(parsed.query, hits) });
+      }
+      case 'runbooks-reload':
+        return reloadRunbooks(deps, ack);
+      case 'update':
+        return ack({
+          response_type: 'ephemeral',
+          ...usage('/incident update (status-page updates) is not available in this version yet.'),
+        });
+      case 'declare-modal': {
+        await ack();
+        const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: declareModal({ runbooks, channelId: command.channel_id }),
+        });
+        return;
+      }
+      case 'declare': {
+        await ack({ response_type: 'ephemeral', text: `Declaring a ${parsed.severity} incident…` });
+        try {
+          const declared = deps.service.declare({
+            title: parsed.title,
+            severity: parsed.severity,
+            runbookId: parsed.runbookId,
+            declaredBy: command.user_id,
+            source: 'slash',
+          });
+          const incident = await deps.workflow.open(declared);
+          const where = incident.channelId ? channelLink(incident.channelId) : 'your DM';
+          await reply(
+            `Incident #${incident.id} declared${incident.inFallback ? ' (no dedicated channel)' : ''}: ${where}`,
+          );
+        } catch (error) {
+          await reply(errorText(error, deps));
+        }
+        return;
+      }
+      default: {
+        const incidentId = parsed.incidentId ?? deps.service.forChannel(command.channel_id)?.id ?? null;
+        if (incidentId === null) {
+          // Outside an incident channel the command needs a target: offer the open incidents.
+          const visibility = { canSee: canSee(command.user_id, command.channel_id) };
+          return ack({
+            response_type: 'ephemeral',
+            ...pickIncident(deps.service.listOpen(), command.text, visibility),
+          });
+        }
+        await ack();
+        try {
+          await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
+        } catch (error) {
+          await reply(errorText(error, deps));
+        }
+      }
+    }
+  };
+}
+
+/**
+ * Who may see a private incident's title in a list: its declarer and commander, and anyone asking from
+ * inside its channel (Slack only lets members in). Everyone else sees "a private incident".
+ */
+function canSee(userId: string, channelId: string) {
+  return (incident: Incident): boolean =>
+    !incident.private ||
+    incident.channelId === channelId ||
+    incident.declaredBy === userId ||
+    incident.commanderId === userId;
+}
+
+/** Runs a subcommand that acts on one incident; also used when the user picks the incident from a list. */
+export async function runTargeted(
+  deps: ListenerDeps,
+  parsed: Targeted,
+  incidentId: number,
+  actor: Actor,
+): Promise<void> {
+  switch (parsed.kind) {
+    case 'status':
+      return changeStatus(deps, incidentId, parsed.status, parsed.note, actor);
+    case 'severity':
+      return changeSeverity(deps, incidentId, parsed.severity, actor);
+    case 'commander':
+      return changeCommander(deps, incidentId, parsed.userId, actor);
+    case 'resolve':
+      return resolveIncident(deps, incidentId, parsed.note, actor);
+    case 'timeline':
+      return postTimeline(deps, incidentId, actor);
+    case 'update':
+      return actor.reply('/incident update (status-page updates) is not available in this version yet.');
+  }
+}
+
+async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack']): Promise<void> {
+  try {
+    const set = deps.reload();
+    await ack({
+      response_type: 'ephemeral',
+      text: `Reloaded ${set.catalog.runbooks.length} runbooks and the policy.`,
+    });
+  } catch (error) {
+    await ack({
+      response_type: 'ephemeral',
+      text: `Reload failed; the previous runbooks stay in use.\n${errorText(error, deps)}`,
+    });
+  }
+}
+
+export function replier(respond: RespondFn) {
+  return async (message: Message | string): Promise<void> => {
+    await respond(
+      typeof message === 'string'
+        ? { response_type: 'ephemeral', text: message }
+        : { response_type: 'ephemeral', ...message },
+    );
+  };
+}
+
+/** A UserError is the user's to fix and is shown as it is; anything else is logged and summarised. */
+export function errorText(error: unknown, deps: ListenerDeps): string {
+  if (error instanceof UserError) return error.message;
+  if (error instanceof RunbookSetError) return error.message;
+  deps.log.error({ err: error }, 'incident command failed');
+  return 'Something went wrong on our side; it is logged. Try again, and tell the bot admins if it persists.';
+}

@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { reactionAdded } from './reactionAdded.ts';
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.event('reaction_added', reactionAdded(deps));
+}

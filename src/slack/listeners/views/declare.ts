@@ -1,0 +1,42 @@
+import { SeveritySchema } from '../../../runbooks/model.ts';
+import { UserError } from '../../../services/incidentService.ts';
+import { DECLARE_FIELDS, VISIBILITY } from '../../blocks/modals.ts';
+import { channel } from '../../blocks/mrkdwn.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { errorText } from '../commands/incident.ts';
+import { selectedValue, textValue, type ViewArgs } from './context.ts';
+
+/** The declare modal: validate in the ack (errors show on the field), then open the incident. */
+export function declareSubmitted(deps: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const values = view.state.values;
+    const title = textValue(values, DECLARE_FIELDS.title);
+    const severity = SeveritySchema.safeParse(selectedValue(values, DECLARE_FIELDS.severity));
+    if (!title || !severity.success) {
+      const errors: Record<string, string> = {};
+      if (!title)
+        errors[DECLARE_FIELDS.title.blockId] = 'Give the incident a title, e.g. "Payment latency high".';
+      if (!severity.success) errors[DECLARE_FIELDS.severity.blockId] = 'Pick a severity.';
+      return ack({ response_action: 'errors', errors });
+    }
+    await ack();
+    const origin = view.private_metadata || body.user.id;
+    try {
+      const declared = deps.service.declare({
+        title,
+        severity: severity.data,
+        runbookId: selectedValue(values, DECLARE_FIELDS.runbook),
+        description: textValue(values, DECLARE_FIELDS.description) ?? '',
+        private: selectedValue(values, DECLARE_FIELDS.visibility) === VISIBILITY.private,
+        declaredBy: body.user.id,
+        source: 'modal',
+      });
+      const incident = await deps.workflow.open(declared);
+      const where = incident.channelId ? channel(incident.channelId) : 'your DM';
+      await deps.workflow.ephemeral(origin, body.user.id, `Incident #${incident.id} declared: ${where}`);
+    } catch (error) {
+      const message = error instanceof UserError ? error.message : errorText(error, deps);
+      await deps.workflow.ephemeral(origin, body.user.id, message);
+    }
+  };
+}

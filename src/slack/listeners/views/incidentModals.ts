@@ -1,0 +1,73 @@
+import { WORKING_STATUSES, type WorkingStatus } from '../../../domain/incidentState.ts';
+import { SeveritySchema } from '../../../runbooks/model.ts';
+import { ESCALATE_FIELDS, SEVERITY_FIELDS, SKIP_FIELDS, STATUS_FIELDS } from '../../blocks/modals.ts';
+import { changeSeverity, changeStatus, escalateIncident, type ListenerDeps } from '../../incidentFlows.ts';
+import { checkedValues, metadataId, modalActor, selectedValue, textValue, type ViewArgs } from './context.ts';
+
+function isWorkingStatus(value: string | null): value is WorkingStatus {
+  return (WORKING_STATUSES as readonly string[]).includes(value ?? '');
+}
+
+export function skipSubmitted(deps: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const reason = textValue(view.state.values, SKIP_FIELDS.reason);
+    if (!reason) {
+      return ack({
+        response_action: 'errors',
+        errors: { [SKIP_FIELDS.reason.blockId]: 'Say why: it goes into the post-mortem.' },
+      });
+    }
+    await ack();
+    const stepId = metadataId(body);
+    if (stepId === null) return;
+    const { step, next } = deps.service.skipStep({ stepId, reason, actor: body.user.id });
+    const incident = deps.service.get(step.incidentId);
+    await deps.workflow.showStep(incident, step);
+    if (next) await deps.workflow.postStep(incident, next);
+    await deps.workflow.refreshHeader(incident.id);
+  };
+}
+
+export function statusSubmitted(deps: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const status = selectedValue(view.state.values, STATUS_FIELDS.status);
+    if (!isWorkingStatus(status)) {
+      return ack({ response_action: 'errors', errors: { [STATUS_FIELDS.status.blockId]: 'Pick a status.' } });
+    }
+    await ack();
+    const incidentId = metadataId(body);
+    if (incidentId === null) return;
+    const incident = deps.service.get(incidentId);
+    const note = textValue(view.state.values, STATUS_FIELDS.note);
+    await changeStatus(deps, incidentId, status, note, modalActor(deps, body, incident.channelId));
+  };
+}
+
+export function severitySubmitted(deps: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const severity = SeveritySchema.safeParse(selectedValue(view.state.values, SEVERITY_FIELDS.severity));
+    if (!severity.success) {
+      return ack({
+        response_action: 'errors',
+        errors: { [SEVERITY_FIELDS.severity.blockId]: 'Pick a severity.' },
+      });
+    }
+    await ack();
+    const incidentId = metadataId(body);
+    if (incidentId === null) return;
+    const incident = deps.service.get(incidentId);
+    await changeSeverity(deps, incidentId, severity.data, modalActor(deps, body, incident.channelId));
+  };
+}
+
+export function escalateSubmitted(deps: ListenerDeps) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    await ack();
+    const incidentId = metadataId(body);
+    if (incidentId === null) return;
+    const incident = deps.service.get(incidentId);
+    const conditions = checkedValues(view.state.values, ESCALATE_FIELDS.conditions);
+    const note = textValue(view.state.values, ESCALATE_FIELDS.note);
+    await escalateIncident(deps, incidentId, conditions, note, modalActor(deps, body, incident.channelId));
+  };
+}

@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import { VIEWS } from '../../ids.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { declareSubmitted } from './declare.ts';
+import { escalateSubmitted, severitySubmitted, skipSubmitted, statusSubmitted } from './incidentModals.ts';
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.view(VIEWS.declare, declareSubmitted(deps));
+  app.view(VIEWS.skipStep, skipSubmitted(deps));
+  app.view(VIEWS.status, statusSubmitted(deps));
+  app.view(VIEWS.severity, severitySubmitted(deps));
+  app.view(VIEWS.escalate, escalateSubmitted(deps));
+}

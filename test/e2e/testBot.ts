@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Bot, startBot } from '../../src/bot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import {
+  FAKE_BOT,
+  type FakeSlack,
+  type FakeSlackOptions,
+  type StoredMessage,
+  startFakeSlack,
+} from '../support/fakeSlack.ts';
+import { type FakeSocketMode, startFakeSocketMode } from '../support/fakeSocketMode.ts';
+import {
+  type BlockAction,
+  blockActionsPayload,
+  type HttpResult,
+  interaction,
+  type SlashCommandOptions,
+  slashCommand,
+} from '../support/slackRequests.ts';
+import {
+  ANNOUNCE,
+  DECLARER,
+  ESCALATIONS,
+  GENERAL,
+  LEADS,
+  ONCALL,
+  runbooksDir,
+} from '../support/testRunbooks.ts';
+
+export const SECRET = 'test-signing-secret-0123456789';
+export * from '../support/testRunbooks.ts';
+export interface TestBot {
+  bot: Bot;
+  slack: FakeSlack;
+  url: string;
+  dbPath: string;
+  dataDir: string;
+  socket: FakeSocketMode | null;
+  command(text: string, opts?: Partial<SlashCommandOptions>): Promise<HttpResult>;
+  /** Sends a block action as `user` on the message as it is now in the fake Slack. */
+  act(user: string, message: StoredMessage, action: BlockAction): Promise<HttpResult>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  fake?: FakeSlackOptions;
+  processBeforeResponse?: boolean;
+  policy?: string;
+  env?: Record<string, string>;
+  /** Slack client retries; 0 by default so failures are fast. */
+  retries?: number;
+  /** Run in Socket Mode against a local WebSocket fake; `port` serves the custom routes. */
+  socketMode?: { port: number };
+}
+
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const slack = await startFakeSlack({
+    channels: [
+      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
+      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
+      { id: GENERAL, name: 'general' },
+    ],
+    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+    ...options.fake,
+  });
+  const socket = options.socketMode ? await startFakeSocketMode(slack) : null;
+  const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-data-'));
+  const dbPath = join(dataDir, 'incidents.db');
+  const runbooks = runbooksDir(options.policy);
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    PORT: '0',
+    DATABASE_PATH: dbPath,
+    RUNBOOKS_DIR: runbooks,
+    LOG_LEVEL: 'error',
+    ...(options.socketMode ? { SLACK_APP_TOKEN: 'xapp-1-test', PORT: String(options.socketMode.port) } : {}),
+    ...options.env,
+  });
+  const log = createLogger('silent');
+  const start = () =>
+    startBot({
+      config,
+      log,
+      processBeforeResponse: options.processBeforeResponse ?? true,
+      retryConfig: { retries: options.retries ?? 0, minTimeout: 10, maxTimeout: 50 },
+    });
+  const bot = await start();
+  const t: TestBot = {
+    bot,
+    slack,
+    url: `http://127.0.0.1:${bot.port}`,
+    dbPath,
+    dataDir,
+    socket,
+    command: (text, opts = {}) =>
+      slashCommand(t.url, SECRET, {
+        text,
+        user_id: DECLARER,
+        channel_id: GENERAL,
+        response_url: slack.responseUrl(),
+        ...opts,
+      }),
+    act: (user, message, action) =>
+      interaction(
+        t.url,
+        SECRET,
+        blockActionsPayload({
+          user,
+          channel: message.channel,
+          message,
+          actions: [action],
+          response_url: slack.responseUrl(),
+        }),
+      ),
+    async restart() {
+      await t.bot.stop();
+      t.bot = await start();
+      t.url = `http://127.0.0.1:${t.bot.port}`;
+    },
+    async stop() {
+      await t.bot.stop();
+      // The socket client does not wait for its disconnect; closing the fake first would make it reconnect.
+      if (socket) {
+        await socket.waitForDisconnect();
+        await socket.close();
+      }
+      await slack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(runbooks, { recursive: true, force: true });
+    },
+  };
+  return t;
+}

@@ -1,0 +1,233 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IncidentService, UserError } from '../../src/services/incidentService.ts';
+import type { RunbookSet } from '../../src/services/runbookSet.ts';
+import { loadRunbookSet } from '../../src/services/runbookSet.ts';
+import { createStore, type Store } from '../../src/store/index.ts';
+import { runbooksDir } from '../support/testRunbooks.ts';
+
+let dir: string;
+let store: Store;
+let service: IncidentService;
+let set: RunbookSet;
+const runbooks = runbooksDir();
+
+beforeAll(() => {
+  set = loadRunbookSet(runbooks, new Date('2026-11-22'));
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'incident-service-'));
+  store = createStore(join(dir, 'db.sqlite'));
+  service = new IncidentService(store, () => set);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const declare = (
+  title = 'Database connection pool exhausted',
+  extra: Partial<Parameters<IncidentService['declare']>[0]> = {},
+) => service.declare({ title, severity: 'P1', declaredBy: 'U1', source: 'slash', ...extra });
+
+describe('declare', () => {
+  it('matches the runbook from the title and lays out prerequisites, the RUN-000 process and the steps', () => {
+    const { incident, runbook, steps } = declare();
+    expect(runbook?.id).toBe('RUN-001');
+    expect(incident).toMatchObject({
+      status: 'declared',
+      severity: 'P1',
+      runbookId: 'RUN-001',
+      private: false,
+      daySeq: 1,
+    });
+    const rb = runbook as NonNullable<typeof runbook>;
+    expect(steps.map((s) => [s.section, s.state, s.title])).toEqual([
+      ['prerequisites', 'pending', 'Prerequisites'],
+      ['process', 'pending', set.catalog.byId('RUN-000')?.title],
+      ...rb.steps.map((s, i) => ['step', i === 0 ? 'active' : 'pending', s.title]),
+    ]);
+    expect(steps[0]?.checks.map((c) => c.text)).toEqual(rb.prerequisites);
+    expect(steps[2]?.commands).toEqual(rb.steps[0]?.commands);
+    expect(steps[2]?.checks.map((c) => c.text)).toEqual(rb.steps[0]?.verifications);
+    expect(service.timeline(incident.id).map((e) => [e.actor, e.kind])).toEqual([
+      ['U1', 'declared'],
+      ['bot', 'runbook'],
+    ]);
+  });
+
+  it('walks RUN-000 itself when no scenario runbook matches', () => {
+    const { runbook, steps } = declare('Something odd with the office printer');
+    expect(runbook).toBeNull();
+    const process = set.catalog.byId('RUN-000');
+    expect(steps.filter((s) => s.section === 'step').map((s) => s.title)).toEqual(
+      process?.steps.map((s) => s.title),
+    );
+    expect(steps.some((s) => s.section === 'process')).toBe(false);
+  });
+
+  it('takes a named runbook, refuses an unknown one, and makes a security incident private', () => {
+    expect(declare('Anything', { runbookId: 'RUN-007' }).runbook?.id).toBe('RUN-007');
+    expect(() => declare('Anything', { runbookId: 'RUN-404' })).toThrow(UserError);
+    expect(() => declare('Anything', { runbookId: 'RUN-404' })).toThrow(/There is no runbook RUN-404/);
+    expect(declare('Suspicious logins', { runbookId: 'RUN-004' }).incident.private).toBe(true);
+  });
+});
+
+describe('the walk-through', () => {
+  it('keeps two stale clicks on different boxes, completes the step and activates the next', () => {
+    const { incident, steps } = declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    const positions = first.checks.map((c) => String(c.position));
+    expect(positions.length).toBeGreaterThanOrEqual(2);
+    // Both responders saw the step with nothing ticked.
+    const a = service.toggleChecks({
+      stepId: first.id,
+      seen: [],
+      selected: [positions[0] as string],
+      actor: 'UA',
+    });
+    const b = service.toggleChecks({
+      stepId: first.id,
+      seen: [],
+      selected: [positions[1] as string],
+      actor: 'UB',
+    });
+    expect(a.ticked).toEqual([0]);
+    expect(b.ticked).toEqual([1]);
+    const now = service.step(first.id);
+    expect(now.checks.slice(0, 2).map((c) => [c.checked, c.checkedBy])).toEqual([
+      [true, 'UA'],
+      [true, 'UB'],
+    ]);
+    let last = b;
+    for (const p of positions.slice(2))
+      last = service.toggleChecks({ stepId: first.id, seen: [], selected: [p], actor: 'UA' });
+    expect(last.completed).toBe(true);
+    expect(last.step).toMatchObject({ state: 'done', completedBy: 'UA' });
+    expect(last.next).toMatchObject({ state: 'active', number: 2 });
+    expect(service.timeline(incident.id).filter((e) => e.kind === 'check').length).toBe(positions.length);
+    expect(
+      service
+        .timeline(incident.id)
+        .filter((e) => e.kind === 'step_done')
+        .map((e) => e.actor),
+    ).toEqual(['UA']);
+  });
+
+  it('unticks only what the user cleared, and a repeated click changes nothing', () => {
+    const { steps } = declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    service.toggleChecks({ stepId: first.id, seen: [], selected: ['0', '1'], actor: 'UA' });
+    const again = service.toggleChecks({ stepId: first.id, seen: [], selected: ['0'], actor: 'UA' });
+    expect(again).toMatchObject({ ticked: [], cleared: [] });
+    const cleared = service.toggleChecks({
+      stepId: first.id,
+      seen: ['0', '1'],
+      selected: ['1'],
+      actor: 'UB',
+    });
+    expect(cleared).toMatchObject({ ticked: [], cleared: [0] });
+  });
+
+  it('skips with a reason, activates the next step, and reopens', () => {
+    const { incident, steps } = declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    expect(() => service.skipStep({ stepId: first.id, reason: '  ', actor: 'UA' })).toThrow(/Say why/);
+    const skipped = service.skipStep({ stepId: first.id, reason: 'no psql access', actor: 'UA' });
+    expect(skipped.step).toMatchObject({ state: 'skipped', skipReason: 'no psql access', skippedBy: 'UA' });
+    expect(skipped.next?.number).toBe(2);
+    expect(service.reopenStep({ stepId: first.id, actor: 'UB' }).state).toBe('active');
+    expect(
+      service
+        .timeline(incident.id)
+        .map((e) => e.kind)
+        .slice(-2),
+    ).toEqual(['step_skipped', 'step_reopened']);
+  });
+});
+
+describe('roles and resolution', () => {
+  it('lets anyone act without a commander, then only the commander; refusals are recorded', () => {
+    const { incident } = declare();
+    expect(service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UA' }).ok).toBe(true);
+    expect(service.get(incident.id).acknowledgedAt).not.toBeNull();
+    const refused = service.resolve({ incidentId: incident.id, actor: 'UX' });
+    expect(refused).toEqual({
+      ok: false,
+      reason:
+        'Only the incident commander <@UC> can resolve this incident. Ask them, or have them hand over with /incident commander <@UX>.',
+    });
+    expect(service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UX' }).ok).toBe(false);
+    expect(
+      service
+        .timeline(incident.id)
+        .filter((e) => e.kind === 'refused')
+        .map((e) => e.actor),
+    ).toEqual(['UX', 'UX']);
+    expect(service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UC' })).toMatchObject({
+      ok: true,
+      raised: true,
+    });
+  });
+
+  it('moves through the statuses, refuses impossible moves, and resolves with the two checklists', () => {
+    const { incident } = declare();
+    expect(service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' }).ok).toBe(true);
+    expect(service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).toEqual({
+      ok: false,
+      reason: 'The incident is already identified.',
+    });
+    store.timers.schedule({
+      incidentId: incident.id,
+      kind: 'escalate',
+      dueAt: new Date(Date.now() + 60_000),
+    });
+    const resolved = service.resolve({ incidentId: incident.id, note: 'rolled back', actor: 'UA' });
+    expect(resolved.ok).toBe(true);
+    if (!resolved.ok) return;
+    expect(resolved.incident.status).toBe('resolved');
+    expect(resolved.added.map((s) => s.section)).toEqual(['resolution', 'post_incident']);
+    expect(resolved.added[1]?.checks.map((c) => c.text)).toEqual(
+      expect.arrayContaining(set.catalog.byId('RUN-001')?.postIncident ?? ['missing']),
+    );
+    expect(store.timers.listOpen(incident.id)).toEqual([]);
+    expect(service.resolve({ incidentId: incident.id, actor: 'UA' }).ok).toBe(false);
+  });
+
+  it('keeps everything across a close and reopen of the database file', () => {
+    const { incident } = declare();
+    service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UC' });
+    store.close();
+    store = createStore(join(dir, 'db.sqlite'));
+    service = new IncidentService(store, () => set);
+    expect(service.get(incident.id)).toMatchObject({ commanderId: 'UC', runbookId: 'RUN-001' });
+    expect(service.timeline(incident.id).map((e) => e.kind)).toEqual(['declared', 'runbook', 'commander']);
+  });
+});
+
+describe('steps without checks', () => {
+  it('completes by "Mark done" only when the step has no checks and is active', () => {
+    const { incident, steps } = declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    expect(() => service.markStepDone({ stepId: first.id, actor: 'UA' })).toThrow(/Tick the step's checks/);
+    // A step imported from a layout without verification checks.
+    const [bare] = store.checklist.insertSteps([
+      {
+        incidentId: incident.id,
+        position: 99,
+        section: 'step',
+        number: 99,
+        title: 'Restart the workers',
+        checks: [],
+      },
+    ]);
+    const id = (bare as (typeof steps)[number]).id;
+    expect(() => service.markStepDone({ stepId: id, actor: 'UA' })).toThrow(/is pending, not active/);
+    store.checklist.setStepState(id, 'active', 'bot');
+    const done = service.markStepDone({ stepId: id, actor: 'UA' });
+    expect(done).toMatchObject({ completed: true, step: { state: 'done', completedBy: 'UA' } });
+  });
+});
