@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseISO } from 'date-fns';
 import type { LintOptions } from './runbooks/lint.ts';
 import { type LoadedRunbooks, loadRunbooks } from './runbooks/loader.ts';
+import { buildMatrix, matrixMarkdown, matrixText } from './runbooks/matrix.ts';
 import type { Runbook, RunbookIssue } from './runbooks/model.ts';
 import { parseRunbook } from './runbooks/parse.ts';
 
@@ -13,6 +14,9 @@ Commands:
   lint [dir] [--json]             check runbooks against the quality checklist (exit 1 on errors)
   list [dir] [--json]             one line per runbook file: steps, commands, checks, problems
   show <file or RUN-ID> [--json]  the parsed runbook (looks up IDs in --dir, default ./runbooks)
+  matrix [dir] [--json|--markdown]
+                                  alert and scenario -> runbook, severity, response time; linked IDs
+                                  (exit 1 when a monitored alert has no runbook)
 
 Options:
   --dir <dir>        runbook directory for show (default: $RUNBOOKS_DIR or ./runbooks)
@@ -111,6 +115,15 @@ export function runCli(
       );
       return 0;
     }
+    case 'matrix': {
+      const loaded = load(target ?? defaultDir);
+      if (!loaded) return 2;
+      const runbooks = loaded.files.flatMap((f) => (f.parsed ? [f.parsed.runbook] : []));
+      const matrix = buildMatrix(runbooks, loaded.policy.policy);
+      if (values.json) io.out(`${JSON.stringify(matrix, null, 2)}\n`);
+      else io.out(values.markdown ? matrixMarkdown(matrix) : matrixText(matrix));
+      return matrix.uncovered.length > 0 ? 1 : 0;
+    }
     default:
       io.err(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
@@ -123,6 +136,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       dir: { type: 'string' },
       today: { type: 'string' },

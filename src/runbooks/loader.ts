@@ -79,6 +79,21 @@ export function loadRunbooks(dir: string, options: LintOptions, policyRequired =
     } else seen.set(id, f.file);
   }
 
+  // "see RUN-010" with no RUN-010 sends a responder nowhere at 3 AM.
+  const known = new Set(files.flatMap((f) => (f.parsed ? [f.parsed.runbook.id] : [])));
+  for (const f of files) {
+    for (const ref of f.parsed?.runbook.meta.references ?? []) {
+      if (known.has(ref.id)) continue;
+      f.issues.push({
+        level: 'warning',
+        rule: 'dangling-reference',
+        file: f.file,
+        line: ref.line,
+        message: `mentions ${ref.id}, but no runbook has that ID: write ${ref.id} or fix the reference`,
+      });
+    }
+  }
+
   const good: Runbook[] = files
     .filter((f) => f.parsed && !f.issues.some((i) => i.level === 'error'))
     .map((f) => (f.parsed as ParsedRunbook).runbook);

@@ -174,6 +174,8 @@ export const RunbookSchema = z.object({
     diagnostics: DiagnosticsSchema.nullable(),
     /** A stub's redirect target, when the file only points elsewhere. */
     redirect: z.string().nullable(),
+    /** Other runbooks this one points to ("see RUN-010"), with the line, for dangling-reference checks. */
+    references: z.array(z.object({ id: z.string(), line: z.number().int().positive() })),
   }),
 });
 export type Runbook = z.infer<typeof RunbookSchema>;

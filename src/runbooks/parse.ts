@@ -143,6 +143,17 @@ function expandContext(sections: Section[]): Section[] {
   );
 }
 
+/** Every RUN- ID the file mentions (prose, scope, Linked IDs) other than its own, first line of each. */
+function runReferences(source: string, ownId: string | null): { id: string; line: number }[] {
+  const seen = new Map<string, number>();
+  source.split('\n').forEach((text, index) => {
+    for (const match of text.matchAll(/\bRUN-\d+\b/g)) {
+      if (match[0] !== ownId && !seen.has(match[0])) seen.set(match[0], index + 1);
+    }
+  });
+  return [...seen].map(([id, line]) => ({ id, line }));
+}
+
 /** A stub's target: its first link, or the destination of a `[text](...)` the parser could not read as a link (Hugo `{{< ref "x.md" >}}`). */
 function redirectTarget(urls: string[], body: string): string | null {
   if (urls[0]) return urls[0];
@@ -285,6 +296,7 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
             bodyText,
           )
         : null,
+      references: runReferences(source, runId),
     },
   };
   return {

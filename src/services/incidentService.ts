@@ -382,7 +382,14 @@ export class IncidentService {
       const position = existing.reduce((max, s) => Math.max(max, s.position), 0) + 1;
       const runbook = current.runbookId ? set.catalog.byId(current.runbookId) : undefined;
       const added = this.store.checklist.insertSteps(
-        resolutionChecklists(current.id, position, runbook, processRunbook(set), existing),
+        resolutionChecklists(
+          current.id,
+          position,
+          runbook,
+          processRunbook(set),
+          existing,
+          this.runbookNeedsUpdate(current.id),
+        ),
       );
       return { ok: true, incident, added };
     });
@@ -432,6 +439,19 @@ export class IncidentService {
         note,
       };
     });
+  }
+
+  /** Why the incident's runbook needs an update, if it does: skipped steps or an escalation. */
+  private runbookNeedsUpdate(incidentId: number): string | null {
+    const skipped = this.store.checklist
+      .listSteps(incidentId)
+      .filter((s) => s.section === 'step' && s.state === 'skipped');
+    const escalated = this.store.timeline.list(incidentId).some((e) => e.kind === 'escalation');
+    const reasons = [
+      skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
+      escalated ? 'escalated' : '',
+    ].filter(Boolean);
+    return reasons.length ? reasons.join(', ') : null;
   }
 
   /** A :pushpin: reaction: the message joins the timeline once, however many pins it gets. */
@@ -520,6 +540,7 @@ function resolutionChecklists(
   runbook: Runbook | undefined,
   process: Runbook | undefined,
   existing: readonly IncidentStep[],
+  needsUpdate: string | null,
 ): NewStep[] {
   const rows: NewStep[] = [];
   const has = (section: string) => existing.some((s) => s.section === section);
@@ -538,6 +559,9 @@ function resolutionChecklists(
     ...(runbook?.postIncident ?? []),
     ...(runbook?.id !== process?.id ? (process?.postIncident ?? []) : []),
   ];
+  // A runbook that had to be skipped or escalated past has taught the team something: write it down.
+  if (runbook && needsUpdate)
+    post.push(`Update ${runbook.id} (${needsUpdate}) → owner: ${runbook.owner ?? 'unassigned'}`);
   if (post.length && !has('post_incident')) {
     rows.push({
       incidentId,

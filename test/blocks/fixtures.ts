@@ -118,6 +118,7 @@ export function makeRunbook(patch: Partial<Runbook> = {}): Runbook {
       escalationTo: null,
       diagnostics: null,
       redirect: null,
+      references: [],
     },
     ...patch,
   };

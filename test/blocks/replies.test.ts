@@ -226,12 +226,17 @@ describe('runbookSearch', () => {
     ]);
     expect(sectionTexts(message.blocks)).toEqual([
       '*Runbooks matching “connection pool”* (2)',
-      [
-        '*RUN-001* · Database Connection Pool Exhaustion',
-        '_matched on symptom, title · severity P1 · owner Backend Team_',
-        '*RUN-010* · Replica lag',
-        '_matched on component_',
-      ].join('\n'),
+      '*RUN-001* · Database Connection Pool Exhaustion\n_matched on symptom, title · severity P1 · owner Backend Team_',
+      '*RUN-010* · Replica lag\n_matched on component_',
+    ]);
+    const buttons = message.blocks.flatMap((b) =>
+      b.type === 'section' && b.accessory?.type === 'button'
+        ? [[b.accessory.action_id, b.accessory.value]]
+        : [],
+    );
+    expect(buttons).toEqual([
+      [ACTIONS.openDeclare, 'RUN-001'],
+      [ACTIONS.openDeclare, 'RUN-010'],
     ]);
     expect(JSON.stringify(message.blocks)).toContain('--runbook RUN-001');
     expectValidMessage(message);

@@ -264,3 +264,38 @@ describe('restart', () => {
     expect(t.slack.callsTo('conversations.create')).toHaveLength(1);
   });
 });
+
+describe('runbook search', () => {
+  it('finds runbooks by symptom and opens the declare modal with the chosen runbook', async () => {
+    const res = await t.command('runbooks too many connections');
+    const blocks = (res.json as { blocks: unknown[] }).blocks;
+    expect(JSON.stringify(blocks)).toContain('RUN-001');
+    const results = { ts: '1.000002', blocks };
+    const click = buttonClick(results, ACTIONS.openDeclare, { value: 'RUN-001' });
+    await interaction(
+      t.url,
+      SECRET,
+      (await import('../support/slackRequests.ts')).blockActionsPayload({
+        user: DECLARER,
+        channel: GENERAL,
+        message: results,
+        actions: [click],
+      }),
+    );
+    const view = t.slack.callsTo('views.open').at(-1)?.args.view as {
+      callback_id: string;
+      blocks: unknown[];
+    };
+    expect(view.callback_id).toBe(VIEWS.declare);
+    const runbookSelect = findElement(view.blocks, DECLARE_FIELDS.runbook.actionId)?.element as {
+      initial_option?: { value: string };
+    };
+    expect(runbookSelect.initial_option?.value).toBe('RUN-001');
+  });
+
+  it('lists every runbook when no keyword is given', async () => {
+    const res = await t.command('runbooks');
+    const text = JSON.stringify(res.json);
+    for (const id of ['RUN-000', 'RUN-001', 'RUN-007']) expect(text).toContain(id);
+  });
+});

@@ -223,6 +223,19 @@ describe('incident-bot lint / list / show', () => {
     expect(run(['lint', d]).out).toMatch(/policy\.yml:3: error \[policy\] severities\.P3: Invalid input/);
   });
 
+  it('warns about a reference to a runbook that does not exist, with its line', () => {
+    const d = dir();
+    const result = run(['lint', d, '--today', '2026-11-22']);
+    expect(result.out).toContain(
+      'RUN-050-cache.md:8: warning [dangling-reference] mentions RUN-051, but no runbook has that ID',
+    );
+    writeFileSync(
+      join(d, 'RUN-051-redis.md'),
+      GOOD.replace('RUN-050: Cache flush', 'RUN-051: Redis down').replace('(see RUN-051)', ''),
+    );
+    expect(run(['lint', d, '--today', '2026-11-22']).out).not.toContain('dangling-reference');
+  });
+
   it('answers an unknown command and a missing argument with usage', () => {
     expect(run(['frobnicate']).err).toMatch(/Unknown command "frobnicate"[\s\S]*Usage: incident-bot/);
     expect(run(['show']).code).toBe(2);

@@ -44,6 +44,7 @@ describe('the RUN- layout of DESIGN.md', () => {
         escalationTo: null,
         diagnostics: null,
         redirect: null,
+        references: [{ id: 'RUN-010', line: 9 }],
       },
     });
     expect(lines).toEqual({ title: 1, scope: 7, escalation: 67, owner: 4, lastTested: 5 });

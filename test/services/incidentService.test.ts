@@ -197,6 +197,23 @@ describe('roles and resolution', () => {
     expect(service.resolve({ incidentId: incident.id, actor: 'UA' }).ok).toBe(false);
   });
 
+  it('asks the runbook owner to update the runbook when steps were skipped or the incident escalated', () => {
+    const plain = declare();
+    const clean = service.resolve({ incidentId: plain.incident.id, actor: 'UA' });
+    expect(clean.ok && clean.added.flatMap((s) => s.checks.map((c) => c.text))).not.toContainEqual(
+      expect.stringContaining('Update RUN-001'),
+    );
+    const { incident, steps } = declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    service.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
+    service.escalate({ incidentId: incident.id, conditions: [], actor: 'UA' });
+    const resolved = service.resolve({ incidentId: incident.id, actor: 'UA' });
+    const post = resolved.ok ? resolved.added.find((s) => s.section === 'post_incident') : undefined;
+    expect(post?.checks.at(-1)?.text).toBe(
+      'Update RUN-001 (1 step skipped, escalated) → owner: Backend Team',
+    );
+  });
+
   it('keeps everything across a close and reopen of the database file', () => {
     const { incident } = declare();
     service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UC' });

@@ -8,6 +8,7 @@ import { incidentHeadline } from './header.ts';
 import {
   actions,
   actor,
+  button,
   context,
   fitSections,
   inline,
@@ -197,30 +198,58 @@ export function timelineMessage(incident: Incident, entries: readonly TimelineEn
 const MAX_HITS = 10;
 
 /** `/incident runbooks <keyword>`: the best matches, each with why it matched. */
+/**
+ * Search results, or with an empty query the whole index, as a "search keywords" page: each runbook with
+ * why it matched and its keywords (alerts, symptoms, components), and a button that opens the declare
+ * modal with that runbook chosen.
+ */
 export function runbookSearch(query: string, hits: readonly SearchHit[]): Message {
   const q = inline(query, 200);
   if (hits.length === 0) {
-    const text = `No runbook matches “${q}”. Try a symptom or a component, e.g. \`/incident runbooks connection pool\`.`;
-    return { text: `No runbook matches “${q}”`, blocks: [section(text)] };
+    const text = query.trim()
+      ? `No runbook matches “${q}”. Try a symptom or a component, e.g. \`/incident runbooks connection pool\`.`
+      : 'No runbooks are loaded. Add RUN-*.md files to the runbook directory and run `/incident runbooks reload`.';
+    return {
+      text: query.trim() ? `No runbook matches “${q}”` : 'No runbooks loaded',
+      blocks: [section(text)],
+    };
   }
   const shown = hits.slice(0, MAX_HITS);
-  const lines = shown.map(({ runbook, matched }) => {
+  const results: KnownBlock[] = shown.map(({ runbook, matched }, index) => {
     const details = [
       matched.length > 0 ? `matched on ${matched.map((m) => escapeMrkdwn(m)).join(', ')}` : null,
       runbook.severity ? `severity ${runbook.severity}` : null,
       runbook.owner ? `owner ${inline(runbook.owner, 100)}` : null,
     ].filter((d): d is string => d !== null);
-    return `*${inline(runbook.id, 50)}* · ${inline(runbook.title, 300)}\n_${details.join(' · ')}_`;
+    const keywords = [...runbook.meta.alerts, ...runbook.meta.symptoms, ...runbook.meta.components];
+    const lines = [
+      `*${inline(runbook.id, 50)}* · ${inline(runbook.title, 300)}`,
+      details.length ? `_${details.join(' · ')}_` : null,
+      keywords.length ? `Keywords: ${inline(keywords.join(', '), 1500)}` : null,
+    ].filter((l): l is string => l !== null);
+    return {
+      type: 'section',
+      block_id: `runbook:${index}:${truncate(runbook.id, 200)}`,
+      text: { type: 'mrkdwn', text: lines.join('\n') },
+      accessory: button({
+        text: 'Declare with this runbook',
+        actionId: ACTIONS.openDeclare,
+        value: runbook.id,
+      }),
+    };
   });
   const more = hits.length - shown.length;
+  const heading = query.trim()
+    ? `*Runbooks matching “${q}”* (${hits.length})`
+    : `*Runbooks* (${hits.length})`;
   const blocks: KnownBlock[] = [
-    section(`*Runbooks matching “${q}”* (${hits.length})`),
-    ...splitText(lines.join('\n')).map(section),
+    section(heading),
+    ...results,
     context(
-      `${more > 0 ? `… and ${more} more: narrow the search. ` : ''}Use one with \`/incident declare P1 &lt;title&gt; --runbook ${inline(shown[0]?.runbook.id ?? 'RUN-…', 50)}\`.`,
+      `${more > 0 ? `… and ${more} more: narrow the search. ` : ''}Or declare with \`/incident declare P1 &lt;title&gt; --runbook ${inline(shown[0]?.runbook.id ?? 'RUN-…', 50)}\`.`,
     ),
   ];
-  return { text: `${hits.length} runbooks match “${q}”`, blocks };
+  return { text: `${hits.length} runbooks${query.trim() ? ` match “${q}”` : ''}`, blocks };
 }
 
 /**

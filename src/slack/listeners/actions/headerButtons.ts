@@ -38,12 +38,20 @@ export function openModal(deps: ListenerDeps, which: 'status' | 'severity' | 'es
 }
 
 export function openDeclare(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ActionArgs): Promise<void> => {
+  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
     await ack();
-    const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
+    const { catalog } = deps.runbooks();
+    const runbooks = catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
+    // "Declare with this runbook" carries the runbook's ID; the App Home button carries none.
+    const value = 'value' in action ? action.value : undefined;
+    const chosen = value && catalog.byId(value) ? { runbookId: value } : undefined;
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: declareModal({ runbooks, channelId: body.channel?.id ?? body.user.id }),
+      view: declareModal({
+        runbooks,
+        channelId: body.channel?.id ?? body.user.id,
+        ...(chosen ? { initial: chosen } : {}),
+      }),
     });
   };
 }

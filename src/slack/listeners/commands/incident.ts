@@ -38,7 +38,11 @@ export function incidentCommand(deps: ListenerDeps) {
           }),
         });
       case 'runbooks': {
-        const hits = deps.runbooks().catalog.search(parsed.query);
+        const { catalog } = deps.runbooks();
+        // No keyword: the whole index, like a runbook README's "search keywords" table.
+        const hits = parsed.query.trim()
+          ? catalog.search(parsed.query)
+          : catalog.runbooks.map((runbook) => ({ runbook, score: 0, matched: [] }));
         return ack({ response_type: 'ephemeral', ...runbookSearch(parsed.query, hits) });
       }
       case 'runbooks-reload':
