@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseISO } from 'date-fns';
+import { formatDoctor, runDoctor } from './doctor.ts';
 import type { LintOptions } from './runbooks/lint.ts';
 import { type LoadedRunbooks, loadRunbooks } from './runbooks/loader.ts';
 import { buildMatrix, matrixMarkdown, matrixText } from './runbooks/matrix.ts';
@@ -14,6 +15,8 @@ Commands:
   lint [dir] [--json]             check runbooks against the quality checklist (exit 1 on errors)
   list [dir] [--json]             one line per runbook file: steps, commands, checks, problems
   show <file or RUN-ID> [--json]  the parsed runbook (looks up IDs in --dir, default ./runbooks)
+  doctor [--json]                 check config, Slack token and scopes, channels, user groups, database,
+                                  runbooks and webhook secrets (exit 1 on any failure)
   matrix [dir] [--json|--markdown]
                                   alert and scenario -> runbook, severity, response time; linked IDs
                                   (exit 1 when a monitored alert has no runbook)
@@ -33,7 +36,7 @@ export interface CliIO {
 export function runCli(
   argv: string[],
   io: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
-): number {
+): number | Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -115,6 +118,12 @@ export function runCli(
       );
       return 0;
     }
+    case 'doctor':
+      // Talks to Slack and the database, so it is the one asynchronous command.
+      return runDoctor().then((checks) => {
+        io.out(values.json ? `${JSON.stringify(checks, null, 2)}\n` : formatDoctor(checks));
+        return checks.every((c) => c.ok) ? 0 : 1;
+      });
     case 'matrix': {
       const loaded = load(target ?? defaultDir);
       if (!loaded) return 2;
@@ -196,4 +205,4 @@ function formatRunbook(rb: Runbook): string {
 
 const invokedDirectly =
   process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (invokedDirectly) process.exitCode = runCli(process.argv.slice(2));
+if (invokedDirectly) process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
+
+export interface DatabaseHealth {
+  exists: boolean;
+  version: number;
+  latest: number;
+  writable: boolean;
+  error: string | null;
+}
+
+/**
+ * Looks at the database without changing it: its schema version against the code's, and whether a
+ * write lock can be taken (then released). For `doctor` and readiness checks, which must not migrate.
+ */
+export function inspectDatabase(path: string): DatabaseHealth {
+  const latest = MIGRATIONS.length;
+  if (path !== ':memory:' && !existsSync(path)) {
+    return { exists: false, version: 0, latest, writable: false, error: null };
+  }
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    db.pragma('busy_timeout = 2000');
+    const version = Number(db.pragma('user_version', { simple: true }));
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return { exists: true, version, latest, writable: true, error: null };
+  } catch (error) {
+    return {
+      exists: true,
+      version: 0,
+      latest,
+      writable: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    db?.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { runCli } from '../src/cli.ts';
+import { formatDoctor, runDoctor } from '../src/doctor.ts';
+import { createStore } from '../src/store/index.ts';
+import { FAKE_BOT, type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { ANNOUNCE, ESCALATIONS, LEADS, ONCALL, runbooksDir } from './support/testRunbooks.ts';
+
+const scopes = (
+  parse(readFileSync('manifest.yml', 'utf8')) as { oauth_config: { scopes: { bot: string[] } } }
+).oauth_config.scopes.bot;
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  for (const fn of cleanup.splice(0)) await fn();
+});
+
+async function setup(options: { granted?: string[]; channels?: string[] } = {}) {
+  const members = [FAKE_BOT.userId];
+  const slack: FakeSlack = await startFakeSlack({
+    strictChannels: true,
+    channels: (options.channels ?? [ANNOUNCE, 'C0STATUS01', 'C0EXECUTIV', ESCALATIONS]).map((id) => ({
+      id,
+      name: id.toLowerCase(),
+      members,
+    })),
+    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+  });
+  const granted = options.granted ?? scopes;
+  slack.on('auth.test', (_args, _i, ctx) => {
+    const body = ctx.defaultResponse();
+    return { status: 200, headers: { 'x-oauth-scopes': granted.join(',') }, body };
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+  const runbooks = runbooksDir();
+  cleanup.push(async () => {
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runbooks, { recursive: true, force: true });
+  });
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-doctor',
+    SLACK_SIGNING_SECRET: 'secret',
+    SLACK_API_URL: slack.url,
+    DATABASE_PATH: join(dir, 'db.sqlite'),
+    RUNBOOKS_DIR: runbooks,
+    WEBHOOK_TOKEN: 'token',
+    PAGERDUTY_WEBHOOK_SECRET: 'pd-secret',
+  };
+  return { slack, env, dir };
+}
+
+describe('incident-bot doctor', () => {
+  it('passes every check when all is well, and exits 0', async () => {
+    const { env, dir } = await setup();
+    createStore(join(dir, 'db.sqlite')).close();
+    const checks = await runDoctor({ env });
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.map((c) => c.name)).toEqual([
+      'configuration',
+      'runbooks',
+      'database',
+      'webhook token',
+      'PagerDuty secret',
+      'Slack token',
+      'Slack scopes',
+      'announce channel',
+      'status channel',
+      'executive channel',
+      'escalation channel',
+      'user group S0LEADS001',
+      'user group S0ONCALL01',
+    ]);
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    const out: string[] = [];
+    const code = await runCli(['doctor'], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    expect(code).toBe(0);
+    expect(out.join('')).toContain('all 13 checks passed');
+  });
+
+  it('names a missing scope and a missing channel, says what to do, and exits 1', async () => {
+    const { env } = await setup({
+      granted: scopes.filter((s) => s !== 'pins:write'),
+      channels: [ANNOUNCE, 'C0STATUS01', ESCALATIONS],
+    });
+    const text = formatDoctor(await runDoctor({ env: { ...env, PAGERDUTY_WEBHOOK_SECRET: '' } }));
+    expect(text).toContain('✘ Slack scopes: missing pins:write\n    fix: add them to the app');
+    expect(text).toContain(
+      '✘ executive channel: C0EXECUTIV not found\n    fix: create C0EXECUTIV, or fix channels.executive in policy.yml',
+    );
+    expect(text).toContain('✘ PagerDuty secret:');
+    expect(text).toContain('3 of 13 checks failed');
+    for (const [k, v] of Object.entries({ ...env, PAGERDUTY_WEBHOOK_SECRET: '' })) vi.stubEnv(k, v);
+    expect(await runCli(['doctor'], { out: () => undefined, err: () => undefined })).toBe(1);
+  });
+
+  it('stops at the configuration when it does not parse', async () => {
+    const checks = await runDoctor({ env: {} });
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ name: 'configuration', ok: false });
+    expect(checks[0]?.detail).toContain('SLACK_BOT_TOKEN is missing');
+  });
+});
