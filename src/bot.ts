@@ -5,6 +5,7 @@ import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { IncidentService } from './services/incidentService.ts';
+import { PostmortemService } from './services/postmortemService.ts';
 import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { registerListeners } from './slack/listeners/index.ts';
@@ -69,6 +70,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
   const service = new IncidentService(store, runbooks);
+  const postmortems = new PostmortemService(store, runbooks, now);
 
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
@@ -116,6 +118,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   registerListeners(app, {
     service,
+    postmortems,
     workflow,
     runbooks,
     log,

@@ -8,6 +8,7 @@ import { type LoadedRunbooks, loadRunbooks } from './runbooks/loader.ts';
 import { buildMatrix, matrixMarkdown, matrixText } from './runbooks/matrix.ts';
 import type { Runbook, RunbookIssue } from './runbooks/model.ts';
 import { parseRunbook } from './runbooks/parse.ts';
+import { readDrills } from './store/inspect.ts';
 
 const USAGE = `Usage: incident-bot <command> [options]
 
@@ -63,7 +64,9 @@ export function runCli(
       );
       return null;
     }
-    const options = (maxAgeDays: number): LintOptions => ({ today, maxAgeDays });
+    // Drills run with the bot count as tests of their runbook.
+    const drilledAt = readDrills(process.env.DATABASE_PATH || './data/incident-bot.db');
+    const options = (maxAgeDays: number): LintOptions => ({ today, maxAgeDays, drilledAt });
     const first = loadRunbooks(dir, options(Number(values['max-age'] ?? 90)), false);
     // The review interval comes from policy.yml unless given on the command line.
     const policyDays = first.policy.policy

@@ -1,7 +1,7 @@
 /** Slack rejects longer channel names with `invalid_name_maxlength`. */
 export const CHANNEL_NAME_MAX = 80;
 
-const PREFIX_PATTERN = /^(inc-\d{8}-\d+)(?:-(.*))?$/;
+const PREFIX_PATTERN = /^((?:inc|drill)-\d{8}-\d+)(?:-(.*))?$/;
 
 function utcDay(date: Date): string {
   const yyyy = String(date.getUTCFullYear()).padStart(4, '0');
@@ -46,7 +46,13 @@ function join(prefix: string, slug: string, suffix: string): string {
  * `inc-<yyyymmdd UTC>-<daySeq>-<slug>`, at most 80 characters; a title with nothing Slack can spell
  * (emoji, CJK) gives just `inc-20261122-3`, which is still unique through the day sequence.
  */
-export function incidentChannelName(input: { declaredAt: Date; daySeq: number; title: string }): string {
+export function incidentChannelName(input: {
+  declaredAt: Date;
+  daySeq: number;
+  title: string;
+  /** `drill` for rehearsals, so nobody mistakes the channel for a real incident. */
+  prefix?: 'inc' | 'drill';
+}): string {
   if (Number.isNaN(input.declaredAt.getTime())) {
     throw new RangeError(
       'incidentChannelName needs a valid declaredAt date; pass the incident row’s declaredAt.',
@@ -57,7 +63,11 @@ export function incidentChannelName(input: { declaredAt: Date; daySeq: number; t
       `incidentChannelName needs a daySeq of 1 or more (got ${input.daySeq}); take it from the stored incident.`,
     );
   }
-  return join(`inc-${utcDay(input.declaredAt)}-${input.daySeq}`, channelSlug(input.title), '');
+  return join(
+    `${input.prefix ?? 'inc'}-${utcDay(input.declaredAt)}-${input.daySeq}`,
+    channelSlug(input.title),
+    '',
+  );
 }
 
 /**

@@ -1,4 +1,14 @@
 import { type Severity, SeveritySchema } from '../runbooks/model.ts';
+import { AFTERMATH_SUBCOMMANDS, type AftermathCommand, parseAftermathCommand } from './aftermathCommand.ts';
+import {
+  INCIDENT_REF,
+  invalid,
+  quote,
+  restFrom,
+  type Token,
+  takeIncidentRef,
+  tokenize,
+} from './commandTokens.ts';
 import { WORKING_STATUSES, type WorkingStatus } from './incidentState.ts';
 
 /** Long enough for a useful headline, short enough for a channel topic and a status-page title. */
@@ -15,6 +25,7 @@ export const SUBCOMMANDS = [
   'list',
   'runbooks',
   'help',
+  ...AFTERMATH_SUBCOMMANDS,
 ] as const;
 
 /**
@@ -34,15 +45,10 @@ export type IncidentCommand =
   | { kind: 'runbooks'; query: string }
   | { kind: 'runbooks-reload' }
   | { kind: 'help' }
+  | AftermathCommand
   | { kind: 'invalid'; error: string };
 
 type Invalid = Extract<IncidentCommand, { kind: 'invalid' }>;
-
-interface Token {
-  value: string;
-  /** Offset in the original text, so a free-text note keeps the spacing and line breaks it was typed with. */
-  start: number;
-}
 
 const EXAMPLE = {
   declare: '/incident declare P1 Payment latency high',
@@ -60,33 +66,12 @@ const EXAMPLE = {
 
 const SEVERITY_LIST = 'P0, P1, P2 or P3';
 const STATUS_LIST = WORKING_STATUSES.join(', ');
-const QUOTE_MAX = 60;
 
 // Slack turns `--` into an em or en dash when smart punctuation is on, so those spellings mean the flag too.
 const RUNBOOK_FLAG = /^(?:--|\u2014|\u2013)runbook(?:=(.*))?$/i;
 const RUNBOOK_ID = /^RUN-\d+$/i;
-const INCIDENT_REF = /^#(\d+)$/;
 // `<@U012AB3CD|alice>` or `<@U012AB3CD>`: what Slack sends for a person picked from the autocomplete.
 const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
-
-const invalid = (error: string): Invalid => ({ kind: 'invalid', error });
-
-/** Echoes user text in an error without letting a pasted paragraph swamp the message. */
-function quote(text: string): string {
-  const chars = [...text];
-  return `"${chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX - 1).join('')}…` : text}"`;
-}
-
-function tokenize(text: string): Token[] {
-  return [...text.matchAll(/\S+/gu)].map((m) => ({ value: m[0], start: m.index }));
-}
-
-/** The text from a token to the end, as typed; null when there is none. */
-function restFrom(text: string, token: Token | undefined): string | null {
-  if (!token) return null;
-  const rest = text.slice(token.start).trim();
-  return rest === '' ? null : rest;
-}
 
 function parseSeverity(value: string): Severity | null {
   const parsed = SeveritySchema.safeParse(value.toUpperCase());
@@ -95,24 +80,6 @@ function parseSeverity(value: string): Severity | null {
 
 const badSeverity = (value: string, example: string): Invalid =>
   invalid(`Severity must be ${SEVERITY_LIST} (got ${quote(value)}). Example: ${example}`);
-
-/**
- * Splits off a leading `#12`. A `#` token that is not a positive number is most likely a channel name
- * typed by hand, which cannot name an incident, so it is refused rather than read as a status or a note.
- */
-function takeIncidentRef(args: Token[]): { incidentId: number | null; args: Token[] } | Invalid {
-  const first = args[0];
-  if (!first || !(first.value.startsWith('#') || first.value.startsWith('<#')))
-    return { incidentId: null, args };
-  const match = INCIDENT_REF.exec(first.value);
-  const id = match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  if (!Number.isSafeInteger(id) || id < 1) {
-    return invalid(
-      `Incident references are numbers like #12 (got ${quote(first.value)}). Use the number from /incident list, or run the command in the incident's channel.`,
-    );
-  }
-  return { incidentId: id, args: args.slice(1) };
-}
 
 function refusesIncidentRef(
   subcommand: string,
@@ -288,6 +255,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return noMoreArguments(subcommand, ref.args, text, example) ?? { kind: subcommand, incidentId };
     }
     default: {
+      const aftermath = parseAftermathCommand(subcommand, args, text);
+      if (aftermath) return aftermath;
       if (parseSeverity(head.value)) {
         return invalid(
           `Unknown subcommand ${quote(head.value)}. To declare an incident, start with declare. Example: ${EXAMPLE.declare}`,

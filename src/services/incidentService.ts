@@ -28,6 +28,8 @@ export interface DeclareInput {
   runbookId?: string | null;
   description?: string;
   private?: boolean;
+  /** A rehearsal: no pages, no real escalation targets mentioned, and it counts as a test of the runbook. */
+  drill?: boolean;
   declaredBy: string;
   source: IncidentSource;
 }
@@ -91,16 +93,23 @@ export class IncidentService {
         source: input.source,
         description: input.description ?? '',
         private: isPrivate,
+        drill: input.drill === true,
         runbookId: runbook?.id ?? process?.id ?? null,
       });
       const steps = this.store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
       const first = steps.find((s) => s.section === 'step');
       if (first) this.store.checklist.setStepState(first.id, 'active', 'bot');
-      this.note(incident.id, input.declaredBy, 'declared', `Declared ${input.severity}: ${title}`, {
-        severity: input.severity,
-        source: input.source,
-        runbook: runbook?.id ?? null,
-      });
+      this.note(
+        incident.id,
+        input.declaredBy,
+        'declared',
+        `Declared ${input.drill ? 'a drill, ' : ''}${input.severity}: ${title}`,
+        {
+          severity: input.severity,
+          source: input.source,
+          runbook: runbook?.id ?? null,
+        },
+      );
       if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
       return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
     });

@@ -2,9 +2,11 @@ import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
+import type { PostmortemService } from '../services/postmortemService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import type { Incident } from '../store/index.ts';
-import { escalationBrief } from './blocks/escalation.ts';
+import { afterResolve } from './aftermathFlows.ts';
+import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
 import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
@@ -12,6 +14,7 @@ import type { IncidentWorkflow, Message } from './workflow.ts';
 /** What every listener gets: the services and the Slack workflow, built once in bot.ts. */
 export interface ListenerDeps {
   service: IncidentService;
+  postmortems: PostmortemService;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;
@@ -104,6 +107,7 @@ export async function resolveIncident(
   if (!incident.channelId) return;
   await deps.workflow.post(incident.channelId, resolvedMessage(incident, note));
   for (const step of result.added) await deps.workflow.postStep(incident, step);
+  await afterResolve(deps, incident);
 }
 
 export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
@@ -123,6 +127,11 @@ export async function escalateIncident(
 ): Promise<void> {
   const escalation = deps.service.escalate({ incidentId, conditions, note: note ?? '', actor: actor.user });
   const { incident, targets } = escalation;
+  if (incident.drill) {
+    // A drill names who would be called in, but calls nobody: no mentions, no invites, no escalation channel.
+    if (incident.channelId) await deps.workflow.post(incident.channelId, drillEscalationNotice(escalation));
+    return;
+  }
   const users = targets.flatMap((t) => t.users);
   const groups = targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback)

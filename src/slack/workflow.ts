@@ -59,7 +59,7 @@ export class IncidentWorkflow {
       if (step.section === 'step' && step.state !== 'active') continue;
       await this.postStep(current, step);
     }
-    if (!channel.fallback) {
+    if (!channel.fallback && !incident.drill) {
       await this.tryCall('announce', () =>
         this.post(
           this.runbooks().policy.channels.announce,
@@ -78,6 +78,7 @@ export class IncidentWorkflow {
       declaredAt: new Date(incident.declaredAt),
       daySeq: incident.daySeq,
       title: incident.title,
+      prefix: incident.drill ? 'drill' : 'inc',
     });
     let reason = 'name_taken';
     for (let attempt = 1; attempt <= NAME_ATTEMPTS; attempt++) {
@@ -104,6 +105,8 @@ export class IncidentWorkflow {
   }
 
   private async inviteTeam(incident: Incident, channelId: string): Promise<void> {
+    // A drill pages nobody: the person running it invites whoever rehearses with them.
+    if (incident.drill) return this.invite(incident, channelId, [incident.declaredBy], []);
     const team = responseTeam(this.runbooks().policy, incident.severity);
     await this.invite(incident, channelId, [incident.declaredBy, ...team.users], team.groups);
   }
@@ -204,6 +207,20 @@ export class IncidentWorkflow {
     const result = await this.client.chat.postMessage({ channel, ...message });
     if (!result.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
     return result.ts;
+  }
+
+  /** A file in a channel (files.uploadV2: upload URL, then complete), e.g. the post-mortem draft. */
+  async uploadFile(
+    channel: string,
+    file: { filename: string; title: string; content: string; comment?: string },
+  ): Promise<void> {
+    await this.client.files.uploadV2({
+      channel_id: channel,
+      filename: file.filename,
+      title: file.title,
+      content: file.content,
+      ...(file.comment ? { initial_comment: file.comment } : {}),
+    });
   }
 
   async ephemeral(channel: string, user: string, message: Message | string): Promise<void> {

@@ -84,6 +84,7 @@ export class IncidentRepository {
   readonly #get: Database.Statement;
   readonly #getByChannel: Database.Statement;
   readonly #listOpen: Database.Statement;
+  readonly #since: Database.Statement;
   readonly #update: Database.Statement;
   readonly #setStatus: Database.Statement;
   readonly #acknowledge: Database.Statement;
@@ -104,6 +105,9 @@ export class IncidentRepository {
     this.#get = db.prepare('SELECT * FROM incidents WHERE id = ?');
     // Fallback incidents share the announce channel; only a dedicated channel identifies an incident.
     this.#getByChannel = db.prepare('SELECT * FROM incidents WHERE channel_id = ? AND in_fallback = 0');
+    this.#since = db.prepare(
+      'SELECT * FROM incidents WHERE declared_at >= ? AND drill = 0 ORDER BY declared_at, id',
+    );
     this.#listOpen = db.prepare(`SELECT * FROM incidents WHERE ${OPEN} ORDER BY declared_at, id`);
     // A fixed statement for any subset of fields: each column keeps its value unless its flag is set.
     this.#update = db.prepare(
@@ -154,6 +158,11 @@ export class IncidentRepository {
   }
 
   /** Incidents not yet resolved, oldest first. */
+  /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
+  listDeclaredSince(since: Date): Incident[] {
+    return parseRows(IncidentSchema, this.#since.all(since.toISOString()));
+  }
+
   listOpen(): Incident[] {
     return parseRows(IncidentSchema, this.#listOpen.all());
   }

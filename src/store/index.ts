@@ -5,6 +5,7 @@ import { openDatabase } from './db.ts';
 import { IdempotencyRepository } from './idempotency.ts';
 import { InboxRepository } from './inbox.ts';
 import { IncidentRepository } from './incidents.ts';
+import { FollowupRepository, PostmortemRepository } from './postmortems.ts';
 import type { Clock } from './rows.ts';
 import { TimelineRepository } from './timeline.ts';
 import { TimerRepository } from './timers.ts';
@@ -16,6 +17,7 @@ export * from './idempotency.ts';
 export * from './inbox.ts';
 export * from './incidents.ts';
 export { MIGRATIONS, type Migration, migrate, SchemaTooNewError } from './migrations.ts';
+export * from './postmortems.ts';
 export type { Clock, JsonObject } from './rows.ts';
 export * from './timeline.ts';
 export * from './timers.ts';
@@ -29,6 +31,8 @@ export interface Store {
   readonly inbox: InboxRepository;
   readonly alertLinks: AlertLinkRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly postmortems: PostmortemRepository;
+  readonly followups: FollowupRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction, for work spanning repositories (declare = incident +
    * alert link + timeline + timers) that must happen entirely or not at all. Nested calls become
@@ -50,6 +54,8 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     inbox: new InboxRepository(db, now),
     alertLinks: new AlertLinkRepository(db, now),
     idempotency: new IdempotencyRepository(db, now),
+    postmortems: new PostmortemRepository(db, now),
+    followups: new FollowupRepository(db, now),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => {
       if (db.open) db.close();

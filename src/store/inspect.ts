@@ -39,3 +39,26 @@ export function inspectDatabase(path: string): DatabaseHealth {
     db?.close();
   }
 }
+
+/**
+ * The last finished drill of each runbook, read without migrating or writing: the linter counts a drill
+ * as a test. An absent or older database has no drills.
+ */
+export function readDrills(path: string): Map<string, Date> {
+  if (path !== ':memory:' && !existsSync(path)) return new Map();
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const rows = db
+      .prepare(
+        `SELECT runbook_id, max(resolved_at) AS at FROM incidents
+         WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL GROUP BY runbook_id`,
+      )
+      .all() as { runbook_id: string; at: string }[];
+    return new Map(rows.map((r) => [r.runbook_id, new Date(r.at)]));
+  } catch {
+    return new Map();
+  } finally {
+    db?.close();
+  }
+}

@@ -145,6 +145,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processed_requests_at ON processed_requests (at);
     `,
   },
+  {
+    version: 2,
+    name: 'post-mortems and follow-ups',
+    sql: /* sql */ `
+      -- One post-mortem per resolved incident: due date, the document once written, who closed it.
+      CREATE TABLE postmortems (
+        incident_id  INTEGER PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
+        due_at       TEXT    NOT NULL,
+        document_url TEXT,
+        done_at      TEXT,
+        done_by      TEXT,
+        created_at   TEXT    NOT NULL
+      );
+      CREATE INDEX postmortems_open ON postmortems (due_at) WHERE done_at IS NULL;
+
+      -- Action items: [Action] -> [Owner] -> [Deadline], reminded to the owner when overdue.
+      CREATE TABLE followups (
+        id               INTEGER PRIMARY KEY,
+        incident_id      INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        text             TEXT    NOT NULL,
+        owner_id         TEXT    NOT NULL,
+        due_date         TEXT    NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        created_by       TEXT    NOT NULL,
+        created_at       TEXT    NOT NULL,
+        done_at          TEXT,
+        last_reminded_at TEXT
+      );
+      CREATE INDEX followups_incident ON followups (incident_id);
+      CREATE INDEX followups_open ON followups (due_date) WHERE done_at IS NULL;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -216,7 +216,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     'frobnicate',
     invalid(
-      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help. Example: /incident help',
+      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help',
     ),
   ],
   [
@@ -226,7 +226,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     `${'x'.repeat(100)} now`,
     invalid(
-      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help. Example: /incident help`,
+      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help`,
     ),
   ],
 ];
@@ -248,5 +248,66 @@ describe('parseIncidentCommand', () => {
       title,
       runbookId: null,
     });
+  });
+});
+
+describe('aftermath subcommands', () => {
+  it.each([
+    ['postmortem', { kind: 'postmortem', incidentId: null }],
+    ['postmortem #7', { kind: 'postmortem', incidentId: 7 }],
+    [
+      'postmortem done <https://wiki.example.com/pm/42|pm>',
+      { kind: 'postmortem-done', incidentId: null, link: 'https://wiki.example.com/pm/42' },
+    ],
+    [
+      'postmortem done https://wiki.example.com/pm/42',
+      { kind: 'postmortem-done', incidentId: null, link: 'https://wiki.example.com/pm/42' },
+    ],
+    [
+      'followup Add an alert on pool usage <@U0ALICE1|alice> 2026-12-01',
+      {
+        kind: 'followup',
+        incidentId: null,
+        text: 'Add an alert on pool usage',
+        ownerId: 'U0ALICE1',
+        dueDate: '2026-12-01',
+      },
+    ],
+    [
+      'followup #3 Load test <@U0BOB0001> 2026-12-24',
+      { kind: 'followup', incidentId: 3, text: 'Load test', ownerId: 'U0BOB0001', dueDate: '2026-12-24' },
+    ],
+    ['stats', { kind: 'stats', days: 30 }],
+    ['stats 7d', { kind: 'stats', days: 7 }],
+    ['drill run-004', { kind: 'drill', runbookId: 'RUN-004' }],
+  ])('%s', (text, expected) => {
+    expect(parseIncidentCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'postmortem done',
+      'postmortem done needs the link to the finished document. Example: /incident postmortem done https://wiki.example.com/pm/42',
+    ],
+    [
+      'postmortem later',
+      'postmortem takes nothing, or done and the document\'s link (got "later"). Example: /incident postmortem done https://wiki.example.com/pm/42',
+    ],
+    [
+      'followup Fix it @alice 2026-12-01',
+      'Name the owner by picking them from the list when you type @, just before the date (got "@alice"). Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
+    ],
+    [
+      'followup Fix it <@U0ALICE1> 2026-02-30',
+      'The deadline must be a date like 2026-12-01 (got "2026-02-30"). Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
+    ],
+    [
+      'followup <@U0ALICE1> 2026-12-01',
+      'followup needs what to do, an owner and a deadline. Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
+    ],
+    ['stats forever', 'stats takes a window in days, like 30d (got "forever"). Example: /incident stats 30d'],
+    ['drill', 'drill needs the runbook to rehearse, and nothing else. Example: /incident drill RUN-004'],
+  ])('%s is refused with a reason', (text, error) => {
+    expect(parseIncidentCommand(text)).toEqual({ kind: 'invalid', error });
   });
 });

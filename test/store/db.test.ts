@@ -7,10 +7,12 @@ import { tempDatabase } from './helpers.ts';
 
 const TABLES = [
   'alert_links',
+  'followups',
   'inbox',
   'incident_checks',
   'incident_steps',
   'incidents',
+  'postmortems',
   'processed_requests',
   'timeline',
   'timers',

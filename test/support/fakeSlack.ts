@@ -167,6 +167,8 @@ export interface StoredFile {
   length: number;
   title?: string;
   uploadedBytes?: number;
+  /** The upload request's body as text (multipart framing included), for asserting what was sent. */
+  uploadedBody?: string;
   completed: boolean;
   channels: string[];
   initial_comment?: string;
@@ -762,7 +764,10 @@ export class FakeSlack {
       const bytes = contentType.startsWith('multipart/') ? parts.reduce((n, p) => n + p.size, 0) : raw.length;
       const call = this.record('upload_url', { file_id: fileId, bytes }, undefined, at, contentType, req);
       const f = this.fileStore.get(fileId);
-      if (f) f.uploadedBytes = bytes;
+      if (f) {
+        f.uploadedBytes = bytes;
+        f.uploadedBody = raw.toString('utf8');
+      }
       this.answer(
         res,
         call,

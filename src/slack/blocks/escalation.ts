@@ -70,3 +70,14 @@ export function escalationBrief(
   ];
   return { text: `Escalation: ${incident.severity} incident #${incident.id}, called in ${targets}`, blocks };
 }
+
+/** In a drill the escalation is rehearsed, not sent: targets are named by label, nobody is mentioned. */
+export function drillEscalationNotice(escalation: Escalation): Message {
+  const targets =
+    escalation.targets.map((t) => escapeMrkdwn(t.label)).join(', ') || 'nobody (no target in policy.yml)';
+  const flagged = escalation.conditions.length
+    ? ` Flagged: ${escalation.conditions.map(escapeMrkdwn).join(', ')}.`
+    : '';
+  const text = `🧪 DRILL: this would escalate to ${targets}.${flagged} Nobody was paged.`;
+  return { text, blocks: [section(text)] };
+}

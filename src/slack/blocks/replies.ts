@@ -53,6 +53,27 @@ const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
     example: 'runbooks connection pool',
     does: 'search the runbooks by symptom or component',
   },
+  {
+    syntax: 'postmortem',
+    example: 'postmortem',
+    does: 'post the post-mortem draft built from the timeline, as a file',
+  },
+  {
+    syntax: 'postmortem done <link>',
+    example: 'postmortem done https://wiki.example.com/pm/42',
+    does: 'record the finished post-mortem and close the incident',
+  },
+  {
+    syntax: 'followup <action> @owner <YYYY-MM-DD>',
+    example: 'followup Alert on pool usage at 70% @alice 2026-12-01',
+    does: 'record an action item; its owner is reminded when it is overdue',
+  },
+  { syntax: 'stats [30d]', example: 'stats 30d', does: 'MTTA and MTTR per severity over the window' },
+  {
+    syntax: 'drill RUN-004',
+    example: 'drill RUN-004',
+    does: 'rehearse a runbook in a DRILL channel: nobody is paged',
+  },
   { syntax: 'help', example: 'help', does: 'show this help' },
 ];
 

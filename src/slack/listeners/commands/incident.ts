@@ -3,6 +3,8 @@ import { type IncidentCommand, parseIncidentCommand } from '../../../domain/comm
 import { UserError } from '../../../services/incidentService.ts';
 import { RunbookSetError } from '../../../services/runbookSet.ts';
 import type { Incident } from '../../../store/index.ts';
+import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
+import { statsMessage } from '../../blocks/aftermath.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { channel as channelLink } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
@@ -81,6 +83,34 @@ export function incidentCommand(deps: ListenerDeps) {
         }
         return;
       }
+      case 'stats':
+        return ack({
+          response_type: 'ephemeral',
+          ...statsMessage(deps.postmortems.stats(parsed.days), parsed.days),
+        });
+      case 'drill': {
+        await ack({ response_type: 'ephemeral', text: `Starting a drill of ${parsed.runbookId}…` });
+        try {
+          const runbook = deps.runbooks().catalog.byId(parsed.runbookId);
+          if (!runbook)
+            throw new UserError(`There is no runbook ${parsed.runbookId}. /incident runbooks lists them.`);
+          const declared = deps.service.declare({
+            title: `DRILL ${runbook.id}: ${runbook.title}`,
+            severity: runbook.severity ?? 'P3',
+            runbookId: runbook.id,
+            drill: true,
+            declaredBy: command.user_id,
+            source: 'slash',
+          });
+          const incident = await deps.workflow.open(declared);
+          await reply(
+            `Drill #${incident.id} of ${runbook.id} started: ${incident.channelId ? channelLink(incident.channelId) : 'your DM'}`,
+          );
+        } catch (error) {
+          await reply(errorText(error, deps));
+        }
+        return;
+      }
       default: {
         const incidentId = parsed.incidentId ?? deps.service.forChannel(command.channel_id)?.id ?? null;
         if (incidentId === null) {
@@ -134,6 +164,17 @@ export async function runTargeted(
       return postTimeline(deps, incidentId, actor);
     case 'update':
       return actor.reply('/incident update (status-page updates) is not available in this version yet.');
+    case 'postmortem':
+      return uploadPostmortem(deps, incidentId, actor);
+    case 'postmortem-done':
+      return closePostmortem(deps, incidentId, parsed.link, actor);
+    case 'followup':
+      return addFollowup(
+        deps,
+        incidentId,
+        { text: parsed.text, ownerId: parsed.ownerId, dueDate: parsed.dueDate },
+        actor,
+      );
   }
 }
 

@@ -1,0 +1,64 @@
+import type { Incident } from '../store/index.ts';
+import {
+  drillReportMessage,
+  followupAdded,
+  postmortemDone,
+  postmortemScheduled,
+} from './blocks/aftermath.ts';
+import type { Actor, ListenerDeps } from './incidentFlows.ts';
+
+/** `/incident postmortem`: the document from the timeline, uploaded to the incident's channel as a file. */
+export async function uploadPostmortem(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
+  const incident = deps.service.get(incidentId);
+  const document = deps.postmortems.document(incidentId);
+  if (!incident.channelId || incident.inFallback) {
+    // No channel of its own to attach a file to: the draft goes to the person who asked.
+    await actor.reply(document.slice(0, 39_000));
+    return;
+  }
+  await deps.workflow.uploadFile(incident.channelId, {
+    filename: `postmortem-incident-${incident.id}.md`,
+    title: `Post-mortem draft: incident #${incident.id}`,
+    content: document,
+    comment: `Post-mortem draft from the timeline, requested by <@${actor.user}>. Fill in the root cause, impact and prevention.`,
+  });
+  deps.service.note(incident.id, actor.user, 'postmortem_draft', 'Post-mortem draft posted');
+}
+
+export async function closePostmortem(
+  deps: ListenerDeps,
+  incidentId: number,
+  link: string,
+  actor: Actor,
+): Promise<void> {
+  const incident = deps.postmortems.markDone({ incidentId, link, actor: actor.user });
+  await deps.workflow.refreshHeader(incident.id);
+  if (incident.channelId) await deps.workflow.post(incident.channelId, postmortemDone(incident, link));
+}
+
+export async function addFollowup(
+  deps: ListenerDeps,
+  incidentId: number,
+  input: { text: string; ownerId: string; dueDate: string },
+  actor: Actor,
+): Promise<void> {
+  const followup = deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
+  const incident = deps.service.get(incidentId);
+  if (incident.channelId) await deps.workflow.post(incident.channelId, followupAdded(followup));
+  else await actor.reply(followupAdded(followup));
+}
+
+/** After resolve: a drill reports on itself; a real incident schedules its post-mortem. */
+export async function afterResolve(deps: ListenerDeps, incident: Incident): Promise<void> {
+  if (!incident.channelId) return;
+  if (incident.drill) {
+    await deps.workflow.post(
+      incident.channelId,
+      drillReportMessage(deps.postmortems.drillReport(incident.id)),
+    );
+    return;
+  }
+  const postmortem = deps.postmortems.scheduleFor(incident);
+  if (postmortem)
+    await deps.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+}

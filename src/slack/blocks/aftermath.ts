@@ -1,0 +1,67 @@
+import { formatDuration } from '../../domain/duration.ts';
+import type { SeverityStats } from '../../domain/stats.ts';
+import type { DrillReport } from '../../services/postmortemService.ts';
+import type { Followup, Incident, Postmortem } from '../../store/index.ts';
+import { context, type Message, SEVERITY_EMOJI, section } from './kit.ts';
+import { escapeMrkdwn, slackDate, splitText, truncate, user } from './mrkdwn.ts';
+
+const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+
+/** `/incident stats`: MTTA and MTTR per severity over the window. */
+export function statsMessage(stats: readonly SeverityStats[], days: number): Message {
+  const rows = stats.map(
+    (s) =>
+      `${SEVERITY_EMOJI[s.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${s.severity}* · ${s.incidents} incident${s.incidents === 1 ? '' : 's'} · MTTA ${duration(s.mttaMs)} (${s.acknowledged} acknowledged) · MTTR ${duration(s.mttrMs)} (${s.resolved} resolved)`,
+  );
+  return {
+    text: `Response times over the last ${days} days`,
+    blocks: [
+      section(`*Response times, last ${days} days*`),
+      section(rows.join('\n')),
+      context('MTTA: declared → a commander took it. MTTR: declared → resolved. Drills are not counted.'),
+    ],
+  };
+}
+
+export function followupAdded(followup: Followup): Message {
+  const text = `📌 Follow-up: ${escapeMrkdwn(truncate(followup.text, 1500))} → ${user(followup.ownerId)} → ${followup.dueDate}`;
+  return { text, blocks: [section(text)] };
+}
+
+export function postmortemDone(incident: Incident, link: string): Message {
+  const text = `📝 Post-mortem done: ${escapeMrkdwn(link)}. Incident #${incident.id} is closed and its reminders have stopped.`;
+  return { text, blocks: [section(text)] };
+}
+
+export function postmortemScheduled(postmortem: Postmortem, commanderId: string | null): Message {
+  const who = commanderId ? `${user(commanderId)}, the` : 'The';
+  const text = `${who} post-mortem is due ${slackDate(postmortem.dueAt)}. \`/incident postmortem\` drafts it from the timeline; \`/incident postmortem done <link>\` closes the incident.`;
+  return { text: 'Post-mortem scheduled', blocks: [section(text)] };
+}
+
+/** The end of a drill: time per step, where the runbook was unclear, and what its owner should update. */
+export function drillReportMessage(report: DrillReport): Message {
+  const lines = report.steps.map((s) => {
+    const label = `Step ${s.number ?? '?'} · ${escapeMrkdwn(truncate(s.title, 200))}`;
+    if (s.state === 'skipped')
+      return `⏭️ ${label}: skipped after ${duration(s.tookMs)} — _${escapeMrkdwn(truncate(s.skipReason ?? 'no reason', 300))}_`;
+    if (s.state === 'done') return `✅ ${label}: ${duration(s.tookMs)}`;
+    return `⬜ ${label}: not reached`;
+  });
+  const skipped = report.steps.filter((s) => s.state === 'skipped').length;
+  const runbook = report.runbook;
+  const owner = runbook?.owner ? escapeMrkdwn(runbook.owner) : 'the runbook owner';
+  const verdict = skipped
+    ? `${skipped} step${skipped === 1 ? ' was' : 's were'} skipped: the runbook is unclear there.`
+    : 'Every step was done as written.';
+  const blocks = [
+    section(
+      `🎭 *Drill finished* · ${runbook ? `${escapeMrkdwn(runbook.id)}: ${escapeMrkdwn(runbook.title)}` : 'no runbook'} · ${duration(report.totalMs)} in all`,
+    ),
+    ...splitText(lines.join('\n')).map(section),
+    section(
+      `${verdict} ${owner}: update the runbook where it was unclear, and set \`Last Tested: ${report.today}\`. \`npx incident-bot lint\` already counts this drill as a test.`,
+    ),
+  ];
+  return { text: `Drill finished: ${runbook?.id ?? 'no runbook'}`, blocks };
+}
