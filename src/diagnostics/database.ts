@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { parseDuration } from '../domain/duration.ts';
 import { CheckError, type Item, type Observation, type Probe } from './types.ts';
 
@@ -52,6 +51,8 @@ async function queryPostgres(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Observation> {
+  // Loaded on first use: most bots never run SQL diagnostics, and start-up should not pay for the driver.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: timeoutMs,

@@ -164,6 +164,45 @@ describe('log_search in a temp directory', () => {
     expect(r.detail).not.toContain('outside the window');
   });
 
+  it('reads a Loki query_range URL within the window', async () => {
+    let asked: URL | null = null;
+    const loki = await localServer((req, res) => {
+      asked = new URL(req.url ?? '/', 'http://127.0.0.1');
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: {
+            result: [
+              {
+                values: [
+                  ['1', 'ERROR pool exhausted'],
+                  ['2', 'INFO fine'],
+                ],
+              },
+            ],
+          },
+        }),
+      );
+    });
+    const now = new Date('2026-11-22T12:00:00Z');
+    const r = await runCheck(
+      check({
+        id: 'loki',
+        kind: 'log_search',
+        source: `${loki.url}/loki/api/v1/query_range?query={app="api"}`,
+        pattern: 'ERROR',
+        window: '5m',
+      }),
+      context({ now: () => now }),
+    );
+    await loki.close();
+    expect(r).toMatchObject({ status: 'healthy', value: 1, detail: 'ERROR pool exhausted' });
+    const url = asked as URL | null;
+    expect(url?.searchParams.get('query')).toBe('{app="api"}');
+    expect(url?.searchParams.get('start')).toBe(String((now.getTime() - 300_000) * 1_000_000));
+  });
+
   it('is an error when the source does not exist', async () => {
     const r = await runCheck(
       check({ id: 'errors', kind: 'log_search', source: join(dir, 'missing', 'x.log'), pattern: 'E' }),
