@@ -4,9 +4,11 @@ import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
 import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
+import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
@@ -27,6 +29,7 @@ export interface Bot {
   store: Store;
   service: IncidentService;
   workflow: IncidentWorkflow;
+  diagnostics: DiagnosticsFlow;
   runbooks: () => RunbookSet;
   /** The HTTP server for /slack/events (HTTP mode) and the custom routes. */
   server: Server | null;
@@ -116,7 +119,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  const diagnostics = new DiagnosticsFlow(
+    new DiagnosticsService(service, runbooks, {
+      prometheusUrl: config.prometheusUrl,
+      databases: config.diagnosticsDatabases,
+      now,
+    }),
+    service,
+    workflow,
+    log,
+  );
+  // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
+  workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
+  workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
   registerListeners(app, {
+    diagnostics,
     service,
     postmortems,
     workflow,
@@ -146,12 +163,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     store,
     service,
     workflow,
+    diagnostics,
     runbooks,
     server,
     port,
     botUserId,
     async stop() {
       await app.stop();
+      await diagnostics.settled();
       store.close();
     },
   };

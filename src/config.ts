@@ -26,6 +26,9 @@ const HELP = {
   LOG_LEVEL: 'set it to one of fatal, error, warn, info, debug, trace, silent, or leave it unset for info',
   PROMETHEUS_URL:
     'set it to the base URL of your Prometheus server (e.g. http://prometheus:9090), or leave it unset',
+  DIAGNOSTICS_DATABASES:
+    'set it to space- or comma-separated name=URL pairs for database_query checks, e.g. ' +
+    '"main=postgres://readonly@db:5432/app local=sqlite:/var/lib/app/app.db", or leave it unset',
 } as const;
 
 type Variable = keyof typeof HELP;
@@ -60,6 +63,25 @@ const EnvSchema = z.object({
   ).default(15),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROMETHEUS_URL: httpUrl.optional(),
+  DIAGNOSTICS_DATABASES: z
+    .string()
+    .transform((text, ctx) => {
+      const named: Record<string, string> = {};
+      for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
+        const match = /^([a-z][a-z0-9_]*)=((?:postgres(?:ql)?:\/\/|sqlite:).+)$/.exec(pair);
+        if (!match?.[1] || !match[2]) {
+          // Only the name is echoed: the URL may hold a password.
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair.split('=')[0]}=..." is not name=postgres://... or name=sqlite:/path`,
+          });
+          return z.NEVER;
+        }
+        named[match[1]] = match[2];
+      }
+      return named;
+    })
+    .optional(),
 });
 
 /**
@@ -91,6 +113,8 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
   logLevel: env.LOG_LEVEL,
   prometheusUrl: env.PROMETHEUS_URL,
+  /** Named connections for database_query checks: PostgreSQL URLs or `sqlite:/path`. */
+  diagnosticsDatabases: env.DIAGNOSTICS_DATABASES ?? {},
 }));
 
 export type Config = z.infer<typeof ConfigSchema>;

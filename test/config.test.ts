@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       schedulerTickSeconds: 15,
       logLevel: 'info',
       prometheusUrl: undefined,
+      diagnosticsDatabases: {},
     });
   });
 
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       schedulerTickSeconds: 1,
       logLevel: 'debug',
       prometheusUrl: 'http://prometheus:9090',
+      diagnosticsDatabases: {},
     });
   });
 

@@ -18,6 +18,10 @@ export const ACTIONS = {
   /** Static select on the "which incident?" prompt; option value `<incidentId>`. */
   pickIncident: 'incident_pick',
   openDeclare: 'incident_open_declare',
+  /** "Re-run diagnostics" on the evidence message; value `<incidentId>`. */
+  rerunDiagnostics: 'diagnostics_rerun',
+  /** A recommended remediation's Run / Approve / Escalate button; value `<incidentId>:<remediationId>`. */
+  runRemediation: 'diagnostics_remediate',
 } as const;
 
 export const VIEWS = {

@@ -9,6 +9,7 @@ import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
 import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
+import type { DiagnosticsFlow } from './diagnosticsFlow.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
 
 /** What every listener gets: the services and the Slack workflow, built once in bot.ts. */
@@ -20,6 +21,7 @@ export interface ListenerDeps {
   log: Logger;
   now: () => Date;
   reload: () => RunbookSet;
+  diagnostics: DiagnosticsFlow;
 }
 
 /**

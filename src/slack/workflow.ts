@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { CheckResult } from '../diagnostics/types.ts';
 import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
 import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +34,11 @@ const SKIPPABLE_INVITE_ERRORS = new Set([
  * live in IncidentService; this class performs the Slack calls and reports what happened back to it.
  */
 export class IncidentWorkflow {
+  /** Called (not awaited) after an incident's space is open, e.g. to run its diagnostics. */
+  private readonly openedHooks: ((incident: Incident) => void)[] = [];
+  /** Latest automated results linked to a step, shown in its message; set by the diagnostics wiring. */
+  stepDiagnostics: ((incidentId: number, stepNumber: number | null) => CheckResult[]) | null = null;
+
   constructor(
     private readonly client: WebClient,
     private readonly service: IncidentService,
@@ -68,7 +74,12 @@ export class IncidentWorkflow {
       );
     }
     current = this.service.get(current.id);
+    for (const hook of this.openedHooks) hook(current);
     return current;
+  }
+
+  onOpened(hook: (incident: Incident) => void): void {
+    this.openedHooks.push(hook);
   }
 
   private async createChannel(
@@ -182,6 +193,7 @@ export class IncidentWorkflow {
       index: walk.findIndex((s) => s.id === step.id) + 1,
       total: walk.length,
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
+      diagnostics: this.stepDiagnostics?.(incident.id, step.number) ?? [],
     });
   }
 
@@ -221,6 +233,10 @@ export class IncidentWorkflow {
       content: file.content,
       ...(file.comment ? { initial_comment: file.comment } : {}),
     });
+  }
+
+  async update(channel: string, ts: string, message: Message): Promise<void> {
+    await this.client.chat.update({ channel, ts, ...message });
   }
 
   async ephemeral(channel: string, user: string, message: Message | string): Promise<void> {

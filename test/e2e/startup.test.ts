@@ -47,7 +47,8 @@ async function fakeWithDir(): Promise<{ slack: FakeSlack; dir: string; runbooks:
   return { slack, dir, runbooks };
 }
 
-describe('starting the bot', () => {
+// Each test starts a whole Node process (tsx transpiles on the way): seconds on a busy CI machine.
+describe('starting the bot', { timeout: 20_000 }, () => {
   it('without tokens exits 1 naming each variable and where to get it', async () => {
     const run = start({});
     expect(await run.exited).toBe(1);

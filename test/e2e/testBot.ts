@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.ts';
@@ -55,6 +55,8 @@ export interface TestBotOptions {
   retries?: number;
   /** Run in Socket Mode against a local WebSocket fake; `port` serves the custom routes. */
   socketMode?: { port: number };
+  /** Extra runbook files (name -> Markdown) written next to the shipped ones before the bot starts. */
+  runbooks?: Record<string, string>;
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
@@ -71,6 +73,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-data-'));
   const dbPath = join(dataDir, 'incidents.db');
   const runbooks = runbooksDir(options.policy);
+  for (const [name, text] of Object.entries(options.runbooks ?? {}))
+    writeFileSync(join(runbooks, name), text);
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SECRET,

@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import type { CheckResult } from '../../diagnostics/types.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
+import { stepDiagnosticsText } from './diagnostics.ts';
 import {
   actions,
   actor,
@@ -21,6 +23,8 @@ export interface StepContext {
   index: number;
   total: number;
   runbook: { id: string; title: string } | null;
+  /** Latest results of the diagnostics linked to this step (`step: N`), shown under its title. */
+  diagnostics?: readonly CheckResult[];
 }
 
 /** Long enough for any sane title, short enough that a heading line stays one section. */
@@ -81,6 +85,7 @@ function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): Know
     context(ctx.runbook ? `*${stepLabel(ctx)}* · ${runbookLabel(ctx.runbook)}` : `*${stepLabel(ctx)}*`),
     section(`*${title}*`),
   ];
+  if (ctx.diagnostics?.length) top.push(section(stepDiagnosticsText(ctx.diagnostics)));
   const skip = button({ text: 'Skip step', actionId: ACTIONS.skipStep, value: String(step.id) });
   const done = button({
     text: 'Mark done',
