@@ -4,8 +4,11 @@ import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { timerHandlers } from './scheduler/handlers/index.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
+import { Timekeeper } from './services/timekeeper.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
@@ -31,6 +34,9 @@ export interface Bot {
   server: Server | null;
   port: number | null;
   botUserId: string;
+  /** Fires escalation and reminder timers; tests call `scheduler.tick()` to fire what is due now. */
+  scheduler: Scheduler;
+  timekeeper: Timekeeper;
   stop(): Promise<void>;
 }
 
@@ -68,7 +74,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
-  const service = new IncidentService(store, runbooks);
+  const timekeeper = new Timekeeper(store, runbooks, now);
+  const service = new IncidentService(store, runbooks, timekeeper);
 
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
@@ -114,7 +121,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
-  registerListeners(app, {
+  const deps = {
     service,
     workflow,
     runbooks,
@@ -124,7 +131,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       runbookSet = loadRunbookSet(config.runbooksDir, now());
       return runbookSet;
     },
-  });
+    timekeeper,
+  };
+  registerListeners(app, deps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -136,6 +145,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     : config.mode === 'socket'
       ? config.port
       : null;
+  const scheduler = new Scheduler({
+    store,
+    handlers: timerHandlers(deps),
+    log,
+    now,
+    tickSeconds: config.schedulerTickSeconds,
+  });
+  // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
+  await scheduler.start();
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -147,7 +165,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     server,
     port,
     botUserId,
+    scheduler,
+    timekeeper,
     async stop() {
+      await scheduler.stop();
       await app.stop();
       store.close();
     },

@@ -11,6 +11,7 @@ export const SUBCOMMANDS = [
   'commander',
   'resolve',
   'update',
+  'exec',
   'timeline',
   'list',
   'runbooks',
@@ -30,6 +31,7 @@ export type IncidentCommand =
   | { kind: 'resolve'; incidentId: number | null; note: string | null }
   | { kind: 'timeline'; incidentId: number | null }
   | { kind: 'update'; incidentId: number | null }
+  | { kind: 'exec'; incidentId: number | null }
   | { kind: 'list' }
   | { kind: 'runbooks'; query: string }
   | { kind: 'runbooks-reload' }
@@ -52,6 +54,7 @@ const EXAMPLE = {
   commander: '/incident commander @alice',
   resolve: '/incident resolve rolled back the deploy',
   update: '/incident update',
+  exec: '/incident exec',
   timeline: '/incident timeline',
   list: '/incident list',
   runbooks: '/incident runbooks database',
@@ -276,7 +279,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'commander':
     case 'resolve':
     case 'timeline':
-    case 'update': {
+    case 'update':
+    case 'exec': {
       const ref = takeIncidentRef(args);
       if ('kind' in ref) return ref;
       const { incidentId } = ref;

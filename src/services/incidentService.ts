@@ -61,6 +61,8 @@ export class IncidentService {
   constructor(
     private readonly store: Store,
     private readonly runbooks: () => RunbookSet,
+    /** Re-plans the incident's escalation and reminder timers inside the same transaction as each change. */
+    private readonly timers?: { replan(incidentId: number): void },
   ) {}
 
   declare(input: DeclareInput): Declared {
@@ -102,6 +104,7 @@ export class IncidentService {
         runbook: runbook?.id ?? null,
       });
       if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
+      this.timers?.replan(incident.id);
       return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
     });
   }
@@ -308,6 +311,7 @@ export class IncidentService {
           to: input.status,
         },
       );
+      this.timers?.replan(current.id);
       return { ok: true, incident };
     });
   }
@@ -328,6 +332,7 @@ export class IncidentService {
         from: current.severity,
         to: input.severity,
       });
+      this.timers?.replan(current.id);
       return { ok: true, incident, raised: severityRank(input.severity) < severityRank(current.severity) };
     });
   }
@@ -356,6 +361,7 @@ export class IncidentService {
       this.note(current.id, input.actor, 'commander', `<@${input.userId}> is the incident commander`, {
         userId: input.userId,
       });
+      this.timers?.replan(current.id);
       return { ok: true, incident: this.get(incident.id) };
     });
   }

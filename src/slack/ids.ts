@@ -18,6 +18,12 @@ export const ACTIONS = {
   /** Static select on the "which incident?" prompt; option value `<incidentId>`. */
   pickIncident: 'incident_pick',
   openDeclare: 'incident_open_declare',
+  /** "Acknowledge" on an escalation message: stops its repeats. Value: incident ID. */
+  ackEscalation: 'escalation_acknowledge',
+  /** Opens the prefilled status-update modal (reminders). Value: incident ID. */
+  openStatusUpdate: 'incident_open_status_update',
+  /** Opens the prefilled executive-brief modal (reminders). Value: incident ID. */
+  openExecBrief: 'incident_open_exec_brief',
 } as const;
 
 export const VIEWS = {
@@ -26,6 +32,8 @@ export const VIEWS = {
   status: 'incident_status',
   severity: 'incident_severity',
   escalate: 'incident_escalate',
+  statusUpdate: 'incident_status_update',
+  execBrief: 'incident_exec_brief',
 } as const;
 
 export const CHECKS_BLOCK_PREFIX = 'checks';

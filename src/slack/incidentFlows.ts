@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
 import { escalationBrief } from './blocks/escalation.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
@@ -17,6 +18,8 @@ export interface ListenerDeps {
   log: Logger;
   now: () => Date;
   reload: () => RunbookSet;
+  /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
+  timekeeper: Timekeeper;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface TestBotOptions {
   retries?: number;
   /** Run in Socket Mode against a local WebSocket fake; `port` serves the custom routes. */
   socketMode?: { port: number };
+  /** The bot's clock (timers, timestamps); real time by default. */
+  now?: () => Date;
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
@@ -89,6 +91,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       log,
       processBeforeResponse: options.processBeforeResponse ?? true,
       retryConfig: { retries: options.retries ?? 0, minTimeout: 10, maxTimeout: 50 },
+      ...(options.now ? { now: options.now } : {}),
     });
   const bot = await start();
   const t: TestBot = {

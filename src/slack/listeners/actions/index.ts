@@ -4,6 +4,7 @@ import type { ListenerDeps } from '../../incidentFlows.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
+import { ackEscalation, openUpdateModal } from './timerButtons.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -18,4 +19,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.resolve, resolve(deps));
   app.action(ACTIONS.pickIncident, pickIncident(deps));
   app.action(ACTIONS.openDeclare, openDeclare(deps));
+  app.action(ACTIONS.ackEscalation, ackEscalation(deps));
+  app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
+  app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
 }
