@@ -75,15 +75,17 @@ export async function escalateOnTimer(
     late,
   };
   const steps = deps.service.steps(incident.id);
+  // escalationBrief shows the actor as text when it is not a Slack user ID.
+  const by = 'Incident Bot (timer)';
   if (incident.channelId) {
     await deps.workflow.post(
       incident.channelId,
-      timerEscalation(escalationBrief(escalation, steps, 'bot', deps.now()), extra),
+      timerEscalation(escalationBrief(escalation, steps, by, deps.now()), extra),
     );
   }
   await deps.workflow.post(
     deps.runbooks().policy.channels.escalation,
-    timerEscalation(escalationBrief(escalation, steps, 'bot', deps.now(), incident.channelId), extra),
+    timerEscalation(escalationBrief(escalation, steps, by, deps.now(), incident.channelId), extra),
   );
 }
 
