@@ -21,6 +21,7 @@ severities:
   P3: { name: Low, meaning: cosmetic, response_time: 2d, update_every: none, escalate_after: none, escalate_to: null }
 targets:
   leadership: { label: Leadership, users: [${LEADS[0]}], groups: [S0LEADS001] }
+  dba-oncall: { label: Database on-call, groups: [S0ONCALL01] }
 `;
 
 const T0 = Date.parse('2026-11-23T15:00:00.000Z');
@@ -183,6 +184,25 @@ describe('severity escalation timers', () => {
     expect(escalations()).toHaveLength(2);
     const kinds = t.bot.service.timeline(incident.id).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'escalation_ack')).toHaveLength(1);
+  });
+
+  it("escalates on the runbook's own delay to the target its front matter names", async () => {
+    await start();
+    // RUN-001's front matter: escalation after 30m to dba-oncall.
+    const { incident } = await declare('P1', 'Database connection pool exhausted --runbook RUN-001');
+    at(30 * 60 - 1);
+    await t.bot.scheduler.tick();
+    const fromRunbook = () => escalations().filter((m) => JSON.stringify(m).includes('RUN-001: escalate'));
+    expect(fromRunbook()).toHaveLength(0);
+    at(30 * 60);
+    await t.bot.scheduler.tick();
+    expect(fromRunbook()).toHaveLength(1);
+    const brief = JSON.stringify(fromRunbook()[0]);
+    expect(brief).toContain('Called in: Database on-call');
+    expect(brief).toContain('<!subteam^S0ONCALL01>');
+    expect(brief).toContain('*Runbook says contact:* @dba-oncall, then the Backend Team lead');
+    const texts = t.bot.service.timeline(incident.id).map((e) => e.text);
+    expect(texts).toContain('Escalated to Database on-call: RUN-001: escalate if it persists after 30 min');
   });
 
   it('pages the team again when nobody claims command within the response time', async () => {
