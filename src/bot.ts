@@ -4,10 +4,13 @@ import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { timerHandlers } from './scheduler/handlers/index.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
 import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
+import { Timekeeper } from './services/timekeeper.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { registerListeners } from './slack/listeners/index.ts';
@@ -35,6 +38,9 @@ export interface Bot {
   server: Server | null;
   port: number | null;
   botUserId: string;
+  /** Fires escalation and reminder timers; tests call `scheduler.tick()` to fire what is due now. */
+  scheduler: Scheduler;
+  timekeeper: Timekeeper;
   stop(): Promise<void>;
 }
 
@@ -72,7 +78,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
-  const service = new IncidentService(store, runbooks);
+  const timekeeper = new Timekeeper(store, runbooks, now);
+  const service = new IncidentService(store, runbooks, timekeeper);
   const postmortems = new PostmortemService(store, runbooks, now);
 
   const clientOptions = {
@@ -132,7 +139,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
-  registerListeners(app, {
+  const deps = {
     diagnostics,
     service,
     postmortems,
@@ -144,7 +151,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       runbookSet = loadRunbookSet(config.runbooksDir, now());
       return runbookSet;
     },
-  });
+    timekeeper,
+  };
+  registerListeners(app, deps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -156,6 +165,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     : config.mode === 'socket'
       ? config.port
       : null;
+  const scheduler = new Scheduler({
+    store,
+    handlers: timerHandlers(deps),
+    log,
+    now,
+    tickSeconds: config.schedulerTickSeconds,
+  });
+  // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
+  await scheduler.start();
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -168,7 +186,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     server,
     port,
     botUserId,
+    scheduler,
+    timekeeper,
     async stop() {
+      await scheduler.stop();
       await app.stop();
       await diagnostics.settled();
       store.close();

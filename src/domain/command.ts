@@ -21,6 +21,7 @@ export const SUBCOMMANDS = [
   'commander',
   'resolve',
   'update',
+  'exec',
   'timeline',
   'list',
   'runbooks',
@@ -41,6 +42,7 @@ export type IncidentCommand =
   | { kind: 'resolve'; incidentId: number | null; note: string | null }
   | { kind: 'timeline'; incidentId: number | null }
   | { kind: 'update'; incidentId: number | null }
+  | { kind: 'exec'; incidentId: number | null }
   | { kind: 'list' }
   | { kind: 'runbooks'; query: string }
   | { kind: 'runbooks-reload' }
@@ -58,6 +60,7 @@ const EXAMPLE = {
   commander: '/incident commander @alice',
   resolve: '/incident resolve rolled back the deploy',
   update: '/incident update',
+  exec: '/incident exec',
   timeline: '/incident timeline',
   list: '/incident list',
   runbooks: '/incident runbooks database',
@@ -243,7 +246,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'commander':
     case 'resolve':
     case 'timeline':
-    case 'update': {
+    case 'update':
+    case 'exec': {
       const ref = takeIncidentRef(args);
       if ('kind' in ref) return ref;
       const { incidentId } = ref;

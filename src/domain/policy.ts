@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { TemplatesSchema } from './templates.ts';
 
 const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export const PolicySeveritySchema = z.enum(SEVERITIES);
@@ -95,6 +96,8 @@ export const PolicySchema = z
     conditions: z.record(z.string(), ConditionSchema).default({}),
     /** Alerts the monitoring sends; the linter's quality gate checks each maps to a runbook. */
     monitored_alerts: z.array(z.string()).default([]),
+    /** The wording of status-page updates and executive briefs; absent means the defaults (domain/templates.ts). */
+    templates: TemplatesSchema.optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -63,6 +63,8 @@ export class IncidentService {
   constructor(
     private readonly store: Store,
     private readonly runbooks: () => RunbookSet,
+    /** Re-plans the incident's escalation and reminder timers inside the same transaction as each change. */
+    private readonly timers?: { replan(incidentId: number): void },
   ) {}
 
   declare(input: DeclareInput): Declared {
@@ -111,6 +113,7 @@ export class IncidentService {
         },
       );
       if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
+      this.timers?.replan(incident.id);
       return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
     });
   }
@@ -317,6 +320,7 @@ export class IncidentService {
           to: input.status,
         },
       );
+      this.timers?.replan(current.id);
       return { ok: true, incident };
     });
   }
@@ -337,6 +341,7 @@ export class IncidentService {
         from: current.severity,
         to: input.severity,
       });
+      this.timers?.replan(current.id);
       return { ok: true, incident, raised: severityRank(input.severity) < severityRank(current.severity) };
     });
   }
@@ -365,6 +370,7 @@ export class IncidentService {
       this.note(current.id, input.actor, 'commander', `<@${input.userId}> is the incident commander`, {
         userId: input.userId,
       });
+      this.timers?.replan(current.id);
       return { ok: true, incident: this.get(incident.id) };
     });
   }

@@ -22,6 +22,12 @@ export const ACTIONS = {
   rerunDiagnostics: 'diagnostics_rerun',
   /** A recommended remediation's Run / Approve / Escalate button; value `<incidentId>:<remediationId>`. */
   runRemediation: 'diagnostics_remediate',
+  /** "Acknowledge" on an escalation message: stops its repeats. Value: incident ID. */
+  ackEscalation: 'escalation_acknowledge',
+  /** Opens the prefilled status-update modal (reminders). Value: incident ID. */
+  openStatusUpdate: 'incident_open_status_update',
+  /** Opens the prefilled executive-brief modal (reminders). Value: incident ID. */
+  openExecBrief: 'incident_open_exec_brief',
 } as const;
 
 export const VIEWS = {
@@ -30,6 +36,8 @@ export const VIEWS = {
   status: 'incident_status',
   severity: 'incident_severity',
   escalate: 'incident_escalate',
+  statusUpdate: 'incident_status_update',
+  execBrief: 'incident_exec_brief',
 } as const;
 
 export const CHECKS_BLOCK_PREFIX = 'checks';

@@ -4,6 +4,7 @@ import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
 import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
@@ -22,6 +23,8 @@ export interface ListenerDeps {
   now: () => Date;
   reload: () => RunbookSet;
   diagnostics: DiagnosticsFlow;
+  /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
+  timekeeper: Timekeeper;
 }
 
 /**

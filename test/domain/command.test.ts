@@ -185,6 +185,8 @@ const CASES: [string, IncidentCommand][] = [
   ['timeline all', invalid('timeline takes no other arguments (got "all"). Example: /incident timeline')],
   ['update', { kind: 'update', incidentId: null }],
   ['update #5', { kind: 'update', incidentId: 5 }],
+  ['exec', { kind: 'exec', incidentId: null }],
+  ['EXEC #7', { kind: 'exec', incidentId: 7 }],
   [
     'update db is back',
     invalid('update takes no other arguments (got "db is back"). Example: /incident update'),
@@ -216,7 +218,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     'frobnicate',
     invalid(
-      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help',
+      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help',
     ),
   ],
   [
@@ -226,7 +228,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     `${'x'.repeat(100)} now`,
     invalid(
-      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help`,
+      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill. Example: /incident help`,
     ),
   ],
 ];

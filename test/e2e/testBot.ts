@@ -57,6 +57,8 @@ export interface TestBotOptions {
   socketMode?: { port: number };
   /** Extra runbook files (name -> Markdown) written next to the shipped ones before the bot starts. */
   runbooks?: Record<string, string>;
+  /** The bot's clock (timers, timestamps); real time by default. */
+  now?: () => Date;
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
@@ -93,6 +95,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       log,
       processBeforeResponse: options.processBeforeResponse ?? true,
       retryConfig: { retries: options.retries ?? 0, minTimeout: 10, maxTimeout: 50 },
+      ...(options.now ? { now: options.now } : {}),
     });
   const bot = await start();
   const t: TestBot = {

@@ -47,6 +47,8 @@ const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
     does: 'resolve and post the verification and follow-up checklists',
   },
   { syntax: 'timeline', example: 'timeline', does: 'post the timeline of the incident' },
+  { syntax: 'update', example: 'update', does: 'post a status-page update (prefilled form)' },
+  { syntax: 'exec', example: 'exec', does: 'post the executive brief (P0; prefilled form)' },
   { syntax: 'list', example: 'list', does: 'list the open incidents' },
   {
     syntax: 'runbooks <keyword>',

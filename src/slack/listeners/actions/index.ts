@@ -5,6 +5,7 @@ import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
+import { ackEscalation, openUpdateModal } from './timerButtons.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -21,4 +22,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.openDeclare, openDeclare(deps));
   app.action(ACTIONS.rerunDiagnostics, rerunDiagnostics(deps));
   app.action(ACTIONS.runRemediation, runRemediation(deps));
+  app.action(ACTIONS.ackEscalation, ackEscalation(deps));
+  app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
+  app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
 }

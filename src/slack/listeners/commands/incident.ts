@@ -17,6 +17,7 @@ import {
   postTimeline,
   resolveIncident,
 } from '../../incidentFlows.ts';
+import { openExecBrief, openStatusUpdate } from '../../timerFlows.ts';
 import type { Message } from '../../workflow.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -49,11 +50,6 @@ export function incidentCommand(deps: ListenerDeps) {
       }
       case 'runbooks-reload':
         return reloadRunbooks(deps, ack);
-      case 'update':
-        return ack({
-          response_type: 'ephemeral',
-          ...usage('/incident update (status-page updates) is not available in this version yet.'),
-        });
       case 'declare-modal': {
         await ack();
         const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
@@ -123,6 +119,11 @@ export function incidentCommand(deps: ListenerDeps) {
         }
         await ack();
         try {
+          // The forms need the command's trigger_id, which only this request has.
+          if (parsed.kind === 'update')
+            return await openStatusUpdate(deps, client, command.trigger_id, incidentId);
+          if (parsed.kind === 'exec')
+            return await openExecBrief(deps, client, command.trigger_id, incidentId);
           await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
         } catch (error) {
           await reply(errorText(error, deps));
@@ -163,7 +164,10 @@ export async function runTargeted(
     case 'timeline':
       return postTimeline(deps, incidentId, actor);
     case 'update':
-      return actor.reply('/incident update (status-page updates) is not available in this version yet.');
+    case 'exec':
+      return actor.reply(
+        `Run /incident ${parsed.kind} #${incidentId} (or run it in the incident's channel) to open the form.`,
+      );
     case 'postmortem':
       return uploadPostmortem(deps, incidentId, actor);
     case 'postmortem-done':

@@ -1,0 +1,116 @@
+/**
+ * The scheduler tick's cost with 10,000 open incidents and 100,000 timers (`npm run bench`; figures in
+ * BENCHMARKS.md under "Issue 4"). A tick is one indexed query when nothing is due, which is almost always.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../src/log.ts';
+import { Scheduler } from '../src/scheduler/scheduler.ts';
+import { createStore } from '../src/store/index.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const INCIDENTS = 10_000;
+const TIMERS_PER_INCIDENT = 10;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function report(name: string, times: number[]): void {
+  console.log(
+    `${name.padEnd(58)} median ${median(times).toFixed(3).padStart(9)} ms  (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}, ${times.length} runs)`,
+  );
+}
+
+async function measure(name: string, fn: () => unknown, runs = RUNS): Promise<void> {
+  await fn(); // warm-up: statement cache, page cache
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  report(name, times);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-'));
+const start = Date.parse('2026-11-23T00:00:00Z');
+let clock = start;
+const store = createStore(join(dir, 'bench.db'), () => new Date(clock));
+
+const setupStart = performance.now();
+store.transaction(() => {
+  for (let i = 0; i < INCIDENTS; i++) {
+    // Spread over days, as real incidents are (channel names number them per day).
+    clock = start - (i % 365) * 86_400_000;
+    const incident = store.incidents.create({
+      title: `Incident ${i}`,
+      severity: 'P1',
+      declaredBy: 'U0BENCH001',
+      source: 'slash',
+    });
+    for (let k = 0; k < TIMERS_PER_INCIDENT; k++) {
+      // All in the future (1 min to 30 days), as open timers are between ticks.
+      store.timers.schedule({
+        incidentId: incident.id,
+        kind: `kind_${k}`,
+        dueAt: new Date(start + 60_000 + ((i * TIMERS_PER_INCIDENT + k) % 43_200) * 60_000),
+      });
+    }
+  }
+});
+console.log(
+  `setup: ${INCIDENTS} incidents, ${INCIDENTS * TIMERS_PER_INCIDENT} open timers in ${(performance.now() - setupStart).toFixed(0)} ms; node ${process.version}`,
+);
+
+const plan = store.db
+  .prepare(
+    `EXPLAIN QUERY PLAN SELECT id FROM timers
+     WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT 100`,
+  )
+  .all(new Date(start).toISOString()) as { detail: string }[];
+console.log(`claim query plan: ${plan.map((p) => p.detail).join('; ')}`);
+
+clock = start;
+await measure('claimDue: nothing due (the usual tick)', () => store.timers.claimDue(new Date(clock)), 101);
+
+let fired = 0;
+const scheduler = new Scheduler({
+  store,
+  handlers: Object.fromEntries(
+    Array.from({ length: TIMERS_PER_INCIDENT }, (_, k) => [
+      `kind_${k}`,
+      async () => {
+        fired += 1;
+      },
+    ]),
+  ),
+  log: createLogger('silent'),
+  now: () => new Date(clock),
+  tickSeconds: 15,
+});
+await measure('Scheduler.tick: nothing due', () => scheduler.tick(), 101);
+
+// Each run moves the clock on by 10 minutes; the 100,000 timers spread over 30 days make ~2-3 due a minute.
+const tickTimes: number[] = [];
+const firedPerTick: number[] = [];
+for (let i = 1; i <= RUNS; i++) {
+  clock = start + 60_000 + i * 600_000;
+  const before = fired;
+  const t0 = performance.now();
+  await scheduler.tick();
+  tickTimes.push(performance.now() - t0);
+  firedPerTick.push(fired - before);
+}
+report(`Scheduler.tick: ~${median(firedPerTick)} timers due (no-op handlers)`, tickTimes);
+
+clock = start + 60_000 + 3 * 86_400_000;
+const t0 = performance.now();
+const backlog = await scheduler.tick();
+report(`Scheduler.tick: catching up ${backlog} timers after a 3-day outage`, [performance.now() - t0]);
+
+await scheduler.stop();
+store.close();
+rmSync(dir, { recursive: true, force: true });

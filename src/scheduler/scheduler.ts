@@ -1,0 +1,111 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { formatDuration } from '../domain/duration.ts';
+import type { Logger } from '../log.ts';
+import type { Store, Timer } from '../store/index.ts';
+
+/** Below this a timer counts as on time: a tick every few seconds always fires a little after due. */
+export const LATE_NOTICE_MS = 60_000;
+/** Timers claimed per transaction; a tick keeps claiming until none are due. */
+const CLAIM_BATCH = 100;
+
+export interface Firing {
+  now: Date;
+  lateMs: number;
+  /** " (fired 12 min late)" when the bot was down or busy at the due time, else "". */
+  late: string;
+}
+
+/** Fires one kind of timer. One module a kind, registered in handlers/index.ts. */
+export type TimerHandler = (timer: Timer, firing: Firing) => Promise<void>;
+
+export function lateNote(lateMs: number): string {
+  return lateMs >= LATE_NOTICE_MS ? ` (fired ${formatDuration(lateMs)} late)` : '';
+}
+
+/**
+ * node-cron wants a field for the interval: seconds below a minute, else whole minutes (at most hourly).
+ * Ticks only scan SQLite, so a coarser interval delays a timer, never loses it.
+ */
+export function cronExpression(tickSeconds: number): string {
+  if (tickSeconds < 60) return `*/${Math.max(1, Math.floor(tickSeconds))} * * * * *`;
+  const minutes = Math.round(tickSeconds / 60);
+  return minutes < 60 ? `0 */${minutes} * * * *` : '0 0 * * * *';
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  handlers: Readonly<Record<string, TimerHandler>>;
+  log: Logger;
+  now: () => Date;
+  tickSeconds: number;
+}
+
+/**
+ * Fires durable timers: each tick claims the due rows (marking them fired in the same transaction, so a
+ * timer is handed out once ever) and runs the handler of its kind. The cron task only decides when to
+ * look; timers that came due while the bot was down fire on the first tick at start.
+ */
+export class Scheduler {
+  #task: ScheduledTask | null = null;
+  /** Ticks run one after another, whether from cron or a test calling tick(). */
+  #queue: Promise<unknown> = Promise.resolve();
+  #stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Ticks once (catching up on what came due while down), then every `tickSeconds`. */
+  async start(): Promise<void> {
+    await this.tick();
+    if (this.#stopped) return;
+    this.#task = cron.schedule(cronExpression(this.options.tickSeconds), () => this.tick(), {
+      name: 'incident-timers',
+      noOverlap: true,
+    });
+  }
+
+  /** Fires every timer due now; returns how many fired. */
+  tick(): Promise<number> {
+    const run = this.#queue.then(() => this.#fireDue());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#task?.destroy();
+    this.#task = null;
+    await this.#queue;
+  }
+
+  async #fireDue(): Promise<number> {
+    const { store } = this.options;
+    let fired = 0;
+    for (;;) {
+      if (this.#stopped || !store.db.open) return fired;
+      const now = this.options.now();
+      const due = store.timers.claimDue(now, CLAIM_BATCH);
+      for (const timer of due) {
+        await this.#fire(timer, now);
+        fired += 1;
+      }
+      if (due.length < CLAIM_BATCH) return fired;
+    }
+  }
+
+  async #fire(timer: Timer, now: Date): Promise<void> {
+    const handler = this.options.handlers[timer.kind];
+    const lateMs = Math.max(0, now.getTime() - Date.parse(timer.dueAt));
+    const log = this.options.log.child({ timer: timer.id, kind: timer.kind, incident: timer.incidentId });
+    if (!handler) {
+      log.error('no handler for this timer kind; it is marked fired and skipped');
+      return;
+    }
+    try {
+      await handler(timer, { now, lateMs, late: lateNote(lateMs) });
+      log.info({ lateMs }, 'timer fired');
+    } catch (error) {
+      // Claimed means fired: a failure here is logged, not retried, so an escalation never pages twice.
+      log.error({ err: error, lateMs }, 'timer handler failed');
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import {
+  type PlanHistory,
+  type PlannedTimer,
+  planTimers,
+  reconcile,
+  TIMER_KIND,
+  type TimerPayload,
+} from '../domain/timerPlan.ts';
+import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
+import type { Incident, Store, TimelineEntry, Timer } from '../store/index.ts';
+import type { Escalation } from './incidentService.ts';
+import type { RunbookSet } from './runbookSet.ts';
+
+/** What a status update or executive brief records on the timeline; the modal prefills from the last one. */
+export const UpdateRecordSchema = z.object({
+  status: z.string().default(''),
+  impact: z.string().default(''),
+  action: z.string().default(''),
+  cause: z.string().default(''),
+  eta: z.string().default(''),
+  situation: z.string().default(''),
+  nextUpdateAt: z.string().nullable().default(null),
+});
+export type UpdateRecord = z.infer<typeof UpdateRecordSchema>;
+
+export const UPDATE_KIND = { status: 'status_update', brief: 'exec_brief' } as const;
+
+const OPEN = new Set(['declared', 'investigating', 'identified', 'monitoring']);
+
+/**
+ * The bot's clock for incidents: plans the escalation and reminder timers from the severity policy and the
+ * runbook, re-plans them after every change, and records what the timers and the updates did. Rules only;
+ * the scheduler fires the timers and the Slack side posts.
+ */
+export class Timekeeper {
+  constructor(
+    private readonly store: Store,
+    private readonly runbooks: () => RunbookSet,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Makes the incident's open timers match its plan. Called inside IncidentService's transaction after
+   * declare and every severity, status or commander change; idempotent, so calling it too often is harmless.
+   */
+  replan(incidentId: number): void {
+    const incident = this.store.incidents.get(incidentId);
+    if (!incident) return;
+    const { cancelKinds, schedule } = reconcile(this.store.timers.listOpen(incidentId), this.plan(incident));
+    if (cancelKinds.length) this.store.timers.cancel(incidentId, cancelKinds);
+    for (const t of schedule) {
+      this.store.timers.schedule({ incidentId, kind: t.kind, dueAt: t.dueAt, payload: { ...t.payload } });
+    }
+  }
+
+  plan(incident: Incident): PlannedTimer[] {
+    const set = this.runbooks();
+    // RUN-000's Escalation section restates the severity timers in prose; reading a delay from it would
+    // escalate every incident twice.
+    const runbook =
+      incident.runbookId && incident.runbookId !== PROCESS_RUNBOOK_ID
+        ? (set.catalog.byId(incident.runbookId) ?? null)
+        : null;
+    return planTimers({ incident, policy: set.policy, runbook, history: this.history(incident.id) });
+  }
+
+  history(incidentId: number): PlanHistory {
+    const entries = this.store.timeline.list(incidentId);
+    const last = (kind: string) => {
+      const entry = entries.filter((e) => e.kind === kind).at(-1);
+      return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
+    };
+    return { lastUpdate: last(UPDATE_KIND.status), lastBrief: last(UPDATE_KIND.brief) };
+  }
+
+  /** The last status update or brief, to prefill the next one. */
+  lastRecord(incidentId: number, kind: 'status' | 'brief'): UpdateRecord | null {
+    const entry = this.store.timeline
+      .list(incidentId)
+      .filter((e) => e.kind === UPDATE_KIND[kind])
+      .at(-1);
+    return entry ? record(entry) : null;
+  }
+
+  isOpen(incident: Incident): boolean {
+    return OPEN.has(incident.status);
+  }
+
+  /** A timer's escalation: records it and returns who to call in, in the shape of a flag escalation. */
+  escalateByTimer(input: { incident: Incident; payload: TimerPayload; late: string }): Escalation {
+    const policy = this.runbooks().policy;
+    const { incident, payload } = input;
+    const target = payload.target ? policy.targets[payload.target] : undefined;
+    const targets = target && payload.target ? [{ key: payload.target, ...target }] : [];
+    const round = payload.round > 1 ? ` (reminder ${payload.round})` : '';
+    const to = targets.map((t) => t.label).join(', ') || payload.who || 'nobody (no target in policy.yml)';
+    this.store.timeline.append({
+      incidentId: incident.id,
+      actor: 'bot',
+      kind: 'escalation',
+      text: `Escalated to ${to}${round}: ${payload.reason}${input.late}`,
+      data: { targets: targets.map((t) => t.key), who: payload.who, round: payload.round, timer: true },
+    });
+    return { incident, targets, conditions: [], note: payload.reason };
+  }
+
+  /** Schedules the next round of an unacknowledged escalation, if the severity repeats escalations. */
+  scheduleRepeat(incident: Incident, payload: TimerPayload): Timer | null {
+    const every = this.runbooks().policy.severities[incident.severity]?.repeat_every ?? 'none';
+    if (every === 'none') return null;
+    return this.store.timers.schedule({
+      incidentId: incident.id,
+      kind: TIMER_KIND.escalateRepeat,
+      dueAt: new Date(this.now().getTime() + every),
+      payload: { ...payload, round: payload.round + 1 },
+    }).timer;
+  }
+
+  /** True when someone acknowledged the incident's escalations after `since` (a repeat's creation). */
+  acknowledgedSince(incidentId: number, since: string): boolean {
+    return this.store.timeline
+      .list(incidentId)
+      .some((e) => e.kind === 'escalation_ack' && Date.parse(e.at) >= Date.parse(since));
+  }
+
+  /** The Acknowledge button: stops the repeats and records who took it. */
+  acknowledge(input: { incidentId: number; actor: string }): { ok: boolean; reason: string } {
+    return this.store.transaction(() => {
+      const entries = this.store.timeline.list(input.incidentId);
+      const lastEscalation = entries.filter((e) => e.kind === 'escalation').at(-1);
+      const lastAck = entries.filter((e) => e.kind === 'escalation_ack').at(-1);
+      if (lastAck && lastEscalation && lastAck.id > lastEscalation.id) {
+        return { ok: false, reason: `<@${lastAck.actor}> already acknowledged this escalation.` };
+      }
+      const cancelled = this.store.timers.cancel(input.incidentId, [TIMER_KIND.escalateRepeat]);
+      this.store.timeline.append({
+        incidentId: input.incidentId,
+        actor: input.actor,
+        kind: 'escalation_ack',
+        text: `Escalation acknowledged by <@${input.actor}>`,
+        data: { cancelledRepeats: cancelled },
+      });
+      return { ok: true, reason: '' };
+    });
+  }
+
+  recordRepage(incident: Incident, reason: string, late: string): void {
+    this.store.timeline.append({
+      incidentId: incident.id,
+      actor: 'bot',
+      kind: 'repage',
+      text: `Paged the response team again: ${reason}${late}`,
+    });
+  }
+
+  recordReminder(incident: Incident, kind: 'status' | 'brief', overdueBy: string | null): void {
+    const what = kind === 'status' ? 'Status update' : 'Executive brief';
+    this.store.timeline.append({
+      incidentId: incident.id,
+      actor: 'bot',
+      kind: 'reminder',
+      text: overdueBy ? `${what} overdue by ${overdueBy}` : `${what} due`,
+    });
+  }
+
+  /** Schedules the next overdue reminder of the same chain (same `since`), one interval from now. */
+  scheduleOverdue(incident: Incident, timer: Timer, payload: TimerPayload): void {
+    const every = this.runbooks().policy.severities[incident.severity]?.update_every ?? 'none';
+    if (every === 'none') return;
+    this.store.timers.schedule({
+      incidentId: incident.id,
+      kind: timer.kind,
+      dueAt: new Date(this.now().getTime() + every),
+      payload: { ...payload, round: payload.round + 1 },
+    });
+  }
+
+  /** Records a posted status update or brief and moves the reminder to the time it promised. */
+  recordUpdate(input: {
+    incidentId: number;
+    kind: 'status' | 'brief';
+    actor: string;
+    text: string;
+    record: UpdateRecord;
+  }): TimelineEntry {
+    return this.store.transaction(() => {
+      const entry = this.store.timeline.append({
+        incidentId: input.incidentId,
+        actor: input.actor,
+        kind: UPDATE_KIND[input.kind],
+        text: input.text,
+        data: { ...input.record },
+      });
+      this.replan(input.incidentId);
+      return entry;
+    });
+  }
+}
+
+function record(entry: TimelineEntry): UpdateRecord {
+  const parsed = UpdateRecordSchema.safeParse(entry.data ?? {});
+  return parsed.success ? parsed.data : UpdateRecordSchema.parse({});
+}

@@ -1,0 +1,121 @@
+import type { KnownBlock } from '@slack/types';
+import { formatDuration } from '../../domain/duration.ts';
+import type { Incident } from '../../store/index.ts';
+import { ACTIONS } from '../ids.ts';
+import { incidentHeadline } from './header.ts';
+import { actions, button, context, type Message, section } from './kit.ts';
+import { channel, escapeMrkdwn, slackDate, truncate, user } from './mrkdwn.ts';
+
+/** The block holding an escalation's Acknowledge button; replaced by who acknowledged it. */
+export const ESCALATION_ACK_BLOCK = 'escalation_ack';
+
+function mentionAll(users: readonly string[], groups: readonly string[]): string {
+  return [...groups.map((g) => `<!subteam^${escapeMrkdwn(g)}>`), ...users.map(user)].join(' ');
+}
+
+/** "No commander after 5 min": the severity's team is paged again, with a button to take command. */
+export function repageMessage(
+  incident: Incident,
+  team: { users: readonly string[]; groups: readonly string[] },
+  reason: string,
+  late: string,
+): Message {
+  const who = mentionAll(team.users, team.groups) || '_no response team in policy.yml_';
+  const text = `Paging the response team again: ${reason}${late}`;
+  return {
+    text: truncate(`${incident.severity} incident #${incident.id}: ${escapeMrkdwn(text)}`, 300),
+    blocks: [
+      section(`:rotating_light: ${incidentHeadline(incident)}\n${escapeMrkdwn(text)}\n${who}`),
+      actions([
+        button({
+          text: 'I am the incident commander',
+          actionId: ACTIONS.claimCommander,
+          value: String(incident.id),
+          style: 'primary',
+        }),
+      ]),
+    ],
+  };
+}
+
+/**
+ * A timer's escalation: the brief (built by escalationBrief) plus why it fired, whether it fired late,
+ * and the Acknowledge button that stops its repeats.
+ */
+export function timerEscalation(
+  brief: Message,
+  input: { incidentId: number; reason: string; who: string | null; round: number; late: string },
+): Message {
+  const why = [
+    `*Why:* ${escapeMrkdwn(input.reason)}${escapeMrkdwn(input.late)}`,
+    input.who ? `*Runbook says contact:* ${escapeMrkdwn(truncate(input.who, 500))}` : '',
+    input.round > 1 ? `*Reminder ${input.round}:* nobody has acknowledged this escalation yet.` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return {
+    text: `${brief.text}${input.round > 1 ? ` (reminder ${input.round})` : ''}`,
+    blocks: [
+      ...brief.blocks,
+      section(why),
+      actions(
+        [
+          button({
+            text: 'Acknowledge',
+            actionId: ACTIONS.ackEscalation,
+            value: String(input.incidentId),
+            style: 'primary',
+          }),
+        ],
+        ESCALATION_ACK_BLOCK,
+      ),
+    ],
+  };
+}
+
+/** The escalation message after someone clicked Acknowledge: the button gives way to who and when. */
+export function acknowledgedBlocks(blocks: readonly KnownBlock[], userId: string, at: Date): KnownBlock[] {
+  return [
+    ...blocks.filter((b) => b.block_id !== ESCALATION_ACK_BLOCK),
+    context(`:white_check_mark: Acknowledged by ${user(userId)} at ${slackDate(at.toISOString())}`),
+  ];
+}
+
+/**
+ * "Status update due" / "overdue by 20 min", with a button that opens the prefilled modal. `dueAt` is
+ * when it first came due; the overdue time counts from it.
+ */
+export function reminderMessage(
+  incident: Incident,
+  input: { kind: 'status' | 'brief'; dueAt: string; now: Date; late: string; executiveChannel?: string },
+): Message {
+  const what = input.kind === 'status' ? 'Status update' : 'Executive brief';
+  const overdueMs = input.now.getTime() - Date.parse(input.dueAt);
+  const state =
+    overdueMs >= 60_000
+      ? `overdue by ${formatDuration(overdueMs)} (was due ${slackDate(input.dueAt)})`
+      : `due now (${slackDate(input.dueAt)})`;
+  const where =
+    input.kind === 'status'
+      ? 'It goes to this channel and the status channel.'
+      : `It goes to ${channel(input.executiveChannel ?? 'the executive channel')}.`;
+  return {
+    text: truncate(
+      `${what} ${overdueMs >= 60_000 ? `overdue by ${formatDuration(overdueMs)}` : 'due'}: ${incident.severity} incident #${incident.id}`,
+      300,
+    ),
+    blocks: [
+      section(
+        `:alarm_clock: *${what} ${state}*${escapeMrkdwn(input.late)}\n${incidentHeadline(incident)}\n${where}`,
+      ),
+      actions([
+        button({
+          text: input.kind === 'status' ? 'Post status update' : 'Write executive brief',
+          actionId: input.kind === 'status' ? ACTIONS.openStatusUpdate : ACTIONS.openExecBrief,
+          value: String(incident.id),
+          style: 'primary',
+        }),
+      ]),
+    ],
+  };
+}

@@ -1,0 +1,288 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { formatDuration } from '../domain/duration.ts';
+import { templatesOf } from '../domain/templates.ts';
+import type { TimerPayload } from '../domain/timerPlan.ts';
+import { responseTeam } from '../services/runbookSet.ts';
+import type { Incident, IncidentStatus, Timer } from '../store/index.ts';
+import { escalationBrief } from './blocks/escalation.ts';
+import { context, STATUS_LABEL } from './blocks/kit.ts';
+import { channel as channelLink, user } from './blocks/mrkdwn.ts';
+import { acknowledgedBlocks, reminderMessage, repageMessage, timerEscalation } from './blocks/timers.ts';
+import {
+  execBriefMessage,
+  execBriefModal,
+  statusUpdateMessage,
+  statusUpdateModal,
+} from './blocks/updates.ts';
+import { type Actor, changeStatus, type ListenerDeps, resolveIncident } from './incidentFlows.ts';
+
+/** When a posted update does not say, the next one is promised this far ahead (P3 has no cadence). */
+const DEFAULT_NEXT_UPDATE_MS = 3_600_000;
+
+function cadence(deps: ListenerDeps, incident: Incident): number {
+  const every = deps.runbooks().policy.severities[incident.severity]?.update_every ?? 'none';
+  return every === 'none' ? DEFAULT_NEXT_UPDATE_MS : every;
+}
+
+function currentAction(deps: ListenerDeps, incident: Incident): string {
+  const step = deps.service.steps(incident.id).find((s) => s.section === 'step' && s.state === 'active');
+  return step ? `Step ${step.number ?? ''}: ${step.title}`.replace('  ', ' ') : '';
+}
+
+/** The service name of the status page: the runbook's front matter `service`, else the incident title. */
+function serviceName(deps: ListenerDeps, incident: Incident): string {
+  const runbook = incident.runbookId ? deps.runbooks().catalog.byId(incident.runbookId) : undefined;
+  return runbook?.meta.service ?? incident.title;
+}
+
+// ---------------------------------------------------------------- fired by timers
+
+/** No commander within the response time: page the severity's team again, with a claim button. */
+export async function repageTeam(
+  deps: ListenerDeps,
+  incident: Incident,
+  payload: TimerPayload,
+  late: string,
+) {
+  if (incident.commanderId || !incident.channelId) return;
+  const team = responseTeam(deps.runbooks().policy, incident.severity);
+  deps.timekeeper.recordRepage(incident, payload.reason, late);
+  await deps.workflow.post(incident.channelId, repageMessage(incident, team, payload.reason, late));
+}
+
+/**
+ * A timer's escalation: record it, invite the target, and post the brief with an Acknowledge button to the
+ * incident channel and the escalation channel; then plan the repeat until someone acknowledges.
+ */
+export async function escalateOnTimer(
+  deps: ListenerDeps,
+  incident: Incident,
+  payload: TimerPayload,
+  late: string,
+): Promise<void> {
+  const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
+  deps.timekeeper.scheduleRepeat(incident, payload);
+  const users = escalation.targets.flatMap((t) => t.users);
+  const groups = escalation.targets.flatMap((t) => t.groups);
+  if (incident.channelId && !incident.inFallback)
+    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  const extra = {
+    incidentId: incident.id,
+    reason: payload.reason,
+    who: payload.who,
+    round: payload.round,
+    late,
+  };
+  const steps = deps.service.steps(incident.id);
+  // escalationBrief shows the actor as text when it is not a Slack user ID.
+  const by = 'Incident Bot (timer)';
+  if (incident.channelId) {
+    await deps.workflow.post(
+      incident.channelId,
+      timerEscalation(escalationBrief(escalation, steps, by, deps.now()), extra),
+    );
+  }
+  await deps.workflow.post(
+    deps.runbooks().policy.channels.escalation,
+    timerEscalation(escalationBrief(escalation, steps, by, deps.now(), incident.channelId), extra),
+  );
+}
+
+/** An update or brief is due (or overdue): remind the channel, and plan the next reminder of the chain. */
+export async function remindUpdate(
+  deps: ListenerDeps,
+  incident: Incident,
+  timer: Timer,
+  payload: TimerPayload,
+  kind: 'status' | 'brief',
+  late: string,
+): Promise<void> {
+  const now = deps.now();
+  const overdueMs = now.getTime() - Date.parse(payload.since);
+  deps.timekeeper.recordReminder(incident, kind, overdueMs >= 60_000 ? formatDuration(overdueMs) : null);
+  deps.timekeeper.scheduleOverdue(incident, timer, payload);
+  if (!incident.channelId) return;
+  await deps.workflow.post(
+    incident.channelId,
+    reminderMessage(incident, {
+      kind,
+      dueAt: payload.since,
+      now,
+      late,
+      executiveChannel: deps.runbooks().policy.channels.executive,
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- buttons and modals
+
+export async function acknowledgeEscalation(
+  deps: ListenerDeps,
+  client: WebClient,
+  incidentId: number,
+  actor: Actor,
+  message: { channel: string; ts: string; blocks: KnownBlock[] } | null,
+): Promise<void> {
+  const result = deps.timekeeper.acknowledge({ incidentId, actor: actor.user });
+  if (!result.ok) return actor.reply(result.reason);
+  if (message) {
+    await client.chat.update({
+      channel: message.channel,
+      ts: message.ts,
+      text: `Escalation acknowledged by ${user(actor.user)}`,
+      blocks: acknowledgedBlocks(message.blocks, actor.user, deps.now()),
+    });
+  }
+  const incident = deps.service.get(incidentId);
+  if (incident.channelId && incident.channelId !== message?.channel) {
+    await deps.workflow.post(incident.channelId, {
+      text: `Escalation acknowledged by ${user(actor.user)}`,
+      blocks: [
+        context(`:white_check_mark: Escalation acknowledged by ${user(actor.user)}; no more repeats.`),
+      ],
+    });
+  }
+}
+
+export async function openStatusUpdate(
+  deps: ListenerDeps,
+  client: WebClient,
+  triggerId: string,
+  incidentId: number,
+): Promise<void> {
+  const incident = deps.service.get(incidentId);
+  const last = deps.timekeeper.lastRecord(incidentId, 'status');
+  const status: IncidentStatus = incident.status === 'declared' ? 'investigating' : incident.status;
+  await client.views.open({
+    trigger_id: triggerId,
+    view: statusUpdateModal(incident, {
+      status,
+      impact: last?.impact || incident.description,
+      action: currentAction(deps, incident) || last?.action || '',
+      nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
+    }),
+  });
+}
+
+export async function openExecBrief(
+  deps: ListenerDeps,
+  client: WebClient,
+  triggerId: string,
+  incidentId: number,
+): Promise<void> {
+  const incident = deps.service.get(incidentId);
+  const brief = deps.timekeeper.lastRecord(incidentId, 'brief');
+  const update = deps.timekeeper.lastRecord(incidentId, 'status');
+  const elapsed = formatDuration(deps.now().getTime() - Date.parse(incident.declaredAt));
+  await client.views.open({
+    trigger_id: triggerId,
+    view: execBriefModal(
+      incident,
+      {
+        situation:
+          brief?.situation ||
+          `${incident.severity} ${incident.title}: ${STATUS_LABEL[incident.status].toLowerCase()} for ${elapsed}`,
+        cause: brief?.cause ?? '',
+        action: currentAction(deps, incident) || update?.action || brief?.action || '',
+        eta: brief?.eta ?? '',
+        impact: update?.impact || brief?.impact || incident.description,
+        nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
+      },
+      deps.runbooks().policy.channels.executive,
+    ),
+  });
+}
+
+export interface StatusUpdateInput {
+  status: IncidentStatus;
+  impact: string;
+  action: string;
+  nextUpdateAt: Date;
+}
+
+/**
+ * Posts the status-page update to the incident channel and the status channel (a private incident's only
+ * to its own channel: its details must not leak), after applying a status change it announces.
+ */
+export async function postStatusUpdate(
+  deps: ListenerDeps,
+  incidentId: number,
+  input: StatusUpdateInput,
+  actor: Actor,
+): Promise<void> {
+  let incident = deps.service.get(incidentId);
+  if (input.status !== incident.status) {
+    if (input.status === 'resolved') await resolveIncident(deps, incidentId, null, actor);
+    else if (input.status !== 'declared' && input.status !== 'closed')
+      await changeStatus(deps, incidentId, input.status, null, actor);
+    incident = deps.service.get(incidentId);
+    // The flow has told the person why the change was refused; an update claiming it would be false.
+    if (incident.status !== input.status) return;
+  }
+  const policy = deps.runbooks().policy;
+  const message = statusUpdateMessage(templatesOf(policy), {
+    at: deps.now(),
+    service: serviceName(deps, incident),
+    status: input.status,
+    impact: input.impact,
+    action: input.action,
+    nextUpdateAt: input.nextUpdateAt,
+  });
+  deps.timekeeper.recordUpdate({
+    incidentId,
+    kind: 'status',
+    actor: actor.user,
+    text: `Status update (${STATUS_LABEL[input.status]}): ${input.impact}`,
+    record: {
+      status: input.status,
+      impact: input.impact,
+      action: input.action,
+      cause: '',
+      eta: '',
+      situation: '',
+      nextUpdateAt: input.nextUpdateAt.toISOString(),
+    },
+  });
+  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
+  if (!incident.private) await deps.workflow.post(policy.channels.status, message);
+}
+
+export interface BriefInput {
+  situation: string;
+  cause: string;
+  action: string;
+  eta: string;
+  impact: string;
+  nextUpdateAt: Date;
+}
+
+/** Posts the executive brief to the executive channel, and says so in the incident channel. */
+export async function postExecBrief(
+  deps: ListenerDeps,
+  incidentId: number,
+  input: BriefInput,
+  actor: Actor,
+): Promise<void> {
+  const incident = deps.service.get(incidentId);
+  const policy = deps.runbooks().policy;
+  const message = execBriefMessage(templatesOf(policy), { at: deps.now(), ...input });
+  deps.timekeeper.recordUpdate({
+    incidentId,
+    kind: 'brief',
+    actor: actor.user,
+    text: `Executive brief: ${input.situation}`,
+    record: { status: incident.status, ...input, nextUpdateAt: input.nextUpdateAt.toISOString() },
+  });
+  await deps.workflow.post(policy.channels.executive, message);
+  if (incident.channelId) {
+    await deps.workflow.post(incident.channelId, {
+      text: `Executive brief posted to ${channelLink(policy.channels.executive)} by ${user(actor.user)}`,
+      blocks: [
+        context(
+          `:memo: Executive brief posted to ${channelLink(policy.channels.executive)} by ${user(actor.user)}`,
+        ),
+      ],
+    });
+  }
+}

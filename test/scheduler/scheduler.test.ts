@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.ts';
+import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
+import { manualClock, tempDatabase } from '../store/helpers.ts';
+
+function setup() {
+  const clock = manualClock('2026-11-23T15:00:00.000Z');
+  const store = tempDatabase().open(clock.now);
+  const incident = store.incidents.create({ title: 'x', severity: 'P1', declaredBy: 'U1', source: 'slash' });
+  const fired: { id: number; kind: string; late: string; lateMs: number }[] = [];
+  const record: TimerHandler = async (timer, firing) => {
+    fired.push({ id: timer.id, kind: timer.kind, late: firing.late, lateMs: firing.lateMs });
+  };
+  const handlers: Record<string, TimerHandler> = {
+    ok: record,
+    boom: async () => {
+      throw new Error('Slack is down');
+    },
+  };
+  const scheduler = new Scheduler({
+    store,
+    handlers,
+    log: createLogger('silent'),
+    now: clock.now,
+    tickSeconds: 3600,
+  });
+  const at = (offsetMs: number) => new Date(Date.parse('2026-11-23T15:00:00.000Z') + offsetMs);
+  return { clock, store, incident, fired, scheduler, at };
+}
+
+describe('Scheduler.tick', () => {
+  it('fires each due timer once, oldest first, and says how late it is', async () => {
+    const { clock, store, incident, fired, scheduler, at } = setup();
+    store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(20 * 60_000) });
+    store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(5 * 60_000) });
+    store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(60 * 60_000) });
+    clock.advance(20 * 60_000 + 30_000);
+    expect(await scheduler.tick()).toBe(2);
+    expect(await scheduler.tick()).toBe(0);
+    expect(fired.map((f) => [f.lateMs, f.late])).toEqual([
+      [930_000, ' (fired 15 min 30 s late)'],
+      [30_000, ''],
+    ]);
+  });
+
+  it('carries on after a failing handler and an unknown kind, without firing either again', async () => {
+    const { clock, store, incident, fired, scheduler, at } = setup();
+    store.timers.schedule({ incidentId: incident.id, kind: 'boom', dueAt: at(1000) });
+    store.timers.schedule({ incidentId: incident.id, kind: 'retired_kind', dueAt: at(2000) });
+    store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(3000) });
+    clock.advance(5000);
+    expect(await scheduler.tick()).toBe(3);
+    expect(fired.map((f) => f.kind)).toEqual(['ok']);
+    expect(await scheduler.tick()).toBe(0);
+    expect(store.timers.listOpen(incident.id)).toEqual([]);
+  });
+
+  it('runs ticks one after another, so concurrent ticks never hand out a timer twice', async () => {
+    const { clock, store, incident, fired, scheduler, at } = setup();
+    for (let i = 0; i < 250; i++)
+      store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(i) });
+    clock.advance(1000);
+    const counts = await Promise.all([scheduler.tick(), scheduler.tick(), scheduler.tick()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(250);
+    expect(new Set(fired.map((f) => f.id)).size).toBe(250);
+  });
+
+  it('fires nothing after stop', async () => {
+    const { clock, store, incident, fired, scheduler, at } = setup();
+    store.timers.schedule({ incidentId: incident.id, kind: 'ok', dueAt: at(0) });
+    await scheduler.stop();
+    clock.advance(1000);
+    expect(await scheduler.tick()).toBe(0);
+    expect(fired).toEqual([]);
+  });
+});
+
+describe('cronExpression and lateNote', () => {
+  it('uses a seconds field below a minute and minutes above', () => {
+    expect(cronExpression(1)).toBe('*/1 * * * * *');
+    expect(cronExpression(15)).toBe('*/15 * * * * *');
+    expect(cronExpression(120)).toBe('0 */2 * * * *');
+    expect(cronExpression(7200)).toBe('0 0 * * * *');
+  });
+
+  it('stays quiet below a minute of lateness', () => {
+    expect(lateNote(59_999)).toBe('');
+    expect(lateNote(600_000)).toBe(' (fired 10 min late)');
+  });
+});
