@@ -95,6 +95,11 @@ export const PolicySchema = z
     conditions: z.record(z.string(), ConditionSchema).default({}),
     /** Alerts the monitoring sends; the linter's quality gate checks each maps to a runbook. */
     monitored_alerts: z.array(z.string()).default([]),
+    /**
+     * Slack users who may run bot administration (`/incident runbooks reload`) without commanding an
+     * incident. Absent means none (optional rather than defaulted so Policy objects built in code need not name it).
+     */
+    admins: z.array(SlackUserId).optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -2,8 +2,9 @@ import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import type { Incident } from '../store/index.ts';
+import type { IncidentAccess } from './access.ts';
 import { escalationBrief } from './blocks/escalation.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
 import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
@@ -16,7 +17,11 @@ export interface ListenerDeps {
   runbooks: () => RunbookSet;
   log: Logger;
   now: () => Date;
-  reload: () => RunbookSet;
+  reload: () => ReloadResult;
+  /** Who may see and act on a private incident; without it only declarer and commander may. */
+  access?: IncidentAccess;
+  /** Publishes App Home tabs (app_home_opened). */
+  home?: { opened(userId: string): Promise<void> };
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import {
   FAKE_BOT,
   type FakeSlack,
@@ -55,6 +55,8 @@ export interface TestBotOptions {
   retries?: number;
   /** Run in Socket Mode against a local WebSocket fake; `port` serves the custom routes. */
   socketMode?: { port: number };
+  /** Where the bot logs; silent by default. Set LOG_LEVEL in `env` too, for Bolt's own level. */
+  log?: Logger;
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
@@ -82,7 +84,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...(options.socketMode ? { SLACK_APP_TOKEN: 'xapp-1-test', PORT: String(options.socketMode.port) } : {}),
     ...options.env,
   });
-  const log = createLogger('silent');
+  const log = options.log ?? createLogger('silent');
   const start = () =>
     startBot({
       config,
