@@ -148,7 +148,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       const incident = service.get(incidentId);
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
-    await home.refresh();
+    home.refreshInBackground();
   });
   const reload = (): ReloadResult => {
     try {
@@ -201,6 +201,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     home,
     reload,
     async stop() {
+      await home.settled();
       await app.stop();
       store.close();
     },

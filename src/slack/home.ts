@@ -40,6 +40,7 @@ export class HomePublisher {
   private readonly viewers = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly client: WebClient,
@@ -60,6 +61,22 @@ export class HomePublisher {
       this.viewers.delete(oldest);
     }
     await this.publish([userId]);
+  }
+
+  /**
+   * Starts a refresh without waiting for it: a responder's click must not wait on other people's Home tabs.
+   * `settled()` waits for it (tests, shutdown).
+   */
+  refreshInBackground(): void {
+    const run: Promise<void> = this.refresh()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'App Home refresh failed'))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
+  }
+
+  /** Resolves once no background refresh is running. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   /** An incident changed: refresh the tabs of everyone who looked recently. */

@@ -43,6 +43,8 @@ describe('App Home', () => {
   it('is refreshed for recent viewers when an incident is declared and changes', async () => {
     await event(t.url, SECRET, appHomeOpenedEvent({ user: IC }));
     await t.command('declare P1 Checkout latency high');
+    // Home tabs refresh in the background, so the declarer's reply never waits for them.
+    await t.bot.home.settled();
     expect(JSON.stringify(home(OTHER).blocks)).toContain('Checkout latency high');
     const incident = t.bot.service.listOpen().at(-1);
     const channel = incident?.channelId ?? '';
@@ -51,6 +53,7 @@ describe('App Home', () => {
     expect(JSON.stringify(home(IC).blocks)).toContain('you are incident commander (team)');
 
     await t.command('status identified bad deploy', { channel_id: channel, user_id: IC });
+    await t.bot.home.settled();
     expect(JSON.stringify(home(OTHER).blocks)).toContain('Identified');
   });
 

@@ -85,6 +85,7 @@ beforeAll(async () => {
   await t.command(`status #${incident.id} monitoring`, { user_id: OTHER, channel_id: GENERAL });
   await event(t.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
   await event(t.url, SECRET, appHomeOpenedEvent({ user: IC }));
+  await t.bot.home.settled();
 }, 30_000);
 
 afterAll(async () => {
@@ -162,6 +163,7 @@ describe('a private incident', () => {
     const channel = incident.channelId ?? '';
     await t.command(`resolve ${NOTE}`, { channel_id: channel, user_id: IC });
     expect(t.bot.service.get(incident.id).status).toBe('resolved');
+    await t.bot.home.settled();
     for (const m of [
       ...t.slack.messages(ESCALATIONS),
       ...t.slack.messages(ANNOUNCE),
