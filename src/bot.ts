@@ -164,11 +164,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       return result;
     } catch (error) {
       metrics.runbookReloads.inc({ outcome: 'failed' });
-      if (error instanceof RunbookSetError)
-        log.error(
-          { problem: error.message },
-          'runbook reload failed: the previous runbooks and policy stay in use',
-        );
+      // A policy problem is the operator's to fix (its message says how); anything else is a defect to report.
+      const detail = error instanceof RunbookSetError ? { problem: error.message } : { err: error };
+      log.error(detail, 'runbook reload failed: the previous runbooks and policy stay in use');
       throw error;
     }
   };
