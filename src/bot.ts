@@ -1,21 +1,33 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
-import type { RetryOptions } from '@slack/web-api';
+import type { FetchFunction, RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
+import {
+  loadRunbookSet,
+  type ReloadResult,
+  type RunbookSet,
+  RunbookSetError,
+  reloadRunbookSet,
+} from './services/runbookSet.ts';
 import { Timekeeper } from './services/timekeeper.ts';
+import { IncidentAccess } from './slack/access.ts';
+import { boltLogger } from './slack/boltLogger.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
+import { HomePublisher } from './slack/home.ts';
+import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
-import { createStore, type Store } from './store/index.ts';
+import { createStore, incidentCounts, type Store } from './store/index.ts';
 
 export interface BotOptions {
   config: Config;
@@ -25,6 +37,8 @@ export interface BotOptions {
   /** During an incident a transient Slack 500 should cost seconds, not the client's default half hour. */
   retryConfig?: RetryOptions;
   now?: () => Date;
+  /** Process metrics (CPU, memory, event loop) on /metrics; index.ts turns them on, tests leave them off. */
+  processMetrics?: boolean;
 }
 
 export interface Bot {
@@ -41,6 +55,10 @@ export interface Bot {
   /** Fires escalation and reminder timers; tests call `scheduler.tick()` to fire what is due now. */
   scheduler: Scheduler;
   timekeeper: Timekeeper;
+  metrics: Metrics;
+  home: HomePublisher;
+  /** Reloads runbooks and policy (SIGHUP, `/incident runbooks reload`); throws RunbookSetError on a broken policy. */
+  reload(): ReloadResult;
   stop(): Promise<void>;
 }
 
@@ -81,12 +99,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const timekeeper = new Timekeeper(store, runbooks, now);
   const service = new IncidentService(store, runbooks, timekeeper);
   const postmortems = new PostmortemService(store, runbooks, now);
+  const metrics = createMetrics({
+    processMetrics: options.processMetrics ?? false,
+    countIncidents: () => incidentCounts(store.db),
+  });
+  const slackHealth = new SlackHealth();
 
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
     retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    // Every client Bolt makes copies these options, so this one fetch counts every Slack API call.
+    fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
   };
-  const routes = [healthRoute()];
+  const routes = [healthRoute(), ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth })];
   const app = new App({
     token: config.slackBotToken,
     signingSecret: config.slackSigningSecret,
@@ -95,6 +120,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     clientOptions,
     customRoutes: routes,
     logLevel: toBoltLevel(config.logLevel),
+    // Bolt, its Web API client and its socket client log through pino: JSON lines, redacted.
+    logger: boltLogger(log),
     ...(config.mode === 'socket'
       ? {
           socketMode: true,
@@ -126,6 +153,35 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  const access = new IncidentAccess(app.client, log);
+  const home = new HomePublisher(app.client, service, runbooks, access, log, now);
+  workflow.onChange(async (incidentId, what) => {
+    if (what === 'declared') {
+      const incident = service.get(incidentId);
+      metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
+    }
+    home.refreshInBackground();
+  });
+  const reload = (): ReloadResult => {
+    try {
+      const result = reloadRunbookSet(config.runbooksDir, now(), runbookSet);
+      runbookSet = result.set;
+      metrics.runbookReloads.inc({ outcome: result.problems.length ? 'partial' : 'ok' });
+      if (result.problems.length) {
+        log.warn(
+          { problems: result.problems, kept: result.kept, runbooks: result.set.catalog.runbooks.length },
+          'runbooks reloaded with problems: broken files keep their previous version; fix them and reload again',
+        );
+      } else log.info({ runbooks: result.set.catalog.runbooks.length }, 'runbooks reloaded');
+      return result;
+    } catch (error) {
+      metrics.runbookReloads.inc({ outcome: 'failed' });
+      // A policy problem is the operator's to fix (its message says how); anything else is a defect to report.
+      const detail = error instanceof RunbookSetError ? { problem: error.message } : { err: error };
+      log.error(detail, 'runbook reload failed: the previous runbooks and policy stay in use');
+      throw error;
+    }
+  };
   const diagnostics = new DiagnosticsFlow(
     new DiagnosticsService(service, runbooks, {
       prometheusUrl: config.prometheusUrl,
@@ -147,12 +203,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     runbooks,
     log,
     now,
-    reload: () => {
-      runbookSet = loadRunbookSet(config.runbooksDir, now());
-      return runbookSet;
-    },
+    reload,
     timekeeper,
+    access,
+    home,
   };
+  app.use(handlerTimer(metrics));
   registerListeners(app, deps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
@@ -160,6 +216,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   const started = config.mode === 'http' ? await app.start(config.port) : await app.start();
   const server = isServer(started) ? started : null;
+  if (config.mode === 'socket') watchSocket(app, slackHealth);
   const port = server
     ? (server.address() as AddressInfo).port
     : config.mode === 'socket'
@@ -188,8 +245,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     botUserId,
     scheduler,
     timekeeper,
+    metrics,
+    home,
+    reload,
     async stop() {
       await scheduler.stop();
+      await home.settled();
       await app.stop();
       await diagnostics.settled();
       store.close();
@@ -216,4 +277,27 @@ function toBoltLevel(level: string): LogLevel {
     default:
       return LogLevel.INFO;
   }
+}
+
+/**
+ * Socket Mode readiness follows the WebSocket: Bolt keeps its receiver private, so it is found at run time
+ * and checked before use; if Bolt ever changes it, readiness just stops tracking disconnects.
+ */
+function watchSocket(app: App, health: SlackHealth): void {
+  health.socketConnected = true;
+  const receiver: unknown = Reflect.get(app, 'receiver');
+  const client: unknown =
+    typeof receiver === 'object' && receiver !== null ? Reflect.get(receiver, 'client') : undefined;
+  if (typeof client !== 'object' || client === null || !('on' in client) || typeof client.on !== 'function')
+    return;
+  const on = client.on.bind(client) as (event: string, listener: () => void) => void;
+  on('connected', () => {
+    health.socketConnected = true;
+  });
+  on('disconnected', () => {
+    health.socketConnected = false;
+  });
+  on('reconnecting', () => {
+    health.socketConnected = false;
+  });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Bot, StartupError, startBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { configSecrets, createLogger } from './log.ts';
 import { RunbookSetError } from './services/runbookSet.ts';
 
 /** Entry point: config -> store -> runbooks -> services -> Slack app and HTTP routes. */
@@ -20,10 +20,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  // Secret values are also scrubbed from inside log messages, wherever a library quotes them.
+  const log = createLogger(config.logLevel, undefined, configSecrets(config));
   let bot: Bot;
   try {
-    bot = await startBot({ config, log });
+    bot = await startBot({ config, log, processMetrics: true });
   } catch (error) {
     if (error instanceof StartupError || error instanceof RunbookSetError) {
       process.stderr.write(`incident-bot cannot start:\n${error.message}\n`);
@@ -44,6 +45,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // `kill -HUP <pid>` reloads runbooks and policy; bot.reload logs the outcome, a broken policy changes nothing.
+  process.on('SIGHUP', () => {
+    try {
+      bot.reload();
+    } catch {
+      // Already logged by bot.reload; the previous runbooks stay in use.
+    }
+  });
 }
 
 await main();

@@ -98,6 +98,11 @@ export const PolicySchema = z
     monitored_alerts: z.array(z.string()).default([]),
     /** The wording of status-page updates and executive briefs; absent means the defaults (domain/templates.ts). */
     templates: TemplatesSchema.optional(),
+    /**
+     * Slack users who may run bot administration (`/incident runbooks reload`) without commanding an
+     * incident. Absent means none (optional rather than defaulted so Policy objects built in code need not name it).
+     */
+    admins: z.array(SlackUserId).optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -14,6 +14,7 @@ import type {
   NewStep,
   Store,
   TimelineEntry,
+  Timer,
 } from '../store/index.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 
@@ -146,6 +147,11 @@ export class IncidentService {
 
   timeline(incidentId: number): TimelineEntry[] {
     return this.store.timeline.list(incidentId);
+  }
+
+  /** Timers of the incident still to fire (escalation, status update, ...), soonest first. */
+  openTimers(incidentId: number): Timer[] {
+    return this.store.timers.listOpen(incidentId);
   }
 
   recordChannel(

@@ -1,5 +1,5 @@
 import type { Audience, Policy, Role } from '../domain/policy.ts';
-import { PROCESS_RUNBOOK_ID, type RunbookCatalog } from '../runbooks/catalog.ts';
+import { PROCESS_RUNBOOK_ID, RunbookCatalog } from '../runbooks/catalog.ts';
 import type { LintOptions } from '../runbooks/lint.ts';
 import { loadRunbooks } from '../runbooks/loader.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
@@ -46,4 +46,46 @@ export function loadRunbookSet(dir: string, now: Date): RunbookSet {
     );
   }
   return { catalog: loaded.catalog, policy };
+}
+
+export interface ReloadResult {
+  set: RunbookSet;
+  /** `file:line: message` for each error found; empty when every file loaded cleanly. */
+  problems: string[];
+  /** Files that are broken now and keep the version loaded before. */
+  kept: string[];
+}
+
+/**
+ * Reloads runbooks and policy without a restart. A runbook file that is broken now keeps its previous
+ * version, so a typo pushed during an incident never takes a runbook away from the responders; a file
+ * that was deleted is dropped. A broken policy throws RunbookSetError and the caller keeps the whole
+ * previous set.
+ */
+export function reloadRunbookSet(dir: string, now: Date, previous: RunbookSet): ReloadResult {
+  const options: LintOptions = { today: now, maxAgeDays: 90 };
+  const loaded = loadRunbooks(dir, options);
+  const policy = loaded.policy.policy;
+  if (!policy) {
+    const problems = loaded.policy.issues.map((i) => `  ${i.file}:${i.line}: ${i.message}`).join('\n');
+    throw new RunbookSetError(
+      `The policy in ${dir} cannot be used, so nothing was reloaded:\n${problems}\nFix it, then run: npx incident-bot lint ${dir}`,
+    );
+  }
+  const good = [...loaded.catalog.runbooks];
+  const ids = new Set(good.map((r) => r.id.toUpperCase()));
+  const kept: string[] = [];
+  const problems: string[] = [];
+  for (const f of loaded.files) {
+    const errors = f.issues.filter((i) => i.level === 'error');
+    if (errors.length === 0) continue;
+    for (const e of errors) problems.push(`${e.file}:${e.line}: ${e.message}`);
+    const before = previous.catalog.runbooks.find((r) => r.source.file === f.file);
+    if (before && !ids.has(before.id.toUpperCase())) {
+      good.push(before);
+      ids.add(before.id.toUpperCase());
+      kept.push(f.file);
+    }
+  }
+  return { set: { catalog: new RunbookCatalog(good), policy }, problems, kept };
 }

@@ -3,9 +3,10 @@ import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
-import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
+import type { IncidentAccess } from './access.ts';
 import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
@@ -21,10 +22,14 @@ export interface ListenerDeps {
   runbooks: () => RunbookSet;
   log: Logger;
   now: () => Date;
-  reload: () => RunbookSet;
+  reload: () => ReloadResult;
   diagnostics: DiagnosticsFlow;
   /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
   timekeeper: Timekeeper;
+  /** Who may see and act on a private incident; without it only declarer and commander may. */
+  access?: IncidentAccess;
+  /** Publishes App Home tabs (app_home_opened). */
+  home?: { opened(userId: string): Promise<void> };
 }
 
 /**

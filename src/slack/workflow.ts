@@ -15,6 +15,9 @@ import { slackErrorCode } from './errors.ts';
 
 export type { Message };
 
+/** Called after an incident changed in a way people see (declared, status, step...): App Home and metrics listen. */
+export type ChangeListener = (incidentId: number, what: 'declared' | 'updated') => Promise<void> | void;
+
 /** Slack allows 1000 users a call; the issue asks for batches of 100 so one bad ID costs little. */
 const INVITE_BATCH = 100;
 const NAME_ATTEMPTS = 5;
@@ -48,6 +51,23 @@ export class IncidentWorkflow {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  private readonly changeListeners: ChangeListener[] = [];
+
+  onChange(listener: ChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** A listener's failure (e.g. App Home publish) must never fail the incident flow that triggered it. */
+  private async changed(incidentId: number, what: 'declared' | 'updated'): Promise<void> {
+    for (const listener of this.changeListeners) {
+      try {
+        await listener(incidentId, what);
+      } catch (error) {
+        this.log.warn({ incident: incidentId, err: error }, 'an incident change listener failed');
+      }
+    }
+  }
+
   /** Opens the incident's space: channel (or fallback), team, pinned header, checklists, first step, announcement. */
   async open(declared: Declared): Promise<Incident> {
     const { incident } = declared;
@@ -75,6 +95,7 @@ export class IncidentWorkflow {
     }
     current = this.service.get(current.id);
     for (const hook of this.openedHooks) hook(current);
+    await this.changed(current.id, 'declared');
     return current;
   }
 
@@ -177,12 +198,14 @@ export class IncidentWorkflow {
 
   async refreshHeader(incidentId: number): Promise<void> {
     const incident = this.service.get(incidentId);
-    if (!incident.channelId || !incident.headerTs) return;
-    await this.client.chat.update({
-      channel: incident.channelId,
-      ts: incident.headerTs,
-      ...this.header(incident),
-    });
+    if (incident.channelId && incident.headerTs) {
+      await this.client.chat.update({
+        channel: incident.channelId,
+        ts: incident.headerTs,
+        ...this.header(incident),
+      });
+    }
+    await this.changed(incidentId, 'updated');
   }
 
   render(incident: Incident, step: IncidentStep): Message {

@@ -13,6 +13,7 @@ import { TimerRepository } from './timers.ts';
 export * from './alertLinks.ts';
 export * from './checklist.ts';
 export { openDatabase } from './db.ts';
+export { databaseProblem, incidentCounts } from './health.ts';
 export * from './idempotency.ts';
 export * from './inbox.ts';
 export * from './incidents.ts';

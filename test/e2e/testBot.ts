@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import {
   FAKE_BOT,
   type FakeSlack,
@@ -59,6 +59,8 @@ export interface TestBotOptions {
   runbooks?: Record<string, string>;
   /** The bot's clock (timers, timestamps); real time by default. */
   now?: () => Date;
+  /** Where the bot logs; silent by default. Set LOG_LEVEL in `env` too, for Bolt's own level. */
+  log?: Logger;
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
@@ -88,7 +90,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...(options.socketMode ? { SLACK_APP_TOKEN: 'xapp-1-test', PORT: String(options.socketMode.port) } : {}),
     ...options.env,
   });
-  const log = createLogger('silent');
+  const log = options.log ?? createLogger('silent');
   const start = () =>
     startBot({
       config,

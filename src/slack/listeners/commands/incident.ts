@@ -1,12 +1,13 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type IncidentCommand, parseIncidentCommand } from '../../../domain/command.ts';
 import { UserError } from '../../../services/incidentService.ts';
-import { RunbookSetError } from '../../../services/runbookSet.ts';
+import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet.ts';
 import type { Incident } from '../../../store/index.ts';
+import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
 import { declareModal } from '../../blocks/modals.ts';
-import { channel as channelLink } from '../../blocks/mrkdwn.ts';
+import { channel as channelLink, escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
 import {
   type Actor,
@@ -49,7 +50,7 @@ export function incidentCommand(deps: ListenerDeps) {
         return ack({ response_type: 'ephemeral', ...runbookSearch(parsed.query, hits) });
       }
       case 'runbooks-reload':
-        return reloadRunbooks(deps, ack);
+        return reloadRunbooks(deps, ack, command.user_id);
       case 'declare-modal': {
         await ack();
         const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
@@ -152,6 +153,12 @@ export async function runTargeted(
   incidentId: number,
   actor: Actor,
 ): Promise<void> {
+  // Only members act on a private incident; the refusal names nothing of it.
+  const incident = deps.service.get(incidentId);
+  const allowed = deps.access
+    ? await deps.access.allows(incident, actor.user)
+    : !incident.private || IncidentAccess.named(incident, actor.user);
+  if (!allowed) return actor.reply(privateRefusal(incidentId));
   switch (parsed.kind) {
     case 'status':
       return changeStatus(deps, incidentId, parsed.status, parsed.note, actor);
@@ -182,13 +189,17 @@ export async function runTargeted(
   }
 }
 
-async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack']): Promise<void> {
-  try {
-    const set = deps.reload();
-    await ack({
+async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: string): Promise<void> {
+  if (!mayReload(deps, userId)) {
+    return ack({
       response_type: 'ephemeral',
-      text: `Reloaded ${set.catalog.runbooks.length} runbooks and the policy.`,
+      text:
+        'Only a bot admin (`admins:` in policy.yml) or the commander of an open incident can reload the runbooks. ' +
+        "Ask one of them, or send SIGHUP to the bot's process.",
     });
+  }
+  try {
+    await ack({ response_type: 'ephemeral', text: reloadReport(deps.reload()) });
   } catch (error) {
     await ack({
       response_type: 'ephemeral',
@@ -213,4 +224,27 @@ export function errorText(error: unknown, deps: ListenerDeps): string {
   if (error instanceof RunbookSetError) return error.message;
   deps.log.error({ err: error }, 'incident command failed');
   return 'Something went wrong on our side; it is logged. Try again, and tell the bot admins if it persists.';
+}
+
+/** Reloading changes what every responder sees mid-incident, so it is not for everyone. */
+function mayReload(deps: ListenerDeps, userId: string): boolean {
+  if (deps.runbooks().policy.admins?.includes(userId)) return true;
+  return deps.service.listOpen().some((incident) => incident.commanderId === userId);
+}
+
+/** At most this many problems are listed in the reply; the log line has them all. */
+const MAX_PROBLEMS_SHOWN = 15;
+
+function reloadReport(result: ReloadResult): string {
+  const head = `Reloaded ${result.set.catalog.runbooks.length} runbooks and the policy.`;
+  if (result.problems.length === 0) return head;
+  const kept = result.kept.length
+    ? `\nThese broken files keep their previous version: ${result.kept.map((f) => `\`${escapeMrkdwn(f)}\``).join(', ')}.`
+    : '';
+  const shown = result.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `• ${escapeMrkdwn(p)}`);
+  const more =
+    result.problems.length > shown.length
+      ? `\n…and ${result.problems.length - shown.length} more (see the log)`
+      : '';
+  return `${head}\n⚠️ ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} to fix, then reload again:${kept}\n${shown.join('\n')}${more}`;
 }

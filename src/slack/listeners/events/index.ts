@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../../incidentFlows.ts';
+import { appHomeOpened } from './appHomeOpened.ts';
 import { reactionAdded } from './reactionAdded.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
   app.event('reaction_added', reactionAdded(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
 }

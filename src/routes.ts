@@ -1,0 +1,67 @@
+import type { ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { Metrics } from './metrics.ts';
+import type { RunbookSet } from './services/runbookSet.ts';
+import type { SlackHealth } from './slack/instrumentation.ts';
+import { databaseProblem, type Store } from './store/index.ts';
+
+export interface ReadinessDeps {
+  metrics: Metrics;
+  store: Store;
+  runbooks: () => RunbookSet;
+  slack: SlackHealth;
+}
+
+/** Each check: null when fine, else what is wrong and what to do, as an operator reads it in a probe's output. */
+export function readiness(deps: ReadinessDeps): Record<'database' | 'runbooks' | 'slack', string | null> {
+  const db = databaseProblem(deps.store.db);
+  const count = deps.runbooks().catalog.runbooks.length;
+  const { slack } = deps;
+  let slackProblem: string | null = null;
+  if (slack.authError)
+    slackProblem = `Slack rejects the bot token (${slack.authError}): reinstall the app and update SLACK_BOT_TOKEN`;
+  else if (slack.socketConnected === false)
+    slackProblem = 'the Socket Mode connection is down; the client is reconnecting';
+  else if (slack.lastOkAt === null) slackProblem = 'no successful Slack API call yet';
+  return {
+    database: db ? `the database is not writable (${db}): check DATABASE_PATH and the disk` : null,
+    runbooks: count > 0 ? null : 'no runbook is loaded: check RUNBOOKS_DIR, then run npx incident-bot lint',
+    slack: slackProblem,
+  };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/** GET /metrics (Prometheus text format) and GET /readyz (200 when every check passes, else 503). */
+export function operabilityRoutes(deps: ReadinessDeps): CustomRoute[] {
+  return [
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req, res) => {
+        deps.metrics.registry.metrics().then(
+          (text) => send(res, 200, deps.metrics.registry.contentType, text),
+          (error: unknown) =>
+            send(
+              res,
+              500,
+              'text/plain',
+              `metrics failed: ${error instanceof Error ? error.message : 'unknown'}`,
+            ),
+        );
+      },
+    },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        const checks = readiness(deps);
+        const ok = Object.values(checks).every((c) => c === null);
+        send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, checks }));
+      },
+    },
+  ];
+}

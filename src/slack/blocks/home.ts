@@ -1,0 +1,158 @@
+import type { HomeView, KnownBlock } from '@slack/types';
+import { formatDuration } from '../../domain/duration.ts';
+import { severityRank } from '../../domain/incidentState.ts';
+import type { Incident } from '../../store/incidents.ts';
+import { ACTIONS } from '../ids.ts';
+import {
+  actions,
+  button,
+  context,
+  fitSections,
+  inline,
+  SEVERITY_EMOJI,
+  STATUS_LABEL,
+  section,
+} from './kit.ts';
+import { channel, escapeMrkdwn, slackDate, user } from './mrkdwn.ts';
+
+/** Slack's limit for a Home tab. */
+export const HOME_BLOCKS = 100;
+/** Incidents shown as full cards; the rest are one line each, packed, so the tab stays within its blocks. */
+export const HOME_CARDS = 30;
+/** Blocks the "My tasks" list may take. */
+const TASK_BLOCKS = 8;
+
+/** One open incident as the viewer may see it. */
+export interface HomeIncident {
+  incident: Incident;
+  /** False for a private incident the viewer is not in: only its severity is shown. */
+  visible: boolean;
+  /** The active runbook step, e.g. "2. Restart the pool", or null. */
+  currentStep: string | null;
+  progress: { done: number; total: number };
+  /** Due times (ISO) of the next escalation and the next status update, when timers are planned. */
+  nextEscalation: string | null;
+  nextUpdate: string | null;
+  /** What the viewer is on this incident (commander, declarer, a response-team role); empty if nothing. */
+  roles: string[];
+  /** The viewer's overdue follow-ups on this incident: what, and since when (ISO). */
+  overdue: { what: string; since: string }[];
+}
+
+export interface HomeInput {
+  incidents: readonly HomeIncident[];
+  now: Date;
+}
+
+const TITLE_MAX = 150;
+
+function byUrgency(a: HomeIncident, b: HomeIncident): number {
+  const sev = severityRank(a.incident.severity) - severityRank(b.incident.severity);
+  return sev !== 0 ? sev : Date.parse(a.incident.declaredAt) - Date.parse(b.incident.declaredAt);
+}
+
+/** A private incident to someone outside it: its severity, nothing else (not even its number). */
+function hiddenLine(h: HomeIncident): string {
+  return `🔒 ${SEVERITY_EMOJI[h.incident.severity]} *${h.incident.severity}* · a private incident`;
+}
+
+function headline(h: HomeIncident): string {
+  const { incident } = h;
+  const lock = incident.private ? '🔒 ' : '';
+  return `${lock}${SEVERITY_EMOJI[incident.severity]} *${incident.severity} · #${incident.id} ${inline(incident.title, TITLE_MAX)}*`;
+}
+
+function where(incident: Incident): string {
+  if (!incident.channelId) return 'no channel yet';
+  return incident.inFallback
+    ? `in ${channel(incident.channelId)} (no own channel)`
+    : channel(incident.channelId);
+}
+
+function card(h: HomeIncident, now: Date): string {
+  if (!h.visible) return hiddenLine(h);
+  const { incident } = h;
+  const elapsed = formatDuration(now.getTime() - Date.parse(incident.declaredAt));
+  const commander = incident.commanderId ? user(incident.commanderId) : '_no commander yet_';
+  const lines = [
+    `${headline(h)} · ${STATUS_LABEL[incident.status]}`,
+    `${where(incident)} · Commander ${commander} · open ${elapsed}`,
+    h.currentStep
+      ? `Step ${inline(h.currentStep, 200)} (${h.progress.done}/${h.progress.total} done)`
+      : h.progress.total > 0
+        ? `All ${h.progress.total} runbook steps done`
+        : 'No runbook steps',
+  ];
+  const due = [
+    h.nextEscalation ? `Next escalation ${slackDate(h.nextEscalation)}` : null,
+    h.nextUpdate ? `Next update due ${slackDate(h.nextUpdate)}` : null,
+  ].filter((d): d is string => d !== null);
+  if (due.length > 0) lines.push(due.join(' · '));
+  return lines.join('\n');
+}
+
+/** One line for an incident beyond the cards. */
+function compact(h: HomeIncident, now: Date): string {
+  if (!h.visible) return hiddenLine(h);
+  const elapsed = formatDuration(now.getTime() - Date.parse(h.incident.declaredAt));
+  return `${headline(h)} · ${STATUS_LABEL[h.incident.status]} · ${where(h.incident)} · ${elapsed}`;
+}
+
+function taskLines(incidents: readonly HomeIncident[]): string[] {
+  const lines: string[] = [];
+  for (const h of incidents) {
+    if (!h.visible || (h.roles.length === 0 && h.overdue.length === 0)) continue;
+    const role = h.roles.length ? `you are ${h.roles.map(escapeMrkdwn).join(', ')}` : '';
+    const step = h.currentStep ? ` · next: step ${inline(h.currentStep, 150)}` : '';
+    lines.push(`${headline(h)} · ${where(h.incident)}\n${role}${step}`);
+    for (const o of h.overdue) lines.push(`⏰ ${escapeMrkdwn(o.what)} overdue since ${slackDate(o.since)}`);
+  }
+  return lines;
+}
+
+/**
+ * The App Home tab: a Declare button, the viewer's tasks, then the open incidents, most severe and oldest
+ * first. Within Slack's 100 blocks however many incidents are open: the first HOME_CARDS get a card each,
+ * the rest one line each, packed several to a section, and whatever still does not fit is counted.
+ */
+export function homeView(input: HomeInput): HomeView {
+  const { now } = input;
+  const incidents = [...input.incidents].sort(byUrgency);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: '🚨 Incidents' } },
+    actions([
+      button({ text: 'Declare an incident', actionId: ACTIONS.openDeclare, value: 'home', style: 'primary' }),
+    ]),
+    context(
+      `${incidents.length} open · as of ${slackDate(now.toISOString())} · reopen this tab to refresh the times`,
+    ),
+    { type: 'divider' },
+    section('*My tasks*'),
+  ];
+
+  const tasks = taskLines(incidents);
+  if (tasks.length === 0)
+    blocks.push(context('Nothing for you right now: you hold no role in an open incident.'));
+  else blocks.push(...fitSections(tasks, TASK_BLOCKS, (n) => `… and ${n} more tasks.`));
+
+  blocks.push({ type: 'divider' }, section(`*Open incidents (${incidents.length})*`));
+  if (incidents.length === 0) {
+    blocks.push(context('No open incidents. 🎉'));
+    return { type: 'home', blocks };
+  }
+  const cards = incidents.slice(0, HOME_CARDS);
+  blocks.push(...cards.map((h) => section(card(h, now))));
+  const rest = incidents.slice(HOME_CARDS);
+  if (rest.length > 0) {
+    blocks.push(context(`${rest.length} more open incidents, one line each:`));
+    const budget = HOME_BLOCKS - blocks.length;
+    blocks.push(
+      ...fitSections(
+        rest.map((h) => compact(h, now)),
+        budget,
+        (n) => `… and more incidents (${n} sections): see \`/incident list\`.`,
+      ),
+    );
+  }
+  return { type: 'home', blocks };
+}

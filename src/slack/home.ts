@@ -1,0 +1,175 @@
+import type { WebClient } from '@slack/web-api';
+import { ROLES, type Role } from '../domain/policy.ts';
+import type { Logger } from '../log.ts';
+import type { IncidentService } from '../services/incidentService.ts';
+import type { RunbookSet } from '../services/runbookSet.ts';
+import type { Incident, IncidentStep, Timer } from '../store/index.ts';
+import { IncidentAccess } from './access.ts';
+import { type HomeIncident, homeView } from './blocks/home.ts';
+import { slackErrorCode } from './errors.ts';
+
+/** Home tabs kept fresh on changes: people who opened theirs within this window, at most MAX_VIEWERS of them. */
+const VIEWER_WINDOW_MS = 24 * 3_600_000;
+const MAX_VIEWERS = 200;
+
+const ROLE_LABEL: Record<Role, string> = {
+  incident_commander: 'incident commander (team)',
+  deployment: 'deployment',
+  root_cause: 'root cause',
+  communications: 'communications',
+  executive_summary: 'executive summary',
+  verification: 'verification',
+};
+
+/** Timer kinds are the scheduler's (issue 4); matched loosely so a renamed kind still lands in the right column. */
+const isEscalation = (t: Timer) => /escalat/i.test(t.kind);
+const isUpdate = (t: Timer) => /update/i.test(t.kind);
+
+/** What one refresh reads once and shares between every viewer's tab. */
+interface Snapshot {
+  incidents: { incident: Incident; steps: IncidentStep[]; timers: Timer[]; members: Set<string> | null }[];
+}
+
+/**
+ * Publishes each user's App Home tab (views.publish): on app_home_opened, and again for recent viewers
+ * whenever an incident changes. Publishing is single-flight per user: a change arriving while that user's
+ * tab is being published triggers exactly one more publish afterwards, so bursts of clicks coalesce without
+ * any timer.
+ */
+export class HomePublisher {
+  private readonly viewers = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly service: IncidentService,
+    private readonly runbooks: () => RunbookSet,
+    private readonly access: IncidentAccess,
+    private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The user opened the Home tab: remember them and publish their tab now. */
+  async opened(userId: string): Promise<void> {
+    this.viewers.delete(userId);
+    this.viewers.set(userId, this.now().getTime());
+    while (this.viewers.size > MAX_VIEWERS) {
+      const oldest = this.viewers.keys().next().value;
+      if (oldest === undefined) break;
+      this.viewers.delete(oldest);
+    }
+    await this.publish([userId]);
+  }
+
+  /**
+   * Starts a refresh without waiting for it: a responder's click must not wait on other people's Home tabs.
+   * `settled()` waits for it (tests, shutdown).
+   */
+  refreshInBackground(): void {
+    const run: Promise<void> = this.refresh()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'App Home refresh failed'))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
+  }
+
+  /** Resolves once no background refresh is running. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** An incident changed: refresh the tabs of everyone who looked recently. */
+  async refresh(): Promise<void> {
+    const since = this.now().getTime() - VIEWER_WINDOW_MS;
+    for (const [user, at] of this.viewers) if (at < since) this.viewers.delete(user);
+    await this.publish([...this.viewers.keys()]);
+  }
+
+  private async publish(users: readonly string[]): Promise<void> {
+    const todo: string[] = [];
+    const waits: Promise<void>[] = [];
+    for (const user of users) {
+      const current = this.running.get(user);
+      if (current) {
+        this.dirty.add(user);
+        waits.push(current);
+      } else todo.push(user);
+    }
+    if (todo.length > 0) {
+      const snapshot = await this.snapshot();
+      for (const user of todo) waits.push(this.start(user, snapshot));
+    }
+    await Promise.all(waits);
+  }
+
+  private start(user: string, first: Snapshot): Promise<void> {
+    const run = (async () => {
+      let snapshot: Snapshot | null = first;
+      do {
+        this.dirty.delete(user);
+        await this.publishOne(user, snapshot ?? (await this.snapshot()));
+        snapshot = null;
+      } while (this.dirty.has(user));
+    })().finally(() => this.running.delete(user));
+    this.running.set(user, run);
+    return run;
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    const incidents = [];
+    for (const incident of this.service.listOpen()) {
+      incidents.push({
+        incident,
+        steps: this.service.steps(incident.id),
+        timers: this.service.openTimers(incident.id),
+        members: incident.private ? await this.access.members(incident) : null,
+      });
+    }
+    return { incidents };
+  }
+
+  /** The tab `user` sees for this snapshot: private incidents they are not in show by severity only. */
+  view(user: string, snapshot: Snapshot) {
+    const now = this.now();
+    const policy = this.runbooks().policy;
+    const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, steps, timers, members }) => {
+      const visible =
+        !incident.private || IncidentAccess.named(incident, user) || (members?.has(user) ?? false);
+      const walk = steps.filter((s) => s.section === 'step');
+      const active = walk.find((s) => s.state === 'active');
+      const roles: string[] = [];
+      if (incident.commanderId === user) roles.push('incident commander');
+      if (incident.declaredBy === user) roles.push('declarer');
+      const team = policy.severities[incident.severity].team;
+      for (const role of ROLES) if (team[role]?.users.includes(user)) roles.push(ROLE_LABEL[role]);
+      const mine = roles.length > 0;
+      return {
+        incident,
+        visible,
+        currentStep: active ? `${active.number ?? ''}. ${active.title}`.replace(/^\. /, '') : null,
+        progress: {
+          done: walk.filter((s) => s.state === 'done' || s.state === 'skipped').length,
+          total: walk.length,
+        },
+        nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
+        nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
+        roles,
+        overdue: mine
+          ? timers
+              .filter((t) => Date.parse(t.dueAt) < now.getTime())
+              .map((t) => ({ what: t.kind.replace(/_/g, ' '), since: t.dueAt }))
+          : [],
+      };
+    });
+    return homeView({ incidents, now });
+  }
+
+  private async publishOne(user: string, snapshot: Snapshot): Promise<void> {
+    try {
+      await this.client.views.publish({ user_id: user, view: this.view(user, snapshot) });
+    } catch (error) {
+      this.log.warn({ user, error: slackErrorCode(error) }, 'could not publish the App Home tab');
+    }
+  }
+}
