@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
+import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { loadRunbookSet, type RunbookSet } from './services/runbookSet.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, type Store } from './store/index.ts';
 
@@ -19,6 +21,8 @@ export interface BotOptions {
   /** During an incident a transient Slack 500 should cost seconds, not the client's default half hour. */
   retryConfig?: RetryOptions;
   now?: () => Date;
+  /** conversations.create pacing for pages (default 20 a minute); tests pass a fast one. */
+  channelRate?: { perMinute: number; capacity: number } | TokenBucket;
 }
 
 export interface Bot {
@@ -31,6 +35,8 @@ export interface Bot {
   server: Server | null;
   port: number | null;
   botUserId: string;
+  /** Pages: the inbox worker and the alert processor. */
+  intake: Intake;
   stop(): Promise<void>;
 }
 
@@ -74,7 +80,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     slackApiUrl: config.slackApiUrl,
     retryConfig: options.retryConfig ?? DEFAULT_RETRY,
   };
-  const routes = [healthRoute()];
+  let intake: Intake | null = null;
+  const routes = [
+    healthRoute(),
+    ...webhookRoutes({ config, inbox: store.inbox, log, stored: () => intake?.worker.kick() }),
+  ];
   const app = new App({
     token: config.slackBotToken,
     signingSecret: config.slackSigningSecret,
@@ -125,6 +135,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       return runbookSet;
     },
   });
+  intake = createIntake({
+    store,
+    service,
+    runbooks,
+    sink: new SlackPageSink(workflow, service, log),
+    botUserId,
+    log,
+    now,
+    ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+  });
+  const pages = intake;
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -136,6 +157,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     : config.mode === 'socket'
       ? config.port
       : null;
+  // Pages stored before a restart (or a crash) are processed now, once.
+  pages.worker.start();
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -147,7 +170,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     server,
     port,
     botUserId,
+    intake: pages,
     async stop() {
+      await pages.worker.stop();
       await app.stop();
       store.close();
     },

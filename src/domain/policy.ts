@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertPolicySchema, DEFAULT_ALERT_POLICY } from './alertPolicy.ts';
 import { parseDuration } from './duration.ts';
 
 const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
@@ -95,6 +96,8 @@ export const PolicySchema = z
     conditions: z.record(z.string(), ConditionSchema).default({}),
     /** Alerts the monitoring sends; the linter's quality gate checks each maps to a runbook. */
     monitored_alerts: z.array(z.string()).default([]),
+    /** Pages (Alertmanager, PagerDuty, generic): severity mapping, storm control, auto-resolve. */
+    alerts: AlertPolicySchema.default(DEFAULT_ALERT_POLICY),
   })
   .strict()
   .superRefine((policy, ctx) => {
