@@ -4,7 +4,7 @@ import type { InboxItem, InboxRepository } from '../store/index.ts';
 export interface InboxWorkerOptions {
   inbox: InboxRepository;
   process: (item: InboxItem) => Promise<number | null>;
-  /** After each batch: the storm summary. */
+  /** When the inbox is empty (and every few batches in a long drain): the storm summary. */
   afterBatch?: () => Promise<void>;
   log: Logger;
   now?: () => Date;
@@ -36,8 +36,9 @@ export class InboxWorker {
   constructor(options: InboxWorkerOptions) {
     this.#o = {
       now: () => new Date(),
-      batchSize: 50,
-      leaseMs: 5 * 60_000,
+      // Small batches: after a crash, only the claimed ones wait out their lease before a retry.
+      batchSize: 10,
+      leaseMs: 2 * 60_000,
       retryEveryMs: 5_000,
       ...options,
     };
@@ -76,6 +77,7 @@ export class InboxWorker {
   }
 
   async #drain(): Promise<void> {
+    let batches = 0;
     do {
       this.#again = false;
       for (;;) {
@@ -92,13 +94,18 @@ export class InboxWorker {
           if (this.#stopped) return;
           await this.#one(item);
         }
-        try {
-          await this.#o.afterBatch?.();
-        } catch (error) {
-          this.#o.log.warn({ err: error }, 'posting the alert storm summary failed; the timeline has it');
-        }
+        if (++batches % 5 === 0) await this.#afterBatch();
       }
+      await this.#afterBatch();
     } while (this.#again && !this.#stopped);
+  }
+
+  async #afterBatch(): Promise<void> {
+    try {
+      await this.#o.afterBatch?.();
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'posting the alert storm summary failed; the timeline has it');
+    }
   }
 
   async #one(item: InboxItem): Promise<void> {
