@@ -17,7 +17,10 @@ export const NormalizedAlertSchema = z.object({
   status: z.enum(['firing', 'resolved', 'update']),
   /** Routes to a runbook through the catalog's alert index. */
   alertname: z.string(),
+  /** This alert, in the evidence and on the timeline. */
   title: z.string(),
+  /** The incident an alert opens is named for its whole group (Alertmanager: the group's common summary). */
+  incidentTitle: z.string(),
   summary: z.string().nullable(),
   description: z.string().nullable(),
   /** The sender's own severity word (PagerDuty urgency, generic severity); null: read the policy's label. */

@@ -36,6 +36,19 @@ function fingerprintOf(alert: z.infer<typeof AlertmanagerAlertSchema>): string {
   return digest(JSON.stringify(labels));
 }
 
+/** "PostgresConnectionPoolHigh: <common summary>", else the alert name with the group's other labels. */
+function groupTitle(payload: AlertmanagerPayload): string {
+  const first = payload.alerts[0];
+  const alertname = payload.commonLabels.alertname ?? first?.labels.alertname ?? payload.receiver;
+  const summary = payload.commonAnnotations.summary;
+  if (summary) return `${alertname}: ${summary}`;
+  const labels = Object.entries(payload.groupLabels)
+    .filter(([k]) => k !== 'alertname')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return labels ? `${alertname} (${labels})` : alertname;
+}
+
 export const alertmanager: IntakeSource<AlertmanagerPayload> = {
   source: 'alertmanager',
   authenticate: (headers, _rawBody, config) => checkToken(headers, config.webhookToken),
@@ -43,6 +56,7 @@ export const alertmanager: IntakeSource<AlertmanagerPayload> = {
   // Alertmanager sends no delivery id; its retries are recognised per alert by the worker.
   deliveryId: () => null,
   toAlerts(payload) {
+    const incidentTitle = groupTitle(payload);
     return payload.alerts.map((alert): NormalizedAlert => {
       const fingerprint = fingerprintOf(alert);
       const annotations = { ...payload.commonAnnotations, ...alert.annotations };
@@ -62,6 +76,7 @@ export const alertmanager: IntakeSource<AlertmanagerPayload> = {
         status: alert.status,
         alertname,
         title: summary ? `${alertname}: ${summary}` : alertname,
+        incidentTitle: payload.alerts.length === 1 && summary ? `${alertname}: ${summary}` : incidentTitle,
         summary,
         description: annotations.description ?? null,
         severity: null,

@@ -47,6 +47,7 @@ export const generic: IntakeSource<GenericPayload> = {
         status: payload.status,
         alertname: payload.title,
         title: payload.title,
+        incidentTitle: payload.title,
         summary: payload.summary ?? null,
         description: null,
         severity: payload.severity ?? null,

@@ -70,6 +70,7 @@ export const pagerduty: IntakeSource<PagerDutyPayload> = {
       status,
       alertname: title,
       title,
+      incidentTitle: title,
       summary: data.content ?? null,
       description: null,
       // A PagerDuty priority (P1..P5) is the team's own judgement; urgency is the fallback.

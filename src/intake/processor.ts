@@ -180,7 +180,7 @@ export class AlertProcessor {
     const runbookId = routeRunbook(set.catalog, alert);
     const declared = store.transaction(() => {
       const d = service.declare({
-        title: alert.title,
+        title: alert.incidentTitle,
         severity,
         runbookId,
         matchTitle: false,

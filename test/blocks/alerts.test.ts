@@ -11,6 +11,7 @@ function alert(i: number, patch: Partial<NormalizedAlert> = {}): NormalizedAlert
     status: 'firing',
     alertname: 'ApiLatencyHigh',
     title: `ApiLatencyHigh: p99 above 2s on pod-${i}`,
+    incidentTitle: 'ApiLatencyHigh (cluster=prod)',
     summary: `p99 above 2s on pod-${i}`,
     description: 'Latency is 10x the baseline.',
     severity: null,

@@ -60,7 +60,12 @@ describe('Alertmanager', () => {
     }
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);
     const [incident] = bot.bot.service.listOpen();
-    expect(incident).toMatchObject({ source: 'alertmanager', severity: 'P1', runbookId: 'RUN-001' });
+    expect(incident).toMatchObject({
+      source: 'alertmanager',
+      severity: 'P1',
+      runbookId: 'RUN-001',
+      title: 'PostgresConnectionPoolHigh (cluster=prod-eu-1)',
+    });
     expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(5);
 
     // One evidence message: labels, annotations, summary and links, escaped.
