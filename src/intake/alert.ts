@@ -31,6 +31,8 @@ export const NormalizedAlertSchema = z.object({
   annotations: z.record(z.string(), z.string()),
   links: z.array(z.object({ text: z.string(), url: z.string() })),
   startsAt: z.string(),
+  /** Alerts of the group the sender left out of this delivery (Alertmanager `truncatedAlerts`, max_alerts). */
+  truncated: z.number().int().min(0),
   /** What happened, for a PagerDuty update such as `incident.acknowledged`. */
   event: z.string().nullable(),
 });

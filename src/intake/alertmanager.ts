@@ -85,6 +85,7 @@ export const alertmanager: IntakeSource<AlertmanagerPayload> = {
         annotations,
         links,
         startsAt: alert.startsAt,
+        truncated: payload.truncatedAlerts,
         event: null,
       };
     });

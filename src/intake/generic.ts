@@ -56,6 +56,7 @@ export const generic: IntakeSource<GenericPayload> = {
         annotations: {},
         links: payload.links,
         startsAt: payload.occurred_at ?? '',
+        truncated: 0,
         event: null,
       },
     ];

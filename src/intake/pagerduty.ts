@@ -83,6 +83,7 @@ export const pagerduty: IntakeSource<PagerDutyPayload> = {
         ...(data.service?.html_url ? [{ text: 'Service', url: data.service.html_url }] : []),
       ],
       startsAt: event.occurred_at,
+      truncated: 0,
       event: event.event_type,
     };
     return [alert];

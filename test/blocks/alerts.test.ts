@@ -20,6 +20,7 @@ function alert(i: number, patch: Partial<NormalizedAlert> = {}): NormalizedAlert
     annotations: { summary: `p99 above 2s on pod-${i}`, team: 'payments' },
     links: [{ text: 'Source', url: 'http://prometheus/graph?g0.expr=a&b=c' }],
     startsAt: '2026-11-22T03:00:00Z',
+    truncated: 0,
     event: null,
     ...patch,
   };
@@ -43,6 +44,11 @@ describe('alertEvidence', () => {
     expectValidMessage(message);
     expect(message.blocks).toHaveLength(ALERTS_IN_DETAIL + 2);
     expect(JSON.stringify(message.blocks)).toContain('495 more: ApiLatencyHigh (firing) ×495');
+  });
+
+  it('says how many alerts the sender left out', () => {
+    const message = alertEvidence([alert(1, { truncated: 120 })]);
+    expect(JSON.stringify(message.blocks)).toContain('120 more alerts of this group were not sent');
   });
 
   it('escapes user text and refuses non-http links', () => {

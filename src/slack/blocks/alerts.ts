@@ -73,6 +73,14 @@ export function alertEvidence(alerts: readonly NormalizedAlert[]): Message {
     .join(', ');
   const heading = `*${from}:* ${counts}`;
   const blocks: KnownBlock[] = [section(heading)];
+  const truncated = alerts[0]?.truncated ?? 0;
+  if (truncated > 0) {
+    blocks.push(
+      context(
+        `${countLabel(truncated, 'more alert')} of this group were not sent (Alertmanager \`max_alerts\`); see the Alertmanager link.`,
+      ),
+    );
+  }
   for (const alert of alerts.slice(0, ALERTS_IN_DETAIL)) blocks.push(section(alertText(alert)));
   const rest = alerts.slice(ALERTS_IN_DETAIL);
   if (rest.length > 0) {
