@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { FetchFunction, RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
+import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
@@ -26,6 +27,7 @@ import { slackErrorCode } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
 
@@ -39,6 +41,8 @@ export interface BotOptions {
   now?: () => Date;
   /** Process metrics (CPU, memory, event loop) on /metrics; index.ts turns them on, tests leave them off. */
   processMetrics?: boolean;
+  /** conversations.create pacing for pages (default 20 a minute); tests pass a fast one. */
+  channelRate?: { perMinute: number; capacity: number } | TokenBucket;
 }
 
 export interface Bot {
@@ -59,6 +63,8 @@ export interface Bot {
   home: HomePublisher;
   /** Reloads runbooks and policy (SIGHUP, `/incident runbooks reload`); throws RunbookSetError on a broken policy. */
   reload(): ReloadResult;
+  /** Pages: the inbox worker and the alert processor. */
+  intake: Intake;
   stop(): Promise<void>;
 }
 
@@ -111,7 +117,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     // Every client Bolt makes copies these options, so this one fetch counts every Slack API call.
     fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
   };
-  const routes = [healthRoute(), ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth })];
+  let intake: Intake | null = null;
+  const routes = [
+    healthRoute(),
+    ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth }),
+    ...webhookRoutes({ config, inbox: store.inbox, log, stored: () => intake?.worker.kick() }),
+  ];
   const app = new App({
     token: config.slackBotToken,
     signingSecret: config.slackSigningSecret,
@@ -210,6 +221,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
   app.use(handlerTimer(metrics));
   registerListeners(app, deps);
+  intake = createIntake({
+    store,
+    service,
+    runbooks,
+    sink: new SlackPageSink(workflow, service, log),
+    botUserId,
+    log,
+    now,
+    ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+  });
+  const pages = intake;
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -231,6 +253,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
+  // Pages stored before a restart (or a crash) are processed now, once.
+  pages.worker.start();
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -248,7 +272,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     metrics,
     home,
     reload,
+    intake: pages,
     async stop() {
+      await pages.worker.stop();
       await scheduler.stop();
       await home.settled();
       await app.stop();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertPolicySchema, DEFAULT_ALERT_POLICY } from './alertPolicy.ts';
 import { parseDuration } from './duration.ts';
 import { TemplatesSchema } from './templates.ts';
 
@@ -103,6 +104,8 @@ export const PolicySchema = z
      * incident. Absent means none (optional rather than defaulted so Policy objects built in code need not name it).
      */
     admins: z.array(SlackUserId).optional(),
+    /** Pages (Alertmanager, PagerDuty, generic): severity mapping, storm control, auto-resolve. */
+    alerts: AlertPolicySchema.default(DEFAULT_ALERT_POLICY),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -33,6 +33,11 @@ export interface DeclareInput {
   drill?: boolean;
   declaredBy: string;
   source: IncidentSource;
+  /**
+   * Without a runbookId, match a runbook from the title (the default). Pages pass false: their runbook
+   * comes from the alert name alone, and no match means RUN-000 alone, never a keyword guess.
+   */
+  matchTitle?: boolean;
 }
 
 export interface Declared {
@@ -81,7 +86,7 @@ export class IncidentService {
           `There is no runbook ${input.runbookId}. Find one with /incident runbooks <keyword>, or declare without --runbook.`,
         );
       }
-    } else {
+    } else if (input.matchTitle !== false) {
       runbook = set.catalog.matchTitle(title) ?? null;
     }
     const process = processRunbook(set);

@@ -16,6 +16,8 @@ export const AlertLinkSchema = z.object({
 });
 export type AlertLink = z.infer<typeof AlertLinkSchema>;
 
+const CountRow = z.object({ n: z.number().int() });
+
 export type NewAlertLink = Pick<AlertLink, 'source' | 'dedupKey' | 'incidentId'>;
 
 /** Which open incident an alert group belongs to, so repeated pages join it instead of opening another. */
@@ -25,6 +27,7 @@ export class AlertLinkRepository {
   readonly #insert: Database.Statement;
   readonly #closeForIncident: Database.Statement;
   readonly #listForIncident: Database.Statement;
+  readonly #countIncidentsSince: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -42,6 +45,10 @@ export class AlertLinkRepository {
       'UPDATE alert_links SET closed_at = ? WHERE incident_id = ? AND closed_at IS NULL',
     );
     this.#listForIncident = db.prepare('SELECT * FROM alert_links WHERE incident_id = ? ORDER BY id');
+    this.#countIncidentsSince = db.prepare(
+      `SELECT COUNT(DISTINCT incident_id) AS n FROM alert_links
+       WHERE opened_at >= @since AND incident_id <> ifnull(@except, -1)`,
+    );
   }
 
   findOpen(source: AlertSource, dedupKey: string): AlertLink | null {
@@ -72,5 +79,11 @@ export class AlertLinkRepository {
 
   listForIncident(incidentId: number): AlertLink[] {
     return parseRows(AlertLinkSchema, this.#listForIncident.all(incidentId));
+  }
+
+  /** How many incidents alerts opened since `since` (storm control), not counting `except` (the storm incident). */
+  countIncidentsSince(since: Date, except: number | null = null): number {
+    const row = this.#countIncidentsSince.get({ since: since.toISOString(), except });
+    return parseRow(CountRow, row).n;
   }
 }

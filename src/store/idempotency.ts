@@ -9,16 +9,23 @@ export class IdempotencyRepository {
   readonly #now: Clock;
   readonly #insert: Database.Statement;
   readonly #prune: Database.Statement;
+  readonly #seen: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
     this.#insert = db.prepare('INSERT OR IGNORE INTO processed_requests (key, at) VALUES (?, ?)');
     this.#prune = db.prepare('DELETE FROM processed_requests WHERE at < ?');
+    this.#seen = db.prepare('SELECT 1 FROM processed_requests WHERE key = ?');
   }
 
   /** True the first time a key is seen, false on every later call, across restarts. */
   firstTime(key: string): boolean {
     return this.#insert.run(key, this.#now().toISOString()).changes === 1;
+  }
+
+  /** Whether a key was recorded, without recording it (act first, then record with firstTime). */
+  seen(key: string): boolean {
+    return this.#seen.get(key) !== undefined;
   }
 
   /** Forgets keys seen before `before`; Slack stops retrying after minutes, so a day is plenty to keep. */

@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import { expect } from 'vitest';
+import { DEFAULT_ALERT_POLICY } from '../../src/domain/alertPolicy.ts';
 import type { Policy } from '../../src/domain/policy.ts';
 import type { Runbook } from '../../src/runbooks/model.ts';
 import type { Message } from '../../src/slack/blocks/kit.ts';
@@ -142,6 +143,7 @@ export function makePolicy(): Policy {
     timezone: 'UTC',
     business_hours: { start: '09:00', end: '17:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
     review_interval: 90 * 86_400_000,
+    alerts: DEFAULT_ALERT_POLICY,
     postmortem: { due_after: 48 * 3_600_000, remind_before: 4 * 3_600_000, remind_every: 86_400_000 },
     channels: { announce: '#incidents', status: '#status', executive: '#exec', escalation: '#escalations' },
     severities: {

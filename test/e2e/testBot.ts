@@ -53,6 +53,8 @@ export interface TestBotOptions {
   env?: Record<string, string>;
   /** Slack client retries; 0 by default so failures are fast. */
   retries?: number;
+  /** conversations.create pacing for pages; by default fast, so no test waits for it. */
+  channelRate?: { perMinute: number; capacity: number };
   /** Run in Socket Mode against a local WebSocket fake; `port` serves the custom routes. */
   socketMode?: { port: number };
   /** Extra runbook files (name -> Markdown) written next to the shipped ones before the bot starts. */
@@ -98,6 +100,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       processBeforeResponse: options.processBeforeResponse ?? true,
       retryConfig: { retries: options.retries ?? 0, minTimeout: 10, maxTimeout: 50 },
       ...(options.now ? { now: options.now } : {}),
+      channelRate: options.channelRate ?? { perMinute: 600_000, capacity: 1_000 },
     });
   const bot = await start();
   const t: TestBot = {

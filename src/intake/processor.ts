@@ -1,0 +1,281 @@
+import { alertSeverity } from '../domain/alertPolicy.ts';
+import type { Logger } from '../log.ts';
+import type { RunbookCatalog } from '../runbooks/catalog.ts';
+import type { Declared, IncidentService } from '../services/incidentService.ts';
+import type { RunbookSet } from '../services/runbookSet.ts';
+import type { AlertSource, InboxItem, Incident, Store } from '../store/index.ts';
+import { digest, type NormalizedAlert } from './alert.ts';
+import { SOURCES } from './sources.ts';
+
+/** The open storm incident is linked under this key; generic dedup keys may not start with `incident-bot:`. */
+export const STORM_KEY = 'incident-bot:alert-storm';
+const STORM_SOURCE: AlertSource = 'generic';
+
+/** One alert group that joined the storm incident instead of opening its own channel. */
+export interface StormJoin {
+  source: AlertSource;
+  alertname: string;
+  title: string;
+  severity: string;
+  alerts: number;
+  /** The group joined now; false: more alerts of a group that joined earlier. */
+  newGroup: boolean;
+}
+
+/**
+ * The Slack side of a page, so the intake never names Slack: bot.ts gives the real one, benchmarks and
+ * tests may give their own.
+ */
+export interface PageSink {
+  /** Creates the incident's channel and posts its header and first step. */
+  open(declared: Declared): Promise<Incident>;
+  /** Posts the alerts (firing, resolved, updates) where the incident runs: its first evidence, then news. */
+  alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void>;
+  /** Posts which alert groups joined the storm incident since the last summary. */
+  stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void>;
+  /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
+  allResolved(incident: Incident): Promise<void>;
+}
+
+export interface ProcessorDeps {
+  store: Store;
+  service: IncidentService;
+  runbooks: () => RunbookSet;
+  sink: PageSink;
+  /** Waits for a conversations.create token (the storm pacing). */
+  pace: () => Promise<void>;
+  /** The declarer of paged incidents: the bot itself, so it is never invited or pinged. */
+  botUserId: string;
+  now: () => Date;
+  log: Logger;
+}
+
+const CLOSED = new Set(['resolved', 'closed']);
+
+/** The runbook an alert routes to: one the sender named, else one indexed under the alert name; null: RUN-000 alone. */
+export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): string | null {
+  if (alert.runbook) {
+    const named = catalog.byId(alert.runbook) ?? catalog.forAlert(alert.runbook)[0];
+    if (named) return named.id;
+  }
+  return catalog.forAlert(alert.alertname)[0]?.id ?? null;
+}
+
+/**
+ * Turns one inbox item into incidents, idempotently: each alert (group key, fingerprint, status, start)
+ * is acted on once however often it is delivered, and each group key has at most one open incident.
+ */
+export class AlertProcessor {
+  #stormJoins: StormJoin[] = [];
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** Processes the item; returns the incident it opened or joined (the last one, for several groups). */
+  async process(item: InboxItem): Promise<number | null> {
+    const source = SOURCES[item.source];
+    const parsed = source.parse(item.rawBody);
+    if (!parsed.ok) throw new Error(`Stored payload no longer parses: ${parsed.reason}`);
+    const groups = new Map<string, NormalizedAlert[]>();
+    for (const alert of source.toAlerts(parsed.payload)) {
+      const group = groups.get(alert.dedupKey) ?? [];
+      group.push(alert);
+      groups.set(alert.dedupKey, group);
+    }
+    let incidentId: number | null = null;
+    for (const [key, alerts] of groups) {
+      incidentId = (await this.#processGroup(item.source, key, alerts)) ?? incidentId;
+    }
+    return incidentId;
+  }
+
+  /** Posts the storm summary collected since the last flush; called after each batch of the inbox. */
+  async flush(): Promise<void> {
+    if (this.#stormJoins.length === 0) return;
+    const storm = this.#openStorm();
+    const joined = this.#stormJoins;
+    this.#stormJoins = [];
+    if (!storm) return;
+    const total = this.deps.store.alertLinks.listForIncident(storm.id).length - 1;
+    await this.deps.sink.stormJoined(storm, joined, total);
+  }
+
+  async #processGroup(source: AlertSource, key: string, alerts: NormalizedAlert[]): Promise<number | null> {
+    const { store } = this.deps;
+    const fresh = alerts.filter((a) => !this.#seen(a));
+    let incident = this.#openIncidentFor(source, key);
+    if (fresh.length === 0) return incident?.id ?? null;
+
+    const firing = fresh.filter((a) => a.status === 'firing');
+    let joinedStorm = false;
+    if (!incident) {
+      // A resolve or an update for an alert with no open incident needs no channel.
+      if (!firing[0]) {
+        this.#markSeen(fresh, null);
+        return null;
+      }
+      ({ incident, joinedStorm } = await this.#openOrJoin(source, key, firing[0]));
+    } else if (!incident.channelId) {
+      // Declared, but the process stopped before its channel was created: finish opening it.
+      incident = await this.#openChannel(incident);
+    }
+
+    const storm = this.#isStorm(incident);
+    if (storm) {
+      if (firing[0]) this.#recordJoin(firing[0], firing.length, joinedStorm);
+    } else {
+      await this.deps.sink.alerts(incident, fresh);
+    }
+    // Marked after posting: a Slack failure retries the post; a repeat delivery after this changes nothing.
+    this.#markSeen(fresh, incident.id);
+
+    const policy = this.deps.runbooks().policy.alerts;
+    if (policy.auto_resolve && !storm && alerts.every((a) => a.status === 'resolved')) {
+      const current = this.deps.service.get(incident.id);
+      if (!CLOSED.has(current.status)) await this.deps.sink.allResolved(current);
+      if (CLOSED.has(this.deps.service.get(incident.id).status))
+        store.alertLinks.closeForIncident(incident.id);
+    }
+    return incident.id;
+  }
+
+  #openIncidentFor(source: AlertSource, key: string): Incident | null {
+    const { store, service } = this.deps;
+    const link = store.alertLinks.findOpen(source, key);
+    if (!link) return null;
+    const incident = service.get(link.incidentId);
+    if (!CLOSED.has(incident.status)) return incident;
+    // Resolved by a responder: the next firing alert of the group is a new incident.
+    store.alertLinks.closeForIncident(incident.id);
+    return null;
+  }
+
+  async #openOrJoin(
+    source: AlertSource,
+    key: string,
+    alert: NormalizedAlert,
+  ): Promise<{ incident: Incident; joinedStorm: boolean }> {
+    const { store, service, runbooks, now } = this.deps;
+    const set = runbooks();
+    const policy = set.policy.alerts;
+    const severity = alertSeverity(policy, alert);
+    const existingStorm = this.#openStorm();
+    const recent = store.alertLinks.countIncidentsSince(
+      new Date(now().getTime() - policy.storm.window),
+      existingStorm?.id ?? null,
+    );
+    if (recent >= policy.storm.threshold) {
+      const storm = existingStorm ?? (await this.#declareStorm(recent));
+      store.transaction(() => {
+        store.alertLinks.link({ source, dedupKey: key, incidentId: storm.id });
+        service.note(storm.id, 'bot', 'storm_join', `Joined the storm: ${alert.title}`, {
+          source,
+          dedupKey: key,
+          alertname: alert.alertname,
+          severity,
+        });
+      });
+      return { incident: storm, joinedStorm: true };
+    }
+
+    const runbookId = routeRunbook(set.catalog, alert);
+    const declared = store.transaction(() => {
+      const d = service.declare({
+        title: alert.incidentTitle,
+        severity,
+        runbookId,
+        matchTitle: false,
+        description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
+        declaredBy: this.deps.botUserId,
+        source,
+      });
+      store.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
+      service.note(d.incident.id, 'bot', 'page', `Opened by ${source} alert ${alert.alertname}`, {
+        source,
+        dedupKey: key,
+        alertname: alert.alertname,
+        runbook: runbookId,
+      });
+      return d;
+    });
+    await this.deps.pace();
+    return { incident: await this.deps.sink.open(declared), joinedStorm: false };
+  }
+
+  async #declareStorm(recent: number): Promise<Incident> {
+    const { store, service, runbooks } = this.deps;
+    const storm = runbooks().policy.alerts.storm;
+    const minutes = Math.round(storm.window / 60_000);
+    const declared = store.transaction(() => {
+      const d = service.declare({
+        title: `Alert storm: ${recent} alert incidents in ${minutes} min`,
+        severity: storm.severity,
+        matchTitle: false,
+        description:
+          'Pages kept arriving past the storm threshold in policy.yml (alerts.storm). Further alert groups ' +
+          'join this incident instead of opening channels; the summary below lists them.',
+        declaredBy: this.deps.botUserId,
+        source: STORM_SOURCE,
+      });
+      store.alertLinks.link({ source: STORM_SOURCE, dedupKey: STORM_KEY, incidentId: d.incident.id });
+      return d;
+    });
+    await this.deps.pace();
+    return this.deps.sink.open(declared);
+  }
+
+  async #openChannel(incident: Incident): Promise<Incident> {
+    const set = this.deps.runbooks();
+    await this.deps.pace();
+    return this.deps.sink.open({
+      incident,
+      runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
+      steps: this.deps.service.steps(incident.id),
+    });
+  }
+
+  #openStorm(): Incident | null {
+    return this.#openIncidentFor(STORM_SOURCE, STORM_KEY);
+  }
+
+  #isStorm(incident: Incident): boolean {
+    return this.deps.store.alertLinks.findOpen(STORM_SOURCE, STORM_KEY)?.incidentId === incident.id;
+  }
+
+  #recordJoin(alert: NormalizedAlert, alerts: number, newGroup: boolean): void {
+    this.#stormJoins.push({
+      source: alert.source,
+      alertname: alert.alertname,
+      title: alert.title,
+      severity: alertSeverity(this.deps.runbooks().policy.alerts, alert),
+      alerts,
+      newGroup,
+    });
+  }
+
+  #key(alert: NormalizedAlert): string {
+    return `alert:${alert.source}:${digest(alert.dedupKey)}:${digest(`${alert.fingerprint}\n${alert.status}\n${alert.startsAt}`)}`;
+  }
+
+  #seen(alert: NormalizedAlert): boolean {
+    return this.deps.store.idempotency.seen(this.#key(alert));
+  }
+
+  /** Remembers the alerts as handled, and adds each to the incident's timeline, in one transaction. */
+  #markSeen(alerts: readonly NormalizedAlert[], incidentId: number | null): void {
+    const { store, service } = this.deps;
+    store.transaction(() => {
+      for (const alert of alerts) {
+        if (!store.idempotency.firstTime(this.#key(alert))) continue;
+        if (incidentId === null) continue;
+        const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
+        service.note(incidentId, 'bot', 'alert', `Alert ${what}: ${alert.title}`, {
+          source: alert.source,
+          fingerprint: alert.fingerprint,
+          status: alert.status,
+          labels: alert.labels,
+          startsAt: alert.startsAt,
+        });
+      }
+    });
+  }
+}

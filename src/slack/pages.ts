@@ -1,0 +1,54 @@
+import type { NormalizedAlert } from '../intake/alert.ts';
+import type { PageSink, StormJoin } from '../intake/processor.ts';
+import type { Logger } from '../log.ts';
+import type { Declared, IncidentService } from '../services/incidentService.ts';
+import type { Incident } from '../store/index.ts';
+import { alertEvidence, alertsResolvedNotice, stormSummary } from './blocks/alerts.ts';
+import { resolvedMessage } from './blocks/replies.ts';
+import type { IncidentWorkflow } from './workflow.ts';
+
+/** Pages in Slack: the incident channel through the workflow, evidence and summaries as messages. */
+export class SlackPageSink implements PageSink {
+  constructor(
+    private readonly workflow: IncidentWorkflow,
+    private readonly service: IncidentService,
+    private readonly log: Logger,
+  ) {}
+
+  open(declared: Declared): Promise<Incident> {
+    return this.workflow.open(declared);
+  }
+
+  async alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void> {
+    if (!incident.channelId || alerts.length === 0) return;
+    await this.workflow.post(incident.channelId, alertEvidence(alerts));
+  }
+
+  async stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void> {
+    if (!incident.channelId) return;
+    await this.workflow.post(incident.channelId, stormSummary(joined, total));
+  }
+
+  async allResolved(incident: Incident): Promise<void> {
+    if (!incident.channelId) return;
+    if (incident.commanderId) {
+      await this.workflow.post(incident.channelId, alertsResolvedNotice(incident.commanderId));
+      return;
+    }
+    const result = this.service.resolve({
+      incidentId: incident.id,
+      note: 'all alerts resolved (policy: alerts.auto_resolve)',
+      actor: 'bot',
+    });
+    if (!result.ok) {
+      this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
+      return;
+    }
+    await this.workflow.refreshHeader(incident.id);
+    await this.workflow.post(
+      incident.channelId,
+      resolvedMessage(result.incident, 'all alerts resolved (policy: alerts.auto_resolve)'),
+    );
+    for (const step of result.added) await this.workflow.postStep(result.incident, step);
+  }
+}
