@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { parse } from 'yaml';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { formatDuration } from './domain/duration.ts';
 import type { Policy } from './domain/policy.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
 import { slackErrorCode } from './slack/errors.ts';
-import { inspectDatabase } from './store/inspect.ts';
+import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
+import { inspectDatabase, readHeartbeat } from './store/inspect.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -17,6 +19,8 @@ export interface DoctorCheck {
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
+  /** The configuration already loaded (the running bot's, for `/incident doctor`); else read from `env`. */
+  config?: Config;
   /** The manifest whose bot scopes the token must have. */
   manifestPath?: string;
   now?: Date;
@@ -39,7 +43,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   const add = (check: DoctorCheck) => checks.push(check);
   let config: Config;
   try {
-    config = loadConfig(options.env ?? process.env);
+    config = options.config ?? loadConfig(options.env ?? process.env);
     add({ name: 'configuration', ok: true, detail: `parses (${config.mode} mode)` });
   } catch (error) {
     const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
@@ -97,6 +101,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
       detail: `writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}`,
     });
   }
+
+  add(schedulerCheck(config, db.exists, options.now ?? new Date()));
 
   add(
     config.webhookToken
@@ -172,6 +178,37 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   for (const check of await channelChecks(client, policy)) add(check);
   for (const check of await groupChecks(client, policy)) add(check);
   return checks;
+}
+
+/** A tick older than this many intervals means the scheduler has stopped (or the bot is not running). */
+export const STALE_TICKS = 3;
+
+function schedulerCheck(config: Config, dbExists: boolean, now: Date): DoctorCheck {
+  if (!dbExists)
+    return {
+      name: 'scheduler',
+      ok: true,
+      detail: 'no database yet, so the bot has not run: nothing to check',
+    };
+  const last = readHeartbeat(config.databasePath, SCHEDULER_HEARTBEAT);
+  const tickMs = config.schedulerTickSeconds * 1000;
+  if (!last)
+    return {
+      name: 'scheduler',
+      ok: false,
+      detail: 'has never recorded a tick: the bot is not running, or runs a version older than this one',
+      fix: 'start the bot (npm start) and check its log for errors',
+    };
+  const ageMs = now.getTime() - last.getTime();
+  const ago = formatDuration(Math.max(0, ageMs));
+  if (ageMs > STALE_TICKS * tickMs)
+    return {
+      name: 'scheduler',
+      ok: false,
+      detail: `last tick ${ago} ago (${last.toISOString()}), more than ${STALE_TICKS} ticks of ${config.schedulerTickSeconds}s: escalations and reminders are not firing`,
+      fix: 'check the bot is running and its log; restart it (timers due meanwhile fire once, late)',
+    };
+  return { name: 'scheduler', ok: true, detail: `last tick ${ago} ago` };
 }
 
 async function channelChecks(client: WebClient, policy: Policy): Promise<DoctorCheck[]> {

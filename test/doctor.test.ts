@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli.ts';
-import { formatDoctor, runDoctor } from '../src/doctor.ts';
-import { createStore } from '../src/store/index.ts';
+import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
+import { createStore, SCHEDULER_HEARTBEAT } from '../src/store/index.ts';
 import { FAKE_BOT, type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { ANNOUNCE, ESCALATIONS, LEADS, ONCALL, runbooksDir } from './support/testRunbooks.ts';
 
@@ -56,13 +56,16 @@ async function setup(options: { granted?: string[]; channels?: string[] } = {}) 
 describe('incident-bot doctor', () => {
   it('passes every check when all is well, and exits 0', async () => {
     const { env, dir } = await setup();
-    createStore(join(dir, 'db.sqlite')).close();
+    const store = createStore(join(dir, 'db.sqlite'));
+    store.heartbeats.beat(SCHEDULER_HEARTBEAT);
+    store.close();
     const checks = await runDoctor({ env });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual([
       'configuration',
       'runbooks',
       'database',
+      'scheduler',
       'webhook token',
       'PagerDuty secret',
       'Slack token',
@@ -78,7 +81,7 @@ describe('incident-bot doctor', () => {
     const out: string[] = [];
     const code = await runCli(['doctor'], { out: (t) => out.push(t), err: (t) => out.push(t) });
     expect(code).toBe(0);
-    expect(out.join('')).toContain('all 13 checks passed');
+    expect(out.join('')).toContain('all 14 checks passed');
   });
 
   it('names a missing scope and a missing channel, says what to do, and exits 1', async () => {
@@ -92,9 +95,30 @@ describe('incident-bot doctor', () => {
       '✘ executive channel: C0EXECUTIV not found\n    fix: create C0EXECUTIV, or fix channels.executive in policy.yml',
     );
     expect(text).toContain('✘ PagerDuty secret:');
-    expect(text).toContain('3 of 13 checks failed');
+    expect(text).toContain('3 of 14 checks failed');
     for (const [k, v] of Object.entries({ ...env, PAGERDUTY_WEBHOOK_SECRET: '' })) vi.stubEnv(k, v);
     expect(await runCli(['doctor'], { out: () => undefined, err: () => undefined })).toBe(1);
+  });
+
+  it("fails when the scheduler's last tick is older than 3 ticks, or it never ticked", async () => {
+    const { env, dir } = await setup();
+    const store = createStore(join(dir, 'db.sqlite'));
+    const scheduler = async (now: Date) =>
+      (await runDoctor({ env: { ...env, SCHEDULER_TICK_SECONDS: '15' }, now })).find(
+        (c) => c.name === 'scheduler',
+      );
+    expect(await scheduler(new Date())).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('never'),
+    });
+    store.heartbeats.beat(SCHEDULER_HEARTBEAT, new Date('2026-11-23T10:00:00Z'));
+    store.close();
+    expect(await scheduler(new Date('2026-11-23T10:00:44Z'))).toMatchObject({ ok: true });
+    const stale = await scheduler(new Date('2026-11-23T10:01:00Z'));
+    expect(stale).toMatchObject({ ok: false });
+    expect(formatDoctor([stale as DoctorCheck])).toContain(
+      '✘ scheduler: last tick 1 min ago (2026-11-23T10:00:00.000Z), more than 3 ticks of 15s',
+    );
   });
 
   it('stops at the configuration when it does not parse', async () => {

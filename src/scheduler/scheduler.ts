@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
-import type { Store, Timer } from '../store/index.ts';
+import { SCHEDULER_HEARTBEAT, type Store, type Timer } from '../store/index.ts';
 
 /** Below this a timer counts as on time: a tick every few seconds always fires a little after due. */
 export const LATE_NOTICE_MS = 60_000;
@@ -80,6 +80,7 @@ export class Scheduler {
   async #fireDue(): Promise<number> {
     const { store } = this.options;
     let fired = 0;
+    if (!this.#stopped && store.db.open) this.#beat();
     for (;;) {
       if (this.#stopped || !store.db.open) return fired;
       const now = this.options.now();
@@ -89,6 +90,15 @@ export class Scheduler {
         fired += 1;
       }
       if (due.length < CLAIM_BATCH) return fired;
+    }
+  }
+
+  /** Records the tick durably, so `doctor` can tell a stuck scheduler; a failure never stops the tick. */
+  #beat(): void {
+    try {
+      this.options.store.heartbeats.beat(SCHEDULER_HEARTBEAT, this.options.now());
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not record the scheduler heartbeat');
     }
   }
 

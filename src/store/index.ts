@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { AlertLinkRepository } from './alertLinks.ts';
 import { ChecklistRepository } from './checklist.ts';
 import { openDatabase } from './db.ts';
+import { HeartbeatRepository } from './heartbeats.ts';
 import { IdempotencyRepository } from './idempotency.ts';
 import { InboxRepository } from './inbox.ts';
 import { IncidentRepository } from './incidents.ts';
@@ -14,6 +15,7 @@ export * from './alertLinks.ts';
 export * from './checklist.ts';
 export { openDatabase } from './db.ts';
 export { databaseProblem, incidentCounts } from './health.ts';
+export * from './heartbeats.ts';
 export * from './idempotency.ts';
 export * from './inbox.ts';
 export * from './incidents.ts';
@@ -34,6 +36,8 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   readonly postmortems: PostmortemRepository;
   readonly followups: FollowupRepository;
+  /** When periodic loops (the scheduler's tick) last ran, for doctor. */
+  readonly heartbeats: HeartbeatRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction, for work spanning repositories (declare = incident +
    * alert link + timeline + timers) that must happen entirely or not at all. Nested calls become
@@ -57,6 +61,7 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     idempotency: new IdempotencyRepository(db, now),
     postmortems: new PostmortemRepository(db, now),
     followups: new FollowupRepository(db, now),
+    heartbeats: new HeartbeatRepository(db, now),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => {
       if (db.open) db.close();

@@ -62,3 +62,23 @@ export function readDrills(path: string): Map<string, Date> {
     db?.close();
   }
 }
+
+/**
+ * When the loop `name` (the scheduler) last beat, read without migrating or writing; null when the
+ * database, its heartbeats table (schema before 3) or the row is absent.
+ */
+export function readHeartbeat(path: string, name: string): Date | null {
+  if (path !== ':memory:' && !existsSync(path)) return null;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT at FROM heartbeats WHERE name = ?').get(name) as
+      | { at: string }
+      | undefined;
+    return row ? new Date(row.at) : null;
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}

@@ -176,6 +176,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX followups_open ON followups (due_date) WHERE done_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'heartbeats',
+    sql: /* sql */ `
+      -- The last time a periodic loop ran (the scheduler's tick), so doctor can tell a stuck bot.
+      CREATE TABLE heartbeats (
+        name TEXT PRIMARY KEY,
+        at   TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -8,6 +8,7 @@ import { tempDatabase } from './helpers.ts';
 const TABLES = [
   'alert_links',
   'followups',
+  'heartbeats',
   'inbox',
   'incident_checks',
   'incident_steps',
