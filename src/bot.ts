@@ -3,11 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { FetchFunction, RetryOptions } from '@slack/web-api';
 import type { Config } from './config.ts';
+import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
+import {
+  planRunbookReview,
+  type ReviewDeps,
+  RUNBOOK_REVIEW,
+  runbookReviewHandler,
+} from './scheduler/handlers/runbookReview.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
@@ -173,10 +180,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     }
     home.refreshInBackground();
   });
+  const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
   const reload = (): ReloadResult => {
     try {
       const result = reloadRunbookSet(config.runbooksDir, now(), runbookSet);
       runbookSet = result.set;
+      planReview(review);
       metrics.runbookReloads.inc({ outcome: result.problems.length ? 'partial' : 'ok' });
       if (result.problems.length) {
         log.warn(
@@ -218,6 +227,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     timekeeper,
     access,
     home,
+    doctor: () => runDoctor({ config, now: now() }),
   };
   app.use(handlerTimer(metrics));
   registerListeners(app, deps);
@@ -246,11 +256,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       : null;
   const scheduler = new Scheduler({
     store,
-    handlers: timerHandlers(deps),
+    handlers: { ...timerHandlers(deps), [RUNBOOK_REVIEW]: runbookReviewHandler(review) },
     log,
     now,
     tickSeconds: config.schedulerTickSeconds,
   });
+  planReview(review);
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Pages stored before a restart (or a crash) are processed now, once.
@@ -282,6 +293,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       store.close();
     },
   };
+}
+
+/** Plans the weekly runbook review (issue 10); a failure is logged, never stops the bot. */
+function planReview(review: ReviewDeps): void {
+  try {
+    const next = planRunbookReview(review);
+    review.log.debug({ next: next?.toISOString() ?? null }, 'weekly runbook review planned');
+  } catch (error) {
+    review.log.error({ err: error }, 'could not plan the weekly runbook review');
+  }
 }
 
 function isServer(value: unknown): value is Server {

@@ -27,6 +27,7 @@ export const SUBCOMMANDS = [
   'runbooks',
   'help',
   ...AFTERMATH_SUBCOMMANDS,
+  'doctor',
 ] as const;
 
 /**
@@ -47,6 +48,7 @@ export type IncidentCommand =
   | { kind: 'runbooks'; query: string }
   | { kind: 'runbooks-reload' }
   | { kind: 'help' }
+  | { kind: 'doctor' }
   | AftermathCommand
   | { kind: 'invalid'; error: string };
 
@@ -230,6 +232,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'help':
       // Whatever follows `help`, the person wants the help.
       return { kind: 'help' };
+    case 'doctor':
+      return noMoreArguments('doctor', args, text, '/incident doctor') ?? { kind: 'doctor' };
     case 'list': {
       const refused = refusesIncidentRef('list', 'shows every open incident', args, EXAMPLE.list);
       return refused ?? noMoreArguments('list', args, text, EXAMPLE.list) ?? { kind: 'list' };

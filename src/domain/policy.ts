@@ -54,6 +54,25 @@ export const SeverityPolicySchema = z
   .strict();
 export type SeverityPolicy = z.infer<typeof SeverityPolicySchema>;
 
+/** A runbook owner in Slack: a person (DM'd) or a user group (mentioned in the review channel). */
+export const SlackOwnerId = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user ID (U012AB3CD) or user-group ID (S012AB3CD)');
+
+export const REVIEW_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const ReviewScheduleSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    day: z.enum(REVIEW_DAYS).default('mon'),
+    hour: z.number().int().min(0).max(23).default(10),
+    /** Defaults to the policy's timezone. */
+    timezone: z.string().optional(),
+    /** Where runbooks with no Slack owner (and user-group owners) are listed; default the announce channel. */
+    channel: z.string().min(1).optional(),
+  })
+  .strict();
+export type ReviewSchedule = z.infer<typeof ReviewScheduleSchema>;
+
 export const ConditionSchema = z
   .object({
     label: z.string(),
@@ -104,6 +123,13 @@ export const PolicySchema = z
      * incident. Absent means none (optional rather than defaulted so Policy objects built in code need not name it).
      */
     admins: z.array(SlackUserId).optional(),
+    /**
+     * The weekly runbook review reminder: when it runs (default Monday 10:00 in `timezone`) and where
+     * runbooks with no Slack owner are listed (default the announce channel). `enabled: false` turns it off.
+     */
+    review: ReviewScheduleSchema.optional(),
+    /** Runbook owners as written on the "Owner:" line -> a Slack user (U...) or user group (S...) ID. */
+    owners: z.record(z.string(), SlackOwnerId).optional(),
     /** Pages (Alertmanager, PagerDuty, generic): severity mapping, storm control, auto-resolve. */
     alerts: AlertPolicySchema.default(DEFAULT_ALERT_POLICY),
   })

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RunbookCatalog } from './catalog.ts';
 import { type LintOptions, lintAlertCoverage, lintRunbook } from './lint.ts';
+import { lintEscalationTarget } from './lintPolicy.ts';
 import type { Runbook, RunbookIssue } from './model.ts';
 import { type ParsedRunbook, parseRunbook } from './parse.ts';
 import { type PolicyFile, readPolicyFile } from './policyFile.ts';
@@ -47,10 +48,13 @@ export function findRunbookFiles(dir: string): string[] {
  * problems are reported with file and line, and it is left out of the catalog.
  */
 export function loadRunbooks(dir: string, options: LintOptions, policyRequired = true): LoadedRunbooks {
+  const sources = new Map<string, string>();
   const files: LoadedFile[] = findRunbookFiles(dir).map((full) => {
     const file = displayPath(full);
     try {
-      const parsed = parseRunbook(readFileSync(full, 'utf8'), file);
+      const source = readFileSync(full, 'utf8');
+      sources.set(file, source);
+      const parsed = parseRunbook(source, file);
       return { file, parsed, issues: lintRunbook(parsed, options) };
     } catch (error) {
       // The parser does not throw on content; this is an unreadable file or a parser defect.
@@ -104,6 +108,15 @@ export function loadRunbooks(dir: string, options: LintOptions, policyRequired =
   const policyIssues = policyRequired
     ? policy.issues
     : policy.issues.filter((i) => i.message.indexOf('not found') === -1);
+  // Front matter `escalation.to` must name a policy target (a warning: the policy's default still escalates).
+  if (policy.policy) {
+    for (const f of files) {
+      const problem = f.parsed
+        ? lintEscalationTarget(f.parsed, sources.get(f.file) ?? '', policy.policy)
+        : null;
+      if (problem) f.issues.push(problem);
+    }
+  }
   const coverage = policy.policy
     ? lintAlertCoverage(
         policy.policy.monitored_alerts,

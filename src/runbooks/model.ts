@@ -201,6 +201,11 @@ export const FrontMatterSchema = z
     severity: SeveritySchema.optional(),
     service: z.string().optional(),
     owner: z.string().optional(),
+    /** The owner in Slack, for review reminders: a user (U...) or user-group (S...) ID. */
+    owner_slack: z
+      .string()
+      .regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user ID (U012AB3CD) or user-group ID (S012AB3CD)')
+      .optional(),
     category: z.string().optional(),
     components: z.array(z.string()).default([]),
     symptoms: z.array(z.string()).default([]),
@@ -270,6 +275,8 @@ export const RunbookSchema = z.object({
     symptoms: z.array(z.string()),
     escalationAfter: z.string().nullable(),
     escalationTo: z.string().nullable(),
+    /** front matter `owner_slack`: who the weekly review reminds (else policy `owners:`). */
+    ownerSlack: z.string().nullable().optional(),
     diagnostics: DiagnosticsSchema.nullable(),
     /** A stub's redirect target, when the file only points elsewhere. */
     redirect: z.string().nullable(),

@@ -289,6 +289,7 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       symptoms: fm?.symptoms ?? [],
       escalationAfter: fm?.escalation?.after ?? null,
       escalationTo: fm?.escalation?.to ?? null,
+      ownerSlack: fm?.owner_slack ?? null,
       diagnostics: fm?.diagnostics ?? null,
       redirect: isStub
         ? redirectTarget(

@@ -28,6 +28,8 @@ export const ACTIONS = {
   openStatusUpdate: 'incident_open_status_update',
   /** Opens the prefilled executive-brief modal (reminders). Value: incident ID. */
   openExecBrief: 'incident_open_exec_brief',
+  /** "Start a drill" on the weekly runbook review; value: the runbook ID. Same flow as /incident drill. */
+  startDrill: 'runbook_start_drill',
 } as const;
 
 export const VIEWS = {

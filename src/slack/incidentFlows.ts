@@ -1,3 +1,4 @@
+import type { DoctorCheck } from '../doctor.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
@@ -30,6 +31,8 @@ export interface ListenerDeps {
   access?: IncidentAccess;
   /** Publishes App Home tabs (app_home_opened). */
   home?: { opened(userId: string): Promise<void> };
+  /** `/incident doctor`: the doctor's checks with the running bot's configuration. */
+  doctor?: () => Promise<DoctorCheck[]>;
 }
 
 /**

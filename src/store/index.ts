@@ -22,6 +22,7 @@ export * from './incidents.ts';
 export { MIGRATIONS, type Migration, migrate, SchemaTooNewError } from './migrations.ts';
 export * from './postmortems.ts';
 export type { Clock, JsonObject } from './rows.ts';
+export * from './runbookHistory.ts';
 export * from './timeline.ts';
 export * from './timers.ts';
 

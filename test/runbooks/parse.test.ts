@@ -42,6 +42,7 @@ describe('the RUN- layout of DESIGN.md', () => {
         symptoms: [],
         escalationAfter: null,
         escalationTo: null,
+        ownerSlack: null,
         diagnostics: null,
         redirect: null,
         references: [{ id: 'RUN-010', line: 9 }],

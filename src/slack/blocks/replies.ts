@@ -76,6 +76,11 @@ const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
     example: 'drill RUN-004',
     does: 'rehearse a runbook in a DRILL channel: nobody is paged',
   },
+  {
+    syntax: 'doctor',
+    example: 'doctor',
+    does: "check the bot's setup: token, scopes, channels, groups, database, scheduler (admins)",
+  },
   { syntax: 'help', example: 'help', does: 'show this help' },
 ];
 

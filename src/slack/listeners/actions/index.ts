@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
+import { startDrillButton } from './drillButton.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
@@ -25,4 +26,5 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.ackEscalation, ackEscalation(deps));
   app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
   app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
+  app.action(ACTIONS.startDrill, startDrillButton(deps));
 }

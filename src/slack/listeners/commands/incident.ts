@@ -9,6 +9,7 @@ import { statsMessage } from '../../blocks/aftermath.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { channel as channelLink, escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
+import { startDrill } from '../../drillFlow.ts';
 import {
   type Actor,
   changeCommander,
@@ -20,6 +21,7 @@ import {
 } from '../../incidentFlows.ts';
 import { openExecBrief, openStatusUpdate } from '../../timerFlows.ts';
 import type { Message } from '../../workflow.ts';
+import { runDoctorCommand } from './doctor.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type Targeted = Extract<IncidentCommand, { incidentId: number | null }>;
@@ -51,6 +53,8 @@ export function incidentCommand(deps: ListenerDeps) {
       }
       case 'runbooks-reload':
         return reloadRunbooks(deps, ack, command.user_id);
+      case 'doctor':
+        return runDoctorCommand(deps, ack, reply, command.user_id);
       case 'declare-modal': {
         await ack();
         const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
@@ -88,21 +92,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'drill': {
         await ack({ response_type: 'ephemeral', text: `Starting a drill of ${parsed.runbookId}…` });
         try {
-          const runbook = deps.runbooks().catalog.byId(parsed.runbookId);
-          if (!runbook)
-            throw new UserError(`There is no runbook ${parsed.runbookId}. /incident runbooks lists them.`);
-          const declared = deps.service.declare({
-            title: `DRILL ${runbook.id}: ${runbook.title}`,
-            severity: runbook.severity ?? 'P3',
-            runbookId: runbook.id,
-            drill: true,
-            declaredBy: command.user_id,
-            source: 'slash',
-          });
-          const incident = await deps.workflow.open(declared);
-          await reply(
-            `Drill #${incident.id} of ${runbook.id} started: ${incident.channelId ? channelLink(incident.channelId) : 'your DM'}`,
-          );
+          await startDrill(deps, parsed.runbookId, { user: command.user_id, reply });
         } catch (error) {
           await reply(errorText(error, deps));
         }
