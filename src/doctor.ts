@@ -213,7 +213,13 @@ function schedulerCheck(config: Config, dbExists: boolean, now: Date): DoctorChe
 
 async function channelChecks(client: WebClient, policy: Policy): Promise<DoctorCheck[]> {
   const byName = new Map<string, { id: string; isMember: boolean }>();
-  const needsList = Object.values(policy.channels).some((c) => c.startsWith('#'));
+  // The weekly review's channel (policy review.channel), when it is not one of the four already checked.
+  const review = policy.review?.channel;
+  const channels: Record<string, string> =
+    review && !Object.values(policy.channels).includes(review)
+      ? { ...policy.channels, review }
+      : { ...policy.channels };
+  const needsList = Object.values(channels).some((c) => c.startsWith('#'));
   if (needsList) {
     let cursor: string | undefined;
     do {
@@ -229,7 +235,8 @@ async function channelChecks(client: WebClient, policy: Policy): Promise<DoctorC
     } while (cursor);
   }
   const checks: DoctorCheck[] = [];
-  for (const [role, ref] of Object.entries(policy.channels)) {
+  for (const [role, ref] of Object.entries(channels)) {
+    const key = role === 'review' ? 'review.channel' : `channels.${role}`;
     const name = `${role} channel`;
     let found: { id: string; isMember: boolean } | undefined;
     if (ref.startsWith('#')) found = byName.get(ref.slice(1));
@@ -246,7 +253,7 @@ async function channelChecks(client: WebClient, policy: Policy): Promise<DoctorC
         name,
         ok: false,
         detail: `${ref} not found`,
-        fix: `create ${ref}, or fix channels.${role} in policy.yml`,
+        fix: `create ${ref}, or fix ${key} in policy.yml`,
       });
     else if (!found.isMember)
       checks.push({
@@ -267,6 +274,8 @@ async function groupChecks(client: WebClient, policy: Policy): Promise<DoctorChe
       for (const g of audience?.groups ?? []) groups.add(g);
   }
   for (const target of Object.values(policy.targets)) for (const g of target.groups) groups.add(g);
+  // Runbook owners that are user groups: the weekly review mentions them.
+  for (const owner of Object.values(policy.owners ?? {})) if (owner.startsWith('S')) groups.add(owner);
   const checks: DoctorCheck[] = [];
   for (const group of [...groups].sort()) {
     try {

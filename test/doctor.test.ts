@@ -7,7 +7,7 @@ import { runCli } from '../src/cli.ts';
 import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
 import { createStore, SCHEDULER_HEARTBEAT } from '../src/store/index.ts';
 import { FAKE_BOT, type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
-import { ANNOUNCE, ESCALATIONS, LEADS, ONCALL, runbooksDir } from './support/testRunbooks.ts';
+import { ANNOUNCE, ESCALATIONS, LEADS, ONCALL, runbooksDir, TEST_POLICY } from './support/testRunbooks.ts';
 
 const scopes = (
   parse(readFileSync('manifest.yml', 'utf8')) as { oauth_config: { scopes: { bot: string[] } } }
@@ -119,6 +119,21 @@ describe('incident-bot doctor', () => {
     expect(formatDoctor([stale as DoctorCheck])).toContain(
       '✘ scheduler: last tick 1 min ago (2026-11-23T10:00:00.000Z), more than 3 ticks of 15s',
     );
+  });
+
+  it("checks the review channel and the runbook owners' user groups of policy.yml", async () => {
+    const { env, dir } = await setup();
+    const runbooks = runbooksDir(
+      `${TEST_POLICY}\nreview: { channel: C0REVIEW01 }\nowners: { Backend Team: S0ONCALL01, Platform Team: S0NOSUCH01 }\n`,
+    );
+    cleanup.push(() => rmSync(runbooks, { recursive: true, force: true }));
+    createStore(join(dir, 'db.sqlite')).close();
+    const text = formatDoctor(await runDoctor({ env: { ...env, RUNBOOKS_DIR: runbooks } }));
+    expect(text).toContain(
+      '✘ review channel: C0REVIEW01 not found\n    fix: create C0REVIEW01, or fix review.channel in policy.yml',
+    );
+    expect(text).toContain('✔ user group S0ONCALL01');
+    expect(text).toContain('✘ user group S0NOSUCH01: does not resolve');
   });
 
   it('stops at the configuration when it does not parse', async () => {
