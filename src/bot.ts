@@ -121,7 +121,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const routes = [
     healthRoute(),
     ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth }),
-    ...webhookRoutes({ config, inbox: store.inbox, log, stored: () => intake?.worker.kick() }),
+    ...webhookRoutes({
+      config,
+      inbox: store.inbox,
+      log,
+      stored: () => intake?.worker.kick(),
+      observe: ({ source, outcome, reason }) => {
+        if (outcome === 'stored') metrics.pagesReceived.inc({ source });
+        else if (outcome === 'duplicate') metrics.pagesDeduplicated.inc({ source });
+        else metrics.pagesFailed.inc({ source, reason: reason ?? 'refused' });
+      },
+    }),
   ];
   const app = new App({
     token: config.slackBotToken,
@@ -230,6 +240,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
     ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+    onFailed: (item) => metrics.pagesFailed.inc({ source: item.source, reason: 'processing' }),
+    onDeduplicated: (source) => metrics.pagesDeduplicated.inc({ source }),
   });
   const pages = intake;
   app.error(async (error) => {
@@ -250,6 +262,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
     tickSeconds: config.schedulerTickSeconds,
+    observe: (timer, lateMs) => {
+      metrics.timersDue.inc({ kind: timer.kind });
+      metrics.timerLatenessSeconds.observe({ kind: timer.kind }, lateMs / 1000);
+      // Later than a tick means the bot was down or blocked when the timer came due.
+      if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
+    },
   });
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();

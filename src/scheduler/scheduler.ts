@@ -38,6 +38,8 @@ export interface SchedulerOptions {
   log: Logger;
   now: () => Date;
   tickSeconds: number;
+  /** Told of each timer as it fires and how late, for metrics. */
+  observe?: (timer: Timer, lateMs: number) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export class Scheduler {
     const handler = this.options.handlers[timer.kind];
     const lateMs = Math.max(0, now.getTime() - Date.parse(timer.dueAt));
     const log = this.options.log.child({ timer: timer.id, kind: timer.kind, incident: timer.incidentId });
+    this.options.observe?.(timer, lateMs);
     if (!handler) {
       log.error('no handler for this timer kind; it is marked fired and skipped');
       return;
