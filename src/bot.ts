@@ -251,6 +251,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     now,
     tickSeconds: config.schedulerTickSeconds,
   });
+  postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Pages stored before a restart (or a crash) are processed now, once.
