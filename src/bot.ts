@@ -166,6 +166,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
+  home.aftermath = postmortems;
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = service.get(incidentId);

@@ -168,4 +168,13 @@ export class PostmortemReminders {
     // remindedBefore in the far future: every overdue item, reminded or not.
     return this.store.followups.listOverdue(today, new Date(8.64e15)).filter((f) => f.ownerId === userId);
   }
+
+  /** Unwritten post-mortems of resolved incidents `userId` commanded, soonest due first, for the App Home. */
+  openPostmortemsOf(userId: string): { incidentId: number; channelId: string | null; dueAt: string }[] {
+    return this.store.postmortems.listOpen().flatMap((p) => {
+      const incident = this.store.incidents.get(p.incidentId);
+      if (incident?.status !== 'resolved' || incident.commanderId !== userId) return [];
+      return [{ incidentId: incident.id, channelId: incident.channelId, dueAt: p.dueAt }];
+    });
+  }
 }

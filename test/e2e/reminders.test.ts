@@ -1,6 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateView } from '../support/blockLimits.ts';
 import { FAKE_BOT, type StoredMessage } from '../support/fakeSlack.ts';
-import { ANNOUNCE, ESCALATIONS, IC, LEADS, ONCALL, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { appHomeOpenedEvent, event } from '../support/slackRequests.ts';
+import {
+  ANNOUNCE,
+  ESCALATIONS,
+  IC,
+  LEADS,
+  ONCALL,
+  OTHER,
+  SECRET,
+  startTestBot,
+  type TestBot,
+} from './testBot.ts';
 
 /** Post-mortem durations of seconds, and working hours (UTC, Mon-Fri 09-17) that cover the test clock. */
 const POLICY = `
@@ -224,5 +236,28 @@ describe('drills and timers', () => {
       '🧪 DRILL: this would escalate to Leadership. Nobody was paged.',
       '🧪 DRILL: this would escalate to Database on-call. Nobody was paged.',
     ]);
+  });
+});
+
+describe('App Home after the fire', () => {
+  it("shows the commander's unwritten post-mortem, the owner's overdue follow-up, and MTTA/MTTR", async () => {
+    await start();
+    const { incident, channel } = await declareAndResolve('P1');
+    await t.command(`followup Add a pool alert <@${OTHER}|bob> 2026-11-20`, {
+      channel_id: channel,
+      user_id: IC,
+    });
+    await event(t.url, SECRET, appHomeOpenedEvent({ user: IC }));
+    await event(t.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
+    const icView = t.slack.homeView(IC);
+    const otherView = t.slack.homeView(OTHER);
+    expect(validateView({ type: 'home', blocks: icView?.blocks ?? [] }, 'home')).toEqual([]);
+    const ic = JSON.stringify(icView?.blocks);
+    expect(ic).toContain(`Post-mortem of incident #${incident.id}`);
+    expect(ic).toContain('Response times, last 30 days');
+    expect(ic).toMatch(/\*P1\* · 1 · MTTA 0 s · MTTR 0 s/);
+    const other = JSON.stringify(otherView?.blocks);
+    expect(other).toContain('Follow-up from incident #1, due 2026-11-20: Add a pool alert');
+    expect(other).not.toContain('Post-mortem of incident');
   });
 });
