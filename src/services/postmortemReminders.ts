@@ -165,8 +165,9 @@ export class PostmortemReminders {
   overdueFollowupsOf(userId: string): Followup[] {
     const policy = this.runbooks().policy;
     const today = localDate(this.now(), policy.timezone);
-    // remindedBefore in the far future: every overdue item, reminded or not.
-    return this.store.followups.listOverdue(today, new Date(8.64e15)).filter((f) => f.ownerId === userId);
+    // remindedBefore far ahead (a four-digit year, so the ISO strings compare): every overdue item.
+    const far = new Date('9999-12-31T00:00:00.000Z');
+    return this.store.followups.listOverdue(today, far).filter((f) => f.ownerId === userId);
   }
 
   /** Unwritten post-mortems of resolved incidents `userId` commanded, soonest due first, for the App Home. */

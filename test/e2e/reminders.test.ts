@@ -259,5 +259,12 @@ describe('App Home after the fire', () => {
     const other = JSON.stringify(otherView?.blocks);
     expect(other).toContain('Follow-up from incident #1, due 2026-11-20: Add a pool alert');
     expect(other).not.toContain('Post-mortem of incident');
+
+    // Still listed the next day, after its reminder went out.
+    clock = Date.parse('2026-11-24T09:00:00.000Z');
+    await t.bot.scheduler.tick();
+    expect(t.slack.messages(DM_OTHER).filter((m) => m.text.startsWith('Follow-up'))).toHaveLength(1);
+    await event(t.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
+    expect(JSON.stringify(t.slack.homeView(OTHER)?.blocks)).toContain('Add a pool alert');
   });
 });
