@@ -176,6 +176,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
+  home.aftermath = postmortems;
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = service.get(incidentId);
@@ -269,6 +270,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
     },
   });
+  postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Pages stored before a restart (or a crash) are processed now, once.
