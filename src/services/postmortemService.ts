@@ -111,6 +111,23 @@ export class PostmortemService {
     });
   }
 
+  /** Marks a follow-up done, by its owner or anyone on the incident; its reminders stop. Null when already done. */
+  completeFollowup(input: { followupId: number; actor: string }): Followup | null {
+    return this.store.transaction(() => {
+      const done = this.store.followups.markDone(input.followupId);
+      if (done) {
+        this.store.timeline.append({
+          incidentId: done.incidentId,
+          actor: input.actor,
+          kind: 'followup_done',
+          text: `Follow-up done: ${done.text}`,
+          data: { followupId: done.id },
+        });
+      }
+      return done;
+    });
+  }
+
   followups(incidentId: number): Followup[] {
     return this.store.followups.listForIncident(incidentId);
   }

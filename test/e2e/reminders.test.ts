@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.ts';
 import { validateView } from '../support/blockLimits.ts';
 import { FAKE_BOT, type StoredMessage } from '../support/fakeSlack.ts';
-import { appHomeOpenedEvent, event } from '../support/slackRequests.ts';
+import { appHomeOpenedEvent, buttonClick, event } from '../support/slackRequests.ts';
 import {
   ANNOUNCE,
   ESCALATIONS,
@@ -206,6 +207,19 @@ describe('follow-up reminders', () => {
       'Follow-up from incident #1 overdue by 1 day',
       'Follow-up from incident #1 overdue by 2 days',
     ]);
+
+    // The owner clicks Done on the reminder: recorded, and no reminder the next day.
+    const latest = followupReminders().at(-1) as StoredMessage;
+    await t.act(OTHER, latest, buttonClick(latest, ACTIONS.followupDone));
+    expect(
+      t.bot.service
+        .timeline(1)
+        .filter((e) => e.kind === 'followup_done')
+        .map((e) => e.actor),
+    ).toEqual([OTHER]);
+    clock = Date.parse('2026-11-26T09:00:00.000Z');
+    await t.bot.scheduler.tick();
+    expect(followupReminders()).toHaveLength(2);
   });
 });
 

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../domain/duration.ts';
 import type { FollowupReminder, PostmortemReminder } from '../../services/postmortemReminders.ts';
-import { context, type Message, section } from './kit.ts';
+import { ACTIONS } from '../ids.ts';
+import { button, context, type Message, section } from './kit.ts';
 import { channel, escapeMrkdwn, slackDate, truncate } from './mrkdwn.ts';
 
 const HOW_TO =
@@ -39,6 +40,17 @@ export function followupReminderMessage(reminder: FollowupReminder): Message {
   const text = `⏰ Your follow-up from incident #${followup.incidentId}${where} is overdue by ${days} day${days === 1 ? '' : 's'} (due ${followup.dueDate}): ${escapeMrkdwn(truncate(followup.text, 1500))}`;
   return {
     text: `Follow-up from incident #${followup.incidentId} overdue by ${days} day${days === 1 ? '' : 's'}`,
-    blocks: [section(text), context('You get this once a working day until it is done.')],
+    blocks: [
+      {
+        ...section(text),
+        accessory: button({
+          text: 'Done',
+          actionId: ACTIONS.followupDone,
+          value: String(followup.id),
+          style: 'primary',
+        }),
+      },
+      context('You get this once a working day until it is marked done.'),
+    ],
   };
 }
