@@ -128,7 +128,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const routes = [
     healthRoute(),
     ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth }),
-    ...webhookRoutes({ config, inbox: store.inbox, log, stored: () => intake?.worker.kick() }),
+    ...webhookRoutes({
+      config,
+      inbox: store.inbox,
+      log,
+      stored: () => intake?.worker.kick(),
+      observe: ({ source, outcome, reason }) => {
+        if (outcome === 'stored') metrics.pagesReceived.inc({ source });
+        else if (outcome === 'duplicate') metrics.pagesDeduplicated.inc({ source });
+        else metrics.pagesFailed.inc({ source, reason: reason ?? 'refused' });
+      },
+    }),
   ];
   const app = new App({
     token: config.slackBotToken,
@@ -173,6 +183,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
+  home.aftermath = postmortems;
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = service.get(incidentId);
@@ -240,6 +251,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
     ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+    onFailed: (item) => metrics.pagesFailed.inc({ source: item.source, reason: 'processing' }),
+    onDeduplicated: (source) => metrics.pagesDeduplicated.inc({ source }),
   });
   const pages = intake;
   app.error(async (error) => {
@@ -260,8 +273,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
     tickSeconds: config.schedulerTickSeconds,
+    observe: (timer, lateMs) => {
+      metrics.timersDue.inc({ kind: timer.kind });
+      metrics.timerLatenessSeconds.observe({ kind: timer.kind }, lateMs / 1000);
+      // Later than a tick means the bot was down or blocked when the timer came due.
+      if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
+    },
   });
   planReview(review);
+  postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Pages stored before a restart (or a crash) are processed now, once.

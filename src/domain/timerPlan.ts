@@ -255,7 +255,7 @@ interface WallTime {
   second: number;
 }
 
-function wallTime(instant: Date, timeZone: string): WallTime {
+export function wallTime(instant: Date, timeZone: string): WallTime {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Store } from '../store/index.ts';
+import type { AlertSource, InboxItem, Store } from '../store/index.ts';
 import { AlertProcessor, type PageSink } from './processor.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { InboxWorker } from './worker.ts';
@@ -26,6 +26,8 @@ export interface IntakeOptions {
   /** conversations.create pacing; tests and benchmarks pass a fast one (or their own bucket). */
   channelRate?: { perMinute: number; capacity: number } | TokenBucket;
   retryEveryMs?: number;
+  onFailed?: (item: InboxItem) => void;
+  onDeduplicated?: (source: AlertSource) => void;
 }
 
 export interface Intake {
@@ -47,6 +49,7 @@ export function createIntake(options: IntakeOptions): Intake {
     botUserId: options.botUserId,
     now,
     log: options.log,
+    ...(options.onDeduplicated ? { onDeduplicated: options.onDeduplicated } : {}),
   });
   const worker = new InboxWorker({
     inbox: options.store.inbox,
@@ -55,6 +58,7 @@ export function createIntake(options: IntakeOptions): Intake {
     log: options.log,
     now,
     ...(options.retryEveryMs ? { retryEveryMs: options.retryEveryMs } : {}),
+    ...(options.onFailed ? { onFailed: options.onFailed } : {}),
   });
   return { worker, processor };
 }

@@ -48,6 +48,8 @@ export interface ProcessorDeps {
   botUserId: string;
   now: () => Date;
   log: Logger;
+  /** Told when a page opened nothing new: a repeated delivery, or alerts joining an open incident. */
+  onDeduplicated?: (source: AlertSource) => void;
 }
 
 const CLOSED = new Set(['resolved', 'closed']);
@@ -103,6 +105,7 @@ export class AlertProcessor {
     const { store } = this.deps;
     const fresh = alerts.filter((a) => !this.#seen(a));
     let incident = this.#openIncidentFor(source, key);
+    if (fresh.length === 0 || incident) this.deps.onDeduplicated?.(source);
     if (fresh.length === 0) return incident?.id ?? null;
 
     const firing = fresh.filter((a) => a.status === 'firing');
@@ -187,6 +190,7 @@ export class AlertProcessor {
         description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
         declaredBy: this.deps.botUserId,
         source,
+        labels: alert.labels,
       });
       store.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
       service.note(d.incident.id, 'bot', 'page', `Opened by ${source} alert ${alert.alertname}`, {

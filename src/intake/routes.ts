@@ -15,6 +15,12 @@ export interface WebhookRouteDeps {
   log: Logger;
   /** Called after a page is stored: wakes the worker. */
   stored: () => void;
+  /** Told what became of each request, for metrics: stored, a repeated delivery, or refused (HTTP status). */
+  observe?: (event: {
+    source: AlertSource;
+    outcome: 'stored' | 'duplicate' | 'refused';
+    reason?: string;
+  }) => void;
 }
 
 class BodyTooLarge extends Error {}
@@ -40,7 +46,7 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
   res.end(text);
 }
 
-function refuse(res: ServerResponse, refusal: Refusal): void {
+function refuseRequest(res: ServerResponse, refusal: Refusal): void {
   // Connection: close, so a sender still streaming a refused body is not read to the end.
   res.setHeader('connection', 'close');
   reply(res, refusal.status, { ok: false, error: refusal.reason });
@@ -58,6 +64,10 @@ export async function acceptPage(
   res: ServerResponse,
 ): Promise<void> {
   const source = SOURCES[name];
+  const refuse = (response: ServerResponse, refusal: Refusal) => {
+    deps.observe?.({ source: name, outcome: 'refused', reason: String(refusal.status) });
+    return refuseRequest(response, refusal);
+  };
   let raw: Buffer;
   try {
     raw = await readBody(req, MAX_BODY_BYTES);
@@ -94,6 +104,7 @@ export async function acceptPage(
     });
   }
   reply(res, 202, { ok: true, id: stored.id, duplicate: stored.duplicate, alerts: alerts.length });
+  deps.observe?.({ source: name, outcome: stored.duplicate ? 'duplicate' : 'stored' });
   if (!stored.duplicate) deps.stored();
 }
 

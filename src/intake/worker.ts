@@ -14,6 +14,8 @@ export interface InboxWorkerOptions {
   leaseMs?: number;
   /** How often failed items whose retry time has come are picked up. */
   retryEveryMs?: number;
+  /** Told of each page whose processing failed (it stays in the inbox and is retried), for metrics. */
+  onFailed?: (item: InboxItem) => void;
 }
 
 /** Retry a failed page after 5 s, doubling per attempt, at most hourly: never dropped, never hammering. */
@@ -27,7 +29,8 @@ export function retryDelayMs(attempts: number): number {
  * page always sees the incident its first one opened.
  */
 export class InboxWorker {
-  readonly #o: Required<Omit<InboxWorkerOptions, 'afterBatch'>> & Pick<InboxWorkerOptions, 'afterBatch'>;
+  readonly #o: Required<Omit<InboxWorkerOptions, 'afterBatch' | 'onFailed'>> &
+    Pick<InboxWorkerOptions, 'afterBatch' | 'onFailed'>;
   #running: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | null = null;
@@ -114,6 +117,7 @@ export class InboxWorker {
       this.#o.inbox.markDone(item.id, incidentId);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      this.#o.onFailed?.(item);
       const next = new Date(this.#o.now().getTime() + retryDelayMs(item.attempts));
       this.#o.log.warn(
         { inbox: item.id, source: item.source, attempts: item.attempts, err: error, retryAt: next },

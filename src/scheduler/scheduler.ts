@@ -1,7 +1,34 @@
+import { ErrorCode } from '@slack/web-api';
 import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
 import { SCHEDULER_HEARTBEAT, type Store, type Timer } from '../store/index.ts';
+
+/** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
+const MAX_RETRIES = 8;
+const RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 15 * 60_000;
+/** Slack's own "try again" answers, as opposed to a request it will always refuse. */
+const TRANSIENT_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/** Network failures, HTTP 5xx, rate limits and Slack's internal errors pass; a refused request would fail again. */
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, data } = error as { code?: unknown; data?: { error?: unknown } };
+  if (code === ErrorCode.RequestError || code === ErrorCode.HTTPError || code === ErrorCode.RateLimitedError)
+    return true;
+  return (
+    code === ErrorCode.PlatformError &&
+    typeof data?.error === 'string' &&
+    TRANSIENT_SLACK_ERRORS.has(data.error)
+  );
+}
 
 /** Below this a timer counts as on time: a tick every few seconds always fires a little after due. */
 export const LATE_NOTICE_MS = 60_000;
@@ -38,6 +65,8 @@ export interface SchedulerOptions {
   log: Logger;
   now: () => Date;
   tickSeconds: number;
+  /** Told of each timer as it fires and how late, for metrics. */
+  observe?: (timer: Timer, lateMs: number) => void;
 }
 
 /**
@@ -106,6 +135,7 @@ export class Scheduler {
     const handler = this.options.handlers[timer.kind];
     const lateMs = Math.max(0, now.getTime() - Date.parse(timer.dueAt));
     const log = this.options.log.child({ timer: timer.id, kind: timer.kind, incident: timer.incidentId });
+    this.options.observe?.(timer, lateMs);
     if (!handler) {
       log.error('no handler for this timer kind; it is marked fired and skipped');
       return;
@@ -114,8 +144,24 @@ export class Scheduler {
       await handler(timer, { now, lateMs, late: lateNote(lateMs) });
       log.info({ lateMs }, 'timer fired');
     } catch (error) {
-      // Claimed means fired: a failure here is logged, not retried, so an escalation never pages twice.
-      log.error({ err: error, lateMs }, 'timer handler failed');
+      // A Slack outage must delay an escalation, never lose it: a transient failure fires again later
+      // as a new row. Any other failure is a defect that would fail again; it is logged, not retried.
+      const attempt = Number(timer.payload?.attempt ?? 0) + 1;
+      if (isTransient(error) && attempt <= MAX_RETRIES) {
+        const dueAt = new Date(now.getTime() + Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
+        this.options.store.timers.schedule({
+          incidentId: timer.incidentId,
+          kind: timer.kind,
+          dueAt,
+          payload: { ...timer.payload, attempt, retryOf: timer.id },
+        });
+        log.warn(
+          { err: error, attempt, retryAt: dueAt },
+          'timer handler failed on a Slack outage; it fires again later',
+        );
+      } else {
+        log.error({ err: error, lateMs }, 'timer handler failed');
+      }
     }
   }
 }

@@ -31,6 +31,8 @@ export interface DeclareInput {
   private?: boolean;
   /** A rehearsal: no pages, no real escalation targets mentioned, and it counts as a test of the runbook. */
   drill?: boolean;
+  /** The alert's labels, for a paged incident: diagnostics fill declared placeholders from them. */
+  labels?: Record<string, string>;
   declaredBy: string;
   source: IncidentSource;
   /**
@@ -116,6 +118,7 @@ export class IncidentService {
           severity: input.severity,
           source: input.source,
           runbook: runbook?.id ?? null,
+          ...(input.labels ? { labels: input.labels } : {}),
         },
       );
       if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);

@@ -3,6 +3,7 @@ import { postmortemDocument } from '../domain/postmortem.ts';
 import { responseStats, type SeverityStats } from '../domain/stats.ts';
 import type { Clock, Followup, Incident, Postmortem, Store } from '../store/index.ts';
 import { UserError } from './incidentService.ts';
+import { PostmortemReminders } from './postmortemReminders.ts';
 import type { RunbookSet } from './runbookSet.ts';
 
 export interface DrillReport {
@@ -22,11 +23,16 @@ export interface DrillReport {
 
 /** After the fire: the post-mortem (document, due date, closing), follow-ups, drills and response statistics. */
 export class PostmortemService {
+  /** The durable reminders: the post-mortem's before and after its due time, and overdue follow-ups. */
+  readonly reminders: PostmortemReminders;
+
   constructor(
     private readonly store: Store,
     private readonly runbooks: () => RunbookSet,
     private readonly now: Clock = () => new Date(),
-  ) {}
+  ) {
+    this.reminders = new PostmortemReminders(store, runbooks, now);
+  }
 
   /** The post-mortem document of an incident, built from what was recorded. */
   document(incidentId: number): string {
@@ -47,6 +53,7 @@ export class PostmortemService {
     if (incident.drill || !incident.resolvedAt) return null;
     const due = new Date(Date.parse(incident.resolvedAt) + this.runbooks().policy.postmortem.due_after);
     const postmortem = this.store.postmortems.schedule(incident.id, due);
+    this.reminders.plan(postmortem);
     this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
@@ -101,6 +108,23 @@ export class PostmortemService {
         data: { followupId: followup.id },
       });
       return followup;
+    });
+  }
+
+  /** Marks a follow-up done, by its owner or anyone on the incident; its reminders stop. Null when already done. */
+  completeFollowup(input: { followupId: number; actor: string }): Followup | null {
+    return this.store.transaction(() => {
+      const done = this.store.followups.markDone(input.followupId);
+      if (done) {
+        this.store.timeline.append({
+          incidentId: done.incidentId,
+          actor: input.actor,
+          kind: 'followup_done',
+          text: `Follow-up done: ${done.text}`,
+          data: { followupId: done.id },
+        });
+      }
+      return done;
     });
   }
 

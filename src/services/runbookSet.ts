@@ -1,7 +1,7 @@
 import type { Audience, Policy, Role } from '../domain/policy.ts';
 import { PROCESS_RUNBOOK_ID, RunbookCatalog } from '../runbooks/catalog.ts';
 import type { LintOptions } from '../runbooks/lint.ts';
-import { loadRunbooks } from '../runbooks/loader.ts';
+import { type LoadedRunbooks, loadRunbooks } from '../runbooks/loader.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
 
 /**
@@ -36,16 +36,26 @@ export class RunbookSetError extends Error {
 
 /** Loads runbooks and policy; a broken policy stops start-up (and a reload) with the file and line. */
 export function loadRunbookSet(dir: string, now: Date): RunbookSet {
+  const { loaded, policy } = loadWithPolicy(dir, now, '');
+  return { catalog: loaded.catalog, policy };
+}
+
+/** Loads the directory; a policy that cannot be used throws, naming each problem's file and line. */
+function loadWithPolicy(
+  dir: string,
+  now: Date,
+  consequence: string,
+): { loaded: LoadedRunbooks; policy: Policy } {
   const options: LintOptions = { today: now, maxAgeDays: 90 };
   const loaded = loadRunbooks(dir, options);
   const policy = loaded.policy.policy;
   if (!policy) {
     const problems = loaded.policy.issues.map((i) => `  ${i.file}:${i.line}: ${i.message}`).join('\n');
     throw new RunbookSetError(
-      `The policy in ${dir} cannot be used:\n${problems}\nFix it, then run: npx incident-bot lint ${dir}`,
+      `The policy in ${dir} cannot be used${consequence}:\n${problems}\nFix it, then run: npx incident-bot lint ${dir}`,
     );
   }
-  return { catalog: loaded.catalog, policy };
+  return { loaded, policy };
 }
 
 export interface ReloadResult {
@@ -63,15 +73,7 @@ export interface ReloadResult {
  * previous set.
  */
 export function reloadRunbookSet(dir: string, now: Date, previous: RunbookSet): ReloadResult {
-  const options: LintOptions = { today: now, maxAgeDays: 90 };
-  const loaded = loadRunbooks(dir, options);
-  const policy = loaded.policy.policy;
-  if (!policy) {
-    const problems = loaded.policy.issues.map((i) => `  ${i.file}:${i.line}: ${i.message}`).join('\n');
-    throw new RunbookSetError(
-      `The policy in ${dir} cannot be used, so nothing was reloaded:\n${problems}\nFix it, then run: npx incident-bot lint ${dir}`,
-    );
-  }
+  const { loaded, policy } = loadWithPolicy(dir, now, ', so nothing was reloaded');
   const good = [...loaded.catalog.runbooks];
   const ids = new Set(good.map((r) => r.id.toUpperCase()));
   const kept: string[] = [];

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { ROLES, type Role } from '../domain/policy.ts';
+import type { SeverityStats } from '../domain/stats.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Incident, IncidentStep, Timer } from '../store/index.ts';
+import type { Followup, Incident, IncidentStep, Timer } from '../store/index.ts';
 import { IncidentAccess } from './access.ts';
 import { type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
@@ -25,6 +26,18 @@ const ROLE_LABEL: Record<Role, string> = {
 const isEscalation = (t: Timer) => /escalat/i.test(t.kind);
 const isUpdate = (t: Timer) => /update/i.test(t.kind);
 
+/** Post-mortems, follow-ups and response times for the tab (PostmortemService fits). */
+export interface HomeAftermathSource {
+  stats(days: number): SeverityStats[];
+  reminders: {
+    openPostmortemsOf(userId: string): { incidentId: number; channelId: string | null; dueAt: string }[];
+    overdueFollowupsOf(userId: string): Followup[];
+  };
+}
+
+/** The window of the MTTA/MTTR section. */
+const STATS_DAYS = 30;
+
 /** What one refresh reads once and shares between every viewer's tab. */
 interface Snapshot {
   incidents: { incident: Incident; steps: IncidentStep[]; timers: Timer[]; members: Set<string> | null }[];
@@ -41,6 +54,8 @@ export class HomePublisher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
+  /** Set by bot.ts: the viewer's post-mortems and overdue follow-ups in "My tasks", and MTTA/MTTR. */
+  aftermath: HomeAftermathSource | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -162,7 +177,21 @@ export class HomePublisher {
           : [],
       };
     });
-    return homeView({ incidents, now });
+    const aftermath = this.aftermath;
+    if (!aftermath) return homeView({ incidents, now });
+    return homeView({
+      incidents,
+      now,
+      aftermath: {
+        postmortems: aftermath.reminders.openPostmortemsOf(user),
+        followups: aftermath.reminders.overdueFollowupsOf(user).map((f) => ({
+          incidentId: f.incidentId,
+          text: f.text,
+          dueDate: f.dueDate,
+        })),
+        stats: { days: STATS_DAYS, rows: aftermath.stats(STATS_DAYS) },
+      },
+    });
   }
 
   private async publishOne(user: string, snapshot: Snapshot): Promise<void> {

@@ -18,6 +18,8 @@ export const ACTIONS = {
   /** Static select on the "which incident?" prompt; option value `<incidentId>`. */
   pickIncident: 'incident_pick',
   openDeclare: 'incident_open_declare',
+  /** "Done" on an overdue follow-up's reminder; value `<followupId>`. */
+  followupDone: 'followup_done',
   /** "Re-run diagnostics" on the evidence message; value `<incidentId>`. */
   rerunDiagnostics: 'diagnostics_rerun',
   /** A recommended remediation's Run / Approve / Escalate button; value `<incidentId>:<remediationId>`. */

@@ -15,6 +15,7 @@ import {
   statusUpdateMessage,
   statusUpdateModal,
 } from './blocks/updates.ts';
+import { drillRepage, drillTimerEscalation } from './drillTimers.ts';
 import { type Actor, changeStatus, type ListenerDeps, resolveIncident } from './incidentFlows.ts';
 
 /** When a posted update does not say, the next one is promised this far ahead (P3 has no cadence). */
@@ -45,6 +46,7 @@ export async function repageTeam(
   payload: TimerPayload,
   late: string,
 ) {
+  if (incident.drill) return drillRepage(deps, incident, payload, late);
   if (incident.commanderId || !incident.channelId) return;
   const team = responseTeam(deps.runbooks().policy, incident.severity);
   deps.timekeeper.recordRepage(incident, payload.reason, late);
@@ -61,6 +63,8 @@ export async function escalateOnTimer(
   payload: TimerPayload,
   late: string,
 ): Promise<void> {
+  // A drill names who would be called in and calls nobody.
+  if (incident.drill) return drillTimerEscalation(deps, incident, payload, late);
   const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
   deps.timekeeper.scheduleRepeat(incident, payload);
   const users = escalation.targets.flatMap((t) => t.users);

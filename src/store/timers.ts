@@ -43,6 +43,7 @@ export class TimerRepository {
   readonly #cancel: Database.Statement;
   readonly #claim: Database.Statement;
   readonly #listOpen: Database.Statement;
+  readonly #listOpenGlobal: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#db = db;
@@ -76,6 +77,10 @@ export class TimerRepository {
     );
     this.#listOpen = db.prepare(
       `SELECT * FROM timers WHERE incident_id = ? AND fired_at IS NULL AND cancelled_at IS NULL
+       ORDER BY due_at, id`,
+    );
+    this.#listOpenGlobal = db.prepare(
+      `SELECT * FROM timers WHERE incident_id IS NULL AND kind = ? AND fired_at IS NULL AND cancelled_at IS NULL
        ORDER BY due_at, id`,
     );
   }
@@ -128,5 +133,10 @@ export class TimerRepository {
   /** Timers of the incident still waiting to fire, soonest first. */
   listOpen(incidentId: number): Timer[] {
     return parseRows(TimerSchema, this.#listOpen.all(incidentId));
+  }
+
+  /** Timers of `kind` that belong to no incident (e.g. the daily follow-up check) still waiting to fire. */
+  listOpenGlobal(kind: string): Timer[] {
+    return parseRows(TimerSchema, this.#listOpenGlobal.all(kind));
   }
 }

@@ -34,11 +34,8 @@ afterEach(async () => {
   await t.stop();
 });
 
-async function declare(text = 'declare P1 Database connection pool exhausted') {
-  await t.command(text);
-  const incident = t.bot.service.listOpen().at(-1);
-  if (!incident?.channelId) throw new Error('no incident channel');
-  return { incident, channel: incident.channelId };
+function declare(text = 'declare P1 Database connection pool exhausted') {
+  return t.declare(text);
 }
 
 describe('after resolution', () => {

@@ -11,7 +11,6 @@ import {
   interaction,
   reactionAddedEvent,
   selectChange,
-  viewSubmissionPayload,
 } from '../support/slackRequests.ts';
 import {
   DECLARER,
@@ -33,11 +32,8 @@ afterEach(async () => {
   await t.stop();
 });
 
-async function declare(title = 'Database connection pool exhausted') {
-  await t.command(`declare P1 ${title}`);
-  const incident = t.bot.service.listOpen().at(-1);
-  if (!incident?.channelId) throw new Error('no incident channel');
-  return { incident, channel: incident.channelId };
+function declare(title = 'Database connection pool exhausted') {
+  return t.declare(`declare P1 ${title}`);
 }
 
 function activeStepMessage(channel: string): StoredMessage {
@@ -55,14 +51,7 @@ function submitView(
   privateMetadata: string,
   values: Record<string, unknown>,
 ) {
-  return interaction(
-    t.url,
-    SECRET,
-    viewSubmissionPayload({
-      user,
-      view: { callback_id: callbackId, private_metadata: privateMetadata, state: { values } },
-    }),
-  );
+  return t.submitView(user, callbackId, privateMetadata, values);
 }
 
 describe('concurrent clicks', () => {

@@ -5,6 +5,7 @@ import { ACTIONS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { parsePrometheus } from '../support/prometheus.ts';
 import { appHomeOpenedEvent, buttonClick, event } from '../support/slackRequests.ts';
+import { fixture, WEBHOOK_TOKEN as PAGE_TOKEN, postWebhook } from '../support/webhooks.ts';
 import { IC, OTHER, SECRET, startTestBot, TEST_POLICY, type TestBot } from './testBot.ts';
 
 const ADMIN = 'U0ADMIN001';
@@ -87,6 +88,37 @@ describe('GET /metrics', () => {
     expect(
       later.get('incident_bot_slack_handler_duration_seconds_count{kind="command",name="/incident"}'),
     ).toBe(2);
+  });
+});
+
+describe('page and timer metrics', () => {
+  it('count stored, repeated and refused pages, and timers as they fire', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN: PAGE_TOKEN } });
+    const bot = t;
+    const body = fixture('alertmanager-firing.json');
+    expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
+    expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
+    expect((await postWebhook(bot.url, 'alertmanager', body, { authorization: 'Bearer wrong' })).status).toBe(
+      401,
+    );
+    expect((await postWebhook(bot.url, 'generic', '{not json')).status).toBe(400);
+    await bot.bot.intake.worker.idle();
+    await bot.command('declare P1 Checkout errors');
+    const incident = bot.bot.service.listOpen().at(-1);
+    bot.bot.store.timers.schedule({
+      incidentId: incident?.id ?? null,
+      kind: 'noop_for_metrics',
+      dueAt: new Date(Date.now() - 3_600_000),
+    });
+    await bot.bot.scheduler.tick();
+    const m = await scrape(bot);
+    // Alertmanager sends no delivery ID: both posts are stored, and the second is deduplicated by group.
+    expect(m.get('incident_bot_pages_received_total{source="alertmanager"}')).toBe(2);
+    expect(m.get('incident_bot_pages_deduplicated_total{source="alertmanager"}')).toBe(1);
+    expect(m.get('incident_bot_pages_failed_total{reason="401",source="alertmanager"}')).toBe(1);
+    expect(m.get('incident_bot_pages_failed_total{reason="400",source="generic"}')).toBe(1);
+    expect(m.get('incident_bot_timers_due_total{kind="noop_for_metrics"}')).toBe(1);
+    expect(m.get('incident_bot_timers_fired_late_total{kind="noop_for_metrics"}')).toBe(1);
   });
 });
 

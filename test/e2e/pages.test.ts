@@ -48,6 +48,20 @@ function withAlertPolicy(yaml: string): string {
   return `${TEST_POLICY}\nalerts:\n${yaml}\n`;
 }
 
+describe('alert labels', () => {
+  it('are recorded with the paged incident, for diagnostics placeholders', async () => {
+    const bot = await start();
+    const body = fixture('alertmanager-firing.json');
+    expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
+    await drained(bot);
+    const incident = bot.bot.service.listOpen()[0];
+    const labels = JSON.parse(body).commonLabels as Record<string, string>;
+    const recorded = bot.bot.diagnostics.service.labelsFor(incident?.id ?? 0);
+    expect(Object.keys(labels).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(labels)) expect(recorded[name]).toBe(value);
+  });
+});
+
 describe('Alertmanager', () => {
   it('opens one channel for the same payload posted 5 times, with the alerts as first evidence', async () => {
     const bot = await start();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
+import type { Incident } from '../../src/store/index.ts';
 import {
   FAKE_BOT,
   type FakeSlack,
@@ -19,6 +20,7 @@ import {
   interaction,
   type SlashCommandOptions,
   slashCommand,
+  viewSubmissionPayload,
 } from '../support/slackRequests.ts';
 import {
   ANNOUNCE,
@@ -40,6 +42,15 @@ export interface TestBot {
   dataDir: string;
   socket: FakeSocketMode | null;
   command(text: string, opts?: Partial<SlashCommandOptions>): Promise<HttpResult>;
+  /** Runs a declare command (`declare P1 <title>`) and returns the incident with its channel. */
+  declare(commandText: string): Promise<{ incident: Incident; channel: string }>;
+  /** Submits a modal as `user` with the given `state.values`. */
+  submitView(
+    user: string,
+    callbackId: string,
+    privateMetadata: string,
+    values: Record<string, unknown>,
+  ): Promise<HttpResult>;
   /** Sends a block action as `user` on the message as it is now in the fake Slack. */
   act(user: string, message: StoredMessage, action: BlockAction): Promise<HttpResult>;
   restart(): Promise<void>;
@@ -118,6 +129,21 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
         response_url: slack.responseUrl(),
         ...opts,
       }),
+    async declare(commandText) {
+      await t.command(commandText);
+      const incident = t.bot.service.listOpen().at(-1);
+      if (!incident?.channelId) throw new Error(`"${commandText}" opened no incident channel`);
+      return { incident, channel: incident.channelId };
+    },
+    submitView: (user, callbackId, privateMetadata, values) =>
+      interaction(
+        t.url,
+        SECRET,
+        viewSubmissionPayload({
+          user,
+          view: { callback_id: callbackId, private_metadata: privateMetadata, state: { values } },
+        }),
+      ),
     act: (user, message, action) =>
       interaction(
         t.url,

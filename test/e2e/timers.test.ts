@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BRIEF_FIELDS, UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import { FAKE_BOT, type StoredMessage } from '../support/fakeSlack.ts';
-import { buttonClick, inputValue, interaction, viewSubmissionPayload } from '../support/slackRequests.ts';
-import { ANNOUNCE, DECLARER, ESCALATIONS, IC, LEADS, SECRET, startTestBot, type TestBot } from './testBot.ts';
+import { buttonClick, inputValue } from '../support/slackRequests.ts';
+import { ANNOUNCE, DECLARER, ESCALATIONS, IC, LEADS, startTestBot, type TestBot } from './testBot.ts';
 
 const STATUS = 'C0STATUS01';
 const EXEC = 'C0EXECUTIV';
@@ -46,11 +46,8 @@ async function start(policy = FAST_POLICY) {
     t.slack.addChannel({ id, name, members: [FAKE_BOT.userId] });
 }
 
-async function declare(severity = 'P1', title = 'Checkout errors') {
-  await t.command(`declare ${severity} ${title}`);
-  const incident = t.bot.service.listOpen().at(-1);
-  if (!incident?.channelId) throw new Error('no incident channel');
-  return { incident, channel: incident.channelId };
+function declare(severity = 'P1', title = 'Checkout errors') {
+  return t.declare(`declare ${severity} ${title}`);
 }
 
 function escalations(): StoredMessage[] {
@@ -63,14 +60,7 @@ function submitView(
   privateMetadata: string,
   values: Record<string, unknown>,
 ) {
-  return interaction(
-    t.url,
-    SECRET,
-    viewSubmissionPayload({
-      user,
-      view: { callback_id: callbackId, private_metadata: privateMetadata, state: { values } },
-    }),
-  );
+  return t.submitView(user, callbackId, privateMetadata, values);
 }
 
 const dateTime = (ms: number) => ({ type: 'datetimepicker', selected_date_time: Math.floor(ms / 1000) });
@@ -133,7 +123,11 @@ describe('severity escalation timers', () => {
       expect.arrayContaining(['unclaimed', 'escalate', 'update_due']),
     );
     await t.command('resolve fixed by restart', { channel_id: channel });
-    expect(t.bot.store.timers.listOpen(incident.id)).toEqual([]);
+    // What stays planned is the post-mortem's reminders (days ahead), nothing that escalates.
+    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual([
+      'postmortem_reminder',
+      'postmortem_overdue',
+    ]);
     at(600);
     expect(await t.bot.scheduler.tick()).toBe(0);
     expect(escalations()).toHaveLength(0);

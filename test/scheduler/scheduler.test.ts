@@ -1,3 +1,4 @@
+import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
@@ -53,6 +54,44 @@ describe('Scheduler.tick', () => {
     expect(fired.map((f) => f.kind)).toEqual(['ok']);
     expect(await scheduler.tick()).toBe(0);
     expect(store.timers.listOpen(incident.id)).toEqual([]);
+  });
+
+  it('fires again later when Slack was unreachable, and gives up on a request Slack refuses', async () => {
+    const { clock, store, incident, fired, scheduler, at } = setup();
+    let outage = true;
+    const flaky: TimerHandler = async (timer, firing) => {
+      if (outage)
+        throw Object.assign(new Error('A request error occurred: fetch failed'), {
+          code: ErrorCode.RequestError,
+        });
+      fired.push({ id: timer.id, kind: timer.kind, late: firing.late, lateMs: firing.lateMs });
+    };
+    const refused: TimerHandler = async () => {
+      throw Object.assign(new Error('An API error occurred: channel_not_found'), {
+        code: ErrorCode.PlatformError,
+        data: { ok: false, error: 'channel_not_found' },
+      });
+    };
+    const retrying = new Scheduler({
+      store,
+      handlers: { flaky, refused },
+      log: createLogger('silent'),
+      now: clock.now,
+      tickSeconds: 3600,
+    });
+    store.timers.schedule({ incidentId: incident.id, kind: 'flaky', dueAt: at(1000) });
+    store.timers.schedule({ incidentId: incident.id, kind: 'refused', dueAt: at(1000) });
+    clock.advance(1000);
+    expect(await retrying.tick()).toBe(2);
+    const [retry] = store.timers.listOpen(incident.id);
+    expect(retry).toMatchObject({ kind: 'flaky', dueAt: at(31_000).toISOString(), payload: { attempt: 1 } });
+    expect(store.timers.listOpen(incident.id)).toHaveLength(1);
+    outage = false;
+    clock.advance(30_000);
+    expect(await retrying.tick()).toBe(1);
+    expect(fired.map((f) => f.kind)).toEqual(['flaky']);
+    expect(store.timers.listOpen(incident.id)).toEqual([]);
+    expect(await scheduler.tick()).toBe(0);
   });
 
   it('runs ticks one after another, so concurrent ticks never hand out a timer twice', async () => {

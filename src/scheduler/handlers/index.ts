@@ -1,6 +1,7 @@
 import { TIMER_KIND } from '../../domain/timerPlan.ts';
 import type { ListenerDeps } from '../../slack/incidentFlows.ts';
 import type { TimerHandler } from '../scheduler.ts';
+import { aftermathHandlers } from './aftermath.ts';
 import { escalateHandler, escalateRepeatHandler } from './escalate.ts';
 import { reminderHandler } from './reminder.ts';
 import { unclaimedHandler } from './unclaimed.ts';
@@ -14,5 +15,6 @@ export function timerHandlers(deps: ListenerDeps): Record<string, TimerHandler> 
     [TIMER_KIND.escalateRepeat]: escalateRepeatHandler(deps),
     [TIMER_KIND.updateDue]: reminderHandler(deps, 'status'),
     [TIMER_KIND.execBriefDue]: reminderHandler(deps, 'brief'),
+    ...aftermathHandlers(deps),
   };
 }

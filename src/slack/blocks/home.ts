@@ -1,6 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
 import { severityRank } from '../../domain/incidentState.ts';
+import type { SeverityStats } from '../../domain/stats.ts';
 import type { Incident } from '../../store/incidents.ts';
 import { ACTIONS } from '../ids.ts';
 import {
@@ -42,6 +43,16 @@ export interface HomeIncident {
 export interface HomeInput {
   incidents: readonly HomeIncident[];
   now: Date;
+  /** After the fire: the viewer's unwritten post-mortems and overdue follow-ups, and MTTA/MTTR. */
+  aftermath?: HomeAftermath;
+}
+
+export interface HomeAftermath {
+  /** Resolved incidents the viewer commanded whose post-mortem is not done. */
+  postmortems: { incidentId: number; channelId: string | null; dueAt: string }[];
+  /** The viewer's open follow-ups past their due date. */
+  followups: { incidentId: number; text: string; dueDate: string }[];
+  stats: { days: number; rows: readonly SeverityStats[] };
 }
 
 const TITLE_MAX = 150;
@@ -110,6 +121,35 @@ function taskLines(incidents: readonly HomeIncident[]): string[] {
   return lines;
 }
 
+function aftermathTasks(aftermath: HomeAftermath | undefined, now: Date): string[] {
+  if (!aftermath) return [];
+  const lines = aftermath.postmortems.map((p) => {
+    const where = p.channelId ? ` · ${channel(p.channelId)}` : '';
+    const when = Date.parse(p.dueAt) < now.getTime() ? 'overdue since' : 'due';
+    return `📝 Post-mortem of incident #${p.incidentId}${where} ${when} ${slackDate(p.dueAt)}`;
+  });
+  for (const f of aftermath.followups)
+    lines.push(`⏰ Follow-up from incident #${f.incidentId}, due ${f.dueDate}: ${inline(f.text, 200)}`);
+  return lines;
+}
+
+const ms = (value: number | null) => (value === null ? '—' : formatDuration(value));
+
+function statsBlocks(stats: HomeAftermath['stats']): KnownBlock[] {
+  const rows = stats.rows
+    .filter((r) => r.incidents > 0)
+    .map(
+      (r) =>
+        `${SEVERITY_EMOJI[r.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${escapeMrkdwn(r.severity)}* · ${r.incidents} · MTTA ${ms(r.mttaMs)} · MTTR ${ms(r.mttrMs)}`,
+    );
+  return [
+    { type: 'divider' },
+    section(
+      `*Response times, last ${stats.days} days*\n${rows.length ? rows.join('\n') : '_No incidents in the window._'}`,
+    ),
+  ];
+}
+
 /**
  * The App Home tab: a Declare button, the viewer's tasks, then the open incidents, most severe and oldest
  * first. Within Slack's 100 blocks however many incidents are open: the first HOME_CARDS get a card each,
@@ -130,14 +170,15 @@ export function homeView(input: HomeInput): HomeView {
     section('*My tasks*'),
   ];
 
-  const tasks = taskLines(incidents);
+  const tasks = [...taskLines(incidents), ...aftermathTasks(input.aftermath, now)];
   if (tasks.length === 0)
     blocks.push(context('Nothing for you right now: you hold no role in an open incident.'));
   else blocks.push(...fitSections(tasks, TASK_BLOCKS, (n) => `… and ${n} more tasks.`));
 
+  const stats = input.aftermath ? statsBlocks(input.aftermath.stats) : [];
   blocks.push({ type: 'divider' }, section(`*Open incidents (${incidents.length})*`));
   if (incidents.length === 0) {
-    blocks.push(context('No open incidents. 🎉'));
+    blocks.push(context('No open incidents. 🎉'), ...stats);
     return { type: 'home', blocks };
   }
   const cards = incidents.slice(0, HOME_CARDS);
@@ -145,7 +186,7 @@ export function homeView(input: HomeInput): HomeView {
   const rest = incidents.slice(HOME_CARDS);
   if (rest.length > 0) {
     blocks.push(context(`${rest.length} more open incidents, one line each:`));
-    const budget = HOME_BLOCKS - blocks.length;
+    const budget = HOME_BLOCKS - blocks.length - stats.length;
     blocks.push(
       ...fitSections(
         rest.map((h) => compact(h, now)),
@@ -154,5 +195,6 @@ export function homeView(input: HomeInput): HomeView {
       ),
     );
   }
+  blocks.push(...stats);
   return { type: 'home', blocks };
 }

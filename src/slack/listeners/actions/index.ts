@@ -3,6 +3,7 @@ import { ACTIONS } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
+import { followupDone } from './followupDone.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
@@ -21,6 +22,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.resolve, resolve(deps));
   app.action(ACTIONS.pickIncident, pickIncident(deps));
   app.action(ACTIONS.openDeclare, openDeclare(deps));
+  app.action(ACTIONS.followupDone, followupDone(deps));
   app.action(ACTIONS.rerunDiagnostics, rerunDiagnostics(deps));
   app.action(ACTIONS.runRemediation, runRemediation(deps));
   app.action(ACTIONS.ackEscalation, ackEscalation(deps));
