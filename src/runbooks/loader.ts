@@ -44,6 +44,30 @@ export function findRunbookFiles(dir: string): string[] {
 }
 
 /**
+ * Parsing is a pure function of the content (the file name only labels the result) and costs most of a
+ * load (micromark), so unchanged content is parsed once: a reload after editing one runbook re-parses
+ * that one. Callers treat the parsed runbook as read-only. Bounded so churning files cannot grow it.
+ */
+const parseCache = new Map<string, ParsedRunbook>();
+const PARSE_CACHE_MAX = 5_000;
+
+function parseCached(source: string, file: string): ParsedRunbook {
+  const hit = parseCache.get(source);
+  if (hit) {
+    if (hit.runbook.source.file === file) return hit;
+    return {
+      ...hit,
+      runbook: { ...hit.runbook, source: { ...hit.runbook.source, file } },
+      issues: hit.issues.map((issue) => ({ ...issue, file })),
+    };
+  }
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+  const parsed = parseRunbook(source, file);
+  parseCache.set(source, parsed);
+  return parsed;
+}
+
+/**
  * Loads every runbook of a directory and its policy.yml. One broken file never stops the others: its
  * problems are reported with file and line, and it is left out of the catalog.
  */
@@ -54,7 +78,7 @@ export function loadRunbooks(dir: string, options: LintOptions, policyRequired =
     try {
       const source = readFileSync(full, 'utf8');
       sources.set(file, source);
-      const parsed = parseRunbook(source, file);
+      const parsed = parseCached(source, file);
       return { file, parsed, issues: lintRunbook(parsed, options) };
     } catch (error) {
       // The parser does not throw on content; this is an unreadable file or a parser defect.
