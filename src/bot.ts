@@ -22,6 +22,7 @@ import {
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
@@ -220,6 +221,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     home,
   };
   app.use(handlerTimer(metrics));
+  // Slack retries events and can deliver a command or click twice: each is acted on once.
+  app.use(dedupeRequests(store.idempotency, log));
   registerListeners(app, deps);
   intake = createIntake({
     store,
