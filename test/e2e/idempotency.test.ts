@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { slackRequestKey } from '../../src/slack/dedupe.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
@@ -17,13 +17,17 @@ import {
 } from '../support/slackRequests.ts';
 import { DECLARER, GENERAL, IC, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
 
+// One bot for the file (starting one costs about a second): each test counts from where the last left off.
 let t: TestBot;
-beforeEach(async () => {
+beforeAll(async () => {
   t = await startTestBot();
 });
-afterEach(async () => {
+afterAll(async () => {
   await t.stop();
 });
+
+const open = () => t.bot.service.listOpen().length;
+const creates = () => t.slack.callsTo('conversations.create').length;
 
 function activeStep(channel: string): StoredMessage {
   const step = t.slack
@@ -36,23 +40,25 @@ function activeStep(channel: string): StoredMessage {
 
 describe('a request Slack delivers twice is handled once', () => {
   it('a slash command arriving twice with the same trigger_id declares one incident', async () => {
+    const before = { open: open(), creates: creates() };
     const trigger = newTriggerId();
     const first = await t.command('declare P1 Checkout is down', { trigger_id: trigger });
     const again = await t.command('declare P1 Checkout is down', { trigger_id: trigger });
     expect([first.status, again.status]).toEqual([200, 200]);
-    expect(t.bot.service.listOpen()).toHaveLength(1);
-    expect(t.slack.callsTo('conversations.create')).toHaveLength(1);
+    expect(open()).toBe(before.open + 1);
+    expect(creates()).toBe(before.creates + 1);
     // A new gesture (new trigger_id) with the same text is a new request.
     await t.command('declare P1 Checkout is down');
-    expect(t.bot.service.listOpen()).toHaveLength(2);
+    expect(open()).toBe(before.open + 2);
   });
 
   it('the same command is still handled once after a restart (the key is in SQLite)', async () => {
+    const before = open();
     const trigger = newTriggerId();
     await t.command('declare P2 Search slow', { trigger_id: trigger });
     await t.restart();
     await t.command('declare P2 Search slow', { trigger_id: trigger });
-    expect(t.bot.service.listOpen()).toHaveLength(1);
+    expect(open()).toBe(before + 1);
   });
 
   it('an event retried with X-Slack-Retry-Num and the same event_id is acted on once', async () => {
@@ -75,7 +81,7 @@ describe('a request Slack delivers twice is handled once', () => {
 
   it('a checkbox click delivered twice writes one timeline entry', async () => {
     await t.command('declare P1 Pool exhausted');
-    const incident = t.bot.service.listOpen()[0];
+    const incident = t.bot.service.listOpen().at(-1);
     if (!incident?.channelId) throw new Error('no channel');
     const seen = activeStep(incident.channelId);
     const payload = blockActionsPayload({
@@ -94,6 +100,7 @@ describe('a request Slack delivers twice is handled once', () => {
   });
 
   it('a modal submission delivered twice declares one incident', async () => {
+    const before = { open: open(), creates: creates() };
     const payload = viewSubmissionPayload({
       user: DECLARER,
       view: {
@@ -116,8 +123,8 @@ describe('a request Slack delivers twice is handled once', () => {
     });
     await interaction(t.url, SECRET, payload);
     await interaction(t.url, SECRET, payload);
-    expect(t.bot.service.listOpen()).toHaveLength(1);
-    expect(t.slack.callsTo('conversations.create')).toHaveLength(1);
+    expect(open()).toBe(before.open + 1);
+    expect(creates()).toBe(before.creates + 1);
   });
 });
 
