@@ -16,6 +16,7 @@ import {
   runbooksDir,
 } from '../support/testRunbooks.ts';
 import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { startTestBot } from './testBot.ts';
 
 const SECRET = 'restart-signing-secret';
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -185,5 +186,27 @@ describe('kill -9 and restart on the same database', { timeout: 90_000 }, () => 
     expect({ posts: posts(), timeline: timeline() }).toEqual(after);
     expect(s.slack.messages(ESCALATIONS)).toHaveLength(escalations);
     expect(s.query('SELECT id FROM incidents')).toHaveLength(4);
+  });
+});
+
+describe('a declaration interrupted before its channel was created', () => {
+  it('is opened at the next start, once', async () => {
+    const t = await startTestBot();
+    cleanup.push(() => t.stop());
+    // The database as a kill between "declared" and conversations.create leaves it.
+    const { incident } = t.bot.service.declare({
+      title: 'Interrupted',
+      severity: 'P2',
+      declaredBy: DECLARER,
+      source: 'slash',
+    });
+    expect(t.bot.service.get(incident.id).channelId).toBeNull();
+    await t.restart();
+    const opened = t.bot.service.get(incident.id);
+    expect(opened.channelId).not.toBeNull();
+    expect(opened.headerTs).not.toBeNull();
+    expect(stepMessages(t.slack, opened.channelId as string)).toBe(1);
+    await t.restart();
+    expect(t.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
   });
 });
