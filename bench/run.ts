@@ -77,3 +77,13 @@ console.log(
 // Issue 4: the scheduler tick with 10,000 open incidents and 100,000 timers.
 console.log('');
 await import('./timers.ts');
+
+// Issue 9: ack latency against a bare Bolt app, page to first step, cold start, then the storm (issue 5).
+console.log('');
+const { ackBench } = await import('./ack.ts');
+await ackBench();
+const { firstStepBench, coldStartBench } = await import('./firstStep.ts');
+await firstStepBench();
+await coldStartBench();
+console.log('');
+await import('./intake.ts');

@@ -65,6 +65,11 @@ console.log(
   `setup: ${INCIDENTS} incidents, ${INCIDENTS * TIMERS_PER_INCIDENT} open timers in ${(performance.now() - setupStart).toFixed(0)} ms; node ${process.version}`,
 );
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+console.log(
+  `resident memory with the database open and populated: rss ${mib(process.memoryUsage().rss)}, heap used ${mib(process.memoryUsage().heapUsed)}`,
+);
+
 const plan = store.db
   .prepare(
     `EXPLAIN QUERY PLAN SELECT id FROM timers
@@ -111,6 +116,7 @@ const t0 = performance.now();
 const backlog = await scheduler.tick();
 report(`Scheduler.tick: catching up ${backlog} timers after a 3-day outage`, [performance.now() - t0]);
 
+console.log(`resident memory after the ticks: rss ${mib(process.memoryUsage().rss)}`);
 await scheduler.stop();
 store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ import {
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
@@ -241,6 +242,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     doctor: () => runDoctor({ config, now: now() }),
   };
   app.use(handlerTimer(metrics));
+  // Slack retries events and can deliver a command or click twice: each is acted on once.
+  app.use(dedupeRequests(store.idempotency, log));
   registerListeners(app, deps);
   intake = createIntake({
     store,
@@ -286,6 +289,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await scheduler.start();
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
+  // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
+  await finishInterruptedDeclares(service, workflow, runbooks, log);
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -322,6 +327,40 @@ function planReview(review: ReviewDeps): void {
     review.log.debug({ next: next?.toISOString() ?? null }, 'weekly runbook review planned');
   } catch (error) {
     review.log.error({ err: error }, 'could not plan the weekly runbook review');
+  }
+}
+
+/**
+ * A slash or modal declaration is stored before its channel is created; if the process dies in between,
+ * nothing would ever open it (pages are retried from the inbox, commands are not). Finish those at start.
+ * Limit: if Slack had already created the channel when the process died, the bot does not know its id and
+ * opens a second one with a suffixed name (the first stays, empty but for the bot).
+ */
+async function finishInterruptedDeclares(
+  service: IncidentService,
+  workflow: IncidentWorkflow,
+  runbooks: () => RunbookSet,
+  log: Logger,
+): Promise<void> {
+  for (const incident of service.listOpen()) {
+    if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
+    try {
+      const set = runbooks();
+      await workflow.open({
+        incident,
+        runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
+        steps: service.steps(incident.id),
+      });
+      log.warn(
+        { incident: incident.id },
+        'opened the channel of an incident whose declaration a restart interrupted',
+      );
+    } catch (error) {
+      log.error(
+        { err: error, incident: incident.id },
+        'could not open the channel of an interrupted declaration',
+      );
+    }
   }
 }
 

@@ -22,7 +22,21 @@ async function main(): Promise<void> {
   }
   // Secret values are also scrubbed from inside log messages, wherever a library quotes them.
   const log = createLogger(config.logLevel, undefined, configSecrets(config));
-  let bot: Bot;
+  let bot: Bot | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    // A second signal or a stuck close must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    // A signal during start-up stops at once: what is committed in SQLite is all there is to keep.
+    await bot?.stop();
+    process.exit(0);
+  };
+  // Handlers go in before start-up: without them a SIGTERM kills the process outright, with no shutdown.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
     bot = await startBot({ config, log, processMetrics: true });
   } catch (error) {
@@ -33,22 +47,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing in-flight work');
-    // A second signal or a stuck close must not keep the process alive forever.
-    setTimeout(() => process.exit(1), 10_000).unref();
-    await bot.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const started = bot;
   // `kill -HUP <pid>` reloads runbooks and policy; bot.reload logs the outcome, a broken policy changes nothing.
   process.on('SIGHUP', () => {
     try {
-      bot.reload();
+      started.reload();
     } catch {
       // Already logged by bot.reload; the previous runbooks stay in use.
     }

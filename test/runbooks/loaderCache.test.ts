@@ -20,7 +20,8 @@ it("gives the same content the same runbook under each copy's own file name, and
   const a = loadRunbooks(copy(), options);
   const bDir = copy();
   const b = loadRunbooks(bDir, options);
-  const pick = (l: typeof a) => l.files.find((f) => f.file.endsWith('RUN-001-database-connection-pool-exhaustion.md'));
+  const pick = (l: typeof a) =>
+    l.files.find((f) => f.file.endsWith('RUN-001-database-connection-pool-exhaustion.md'));
   expect(pick(a)?.parsed?.runbook.source.file).not.toBe(pick(b)?.parsed?.runbook.source.file);
   expect(pick(b)?.parsed?.runbook.source.file).toContain(bDir);
   expect(pick(b)?.parsed?.runbook.steps).toEqual(pick(a)?.parsed?.runbook.steps);

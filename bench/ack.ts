@@ -1,0 +1,160 @@
+/**
+ * Ack latency (issue 9), run by `npm run bench` or `node --import tsx bench/ack.ts`; figures go to BENCHMARKS.md.
+ * 50 simulated responders send signed slash commands and checkbox clicks over HTTP at once, to the real bot
+ * (production mode: ack first, work after) and, in the same run, to a bare Bolt app that only acks.
+ * The latency is the HTTP round trip of the ack as the responder sees it, on 127.0.0.1.
+ */
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import { ACTIONS } from '../src/slack/ids.ts';
+import { SECRET, startTestBot } from '../test/e2e/testBot.ts';
+import { FAKE_BOT, type StoredMessage } from '../test/support/fakeSlack.ts';
+import {
+  blockActionsPayload,
+  checkboxChange,
+  findElement,
+  interaction,
+  slashCommand,
+} from '../test/support/slackRequests.ts';
+import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
+
+const RESPONDERS = 50;
+const PER_RESPONDER = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+type Send = (i: number) => Promise<{ status: number }>;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** 50 lanes, each sending PER_RESPONDER requests back to back; returns [p50, p99] in ms. */
+async function load(send: Send): Promise<[number, number]> {
+  const latencies: number[] = [];
+  let n = 0;
+  const lane = async () => {
+    for (let k = 0; k < PER_RESPONDER; k++) {
+      const i = n++;
+      const start = performance.now();
+      const res = await send(i);
+      latencies.push(performance.now() - start);
+      if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: RESPONDERS }, lane));
+  latencies.sort((a, b) => a - b);
+  return [pct(latencies, 50), pct(latencies, 99)];
+}
+
+async function bareApp(slackApiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const app = new App({
+    token: 'xoxb-test-token',
+    signingSecret: SECRET,
+    botId: FAKE_BOT.botId,
+    botUserId: FAKE_BOT.userId,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl },
+  });
+  app.command('/incident', async ({ ack }) => ack());
+  app.action(/.*/, async ({ ack }) => ack());
+  const server = (await app.start(0)) as unknown as { address(): AddressInfo };
+  return { url: `http://127.0.0.1:${server.address().port}`, stop: async () => void (await app.stop()) };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+const range = (v: number[]) => `${Math.min(...v).toFixed(1)}-${Math.max(...v).toFixed(1)}`;
+
+export async function ackBench(): Promise<void> {
+  // Production mode: the HTTP reply is the ack; the work runs after it.
+  const t = await startTestBot({ processBeforeResponse: false });
+  const bare = await bareApp(t.slack.url);
+  try {
+    // One incident whose first step's checkboxes the responders click.
+    await slashCommand(t.url, SECRET, {
+      text: 'declare P1 Checkout errors',
+      user_id: DECLARER,
+      channel_id: GENERAL,
+      response_url: t.slack.responseUrl(),
+    });
+    const start = Date.now();
+    let step: StoredMessage | undefined;
+    while (!step && Date.now() - start < 10_000) {
+      const incident = t.bot.service.listOpen()[0];
+      step = incident?.channelId
+        ? t.slack.messages(incident.channelId).find((m) => findElement(m.blocks, ACTIONS.toggleChecks))
+        : undefined;
+      if (!step) await new Promise((r) => setTimeout(r, 20));
+    }
+    if (!step) throw new Error('no step message');
+    const seen = step;
+    const channel = seen.channel;
+
+    const command =
+      (url: string): Send =>
+      () =>
+        slashCommand(url, SECRET, {
+          text: 'list',
+          user_id: IC,
+          channel_id: channel,
+          response_url: t.slack.responseUrl(),
+        });
+    const click =
+      (url: string): Send =>
+      (i) =>
+        interaction(
+          url,
+          SECRET,
+          blockActionsPayload({
+            user: IC,
+            channel,
+            message: seen,
+            actions: [
+              checkboxChange(seen, ACTIONS.toggleChecks, i % 2 ? { check: ['0'] } : { uncheck: ['0'] }),
+            ],
+            response_url: t.slack.responseUrl(),
+          }),
+        );
+
+    for (const [name, make] of [
+      ['slash command `/incident list`', command],
+      ['checkbox click on a step', click],
+    ] as const) {
+      const results = {
+        bare: { p50: [] as number[], p99: [] as number[] },
+        bot: { p50: [] as number[], p99: [] as number[] },
+      };
+      await load(make(bare.url)); // warm-up
+      await load(make(t.url));
+      for (let r = 0; r < RUNS; r++) {
+        // Alternate which goes first so neither always meets a cold or a busy machine.
+        const order = r % 2 ? (['bot', 'bare'] as const) : (['bare', 'bot'] as const);
+        for (const which of order) {
+          const [p50, p99] = await load(make(which === 'bare' ? bare.url : t.url));
+          results[which].p50.push(p50);
+          results[which].p99.push(p99);
+        }
+        await t.bot.home.settled();
+      }
+      const ratio50 = median(results.bot.p50) / median(results.bare.p50);
+      const ratio99 = median(results.bot.p99) / median(results.bare.p99);
+      console.log(
+        `ack ${name}, ${RESPONDERS} concurrent x ${PER_RESPONDER}, ${RUNS} runs: ` +
+          `bare Bolt p50 ${median(results.bare.p50).toFixed(1)} ms (${range(results.bare.p50)}), p99 ${median(results.bare.p99).toFixed(1)} ms (${range(results.bare.p99)}); ` +
+          `incident-bot p50 ${median(results.bot.p50).toFixed(1)} ms (${range(results.bot.p50)}), p99 ${median(results.bot.p99).toFixed(1)} ms (${range(results.bot.p99)}); ` +
+          `ratio p50 ${ratio50.toFixed(2)}x, p99 ${ratio99.toFixed(2)}x`,
+      );
+    }
+  } finally {
+    await bare.stop();
+    await t.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`node ${process.version}`);
+  await ackBench();
+}

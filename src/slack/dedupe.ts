@@ -1,0 +1,72 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../log.ts';
+import type { IdempotencyRepository } from '../store/index.ts';
+
+/**
+ * The key Slack repeats when it delivers the same request again, or null when there is none to trust.
+ * - Events API: a retry (X-Slack-Retry-Num, or a Socket Mode redelivery) carries the same `event_id`.
+ * - Slash commands, block actions and view submissions: each user gesture gets its own `trigger_id`,
+ *   and a duplicated delivery carries the same one. Without it, a block action falls back to
+ *   `action_ts` + user + action, and a view submission to view id + hash (the hash changes on update).
+ * Keys are namespaced by team so two workspaces never collide.
+ */
+export function slackRequestKey(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const team = teamOf(b);
+  const type = str(b.type);
+  if (type === 'event_callback') {
+    const eventId = str(b.event_id);
+    return eventId ? `slack:event:${team}:${eventId}` : null;
+  }
+  const triggerId = str(b.trigger_id);
+  if (typeof b.command === 'string') return triggerId ? `slack:command:${team}:${triggerId}` : null;
+  if (type === 'block_actions') {
+    if (triggerId) return `slack:action:${team}:${triggerId}`;
+    const action = Array.isArray(b.actions)
+      ? (b.actions[0] as Record<string, unknown> | undefined)
+      : undefined;
+    const ts = str(action?.action_ts);
+    const user = str((b.user as Record<string, unknown> | undefined)?.id);
+    return ts && user ? `slack:action:${team}:${user}:${str(action?.action_id)}:${ts}` : null;
+  }
+  if (type === 'view_submission') {
+    if (triggerId) return `slack:view:${team}:${triggerId}`;
+    const view = b.view as Record<string, unknown> | undefined;
+    const id = str(view?.id);
+    const hash = str(view?.hash);
+    return id && hash ? `slack:view:${team}:${id}:${hash}` : null;
+  }
+  return null;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function teamOf(b: Record<string, unknown>): string {
+  if (typeof b.team_id === 'string') return b.team_id;
+  const team = b.team as Record<string, unknown> | undefined;
+  return str(team?.id) || '-';
+}
+
+/**
+ * Global middleware: a request Slack delivers twice is acted on once, across restarts. The key is
+ * recorded before the listener runs (at most once): a repeat is acknowledged and dropped, so a retried
+ * `/incident declare` never opens a second channel and a retried event never writes a second timeline entry.
+ */
+export function dedupeRequests(
+  idempotency: IdempotencyRepository,
+  log: Logger,
+): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const key = slackRequestKey(args.body);
+    if (key === null || idempotency.firstTime(key)) {
+      await args.next();
+      return;
+    }
+    log.info({ key, retryNum: args.context.retryNum }, 'duplicate Slack request: acknowledged, not acted on');
+    // Events are acknowledged by Bolt before middleware runs; everything else needs an empty ack.
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+  };
+}

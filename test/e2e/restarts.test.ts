@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotProcess, spawnBot, until } from '../support/botProcess.ts';
+import { FAKE_BOT, type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { slashCommand } from '../support/slackRequests.ts';
+import {
+  ANNOUNCE,
+  DECLARER,
+  ESCALATIONS,
+  GENERAL,
+  LEADS,
+  ONCALL,
+  runbooksDir,
+} from '../support/testRunbooks.ts';
+import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { startTestBot } from './testBot.ts';
+
+const SECRET = 'restart-signing-secret';
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+interface Setup {
+  slack: FakeSlack;
+  env: Record<string, string>;
+  dbPath: string;
+  start(): Promise<BotProcess>;
+  /** Reads the bot's database (WAL: safe while the bot runs, and after a kill -9). */
+  query<T>(sql: string, ...params: unknown[]): T[];
+  run(sql: string, ...params: unknown[]): void;
+}
+
+async function setup(): Promise<Setup> {
+  const slack = await startFakeSlack({
+    channels: [
+      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
+      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
+      { id: GENERAL, name: 'general' },
+    ],
+    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-kill-'));
+  const runbooks = runbooksDir();
+  const dbPath = join(dir, 'bot.db');
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    DATABASE_PATH: dbPath,
+    RUNBOOKS_DIR: runbooks,
+    PORT: '0',
+    WEBHOOK_TOKEN,
+    // Timers fire at start-up (catch-up) only: the test decides when they are due.
+    SCHEDULER_TICK_SECONDS: '3600',
+  };
+  const procs: BotProcess[] = [];
+  cleanup.push(async () => {
+    for (const p of procs) await p.kill9();
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runbooks, { recursive: true, force: true });
+  });
+  const withDb = <T>(fn: (db: Database.Database) => T): T => {
+    const db = new Database(dbPath);
+    try {
+      db.pragma('busy_timeout = 2000');
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    slack,
+    env,
+    dbPath,
+    async start() {
+      const p = await spawnBot(env);
+      procs.push(p);
+      return p;
+    },
+    query: (sql, ...params) => withDb((db) => db.prepare(sql).all(...params) as never),
+    run: (sql, ...params) => withDb((db) => void db.prepare(sql).run(...params)),
+  };
+}
+
+function stepMessages(slack: FakeSlack, channel: string): number {
+  return slack.messages(channel).filter((m) => m.text.startsWith('Step 1 ')).length;
+}
+
+// Each start is a whole Node process (tsx transpiles on the way): seconds each on a busy machine, so one
+// scenario covers both crash points with three starts.
+describe('kill -9 and restart on the same database', { timeout: 90_000 }, () => {
+  it('pages in the inbox (one mid-declare) and timers due: nothing lost, nothing doubled', async () => {
+    const s = await setup();
+    // While `hang` is set, channel creation never answers: the bot is killed while declaring.
+    let hang = false;
+    s.slack.on('conversations.create', () => (hang ? new Promise(() => {}) : undefined));
+    let bot = await s.start();
+    let url = `http://127.0.0.1:${bot.port}`;
+
+    // 1. An incident declared by hand, fully open, with its timers planned.
+    await slashCommand(url, SECRET, {
+      text: 'declare P1 Payments failing',
+      user_id: DECLARER,
+      channel_id: GENERAL,
+    });
+    await until(
+      'the first incident',
+      () => s.query('SELECT id FROM incidents WHERE header_ts IS NOT NULL').length === 1,
+    );
+    const [manual] = s.query<{ id: number; channel_id: string }>('SELECT id, channel_id FROM incidents');
+    if (!manual) throw new Error('no incident');
+    await until('its first step', () => stepMessages(s.slack, manual.channel_id) === 1);
+
+    // 2. A page whose channel creation hangs, and two more stored behind it.
+    hang = true;
+    const page = (group: string) =>
+      postWebhook(url, 'alertmanager', alertmanagerGroup({ alertname: 'DiskFull', group, alerts: 2 }));
+    expect((await page('a')).status).toBeLessThan(300);
+    await until("the page's channel creation", () => s.slack.callsTo('conversations.create').length === 2);
+    expect((await page('b')).status).toBeLessThan(300);
+    expect((await page('c')).status).toBeLessThan(300);
+    await bot.kill9();
+
+    expect(s.query('SELECT id FROM inbox')).toHaveLength(3);
+    expect(s.query('SELECT id FROM incidents WHERE channel_id IS NOT NULL')).toHaveLength(1);
+    // While the bot is down, time passes: the claimed page's lease (2 min) runs out and every timer of the
+    // manual incident comes due. The test moves those times instead of waiting (distinct times keep the
+    // timer plan unique).
+    s.run("UPDATE inbox SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE status <> 'done'");
+    const pending = s.query<{ id: number }>(
+      'SELECT id FROM timers WHERE incident_id = ? AND fired_at IS NULL AND cancelled_at IS NULL',
+      manual.id,
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    for (const [i, timer] of pending.entries())
+      s.run(
+        'UPDATE timers SET due_at = ? WHERE id = ?',
+        new Date(Date.now() - 60_000 - i * 1000).toISOString(),
+        timer.id,
+      );
+    hang = false;
+    const posts = () => s.slack.callsTo('chat.postMessage').filter((c) => c.status === 200).length;
+    const timeline = () => s.query('SELECT id FROM timeline').length;
+    const beforeTimers = { posts: posts(), timeline: timeline() };
+
+    // 3. Restart: "started" is logged after the catch-up tick fired what was due; then the inbox drains.
+    bot = await s.start();
+    url = `http://127.0.0.1:${bot.port}`;
+    const fired = s.query(
+      `SELECT id FROM timers WHERE fired_at IS NOT NULL AND id IN (${pending.map((p) => p.id).join(',')})`,
+    );
+    expect(fired).toHaveLength(pending.length);
+    await until(
+      'three incidents with channels and an empty inbox',
+      () =>
+        s.query('SELECT id FROM incidents WHERE channel_id IS NOT NULL AND header_ts IS NOT NULL').length ===
+          4 && s.query("SELECT id FROM inbox WHERE status <> 'done'").length === 0,
+    );
+    // A late duplicate of the first page changes nothing.
+    expect((await page('a')).status).toBeLessThan(300);
+    const incidents = s.query<{ id: number; channel_id: string }>('SELECT id, channel_id FROM incidents');
+    await until('every first step', () => incidents.every((i) => stepMessages(s.slack, i.channel_id) >= 1));
+    await until(
+      'the inbox drained',
+      () => s.query("SELECT id FROM inbox WHERE status <> 'done'").length === 0,
+    );
+    await bot.kill9();
+
+    expect(incidents).toHaveLength(4);
+    expect(new Set(incidents.map((i) => i.channel_id)).size).toBe(4);
+    for (const incident of incidents) expect(stepMessages(s.slack, incident.channel_id)).toBe(1);
+    expect(s.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(4);
+    expect(s.slack.channels().filter((c) => c.name?.startsWith('inc-'))).toHaveLength(4);
+    const after = { posts: posts(), timeline: timeline() };
+    expect(after.timeline).toBeGreaterThan(beforeTimers.timeline);
+    const escalations = s.slack.messages(ESCALATIONS).length;
+
+    // 4. Killed again and restarted: no timer fires a second time, no page is processed again.
+    bot = await s.start();
+    expect(await bot.stop()).toBe(0);
+    expect({ posts: posts(), timeline: timeline() }).toEqual(after);
+    expect(s.slack.messages(ESCALATIONS)).toHaveLength(escalations);
+    expect(s.query('SELECT id FROM incidents')).toHaveLength(4);
+  });
+});
+
+describe('a declaration interrupted before its channel was created', () => {
+  it('is opened at the next start, once', async () => {
+    const t = await startTestBot();
+    cleanup.push(() => t.stop());
+    // The database as a kill between "declared" and conversations.create leaves it.
+    const { incident } = t.bot.service.declare({
+      title: 'Interrupted',
+      severity: 'P2',
+      declaredBy: DECLARER,
+      source: 'slash',
+    });
+    expect(t.bot.service.get(incident.id).channelId).toBeNull();
+    await t.restart();
+    const opened = t.bot.service.get(incident.id);
+    expect(opened.channelId).not.toBeNull();
+    expect(opened.headerTs).not.toBeNull();
+    expect(stepMessages(t.slack, opened.channelId as string)).toBe(1);
+    await t.restart();
+    expect(t.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
+  });
+});
