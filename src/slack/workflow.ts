@@ -71,28 +71,31 @@ export class IncidentWorkflow {
   /** Opens the incident's space: channel (or fallback), team, pinned header, checklists, first step, announcement. */
   async open(declared: Declared): Promise<Incident> {
     const { incident } = declared;
+    // The fallback notice, when there is no channel of its own, was posted by createChannel.
     const channel = await this.createChannel(incident);
     let current = this.service.recordChannel(incident.id, channel) ?? incident;
-    if (channel.fallback) {
-      await this.post(channel.id, fallbackNotice(channel.reason ?? 'unknown error'));
-    } else {
-      await this.inviteTeam(current, channel.id);
-    }
+    // Only the channel has to exist first. Invites, the pin and the announcement run beside the
+    // messages, which go one after another so the header stays above the checklists and the step.
+    const alongside: Promise<unknown>[] = [];
+    if (!channel.fallback) alongside.push(this.tryCall('invite', () => this.inviteTeam(current, channel.id)));
     const headerTs = await this.post(channel.id, this.header(current));
     this.service.recordHeader(current.id, headerTs);
-    await this.tryCall('pins.add', () => this.client.pins.add({ channel: channel.id, timestamp: headerTs }));
+    alongside.push(
+      this.tryCall('pins.add', () => this.client.pins.add({ channel: channel.id, timestamp: headerTs })),
+    );
+    if (!channel.fallback && !incident.drill) {
+      const announce = this.runbooks().policy.channels.announce;
+      alongside.push(
+        this.tryCall('announce', () =>
+          this.post(announce, announcement(current, { channelId: channel.id, fallback: false })),
+        ),
+      );
+    }
     for (const step of this.service.steps(current.id)) {
       if (step.section === 'step' && step.state !== 'active') continue;
       await this.postStep(current, step);
     }
-    if (!channel.fallback && !incident.drill) {
-      await this.tryCall('announce', () =>
-        this.post(
-          this.runbooks().policy.channels.announce,
-          announcement(current, { channelId: channel.id, fallback: false }),
-        ),
-      );
-    }
+    await Promise.all(alongside);
     current = this.service.get(current.id);
     for (const hook of this.openedHooks) hook(current);
     await this.changed(current.id, 'declared');

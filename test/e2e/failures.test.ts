@@ -33,6 +33,8 @@ describe('when Slack says no', () => {
     expect(incident).toMatchObject({ inFallback: true, channelId: ANNOUNCE, channelName: null });
     const texts = t.slack.messages(ANNOUNCE).map((m) => `${m.text} ${JSON.stringify(m.blocks)}`);
     expect(texts[0]).toContain('restricted_action');
+    // One notice, not one from creating and another from opening.
+    expect(texts.filter((x) => x.includes('restricted_action'))).toHaveLength(1);
     // The header and the first step follow in the announce channel: nothing is dropped.
     expect(texts.some((x) => x.includes('Login failures'))).toBe(true);
     expect(texts.some((x) => x.includes('Step 1 of'))).toBe(true);
