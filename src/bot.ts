@@ -9,6 +9,7 @@ import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
+import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
 import {
   planRunbookReview,
   type ReviewDeps,
@@ -272,7 +273,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       : null;
   const scheduler = new Scheduler({
     store,
-    handlers: { ...timerHandlers(deps), [RUNBOOK_REVIEW]: runbookReviewHandler(review) },
+    handlers: {
+      ...timerHandlers(deps),
+      [RUNBOOK_REVIEW]: runbookReviewHandler(review),
+      [PRUNE_KIND]: pruneHandler(store, log),
+    },
     log,
     now,
     tickSeconds: config.schedulerTickSeconds,
@@ -284,6 +289,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     },
   });
   planReview(review);
+  ensurePrune(store, now());
   postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
