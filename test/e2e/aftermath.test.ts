@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
-import { ESCALATE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import {
@@ -105,26 +104,7 @@ describe('drills', () => {
     expect(t.slack.messages(ANNOUNCE)).toEqual([]);
 
     const header = t.slack.messages(channel)[0] as StoredMessage;
-    await t.act(DECLARER, header, buttonClick(header, ACTIONS.escalate));
-    const modal = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
-    await interaction(
-      t.url,
-      SECRET,
-      viewSubmissionPayload({
-        user: DECLARER,
-        view: {
-          callback_id: VIEWS.escalate,
-          private_metadata: modal.private_metadata,
-          state: {
-            values: {
-              [ESCALATE_FIELDS.conditions.blockId]: {
-                [ESCALATE_FIELDS.conditions.actionId]: inputValue.checkboxes(['data_breach']),
-              },
-            },
-          },
-        },
-      }),
-    );
+    await t.escalate(DECLARER, header, ['data_breach']);
     // Not one call anywhere mentions or invites a real escalation target.
     const everything = JSON.stringify(t.slack.calls.map((c) => c.args));
     for (const person of [...LEADS, 'U0LEGAL001']) expect(everything).not.toContain(person);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DECLARE_FIELDS, ESCALATE_FIELDS, SKIP_FIELDS } from '../../src/slack/blocks/modals.ts';
+import { DECLARE_FIELDS, SKIP_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import {
@@ -181,16 +181,7 @@ describe('severity, escalation and the declare modal', () => {
   it('escalates with a flag: target invited, escalation channel briefed, both recorded', async () => {
     const { incident, channel } = await declare();
     const header = t.slack.messages(channel)[0] as StoredMessage;
-    await t.act(IC, header, buttonClick(header, ACTIONS.escalate));
-    const modal = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
-    await submitView(IC, VIEWS.escalate, modal.private_metadata, {
-      [ESCALATE_FIELDS.conditions.blockId]: {
-        [ESCALATE_FIELDS.conditions.actionId]: inputValue.checkboxes(['data_breach']),
-      },
-      [ESCALATE_FIELDS.note.blockId]: {
-        [ESCALATE_FIELDS.note.actionId]: inputValue.plainText('customer emails in logs'),
-      },
-    });
+    await t.escalate(IC, header, ['data_breach'], 'customer emails in logs');
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining([...LEADS, 'U0LEGAL001']));
     const brief = JSON.stringify(t.slack.messages(ESCALATIONS).at(-1));
     expect(brief).toContain('Data breach suspected');

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
-import { ESCALATE_FIELDS } from '../../src/slack/blocks/modals.ts';
-import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { ACTIONS } from '../../src/slack/ids.ts';
 import type { Incident } from '../../src/store/incidents.ts';
 import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
-import {
-  appHomeOpenedEvent,
-  buttonClick,
-  event,
-  type HttpResult,
-  inputValue,
-  interaction,
-  viewSubmissionPayload,
-} from '../support/slackRequests.ts';
+import { appHomeOpenedEvent, buttonClick, event, type HttpResult } from '../support/slackRequests.ts';
 import {
   ANNOUNCE,
   DECLARER,
@@ -55,29 +46,7 @@ beforeAll(async () => {
     user_id: IC,
   });
   await t.command('timeline', { channel_id: channel, user_id: IC });
-  await t.act(IC, header, buttonClick(header, ACTIONS.escalate));
-  const modal = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
-  await interaction(
-    t.url,
-    SECRET,
-    viewSubmissionPayload({
-      user: IC,
-      view: {
-        callback_id: VIEWS.escalate,
-        private_metadata: modal.private_metadata,
-        state: {
-          values: {
-            [ESCALATE_FIELDS.conditions.blockId]: {
-              [ESCALATE_FIELDS.conditions.actionId]: inputValue.checkboxes(['data_breach']),
-            },
-            [ESCALATE_FIELDS.note.blockId]: {
-              [ESCALATE_FIELDS.note.actionId]: inputValue.plainText(`keys of ${SLUG} were public`),
-            },
-          },
-        },
-      },
-    }),
-  );
+  await t.escalate(IC, header, ['data_breach'], `keys of ${SLUG} were public`);
 
   // Someone outside looks and tries to act from a public channel.
   listed = await t.command('list', { user_id: OTHER, channel_id: GENERAL });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
+import { ESCALATE_FIELDS } from '../../src/slack/blocks/modals.ts';
+import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { Incident } from '../../src/store/index.ts';
 import {
   FAKE_BOT,
@@ -16,7 +18,9 @@ import { type FakeSocketMode, startFakeSocketMode } from '../support/fakeSocketM
 import {
   type BlockAction,
   blockActionsPayload,
+  buttonClick,
   type HttpResult,
+  inputValue,
   interaction,
   type SlashCommandOptions,
   slashCommand,
@@ -51,6 +55,8 @@ export interface TestBot {
     privateMetadata: string,
     values: Record<string, unknown>,
   ): Promise<HttpResult>;
+  /** Clicks Escalate on the incident header as `user` and submits the form with these flags and note. */
+  escalate(user: string, header: StoredMessage, conditions: string[], note?: string): Promise<HttpResult>;
   /** Sends a block action as `user` on the message as it is now in the fake Slack. */
   act(user: string, message: StoredMessage, action: BlockAction): Promise<HttpResult>;
   restart(): Promise<void>;
@@ -144,6 +150,20 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
           view: { callback_id: callbackId, private_metadata: privateMetadata, state: { values } },
         }),
       ),
+    async escalate(user, header, conditions, note) {
+      await t.act(user, header, buttonClick(header, ACTIONS.escalate));
+      const modal = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
+      return t.submitView(user, VIEWS.escalate, modal.private_metadata, {
+        [ESCALATE_FIELDS.conditions.blockId]: {
+          [ESCALATE_FIELDS.conditions.actionId]: inputValue.checkboxes(conditions),
+        },
+        ...(note
+          ? {
+              [ESCALATE_FIELDS.note.blockId]: { [ESCALATE_FIELDS.note.actionId]: inputValue.plainText(note) },
+            }
+          : {}),
+      });
+    },
     act: (user, message, action) =>
       interaction(
         t.url,
