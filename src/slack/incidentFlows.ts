@@ -149,10 +149,14 @@ export async function escalateIncident(
   const groups = targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback)
     await deps.workflow.invite(incident, incident.channelId, users, groups);
-  const brief = escalationBrief(escalation, deps.service.steps(incident.id), actor.user, deps.now());
-  if (incident.channelId) await deps.workflow.post(incident.channelId, brief);
+  // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
+  const steps = deps.service.steps(incident.id);
+  const now = deps.now();
+  if (incident.channelId) {
+    await deps.workflow.post(incident.channelId, escalationBrief(escalation, steps, actor.user, now));
+  }
   await deps.workflow.post(
     deps.runbooks().policy.channels.escalation,
-    escalationBrief(escalation, deps.service.steps(incident.id), actor.user, deps.now(), incident.channelId),
+    escalationBrief(escalation, steps, actor.user, now, incident.channelId),
   );
 }

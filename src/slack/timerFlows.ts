@@ -10,10 +10,12 @@ import { context, STATUS_LABEL } from './blocks/kit.ts';
 import { channel as channelLink, user } from './blocks/mrkdwn.ts';
 import { acknowledgedBlocks, reminderMessage, repageMessage, timerEscalation } from './blocks/timers.ts';
 import {
+  type BriefPrefill,
   execBriefMessage,
   execBriefModal,
   statusUpdateMessage,
   statusUpdateModal,
+  type UpdatePrefill,
 } from './blocks/updates.ts';
 import { drillRepage, drillTimerEscalation } from './drillTimers.ts';
 import { type Actor, changeStatus, type ListenerDeps, resolveIncident } from './incidentFlows.ts';
@@ -198,13 +200,6 @@ export async function openExecBrief(
   });
 }
 
-export interface StatusUpdateInput {
-  status: IncidentStatus;
-  impact: string;
-  action: string;
-  nextUpdateAt: Date;
-}
-
 /**
  * Posts the status-page update to the incident channel and the status channel (a private incident's only
  * to its own channel: its details must not leak), after applying a status change it announces.
@@ -212,7 +207,7 @@ export interface StatusUpdateInput {
 export async function postStatusUpdate(
   deps: ListenerDeps,
   incidentId: number,
-  input: StatusUpdateInput,
+  input: UpdatePrefill,
   actor: Actor,
 ): Promise<void> {
   let incident = deps.service.get(incidentId);
@@ -252,20 +247,11 @@ export async function postStatusUpdate(
   if (!incident.private) await deps.workflow.post(policy.channels.status, message);
 }
 
-export interface BriefInput {
-  situation: string;
-  cause: string;
-  action: string;
-  eta: string;
-  impact: string;
-  nextUpdateAt: Date;
-}
-
 /** Posts the executive brief to the executive channel, and says so in the incident channel. */
 export async function postExecBrief(
   deps: ListenerDeps,
   incidentId: number,
-  input: BriefInput,
+  input: BriefPrefill,
   actor: Actor,
 ): Promise<void> {
   const incident = deps.service.get(incidentId);

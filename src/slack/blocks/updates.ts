@@ -85,6 +85,7 @@ function nextInput(field: { blockId: string; actionId: string }, initial: Date):
   };
 }
 
+/** A status-page update's fields: what the form is prefilled with, and what posting it takes. */
 export interface UpdatePrefill {
   status: IncidentStatus;
   impact: string;
@@ -126,6 +127,7 @@ export function statusUpdateModal(incident: Incident, prefill: UpdatePrefill): M
   };
 }
 
+/** An executive brief's fields: what the form is prefilled with, and what posting it takes. */
 export interface BriefPrefill {
   situation: string;
   cause: string;
