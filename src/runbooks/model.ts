@@ -230,22 +230,118 @@ export const LayoutSchema = z.enum([
   'checklist', // L4 checkbox change procedure
   'guide', // L5-L7 topical guides, helpers, compendiums
   'stub', // L8 redirects, deprecated, empty
+  'catalog', // one section per alert (kubernetes-mixin runbook.md): one runbook per alert, see phases
 ]);
 export type Layout = z.infer<typeof LayoutSchema>;
 
-export const CommandSchema = z.object({ lang: z.string().nullable(), code: z.string() });
+const LineSchema = z.number().int().positive();
+
+/**
+ * A command to run. `code` is always the fence's content byte for byte (or a whole inline command line),
+ * so a responder can trust it against the file. A fence written as a shell session (`$ cmd` / `# cmd`
+ * prompt lines followed by pasted output) also gets `run` (the command lines to copy, prompts removed)
+ * and `output` (the rest, shown as expected output, never as something to run).
+ */
+export const CommandSchema = z.object({
+  lang: z.string().nullable(),
+  code: z.string(),
+  run: z.string().optional(),
+  output: z.string().optional(),
+});
 export type Command = z.infer<typeof CommandSchema>;
+
+/** A fence that is not to be run: expected output, a log or an example, shown labelled as such. */
+export const ExampleSchema = z.object({
+  lang: z.string().nullable(),
+  /** Byte-exact fence content. */
+  code: z.string(),
+  label: z.enum(['output', 'log', 'example']),
+  line: LineSchema,
+});
+export type Example = z.infer<typeof ExampleSchema>;
+
+/**
+ * What the author warned about next to a step: an admonition (`> **Warning**`, `> [!CAUTION]`,
+ * `!!! danger`, `{{< warning >}}`) or a warning sentence ("This will induce data loss"). Shown above the
+ * step's commands, never cut.
+ */
+export const WarningSchema = z.object({
+  level: z.enum(['danger', 'warning', 'caution', 'important']),
+  text: z.string(),
+  line: LineSchema,
+});
+export type Warning = z.infer<typeof WarningSchema>;
+
+/** One alternative of a step ("Option 1", "either ... or", "A) / B)"): the responder picks one. */
+export const OptionSchema = z.object({
+  /** Stable within the step: `a`, `b`, ... */
+  key: z.string(),
+  label: z.string(),
+  text: z.string(),
+  commands: z.array(CommandSchema).default([]),
+  warnings: z.array(WarningSchema).default([]),
+  line: LineSchema,
+});
+export type Option = z.infer<typeof OptionSchema>;
+
+/** "If the pool is still full, go to step 5": offered as a jump, never followed on its own. */
+export const JumpSchema = z.object({
+  when: z.string(),
+  to: z.number().int().positive(),
+  line: LineSchema,
+});
+export type Jump = z.infer<typeof JumpSchema>;
 
 export const StepSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),
+  /** The step's whole prose: paragraphs separated by a blank line, nested lists, tables row by row, quotes. */
   text: z.string(),
   commands: z.array(CommandSchema),
   verifications: z.array(z.string()),
   /** 1-based line of the step's heading or first item in the source file, for lint messages. */
-  line: z.number().int().positive(),
+  line: LineSchema,
+  warnings: z.array(WarningSchema).default([]),
+  examples: z.array(ExampleSchema).default([]),
+  /** Alternatives: empty for an ordinary step; two or more when the responder must choose one. */
+  options: z.array(OptionSchema).default([]),
+  jumps: z.array(JumpSchema).default([]),
+  /** The phase (see Runbook.phases) this step belongs to; null when the runbook has one procedure. */
+  phase: z.string().nullable().default(null),
 });
 export type Step = z.infer<typeof StepSchema>;
+
+/** Background the responder reads before the steps: Meaning, Impact, Summary, Symptoms, Notes, preamble. */
+export const ContextSectionSchema = z.object({
+  title: z.string(),
+  text: z.string(),
+  line: LineSchema,
+  /** Fences in background sections (samples under Symptoms): examples, never commands. */
+  examples: z.array(ExampleSchema).default([]),
+});
+export type ContextSection = z.infer<typeof ContextSectionSchema>;
+
+/**
+ * One of several independent procedures in one document (rook disaster recovery: "Restore mon quorum",
+ * "Restore CRDs"), or one alert's section of an alert catalogue. The responder picks the phase, or the
+ * alert that paged selects it; the other phases' steps are not taken.
+ */
+export const PhaseSchema = z.object({
+  key: z.string(),
+  title: z.string(),
+  line: LineSchema,
+  /** Alert names that select this phase (a catalogue section's alert). */
+  alerts: z.array(z.string()).default([]),
+  /** Numbers of the steps (Runbook.steps) in this phase, in order. */
+  steps: z.array(z.number().int().positive()),
+  /** Background of this phase alone (a catalogue alert's Meaning / Impact). */
+  context: z.array(ContextSectionSchema).default([]),
+});
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** Content the importer could not place anywhere else: kept, shown, and reported by lint with its line. */
+export const NoteSchema = z.object({ text: z.string(), line: LineSchema });
+export type Note = z.infer<typeof NoteSchema>;
 
 export const RunbookSchema = z.object({
   id: z.string(),
@@ -265,7 +361,16 @@ export const RunbookSchema = z.object({
   }),
   postIncident: z.array(z.string()),
   linkedIds: z.array(z.string()),
-  source: z.object({ file: z.string(), layout: LayoutSchema }),
+  source: z.object({
+    file: z.string(),
+    layout: LayoutSchema,
+    /** For a runbook split out of an alert catalogue: the alert whose section it is. */
+    alert: z.string().optional(),
+  }),
+  context: z.array(ContextSectionSchema).default([]),
+  /** Empty for a runbook with one procedure; see PhaseSchema. */
+  phases: z.array(PhaseSchema).default([]),
+  notes: z.array(NoteSchema).default([]),
   /** Machine-only data from front matter; not part of the `show --json` contract but kept for services. */
   meta: z.object({
     alerts: z.array(z.string()),

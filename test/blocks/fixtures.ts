@@ -109,6 +109,9 @@ export function makeRunbook(patch: Partial<Runbook> = {}): Runbook {
     postIncident: [],
     linkedIds: [],
     source: { file: 'runbooks/RUN-001.md', layout: 'run' },
+    context: [],
+    phases: [],
+    notes: [],
     meta: {
       alerts: [],
       monitors: [],

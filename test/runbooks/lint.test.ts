@@ -195,6 +195,9 @@ describe('incident-bot lint / list / show', () => {
       'postIncident',
       'linkedIds',
       'source',
+      'context',
+      'phases',
+      'notes',
     ]);
     expect(shown.steps).toEqual([
       {
@@ -203,6 +206,11 @@ describe('incident-bot lint / list / show', () => {
         text: '',
         commands: [{ lang: 'bash', code: 'redis-cli -n 2 FLUSHDB' }],
         verifications: ['redis-cli -n 2 DBSIZE returns 0'],
+        warnings: [],
+        examples: [],
+        options: [],
+        jumps: [],
+        phase: null,
       },
     ]);
   });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbooks/parse.ts';
 
 const SEED = 'test/fixtures/runbooks/RUN-001-seed.md';
+/** The lossless model's fields for a step with no warning, example, alternative, jump or phase. */
+const PLAIN = { warnings: [], examples: [], options: [], jumps: [], phase: null };
 
 describe('the RUN- layout of DESIGN.md', () => {
   const { runbook, issues, lines } = parseRunbook(readFileSync(SEED, 'utf8'), SEED);
@@ -34,6 +36,9 @@ describe('the RUN- layout of DESIGN.md', () => {
       ],
       linkedIds: ['MON-005', 'DEP-001', 'RISK-008'],
       source: { file: SEED, layout: 'run' },
+      context: [],
+      phases: [],
+      notes: [],
       meta: {
         alerts: [],
         monitors: [],
@@ -68,6 +73,7 @@ describe('the RUN- layout of DESIGN.md', () => {
           'The application reports connection timeouts',
         ],
         line: 17,
+        ...PLAIN,
       },
       {
         number: 2,
@@ -81,6 +87,7 @@ describe('the RUN- layout of DESIGN.md', () => {
         ],
         verifications: ['Queries running longer than 5 minutes are identified'],
         line: 30,
+        ...PLAIN,
       },
       {
         number: 3,
@@ -94,6 +101,7 @@ describe('the RUN- layout of DESIGN.md', () => {
         ],
         verifications: ['Idle-in-transaction count is 0'],
         line: 43,
+        ...PLAIN,
       },
       {
         number: 4,
@@ -102,6 +110,7 @@ describe('the RUN- layout of DESIGN.md', () => {
         commands: [{ lang: 'sql', code: 'SELECT count(*) FROM pg_stat_activity;' }],
         verifications: ['Pool usage is below 70%', 'Error rate is back to baseline'],
         line: 57,
+        ...PLAIN,
       },
     ]);
   });
