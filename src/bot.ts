@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
-import type { FetchFunction, RetryOptions } from '@slack/web-api';
+import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
@@ -16,6 +18,7 @@ import {
   RUNBOOK_REVIEW,
   runbookReviewHandler,
 } from './scheduler/handlers/runbookReview.ts';
+import { JobRunner } from './scheduler/jobRunner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
@@ -32,13 +35,21 @@ import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
-import { slackErrorCode } from './slack/errors.ts';
+import { isTransient, slackErrorCode } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { openJobHandlers } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
-import { createStore, incidentCounts, type Store } from './store/index.ts';
+import {
+  createStore,
+  DatabaseInUseError,
+  incidentCounts,
+  processAlive,
+  type Store,
+  WriterLock,
+} from './store/index.ts';
 
 export interface BotOptions {
   config: Config;
@@ -74,6 +85,8 @@ export interface Bot {
   reload(): ReloadResult;
   /** Pages: the inbox worker and the alert processor. */
   intake: Intake;
+  /** Durable Slack side effects (opening incidents, replies): claimed with a lease, retried with backoff. */
+  jobs: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -111,12 +124,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
+  const writer = takeWriterLock(store, now);
+  // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
+  store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);
   const service = new IncidentService(store, runbooks, timekeeper);
   const postmortems = new PostmortemService(store, runbooks, now);
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
+    countJobs: () => store.jobs.counts(),
   });
   const slackHealth = new SlackHealth();
 
@@ -129,7 +146,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let intake: Intake | null = null;
   const routes = [
     healthRoute(),
-    ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth }),
+    ...operabilityRoutes({
+      metrics,
+      store,
+      runbooks,
+      slack: slackHealth,
+      slackWindowMs: config.slackReadyWindowMs,
+      jobs: () => store.jobs.counts(),
+    }),
     ...webhookRoutes({
       config,
       inbox: store.inbox,
@@ -168,6 +192,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const auth = await app.client.auth.test();
     botUserId = auth.user_id ?? '';
   } catch (error) {
+    writer.release();
     store.close();
     const code = slackErrorCode(error);
     if (TOKEN_ERRORS.has(code)) {
@@ -183,6 +208,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  // A probe without the client's own retries: it answers in one round trip whether Slack is back.
+  const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  const jobs = new JobRunner({
+    queue: store.jobs,
+    handlers: openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+    owner: writer.owner,
+    log,
+    now,
+    tickMs: config.jobTickMs,
+    backoffMaxMs: config.jobBackoffMaxMs,
+    isRetryable: isTransient,
+    probe: async () => (await probeClient.auth.test()).ok === true,
+    observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
+  });
+  workflow.jobs = jobs;
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
   home.aftermath = postmortems;
@@ -293,6 +333,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
+  // Side effects queued before a restart (a declare made while Slack was down) run now.
+  jobs.start();
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
@@ -315,13 +357,52 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     home,
     reload,
     intake: pages,
+    jobs,
     async stop() {
       await pages.worker.stop();
+      await jobs.stop();
       await scheduler.stop();
       await home.settled();
       await app.stop();
       await diagnostics.settled();
+      writer.release();
       store.close();
+    },
+  };
+}
+
+/** How often the writer lock is renewed, and how old a heartbeat may get before the lock counts as lapsed. */
+const LOCK_HEARTBEAT_MS = 10_000;
+const LOCK_STALE_MS = 60_000;
+
+/**
+ * One process writes to the database: a second bot on the same file refuses to start, naming the holder.
+ * A lock left by a process that died (kill -9, OOM) on this host is taken over at once.
+ */
+function takeWriterLock(store: Store, now: () => Date): { owner: string; release(): void } {
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const lock = new WriterLock(
+    store.db,
+    now,
+    { owner, pid: process.pid, host: hostname() },
+    { staleMs: LOCK_STALE_MS, isAlive: processAlive },
+  );
+  try {
+    lock.acquire();
+  } catch (error) {
+    store.close();
+    if (error instanceof DatabaseInUseError) throw new StartupError(error.message);
+    throw error;
+  }
+  const beat = setInterval(() => {
+    if (store.db.open) lock.heartbeat();
+  }, LOCK_HEARTBEAT_MS);
+  beat.unref();
+  return {
+    owner,
+    release() {
+      clearInterval(beat);
+      lock.release();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NormalizedAlert } from '../intake/alert.ts';
 import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
@@ -20,8 +21,18 @@ export class SlackPageSink implements PageSink {
   }
 
   async alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void> {
-    if (!incident.channelId || alerts.length === 0) return;
-    await this.workflow.post(incident.channelId, alertEvidence(alerts));
+    if (alerts.length === 0) return;
+    if (incident.channelId) {
+      await this.workflow.post(incident.channelId, alertEvidence(alerts));
+      return;
+    }
+    // Slack is failing and the channel is not open yet: the evidence follows it, in order, durably.
+    const key = alerts.map((a) => `${a.fingerprint}/${a.status}/${a.startsAt}`).join(',');
+    await this.workflow.postWhenOpen(
+      incident.id,
+      createHash('sha256').update(key).digest('hex').slice(0, 32),
+      alertEvidence(alerts),
+    );
   }
 
   async stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void> {

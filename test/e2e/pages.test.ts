@@ -288,24 +288,29 @@ describe('Alertmanager', () => {
     MANY,
   );
 
-  it('keeps a page whose processing failed and retries it', async () => {
+  it('keeps a page whose Slack side effects failed and retries them', async () => {
     const bot = await start();
     bot.slack.failNext('conversations.create', 'fatal_error');
     bot.slack.failNext('chat.postMessage', 'fatal_error', 1_000);
     await postWebhook(bot.url, 'alertmanager', alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1 }));
     await drained(bot);
-    const [failed] = bot.bot.store.inbox.list({ status: 'failed' });
-    expect(failed?.lastError).toMatch(/fatal_error/);
-    expect(failed?.nextAttemptAt).not.toBeNull();
+    // The page itself is processed (the incident is recorded); opening its channel waits in the job queue.
+    expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(1);
+    const [declared] = bot.bot.service.listOpen();
+    if (!declared) throw new Error('the page declared no incident');
+    const [channelJob] = bot.bot.store.jobs.forIncident(declared.id);
+    expect(channelJob).toMatchObject({ kind: 'incident.channel', status: 'queued', lastError: 'fatal_error' });
+    expect(Date.parse(channelJob?.nextAttemptAt ?? '')).toBeGreaterThan(Date.now());
+    expect(declared.channelId).toBeNull();
     bot.slack.reset();
     // Make the retry due now instead of waiting for it.
-    bot.bot.store.db.prepare('UPDATE inbox SET next_attempt_at = ?').run(new Date(0).toISOString());
-    bot.bot.intake.worker.kick();
-    await drained(bot);
-    expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(1);
+    expect(bot.bot.store.jobs.wakeRetrying()).toBe(1);
+    await bot.bot.jobs.runIncident(declared.id);
     const [incident] = bot.bot.service.listOpen();
     expect(bot.bot.service.listOpen()).toHaveLength(1);
     expect(incident?.channelId).not.toBeNull();
+    expect(bot.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
+    expect(bot.bot.store.jobs.forIncident(declared.id).every((j) => j.status === 'done')).toBe(true);
   });
 });
 
