@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import {
+  checkSlackIdentity,
+  finishInterruptedDeclares,
+  isServer,
+  StartupError,
+  takeWriterLock,
+  toBoltLevel,
+  watchSocket,
+} from './app/startup.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
@@ -35,21 +42,14 @@ import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
-import { isTransient, slackErrorCode } from './slack/errors.ts';
+import { isTransient } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { openJobHandlers } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
-import {
-  createStore,
-  DatabaseInUseError,
-  incidentCounts,
-  processAlive,
-  type Store,
-  WriterLock,
-} from './store/index.ts';
+import { createStore, incidentCounts, type Store } from './store/index.ts';
 
 export interface BotOptions {
   config: Config;
@@ -90,20 +90,6 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-/** auth.test answers that mean the token itself is wrong, as opposed to Slack being unreachable. */
-const TOKEN_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'not_allowed_token_type',
-]);
-
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 
 function healthRoute(): CustomRoute {
@@ -116,6 +102,8 @@ function healthRoute(): CustomRoute {
     },
   };
 }
+
+export { StartupError };
 
 /** Builds and starts the whole bot: store, runbooks, services, the Bolt app and its HTTP routes. */
 export async function startBot(options: BotOptions): Promise<Bot> {
@@ -166,8 +154,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       },
     }),
   ];
+  // Checked before Bolt starts, so Bolt never calls auth.test itself: a restart during a Slack outage
+  // starts with the identity remembered from the last run instead of failing every request.
+  const identity = await checkSlackIdentity({ config, clientOptions, store, log, release: writer.release });
   const app = new App({
     token: config.slackBotToken,
+    botId: identity.botId,
+    botUserId: identity.userId,
     signingSecret: config.slackSigningSecret,
     deferInitialization: true,
     processBeforeResponse: options.processBeforeResponse ?? false,
@@ -186,26 +179,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       : {}),
   });
 
-  let botUserId: string;
-  try {
-    await app.init();
-    const auth = await app.client.auth.test();
-    botUserId = auth.user_id ?? '';
-  } catch (error) {
-    writer.release();
-    store.close();
-    const code = slackErrorCode(error);
-    if (TOKEN_ERRORS.has(code)) {
-      throw new StartupError(
-        `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-...) from your app's ` +
-          'OAuth & Permissions page, and reinstall the app if it was revoked.',
-      );
-    }
-    throw new StartupError(
-      `Could not check SLACK_BOT_TOKEN with Slack at ${config.slackApiUrl} (${code}). Check the network ` +
-        'and SLACK_API_URL (leave it unset for Slack itself), then start again.',
-    );
-  }
+  await app.init();
+  const botUserId = identity.userId;
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
@@ -371,42 +346,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
 }
 
-/** How often the writer lock is renewed, and how old a heartbeat may get before the lock counts as lapsed. */
-const LOCK_HEARTBEAT_MS = 10_000;
-const LOCK_STALE_MS = 60_000;
-
-/**
- * One process writes to the database: a second bot on the same file refuses to start, naming the holder.
- * A lock left by a process that died (kill -9, OOM) on this host is taken over at once.
- */
-function takeWriterLock(store: Store, now: () => Date): { owner: string; release(): void } {
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const lock = new WriterLock(
-    store.db,
-    now,
-    { owner, pid: process.pid, host: hostname() },
-    { staleMs: LOCK_STALE_MS, isAlive: processAlive },
-  );
-  try {
-    lock.acquire();
-  } catch (error) {
-    store.close();
-    if (error instanceof DatabaseInUseError) throw new StartupError(error.message);
-    throw error;
-  }
-  const beat = setInterval(() => {
-    if (store.db.open) lock.heartbeat();
-  }, LOCK_HEARTBEAT_MS);
-  beat.unref();
-  return {
-    owner,
-    release() {
-      clearInterval(beat);
-      lock.release();
-    },
-  };
-}
-
 /** Plans the weekly runbook review (issue 10); a failure is logged, never stops the bot. */
 function planReview(review: ReviewDeps): void {
   try {
@@ -415,82 +354,4 @@ function planReview(review: ReviewDeps): void {
   } catch (error) {
     review.log.error({ err: error }, 'could not plan the weekly runbook review');
   }
-}
-
-/**
- * A slash or modal declaration is stored before its channel is created; if the process dies in between,
- * nothing would ever open it (pages are retried from the inbox, commands are not). Finish those at start.
- * Limit: if Slack had already created the channel when the process died, the bot does not know its id and
- * opens a second one with a suffixed name (the first stays, empty but for the bot).
- */
-async function finishInterruptedDeclares(
-  service: IncidentService,
-  workflow: IncidentWorkflow,
-  runbooks: () => RunbookSet,
-  log: Logger,
-): Promise<void> {
-  for (const incident of service.listOpen()) {
-    if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
-    try {
-      const set = runbooks();
-      await workflow.open({
-        incident,
-        runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
-        steps: service.steps(incident.id),
-      });
-      log.warn(
-        { incident: incident.id },
-        'opened the channel of an incident whose declaration a restart interrupted',
-      );
-    } catch (error) {
-      log.error(
-        { err: error, incident: incident.id },
-        'could not open the channel of an interrupted declaration',
-      );
-    }
-  }
-}
-
-function isServer(value: unknown): value is Server {
-  return (
-    typeof value === 'object' && value !== null && 'address' in value && typeof value.address === 'function'
-  );
-}
-
-function toBoltLevel(level: string): LogLevel {
-  switch (level) {
-    case 'debug':
-    case 'trace':
-      return LogLevel.DEBUG;
-    case 'warn':
-      return LogLevel.WARN;
-    case 'error':
-    case 'fatal':
-      return LogLevel.ERROR;
-    default:
-      return LogLevel.INFO;
-  }
-}
-
-/**
- * Socket Mode readiness follows the WebSocket: Bolt keeps its receiver private, so it is found at run time
- * and checked before use; if Bolt ever changes it, readiness just stops tracking disconnects.
- */
-function watchSocket(app: App, health: SlackHealth): void {
-  health.socketConnected = true;
-  const receiver: unknown = Reflect.get(app, 'receiver');
-  const client: unknown =
-    typeof receiver === 'object' && receiver !== null ? Reflect.get(receiver, 'client') : undefined;
-  if (typeof client !== 'object' || client === null || !('on' in client) || typeof client.on !== 'function')
-    return;
-  const on = client.on.bind(client) as (event: string, listener: () => void) => void;
-  on('connected', () => {
-    health.socketConnected = true;
-  });
-  on('disconnected', () => {
-    health.socketConnected = false;
-  });
-  on('reconnecting', () => {
-    health.socketConnected = false;
-  });
 }

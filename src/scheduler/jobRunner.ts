@@ -111,7 +111,7 @@ export class JobRunner {
 
   /**
    * Runs the incident's due jobs now, in order, and returns when none is left to run now: all done, or the
-   * next one waits out a backoff (the runner retries it later). Used where a person waits for the result.
+   * rest wait out a backoff (the runner retries them later). Used where a person waits for the result.
    */
   async runIncident(incidentId: number): Promise<void> {
     for (;;) {
@@ -127,8 +127,8 @@ export class JobRunner {
         if (this.#inFlight.has(incidentId)) continue;
         return;
       }
-      const outcome = await this.#track(job);
-      if (outcome === 'retry') return;
+      // A retried job waits out its backoff; the incident's other lanes carry on meanwhile.
+      await this.#track(job);
     }
   }
 

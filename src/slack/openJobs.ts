@@ -36,21 +36,23 @@ export const channelMarker = (incidentId: number) => `Incident #${incidentId} ·
 
 /** The jobs that open an incident; keys make queuing them twice (a retried page, a restart) harmless. */
 export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJob[] {
-  const job = (kind: string, payload: Record<string, unknown> = {}): NewJob => ({
+  // The channel, header and first step are the main lane; the rest need only those and run side by side.
+  const job = (kind: string, lane: string, payload: Record<string, unknown> = {}): NewJob => ({
     incidentId: incident.id,
     kind,
     key: `${kind}:${incident.id}`,
+    lane,
     payload,
   });
   return [
-    job(OPEN_JOBS.channel),
-    job(OPEN_JOBS.header),
-    job(OPEN_JOBS.steps),
-    job(OPEN_JOBS.pin),
-    job(OPEN_JOBS.invite),
-    job(OPEN_JOBS.announce),
-    ...(reply ? [job(OPEN_JOBS.reply, reply)] : []),
-    job(OPEN_JOBS.opened),
+    job(OPEN_JOBS.channel, 'main'),
+    job(OPEN_JOBS.header, 'main'),
+    job(OPEN_JOBS.steps, 'main'),
+    job(OPEN_JOBS.pin, 'pin'),
+    job(OPEN_JOBS.invite, 'invite'),
+    job(OPEN_JOBS.announce, 'announce'),
+    ...(reply ? [job(OPEN_JOBS.reply, 'reply', reply)] : []),
+    job(OPEN_JOBS.opened, 'opened'),
   ];
 }
 

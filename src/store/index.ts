@@ -4,6 +4,7 @@ import { ChecklistRepository } from './checklist.ts';
 import { openDatabase } from './db.ts';
 import { HeartbeatRepository } from './heartbeats.ts';
 import { IdempotencyRepository } from './idempotency.ts';
+import { IdentityRepository } from './identity.ts';
 import { InboxRepository } from './inbox.ts';
 import { IncidentRepository } from './incidents.ts';
 import { JobRepository } from './jobs.ts';
@@ -18,6 +19,7 @@ export { openDatabase } from './db.ts';
 export { databaseProblem, incidentCounts } from './health.ts';
 export * from './heartbeats.ts';
 export * from './idempotency.ts';
+export * from './identity.ts';
 export * from './inbox.ts';
 export * from './incidents.ts';
 export * from './jobs.ts';
@@ -36,6 +38,7 @@ export interface Store {
   readonly timeline: TimelineRepository;
   readonly timers: TimerRepository;
   readonly inbox: InboxRepository;
+  readonly identity: IdentityRepository;
   /** Durable Slack side effects, claimed with a lease. */
   readonly jobs: JobRepository;
   readonly alertLinks: AlertLinkRepository;
@@ -64,6 +67,7 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     timers: new TimerRepository(db, now),
     inbox: new InboxRepository(db, now),
     jobs: new JobRepository(db, now),
+    identity: new IdentityRepository(db, now),
     alertLinks: new AlertLinkRepository(db, now),
     idempotency: new IdempotencyRepository(db, now),
     postmortems: new PostmortemRepository(db, now),

@@ -10,6 +10,8 @@ export const JobSchema = z.object({
   kind: z.string(),
   /** Enqueuing a job whose key exists already does nothing: each side effect is queued once. */
   key: z.string(),
+  /** Ordering: a job waits for earlier jobs of its lane and of the 'main' lane of its incident. */
+  lane: z.string(),
   payload: jsonColumn(JsonObjectSchema),
   /** queued: waiting, retrying or running (claimed); done; failed: failed for good. */
   status: JobStatusSchema,
@@ -22,7 +24,10 @@ export const JobSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type Job = z.infer<typeof JobSchema>;
-export type NewJob = Pick<Job, 'incidentId' | 'kind' | 'key'> & { payload?: Job['payload'] };
+export type NewJob = Pick<Job, 'incidentId' | 'kind' | 'key'> & {
+  payload?: Job['payload'];
+  lane?: string;
+};
 
 export interface ClaimRequest {
   owner: string;
@@ -61,12 +66,12 @@ export class JobRepository {
     this.#db = db;
     this.#now = now;
     this.#insert = db.prepare(
-      `INSERT INTO jobs (incident_id, kind, key, payload_json, next_attempt_at, created_at)
-       VALUES (@incidentId, @kind, @key, @payload, @now, @now)
+      `INSERT INTO jobs (incident_id, kind, key, lane, payload_json, next_attempt_at, created_at)
+       VALUES (@incidentId, @kind, @key, @lane, @payload, @now, @now)
        ON CONFLICT (key) DO NOTHING`,
     );
-    // The head of each incident's queue only: a job waits until every earlier job of its incident is
-    // finished, so the channel exists before the header, and the header before the first step.
+    // The head of each lane only: a job waits until earlier jobs of its lane and of the main lane are
+    // finished, so the channel exists before the header, the header before the first step and invites.
     this.#claim = db.prepare(
       `UPDATE jobs SET claimed_by = @owner, lease_until = @leaseUntil, attempts = attempts + 1
        WHERE id IN (
@@ -75,7 +80,8 @@ export class JobRepository {
            AND (j.lease_until IS NULL OR j.lease_until <= @now)
            AND (@incidentId IS NULL OR j.incident_id = @incidentId)
            AND NOT EXISTS (SELECT 1 FROM jobs e
-                           WHERE e.status = 'queued' AND e.incident_id = j.incident_id AND e.id < j.id)
+                           WHERE e.status = 'queued' AND e.incident_id = j.incident_id AND e.id < j.id
+                             AND (e.lane = j.lane OR e.lane = 'main'))
          ORDER BY j.id
          LIMIT @limit)
        RETURNING *`,
@@ -119,6 +125,7 @@ export class JobRepository {
           incidentId: job.incidentId,
           kind: job.kind,
           key: job.key,
+          lane: job.lane ?? 'main',
           payload: JSON.stringify(job.payload ?? {}),
           now,
         }).changes;

@@ -193,13 +193,15 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: /* sql */ `
       -- Slack side effects of an incident (open its channel, post the header and first step, invite,
       -- announce, reply to the declarer). A job is claimed with a lease (claimed_by, lease_until), so
-      -- a crashed process's job is taken again when the lease runs out; queued jobs of one incident run
-      -- in id order. \`key\` makes enqueuing idempotent: the same side effect is never queued twice.
+      -- a crashed process's job is taken again when the lease runs out. Jobs of one incident run in id
+      -- order within their lane, and after every earlier job of the 'main' lane (channel, header, first
+      -- step): a failing pin does not hold up the invites. \`key\` makes enqueuing idempotent.
       CREATE TABLE jobs (
         id              INTEGER PRIMARY KEY,
         incident_id     INTEGER REFERENCES incidents (id) ON DELETE CASCADE,
         kind            TEXT    NOT NULL,
         key             TEXT    NOT NULL UNIQUE,
+        lane            TEXT    NOT NULL DEFAULT 'main',
         payload_json    TEXT    NOT NULL DEFAULT '{}',
         status          TEXT    NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'done', 'failed')),
         attempts        INTEGER NOT NULL DEFAULT 0,
@@ -217,7 +219,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'one writer lock',
+    name: 'one writer lock and the remembered bot identity',
     sql: /* sql */ `
       -- The process that writes to this database (one row): a second bot on the same file refuses to
       -- start while the holder's heartbeat is fresh and its process alive.
@@ -228,6 +230,14 @@ export const MIGRATIONS: readonly Migration[] = [
         host         TEXT    NOT NULL,
         started_at   TEXT    NOT NULL,
         heartbeat_at TEXT    NOT NULL
+      );
+      -- Who the bot is in Slack, from the last successful auth.test: a restart while Slack is down
+      -- starts with it (and stores pages, queues side effects) instead of failing.
+      CREATE TABLE bot_identity (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        user_id    TEXT    NOT NULL,
+        bot_id     TEXT    NOT NULL,
+        checked_at TEXT    NOT NULL
       );
     `,
   },

@@ -299,7 +299,11 @@ describe('Alertmanager', () => {
     const [declared] = bot.bot.service.listOpen();
     if (!declared) throw new Error('the page declared no incident');
     const [channelJob] = bot.bot.store.jobs.forIncident(declared.id);
-    expect(channelJob).toMatchObject({ kind: 'incident.channel', status: 'queued', lastError: 'fatal_error' });
+    expect(channelJob).toMatchObject({
+      kind: 'incident.channel',
+      status: 'queued',
+      lastError: 'fatal_error',
+    });
     expect(Date.parse(channelJob?.nextAttemptAt ?? '')).toBeGreaterThan(Date.now());
     expect(declared.channelId).toBeNull();
     bot.slack.reset();
