@@ -161,6 +161,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     token: config.slackBotToken,
     botId: identity.botId,
     botUserId: identity.userId,
+    // checkSlackIdentity verified the token already; Bolt's own check would fail a start during an outage.
+    tokenVerificationEnabled: false,
     signingSecret: config.slackSigningSecret,
     deferInitialization: true,
     processBeforeResponse: options.processBeforeResponse ?? false,
@@ -313,7 +315,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  await finishInterruptedDeclares(service, workflow, runbooks, log);
+  finishInterruptedDeclares(service, workflow, log);
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {

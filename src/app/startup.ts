@@ -6,7 +6,6 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import type { RunbookSet } from '../services/runbookSet.ts';
 import { isTransient, slackErrorCode } from '../slack/errors.ts';
 import type { SlackHealth } from '../slack/instrumentation.ts';
 import type { IncidentWorkflow } from '../slack/workflow.ts';
@@ -107,36 +106,22 @@ export function takeWriterLock(store: Store, now: () => Date): { owner: string; 
 }
 
 /**
- * A slash or modal declaration is stored before its channel is created; if the process dies in between,
- * nothing would ever open it (pages are retried from the inbox, commands are not). Finish those at start.
- * Limit: if Slack had already created the channel when the process died, the bot does not know its id and
- * opens a second one with a suffixed name (the first stays, empty but for the bot).
+ * A slash or modal declaration whose process died before its open jobs were queued (they are queued just
+ * after the declaration is stored) gets them now; queuing is idempotent, so incidents whose jobs exist are
+ * untouched. The job runner opens them in the background: start-up never waits for Slack.
  */
-export async function finishInterruptedDeclares(
+export function finishInterruptedDeclares(
   service: IncidentService,
   workflow: IncidentWorkflow,
-  runbooks: () => RunbookSet,
   log: Logger,
-): Promise<void> {
+): void {
   for (const incident of service.listOpen()) {
     if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
-    try {
-      const set = runbooks();
-      await workflow.open({
-        incident,
-        runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
-        steps: service.steps(incident.id),
-      });
+    if (workflow.queueOpen(incident) > 0)
       log.warn(
         { incident: incident.id },
-        'opened the channel of an incident whose declaration a restart interrupted',
+        'queued the opening of an incident whose declaration a restart interrupted',
       );
-    } catch (error) {
-      log.error(
-        { err: error, incident: incident.id },
-        'could not open the channel of an interrupted declaration',
-      );
-    }
   }
 }
 

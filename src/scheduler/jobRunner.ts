@@ -93,9 +93,10 @@ export class JobRunner {
   }
 
   /** Queues jobs (idempotently, by key) and starts running them in the background. */
-  enqueue(jobs: readonly NewJob[]): void {
-    this.#o.queue.enqueue(jobs);
+  enqueue(jobs: readonly NewJob[]): number {
+    const added = this.#o.queue.enqueue(jobs);
     this.kick();
+    return added;
   }
 
   kick(): void {
@@ -104,8 +105,11 @@ export class JobRunner {
       this.#again = true;
       return;
     }
+    this.#again = false;
+    // A kick that arrives while a drain finishes (the drain may end without awaiting anything) starts the next.
     this.#draining = this.#drain().finally(() => {
       this.#draining = null;
+      if (this.#again) this.kick();
     });
   }
 
@@ -170,22 +174,19 @@ export class JobRunner {
   }
 
   async #drain(): Promise<void> {
-    do {
-      this.#again = false;
-      for (;;) {
-        if (this.#stopped) return;
-        let jobs: Job[];
-        try {
-          jobs = this.#o.queue.claim({ owner: this.#o.owner, leaseMs: this.#o.leaseMs, limit: CLAIM_BATCH });
-        } catch (error) {
-          this.#o.log.error({ err: error }, 'could not read the job queue; retrying on the next tick');
-          return;
-        }
-        if (jobs.length === 0) break;
-        // Each claimed job heads its incident's queue, so they run side by side without breaking order.
-        await Promise.all(jobs.map((job) => this.#track(job)));
+    for (;;) {
+      if (this.#stopped) return;
+      let jobs: Job[];
+      try {
+        jobs = this.#o.queue.claim({ owner: this.#o.owner, leaseMs: this.#o.leaseMs, limit: CLAIM_BATCH });
+      } catch (error) {
+        this.#o.log.error({ err: error }, 'could not read the job queue; retrying on the next tick');
+        return;
       }
-    } while (this.#again && !this.#stopped);
+      if (jobs.length === 0) return;
+      // Each claimed job heads its lane, so they run side by side without breaking order.
+      await Promise.all(jobs.map((job) => this.#track(job)));
+    }
   }
 
   #track(job: Job): Promise<'done' | 'retry' | 'failed'> {

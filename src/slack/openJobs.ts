@@ -229,7 +229,7 @@ async function replyToDeclarer(deps: OpenJobDeps, incident: Incident, job: Job):
   const where = incident.channelId ? channelLink(incident.channelId) : 'your DM';
   const text = `${reply.lead}${incident.inFallback ? ' (no dedicated channel)' : ''}: ${where}`;
   const fresh = deps.now().getTime() - Date.parse(job.createdAt) < RESPONSE_URL_TTL_MS;
-  if (reply.via === 'response_url' && fresh) {
+  if (reply.via === 'response_url' && fresh && URL.canParse(reply.url)) {
     const response = await (deps.fetch ?? globalThis.fetch)(reply.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

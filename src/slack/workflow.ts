@@ -68,7 +68,7 @@ export class IncidentWorkflow {
 
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
-    enqueue(jobs: readonly NewJob[]): void;
+    enqueue(jobs: readonly NewJob[]): number;
     runIncident(incidentId: number): Promise<void>;
   } | null = null;
 
@@ -83,6 +83,12 @@ export class IncidentWorkflow {
     this.jobs.enqueue(openJobs(incident, reply));
     await this.jobs.runIncident(incident.id);
     return this.service.get(incident.id);
+  }
+
+  /** Queues the incident's open jobs without waiting for them; returns how many were new. */
+  queueOpen(incident: Incident): number {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    return this.jobs.enqueue(openJobs(incident, null));
   }
 
   /** Queues a message for the incident's channel, posted once the channel exists. */
