@@ -112,7 +112,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
-  const writer = takeWriterLock(store, now);
+  const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);

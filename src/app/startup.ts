@@ -77,7 +77,11 @@ const LOCK_STALE_MS = 60_000;
  * One process writes to the database: a second bot on the same file refuses to start, naming the holder.
  * A lock left by a process that died (kill -9, OOM) on this host is taken over at once.
  */
-export function takeWriterLock(store: Store, now: () => Date): { owner: string; release(): void } {
+export function takeWriterLock(
+  store: Store,
+  now: () => Date,
+  log: Logger,
+): { owner: string; release(): void } {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const lock = new WriterLock(
     store.db,
@@ -93,7 +97,11 @@ export function takeWriterLock(store: Store, now: () => Date): { owner: string; 
     throw error;
   }
   const beat = setInterval(() => {
-    if (store.db.open) lock.heartbeat();
+    if (store.db.open && !lock.heartbeat())
+      log.error(
+        { holder: lock.current() },
+        'another incident-bot took over the database (this one looked dead to it): stop this process',
+      );
   }, LOCK_HEARTBEAT_MS);
   beat.unref();
   return {
