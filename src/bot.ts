@@ -293,7 +293,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     handlers: {
       ...timerHandlers(deps),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
-      [PRUNE_KIND]: pruneHandler(store, log),
+      [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
     },
     log,
     now,

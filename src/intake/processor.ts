@@ -53,6 +53,40 @@ export interface ProcessorDeps {
 }
 
 const CLOSED = new Set(['resolved', 'closed']);
+/** Above this many new alerts in one delivery, the timeline gets one summary entry instead of one each. */
+export const FLOOD_ENTRIES = 10;
+const FLOOD_SAMPLE = 5;
+
+/** "Alerts in one delivery: 4,277 firing, 3 resolved: DiskFull: /var 95%, ... (+4,275 more)". */
+export function floodSummary(alerts: readonly NormalizedAlert[]): {
+  text: string;
+  data: Record<string, unknown>;
+} {
+  const statuses: Record<string, number> = {};
+  const names = new Map<string, number>();
+  for (const alert of alerts) {
+    const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
+    statuses[what] = (statuses[what] ?? 0) + 1;
+    names.set(alert.alertname, (names.get(alert.alertname) ?? 0) + 1);
+  }
+  const counts = Object.entries(statuses)
+    .map(([what, n]) => `${n.toLocaleString('en-US')} ${what}`)
+    .join(', ');
+  const sample = alerts.slice(0, FLOOD_SAMPLE).map((a) => a.title);
+  const more = alerts.length - sample.length;
+  return {
+    text: `Alerts in one delivery: ${counts}: ${sample.join('; ')}${more > 0 ? ` (+${more.toLocaleString('en-US')} more)` : ''}`,
+    data: {
+      source: alerts[0]?.source,
+      count: alerts.length,
+      statuses,
+      alertnames: Object.fromEntries([...names].sort((a, b) => b[1] - a[1]).slice(0, 20)),
+      sample: alerts
+        .slice(0, FLOOD_SAMPLE)
+        .map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
+    },
+  };
+}
 
 /** The runbook an alert routes to: one the sender named, else one indexed under the alert name; null: RUN-000 alone. */
 export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): string | null {
@@ -264,13 +298,21 @@ export class AlertProcessor {
     return this.deps.store.idempotency.seen(this.#key(alert));
   }
 
-  /** Remembers the alerts as handled, and adds each to the incident's timeline, in one transaction. */
+  /**
+   * Remembers the alerts as handled and adds them to the incident's timeline, in one transaction: one entry
+   * per alert, or for a flood (a 4,000-alert group) one summary entry for the delivery.
+   */
   #markSeen(alerts: readonly NormalizedAlert[], incidentId: number | null): void {
     const { store, service } = this.deps;
     store.transaction(() => {
-      for (const alert of alerts) {
-        if (!store.idempotency.firstTime(this.#key(alert))) continue;
-        if (incidentId === null) continue;
+      const fresh = alerts.filter((alert) => store.idempotency.firstTime(this.#key(alert)));
+      if (incidentId === null || fresh.length === 0) return;
+      if (fresh.length > FLOOD_ENTRIES) {
+        const summary = floodSummary(fresh);
+        service.note(incidentId, 'bot', 'alert', summary.text, summary.data);
+        return;
+      }
+      for (const alert of fresh) {
         const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
         service.note(incidentId, 'bot', 'alert', `Alert ${what}: ${alert.title}`, {
           source: alert.source,

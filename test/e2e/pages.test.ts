@@ -242,7 +242,7 @@ describe('Alertmanager', () => {
     expect(bot.bot.store.inbox.list()).toHaveLength(1);
   });
 
-  it('answers 400 with the reason for bad JSON or a wrong schema, and 413 over 1 MiB', async () => {
+  it('answers 400 with the reason for bad JSON or a wrong schema, and 413 over 10 MiB (issue 14: Alertmanager does not retry a 4xx)', async () => {
     const bot = await start();
     const bad = await postWebhook(bot.url, 'alertmanager', '{"version": "4", ');
     expect(bad.status).toBe(400);
@@ -251,7 +251,7 @@ describe('Alertmanager', () => {
     expect(schema.status).toBe(400);
     expect(schema.body.error).toMatch(/receiver/);
     expect(schema.body.error).toMatch(/alerts: must hold at least one alert/);
-    const huge = await postWebhook(bot.url, 'alertmanager', `{"pad":"${'x'.repeat(1024 * 1024)}"}`);
+    const huge = await postWebhook(bot.url, 'alertmanager', `{"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);
     expect(bot.bot.store.inbox.list()).toHaveLength(0);
   });
