@@ -46,6 +46,7 @@ import { isTransient } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
@@ -262,6 +263,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   app.use(handlerTimer(metrics));
   // Slack retries events and can deliver a command or click twice: each is acted on once.
   app.use(dedupeRequests(store.idempotency, log));
+  app.use(privateGuard({ service, access, workflow }));
   registerListeners(app, deps);
   intake = createIntake({
     store,

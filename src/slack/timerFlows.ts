@@ -6,7 +6,7 @@ import type { TimerPayload } from '../domain/timerPlan.ts';
 import { responseTeam } from '../services/runbookSet.ts';
 import type { Incident, IncidentStatus, Timer } from '../store/index.ts';
 import { escalationBrief } from './blocks/escalation.ts';
-import { context, STATUS_LABEL } from './blocks/kit.ts';
+import { context, type Message, STATUS_LABEL } from './blocks/kit.ts';
 import { channel as channelLink, user } from './blocks/mrkdwn.ts';
 import { acknowledgedBlocks, reminderMessage, repageMessage, timerEscalation } from './blocks/timers.ts';
 import {
@@ -243,8 +243,26 @@ export async function postStatusUpdate(
       nextUpdateAt: input.nextUpdateAt.toISOString(),
     },
   });
-  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-  if (!incident.private) await deps.workflow.post(policy.channels.status, message);
+  const kept = keptInChannel(incident, 'status', policy.channels.status);
+  if (incident.channelId)
+    await deps.workflow.post(incident.channelId, kept ? withNote(message, kept) : message);
+  if (!kept) await deps.workflow.post(policy.channels.status, message);
+}
+
+/**
+ * Why an update stays in the incident's own channel: a private incident's details must not leak, and a
+ * drill must never reach the real status or executive audience. null: it goes out.
+ */
+function keptInChannel(incident: Incident, what: 'status' | 'brief', channel: string): string | null {
+  const where = `${what === 'status' ? 'the status channel' : 'the executive channel'} ${channelLink(channel)}`;
+  if (incident.drill) return `:construction: DRILL: not posted to ${where}; this is what it would have said.`;
+  if (incident.private)
+    return `:lock: Private incident: not posted to ${where}; share it with the people who need it yourself.`;
+  return null;
+}
+
+function withNote(message: Message, note: string): Message {
+  return { ...message, text: `${note}\n${message.text}`, blocks: [context(note), ...(message.blocks ?? [])] };
 }
 
 /** Posts the executive brief to the executive channel, and says so in the incident channel. */
@@ -264,6 +282,11 @@ export async function postExecBrief(
     text: `Executive brief: ${input.situation}`,
     record: { status: incident.status, ...input, nextUpdateAt: input.nextUpdateAt.toISOString() },
   });
+  const kept = keptInChannel(incident, 'brief', policy.channels.executive);
+  if (kept) {
+    if (incident.channelId) await deps.workflow.post(incident.channelId, withNote(message, kept));
+    return;
+  }
   await deps.workflow.post(policy.channels.executive, message);
   if (incident.channelId) {
     await deps.workflow.post(incident.channelId, {
