@@ -33,6 +33,15 @@ export interface PageSink {
   alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void>;
   /** Posts which alert groups joined the storm incident since the last summary. */
   stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void>;
+  /**
+   * A resolved incident's alerts are still firing (a repeat notification): say so in its channel. `policy`
+   * says what was done: recorded, reopened, or a new incident (`incidentId`) opened.
+   */
+  stillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void>;
   /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
   allResolved(incident: Incident): Promise<void>;
 }
@@ -140,7 +149,7 @@ export class AlertProcessor {
     const fresh = alerts.filter((a) => !this.#seen(a));
     let incident = this.#openIncidentFor(source, key);
     if (fresh.length === 0 || incident) this.deps.onDeduplicated?.(source);
-    if (fresh.length === 0) return incident?.id ?? null;
+    if (fresh.length === 0) return incident?.id ?? (await this.#repeatAfterResolve(source, key, alerts));
 
     const firing = fresh.filter((a) => a.status === 'firing');
     let joinedStorm = false;
@@ -173,6 +182,49 @@ export class AlertProcessor {
         store.alertLinks.closeForIncident(incident.id);
     }
     return incident.id;
+  }
+
+  /**
+   * Alerts already seen, still firing, for a group whose incident a responder resolved: Alertmanager's
+   * repeat notification. Never dropped in silence: recorded on the resolved incident and said in its
+   * channel; policy `alerts.after_resolve` may reopen it or open a new incident.
+   */
+  async #repeatAfterResolve(
+    source: AlertSource,
+    key: string,
+    alerts: NormalizedAlert[],
+  ): Promise<number | null> {
+    const { store, service, runbooks, sink } = this.deps;
+    const firing = alerts.filter((a) => a.status === 'firing');
+    const link = store.alertLinks.latest(source, key);
+    if (!firing[0] || !link) return null;
+    const resolved = service.get(link.incidentId);
+    if (!CLOSED.has(resolved.status)) return null;
+    const policy = runbooks().policy.alerts.after_resolve;
+    const text = `${source} still reports ${firing.length} alert${firing.length === 1 ? '' : 's'} firing after the resolve: ${firing[0].title}`;
+    service.note(resolved.id, 'bot', 'alert_repeat', text, {
+      source,
+      dedupKey: key,
+      firing: firing.length,
+      policy,
+    });
+    if (policy === 'new') {
+      const { incident } = await this.#openOrJoin(source, key, firing[0]);
+      await sink.alerts(incident, firing);
+      await sink.stillFiring(resolved, firing, { policy, incidentId: incident.id });
+      return incident.id;
+    }
+    if (policy === 'reopen' && resolved.status === 'resolved') {
+      const reopened = service.setStatus({
+        incidentId: resolved.id,
+        status: 'investigating',
+        note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
+        actor: 'bot',
+      });
+      if (reopened.ok) store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
+    }
+    await sink.stillFiring(service.get(resolved.id), firing, { policy, incidentId: resolved.id });
+    return resolved.id;
   }
 
   #openIncidentFor(source: AlertSource, key: string): Incident | null {

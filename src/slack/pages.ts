@@ -4,7 +4,7 @@ import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import type { Incident } from '../store/index.ts';
-import { alertEvidence, alertsResolvedNotice, stormSummary } from './blocks/alerts.ts';
+import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
@@ -38,6 +38,17 @@ export class SlackPageSink implements PageSink {
   async stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void> {
     if (!incident.channelId) return;
     await this.workflow.post(incident.channelId, stormSummary(joined, total));
+  }
+
+  async stillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void> {
+    if (!incident.channelId) return;
+    if (outcome.policy === 'reopen' && incident.status === 'investigating')
+      await this.workflow.refreshHeader(incident.id);
+    await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));
   }
 
   async allResolved(incident: Incident): Promise<void> {
