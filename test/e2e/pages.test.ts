@@ -118,7 +118,11 @@ describe('Alertmanager', () => {
       expect(new Set(open.map((i) => i.channelId)).size).toBe(20);
       for (const incident of open) {
         expect(incident.runbookId).toBe('RUN-003');
-        expect(bot.bot.service.timeline(incident.id).filter((e) => e.kind === 'alert')).toHaveLength(50);
+        // Issue 14: the 50 alerts of one delivery are one timeline entry that counts them all.
+        const entries = bot.bot.service.timeline(incident.id).filter((e) => e.kind === 'alert');
+        expect(entries.map((e) => [e.text.slice(0, 34), e.data?.count])).toEqual([
+          ['Alerts in one delivery: 50 firing:', 50],
+        ]);
       }
     },
     MANY,
