@@ -5,13 +5,20 @@ import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { renderInSlices } from '../services/slices.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
 import type { IncidentAccess } from './access.ts';
 import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
+import {
+  TIMELINE_LATEST,
+  timelineFileLines,
+  timelineInline,
+  timelineWithFile,
+} from './blocks/largeTimeline.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
-import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
+import { resolvedMessage } from './blocks/replies.ts';
 import type { DiagnosticsFlow } from './diagnosticsFlow.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
 
@@ -123,11 +130,34 @@ export async function resolveIncident(
   await afterResolve(deps, incident);
 }
 
+/**
+ * The timeline in the channel: one message when it fits Slack's limits, else the latest entries and the
+ * whole timeline as a file. Read and rendered in slices, so a 10k-entry timeline never stalls the bot.
+ */
 export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
   const incident = deps.service.get(incidentId);
-  const message = timelineMessage(incident, deps.service.timeline(incidentId));
-  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-  else await actor.reply(message);
+  const entries = await deps.postmortems.timelineInSlices(incidentId);
+  const inline = timelineInline(incident, entries);
+  const channel = incident.channelId && !incident.inFallback ? incident.channelId : null;
+  if (inline || !channel) {
+    const message =
+      inline ??
+      timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, 'the post-mortem draft');
+    if (incident.channelId) await deps.workflow.post(incident.channelId, message);
+    else await actor.reply(message);
+    return;
+  }
+  const filename = `timeline-incident-${incident.id}.md`;
+  await deps.workflow.post(
+    channel,
+    timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, filename),
+  );
+  const lines = await renderInSlices(entries, 1_000, timelineFileLines);
+  await deps.workflow.uploadFile(channel, {
+    filename,
+    title: `Timeline of incident #${incident.id} (${entries.length} entries)`,
+    content: `# Timeline of incident #${incident.id}\n\n${lines.join('\n')}\n`,
+  });
 }
 
 /** Escalate now: mention and invite the targets in the channel, and brief the escalation channel. */

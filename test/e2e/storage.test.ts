@@ -96,4 +96,33 @@ describe('bounded storage', { timeout: 60_000 }, () => {
     const open = t.bot.service.listOpen();
     expect(open.filter((i) => i.channelId)).toHaveLength(open.length);
   });
+
+  it('a 4,200-alert incident: /incident timeline and /incident postmortem stay within Slack limits', async () => {
+    const { incident, channel } = await t.declare('declare P2 Alert flood in checkout');
+    t.bot.store.transaction(() => {
+      for (let i = 0; i < 4_200; i++)
+        t.bot.service.note(incident.id, 'bot', 'alert', `Alert firing: DiskFull on pod-${i}`, { i });
+    });
+    const from = t.slack.calls.length;
+    await t.command('timeline', { channel_id: channel });
+    await t.command('postmortem', { channel_id: channel });
+    const calls = t.slack.calls.slice(from);
+    const posts = calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((c) => c.status)).toEqual([200]);
+    for (const post of posts) {
+      expect((post.response as { ok: boolean }).ok).toBe(true);
+      // Slack's 40,000-character cap on a message; the bot stays far below it.
+      expect(JSON.stringify(post.args).length).toBeLessThan(16_000);
+    }
+    expect(String(posts[0]?.args.text)).toMatch(/: 42\d\d entries, in the file timeline-incident-\d+\.md$/);
+    const files = calls
+      .filter((c) => c.method === 'files.completeUploadExternal')
+      .map((c) => JSON.stringify(c.args));
+    expect(files).toHaveLength(2);
+    expect(files[0]).toContain(`Timeline of incident #${incident.id} (42`);
+    expect(files[1]).toContain(`Post-mortem draft: incident #${incident.id}`);
+    const uploads = calls.filter((c) => c.method === 'upload_url').map((c) => Number(c.args.bytes));
+    // The whole timeline and the whole post-mortem were uploaded, not a cut-down message.
+    expect(uploads.every((bytes) => bytes > 4_200 * 30)).toBe(true);
+  });
 });
