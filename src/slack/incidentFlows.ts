@@ -182,11 +182,13 @@ export async function escalateIncident(
   // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
   const steps = deps.service.steps(incident.id);
   const now = deps.now();
+  // Durable: an escalation made while Slack stumbles reaches both channels when it answers again.
   if (incident.channelId) {
-    await deps.workflow.post(incident.channelId, escalationBrief(escalation, steps, actor.user, now));
+    await deps.workflow.postDurably(incident.id, escalationBrief(escalation, steps, actor.user, now));
   }
-  await deps.workflow.post(
-    deps.runbooks().policy.channels.escalation,
+  await deps.workflow.postDurably(
+    incident.id,
     escalationBrief(escalation, steps, actor.user, now, incident.channelId),
+    deps.runbooks().policy.channels.escalation,
   );
 }

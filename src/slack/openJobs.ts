@@ -56,13 +56,22 @@ export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJo
   ];
 }
 
-/** A message for the incident's channel once it has one (evidence of a page whose channel is not open yet). */
-export function postJob(incidentId: number, key: string, message: Message): NewJob {
+/**
+ * A message of the incident, posted once its channel exists: to `channel`, or to the incident's own channel.
+ * Evidence of a page goes in the main lane (after the first step); updates and escalations in their own.
+ */
+export function postJob(
+  incidentId: number,
+  key: string,
+  message: Message,
+  options: { channel?: string; lane?: string } = {},
+): NewJob {
   return {
     incidentId,
     kind: OPEN_JOBS.post,
     key: `${OPEN_JOBS.post}:${incidentId}:${key}`,
-    payload: { message },
+    lane: options.lane ?? 'main',
+    payload: { message, ...(options.channel ? { channel: options.channel } : {}) },
   };
 }
 
@@ -127,9 +136,10 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
     [OPEN_JOBS.reply]: (job) => replyToDeclarer(deps, incidentOf(job), job),
     [OPEN_JOBS.opened]: (job) => deps.workflow.opened(job.incidentId ?? 0),
     [OPEN_JOBS.post]: async (job) => {
-      const incident = incidentOf(job);
-      if (!incident.channelId) return;
-      await deps.workflow.post(incident.channelId, job.payload.message as Message);
+      const channel =
+        typeof job.payload.channel === 'string' ? job.payload.channel : incidentOf(job).channelId;
+      if (!channel) return;
+      await deps.workflow.post(channel, job.payload.message as Message);
     },
   };
 }

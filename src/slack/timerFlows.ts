@@ -244,9 +244,10 @@ export async function postStatusUpdate(
     },
   });
   const kept = keptInChannel(incident, 'status', policy.channels.status);
+  // Durable: the update reaches its channels when Slack answers, even if it fails right now.
   if (incident.channelId)
-    await deps.workflow.post(incident.channelId, kept ? withNote(message, kept) : message);
-  if (!kept) await deps.workflow.post(policy.channels.status, message);
+    await deps.workflow.postDurably(incident.id, kept ? withNote(message, kept) : message);
+  if (!kept) await deps.workflow.postDurably(incident.id, message, policy.channels.status);
 }
 
 /**
@@ -284,12 +285,12 @@ export async function postExecBrief(
   });
   const kept = keptInChannel(incident, 'brief', policy.channels.executive);
   if (kept) {
-    if (incident.channelId) await deps.workflow.post(incident.channelId, withNote(message, kept));
+    if (incident.channelId) await deps.workflow.postDurably(incident.id, withNote(message, kept));
     return;
   }
-  await deps.workflow.post(policy.channels.executive, message);
+  await deps.workflow.postDurably(incident.id, message, policy.channels.executive);
   if (incident.channelId) {
-    await deps.workflow.post(incident.channelId, {
+    await deps.workflow.postDurably(incident.id, {
       text: `Executive brief posted to ${channelLink(policy.channels.executive)} by ${user(actor.user)}`,
       blocks: [
         context(

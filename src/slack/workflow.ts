@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
 import { progress } from '../domain/checks.ts';
@@ -95,6 +96,18 @@ export class IncidentWorkflow {
   async postWhenOpen(incidentId: number, key: string, message: Message): Promise<void> {
     if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
     this.jobs.enqueue([postJob(incidentId, key, message)]);
+    await this.jobs.runIncident(incidentId);
+  }
+
+  /**
+   * Posts a message of the incident (an escalation brief, a status update) as a durable job: now if Slack
+   * answers, else retried until it does. `channel` defaults to the incident's own.
+   */
+  async postDurably(incidentId: number, message: Message, channel?: string): Promise<void> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    this.jobs.enqueue([
+      postJob(incidentId, randomUUID(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
+    ]);
     await this.jobs.runIncident(incidentId);
   }
 
