@@ -141,8 +141,7 @@ export async function postTimeline(deps: ListenerDeps, incidentId: number, actor
   const channel = incident.channelId && !incident.inFallback ? incident.channelId : null;
   if (inline || !channel) {
     const message =
-      inline ??
-      timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, 'the post-mortem draft');
+      inline ?? timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, null);
     if (incident.channelId) await deps.workflow.post(incident.channelId, message);
     else await actor.reply(message);
     return;

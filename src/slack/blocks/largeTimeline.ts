@@ -18,21 +18,25 @@ export function timelineInline(incident: Incident, entries: readonly TimelineEnt
   return JSON.stringify(message.blocks).length <= TIMELINE_MESSAGE_CHARS ? message : null;
 }
 
-/** The message beside the file: how many entries, where they all are, and the latest few. */
+/**
+ * The message beside the file: how many entries, where they all are, and the latest few. `filename` null:
+ * there is no channel to attach a file to, and the post-mortem draft (sent privately) has them all.
+ */
 export function timelineWithFile(
   incident: Incident,
   latest: readonly TimelineEntry[],
   total: number,
-  filename: string,
+  filename: string | null,
 ): Message {
+  const where = filename ? `in the file \`${filename}\`` : 'in the post-mortem draft: `/incident postmortem`';
   const shown = timelineMessage(incident, latest);
   const [heading, ...rest] = shown.blocks;
   return {
-    text: `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification - 60)}: ${total} entries, in the file ${filename}`,
+    text: `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification - 60)}: ${total} entries, ${filename ? `in the file ${filename}` : 'too many for one message'}`,
     blocks: [
       ...(heading ? [heading] : []),
       context(
-        `${total.toLocaleString('en-US')} entries: too many for one message. The whole timeline is in the file \`${filename}\`; the latest ${latest.length} are below.`,
+        `${total.toLocaleString('en-US')} entries: too many for one message. The whole timeline is ${where}; the latest ${latest.length} are below.`,
       ),
       ...rest,
     ],
