@@ -146,7 +146,10 @@ async function expectRecovered(r: Rig, slackBack: number): Promise<void> {
     const steps = firstStepAt(r.slack, incident.channel_id);
     expect(steps).toHaveLength(1);
     expect((steps[0] ?? Number.POSITIVE_INFINITY) - slackBack).toBeLessThan(RECOVERY_MS);
-    if (process.env.OUTAGE_FIGURES) console.log(`incident ${incident.id}: first step ${(steps[0] ?? 0) - slackBack} ms after Slack's return`);
+    if (process.env.OUTAGE_FIGURES)
+      console.log(
+        `incident ${incident.id}: first step ${(steps[0] ?? 0) - slackBack} ms after Slack's return`,
+      );
   }
   expect(r.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(3);
   expect(r.slack.channels().filter((c) => c.name?.startsWith('inc-'))).toHaveLength(3);
