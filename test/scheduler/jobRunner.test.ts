@@ -103,4 +103,14 @@ describe('JobRunner', () => {
     // The lease ran out: anyone may take it again (the multi-replica path of issue 16).
     expect(store.jobs.claim({ owner: 'other', leaseMs: 120_000, limit: 10 })).toHaveLength(1);
   });
+
+  it('prunes finished jobs older than the retention, never queued ones', async () => {
+    const { clock, store, incidentId, failing, runner, job } = setup();
+    store.jobs.enqueue([job('done', 'a'), job('waiting', 'b')]);
+    failing.set('waiting', new Flaky('HTTP 500'));
+    await runner.runIncident(incidentId);
+    clock.advance(8 * 86_400_000);
+    expect(store.jobs.prune(new Date(clock.now().getTime() - 7 * 86_400_000))).toBe(1);
+    expect(store.jobs.forIncident(incidentId).map((j) => j.key)).toEqual(['waiting']);
+  });
 });
