@@ -90,7 +90,7 @@ export async function changeSeverity(
   // A raised severity brings in that severity's (larger) response team.
   if (result.raised && incident.channelId && !incident.inFallback) {
     const team = responseTeam(deps.runbooks().policy, severity);
-    await deps.workflow.invite(incident, incident.channelId, team.users, team.groups);
+    await deps.workflow.inviteDurably(incident, team.users, team.groups);
   }
   await announceChange(deps, incident, `Severity is now *${severity}* (set by ${user(actor.user)})`);
 }
@@ -105,7 +105,7 @@ export async function changeCommander(
   if (!result.ok) return refuse(deps, actor, result.reason);
   const { incident } = result;
   if (incident.channelId && !incident.inFallback) {
-    await deps.workflow.invite(incident, incident.channelId, [userId], []);
+    await deps.workflow.inviteDurably(incident, [userId], []);
   }
   await announceChange(
     deps,
@@ -176,8 +176,7 @@ export async function escalateIncident(
   }
   const users = targets.flatMap((t) => t.users);
   const groups = targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback)
-    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
   // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
   const steps = deps.service.steps(incident.id);
   const now = deps.now();

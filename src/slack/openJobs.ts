@@ -21,6 +21,7 @@ export const OPEN_JOBS = {
   reply: 'incident.reply',
   opened: 'incident.opened',
   post: 'incident.post',
+  invitePeople: 'incident.invite-people',
 } as const;
 
 /** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
@@ -54,6 +55,21 @@ export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJo
     ...(reply ? [job(OPEN_JOBS.reply, 'reply', reply)] : []),
     job(OPEN_JOBS.opened, 'opened'),
   ];
+}
+
+/** Invites people into the incident's channel (an escalation, a raised severity, a new commander). */
+export function inviteJob(
+  incidentId: number,
+  key: string,
+  people: { users: readonly string[]; groups: readonly string[] },
+): NewJob {
+  return {
+    incidentId,
+    kind: OPEN_JOBS.invitePeople,
+    key: `${OPEN_JOBS.invitePeople}:${incidentId}:${key}`,
+    lane: 'updates',
+    payload: { users: [...people.users], groups: [...people.groups] },
+  };
 }
 
 /**
@@ -135,6 +151,18 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
     },
     [OPEN_JOBS.reply]: (job) => replyToDeclarer(deps, incidentOf(job), job),
     [OPEN_JOBS.opened]: (job) => deps.workflow.opened(job.incidentId ?? 0),
+    [OPEN_JOBS.invitePeople]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || incident.inFallback) return;
+      const list = (value: unknown) =>
+        Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+      await deps.workflow.invite(
+        incident,
+        incident.channelId,
+        list(job.payload.users),
+        list(job.payload.groups),
+      );
+    },
     [OPEN_JOBS.post]: async (job) => {
       const channel =
         typeof job.payload.channel === 'string' ? job.payload.channel : incidentOf(job).channelId;

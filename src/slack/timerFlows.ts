@@ -71,8 +71,7 @@ export async function escalateOnTimer(
   deps.timekeeper.scheduleRepeat(incident, payload);
   const users = escalation.targets.flatMap((t) => t.users);
   const groups = escalation.targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback)
-    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
   const extra = {
     incidentId: incident.id,
     reason: payload.reason,
@@ -83,15 +82,17 @@ export async function escalateOnTimer(
   const steps = deps.service.steps(incident.id);
   // escalationBrief shows the actor as text when it is not a Slack user ID.
   const by = 'Incident Bot (timer)';
+  // Durable posts: a Slack failure delays the brief, and never fires (and records) the escalation twice.
   if (incident.channelId) {
-    await deps.workflow.post(
-      incident.channelId,
+    await deps.workflow.postDurably(
+      incident.id,
       timerEscalation(escalationBrief(escalation, steps, by, deps.now()), extra),
     );
   }
-  await deps.workflow.post(
-    deps.runbooks().policy.channels.escalation,
+  await deps.workflow.postDurably(
+    incident.id,
     timerEscalation(escalationBrief(escalation, steps, by, deps.now(), incident.channelId), extra),
+    deps.runbooks().policy.channels.escalation,
   );
 }
 

@@ -11,7 +11,7 @@ import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
-import { type DeclarerReply, openJobs, postJob } from './openJobs.ts';
+import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
 export type { Message };
 
@@ -109,6 +109,18 @@ export class IncidentWorkflow {
       postJob(incidentId, randomUUID(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
     ]);
     await this.jobs.runIncident(incidentId);
+  }
+
+  /** Invites people as a durable job: now if Slack answers, else when it does; nobody is skipped for an outage. */
+  async inviteDurably(
+    incident: Incident,
+    users: readonly string[],
+    groups: readonly string[],
+  ): Promise<void> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    if (users.length === 0 && groups.length === 0) return;
+    this.jobs.enqueue([inviteJob(incident.id, randomUUID(), { users, groups })]);
+    await this.jobs.runIncident(incident.id);
   }
 
   /** The last open job: diagnostics, App Home and metrics hear that the incident is open. */
