@@ -89,4 +89,7 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   await coldStartBench();
   console.log('');
   await import('./intake.ts');
+  // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
+  console.log('');
+  await import('./largeIncident.ts');
 }

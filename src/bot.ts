@@ -1,7 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
-import type { FetchFunction, RetryOptions } from '@slack/web-api';
+import { App, type CustomRoute } from '@slack/bolt';
+import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import {
+  checkSlackIdentity,
+  finishInterruptedDeclares,
+  isServer,
+  StartupError,
+  takeWriterLock,
+  toBoltLevel,
+  watchSocket,
+} from './app/startup.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
@@ -16,6 +25,7 @@ import {
   RUNBOOK_REVIEW,
   runbookReviewHandler,
 } from './scheduler/handlers/runbookReview.ts';
+import { JobRunner } from './scheduler/jobRunner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
@@ -32,10 +42,12 @@ import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
-import { slackErrorCode } from './slack/errors.ts';
+import { isTransient } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { privateGuard } from './slack/listeners/privateGuard.ts';
+import { openJobHandlers } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
@@ -74,22 +86,10 @@ export interface Bot {
   reload(): ReloadResult;
   /** Pages: the inbox worker and the alert processor. */
   intake: Intake;
+  /** Durable Slack side effects (opening incidents, replies): claimed with a lease, retried with backoff. */
+  jobs: JobRunner;
   stop(): Promise<void>;
 }
-
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-/** auth.test answers that mean the token itself is wrong, as opposed to Slack being unreachable. */
-const TOKEN_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'not_allowed_token_type',
-]);
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 
@@ -104,6 +104,8 @@ function healthRoute(): CustomRoute {
   };
 }
 
+export { StartupError };
+
 /** Builds and starts the whole bot: store, runbooks, services, the Bolt app and its HTTP routes. */
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
@@ -111,12 +113,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
+  const writer = takeWriterLock(store, now, log);
+  // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
+  store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);
   const service = new IncidentService(store, runbooks, timekeeper);
   const postmortems = new PostmortemService(store, runbooks, now);
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
+    countJobs: () => store.jobs.counts(),
   });
   const slackHealth = new SlackHealth();
 
@@ -129,7 +135,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let intake: Intake | null = null;
   const routes = [
     healthRoute(),
-    ...operabilityRoutes({ metrics, store, runbooks, slack: slackHealth }),
+    ...operabilityRoutes({
+      metrics,
+      store,
+      runbooks,
+      slack: slackHealth,
+      slackWindowMs: config.slackReadyWindowMs,
+      jobs: () => store.jobs.counts(),
+    }),
     ...webhookRoutes({
       config,
       inbox: store.inbox,
@@ -142,8 +155,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       },
     }),
   ];
+  // Checked before Bolt starts, so Bolt never calls auth.test itself: a restart during a Slack outage
+  // starts with the identity remembered from the last run instead of failing every request.
+  const identity = await checkSlackIdentity({ config, clientOptions, store, log, release: writer.release });
   const app = new App({
     token: config.slackBotToken,
+    botId: identity.botId,
+    botUserId: identity.userId,
+    // checkSlackIdentity verified the token already; Bolt's own check would fail a start during an outage.
+    tokenVerificationEnabled: false,
     signingSecret: config.slackSigningSecret,
     deferInitialization: true,
     processBeforeResponse: options.processBeforeResponse ?? false,
@@ -162,27 +182,25 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       : {}),
   });
 
-  let botUserId: string;
-  try {
-    await app.init();
-    const auth = await app.client.auth.test();
-    botUserId = auth.user_id ?? '';
-  } catch (error) {
-    store.close();
-    const code = slackErrorCode(error);
-    if (TOKEN_ERRORS.has(code)) {
-      throw new StartupError(
-        `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-...) from your app's ` +
-          'OAuth & Permissions page, and reinstall the app if it was revoked.',
-      );
-    }
-    throw new StartupError(
-      `Could not check SLACK_BOT_TOKEN with Slack at ${config.slackApiUrl} (${code}). Check the network ` +
-        'and SLACK_API_URL (leave it unset for Slack itself), then start again.',
-    );
-  }
+  await app.init();
+  const botUserId = identity.userId;
 
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  // A probe without the client's own retries: it answers in one round trip whether Slack is back.
+  const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  const jobs = new JobRunner({
+    queue: store.jobs,
+    handlers: openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+    owner: writer.owner,
+    log,
+    now,
+    tickMs: config.jobTickMs,
+    backoffMaxMs: config.jobBackoffMaxMs,
+    isRetryable: isTransient,
+    probe: async () => (await probeClient.auth.test()).ok === true,
+    observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
+  });
+  workflow.jobs = jobs;
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
   home.aftermath = postmortems;
@@ -245,6 +263,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   app.use(handlerTimer(metrics));
   // Slack retries events and can deliver a command or click twice: each is acted on once.
   app.use(dedupeRequests(store.idempotency, log));
+  app.use(privateGuard({ service, access, workflow }));
   registerListeners(app, deps);
   intake = createIntake({
     store,
@@ -276,7 +295,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     handlers: {
       ...timerHandlers(deps),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
-      [PRUNE_KIND]: pruneHandler(store, log),
+      [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
     },
     log,
     now,
@@ -293,10 +312,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
+  // Side effects queued before a restart (a declare made while Slack was down) run now.
+  jobs.start();
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  await finishInterruptedDeclares(service, workflow, runbooks, log);
+  finishInterruptedDeclares(service, workflow, log);
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
@@ -315,12 +336,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     home,
     reload,
     intake: pages,
+    jobs,
     async stop() {
       await pages.worker.stop();
+      await jobs.stop();
       await scheduler.stop();
       await home.settled();
       await app.stop();
       await diagnostics.settled();
+      writer.release();
       store.close();
     },
   };
@@ -334,82 +358,4 @@ function planReview(review: ReviewDeps): void {
   } catch (error) {
     review.log.error({ err: error }, 'could not plan the weekly runbook review');
   }
-}
-
-/**
- * A slash or modal declaration is stored before its channel is created; if the process dies in between,
- * nothing would ever open it (pages are retried from the inbox, commands are not). Finish those at start.
- * Limit: if Slack had already created the channel when the process died, the bot does not know its id and
- * opens a second one with a suffixed name (the first stays, empty but for the bot).
- */
-async function finishInterruptedDeclares(
-  service: IncidentService,
-  workflow: IncidentWorkflow,
-  runbooks: () => RunbookSet,
-  log: Logger,
-): Promise<void> {
-  for (const incident of service.listOpen()) {
-    if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
-    try {
-      const set = runbooks();
-      await workflow.open({
-        incident,
-        runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
-        steps: service.steps(incident.id),
-      });
-      log.warn(
-        { incident: incident.id },
-        'opened the channel of an incident whose declaration a restart interrupted',
-      );
-    } catch (error) {
-      log.error(
-        { err: error, incident: incident.id },
-        'could not open the channel of an interrupted declaration',
-      );
-    }
-  }
-}
-
-function isServer(value: unknown): value is Server {
-  return (
-    typeof value === 'object' && value !== null && 'address' in value && typeof value.address === 'function'
-  );
-}
-
-function toBoltLevel(level: string): LogLevel {
-  switch (level) {
-    case 'debug':
-    case 'trace':
-      return LogLevel.DEBUG;
-    case 'warn':
-      return LogLevel.WARN;
-    case 'error':
-    case 'fatal':
-      return LogLevel.ERROR;
-    default:
-      return LogLevel.INFO;
-  }
-}
-
-/**
- * Socket Mode readiness follows the WebSocket: Bolt keeps its receiver private, so it is found at run time
- * and checked before use; if Bolt ever changes it, readiness just stops tracking disconnects.
- */
-function watchSocket(app: App, health: SlackHealth): void {
-  health.socketConnected = true;
-  const receiver: unknown = Reflect.get(app, 'receiver');
-  const client: unknown =
-    typeof receiver === 'object' && receiver !== null ? Reflect.get(receiver, 'client') : undefined;
-  if (typeof client !== 'object' || client === null || !('on' in client) || typeof client.on !== 'function')
-    return;
-  const on = client.on.bind(client) as (event: string, listener: () => void) => void;
-  on('connected', () => {
-    health.socketConnected = true;
-  });
-  on('disconnected', () => {
-    health.socketConnected = false;
-  });
-  on('reconnecting', () => {
-    health.socketConnected = false;
-  });
 }

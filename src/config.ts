@@ -23,6 +23,13 @@ const HELP = {
     "set it to the signing secret shown when you add the webhook subscription in PagerDuty's " +
     'Integrations > Generic Webhooks (v3), or leave it unset',
   SCHEDULER_TICK_SECONDS: 'set it to a whole number of seconds, at least 1, or leave it unset for 15',
+  SLACK_READY_WINDOW_SECONDS:
+    'set it to how many seconds of failing Slack calls make /readyz answer 503, or leave it unset for 15',
+  JOB_BACKOFF_MAX_SECONDS:
+    'set it to the longest wait in seconds between retries of a Slack side effect, or leave it unset for 30',
+  JOB_TICK_MS:
+    'set it to how often in milliseconds due side effects are looked for, or leave it unset for 1000',
+  INBOX_RETENTION_DAYS: 'set it to how many days processed webhook bodies are kept, or leave it unset for 7',
   LOG_LEVEL: 'set it to one of fatal, error, warn, info, debug, trace, silent, or leave it unset for info',
   PROMETHEUS_URL:
     'set it to the base URL of your Prometheus server (e.g. http://prometheus:9090), or leave it unset',
@@ -61,6 +68,10 @@ const EnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     'must be a whole number, at least 1',
   ).default(15),
+  SLACK_READY_WINDOW_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(15),
+  JOB_BACKOFF_MAX_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(30),
+  JOB_TICK_MS: wholeNumber(50, 60_000, 'must be a whole number from 50 to 60000').default(1000),
+  INBOX_RETENTION_DAYS: wholeNumber(0, 3650, 'must be a whole number from 0 to 3650').default(7),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROMETHEUS_URL: httpUrl.optional(),
   DIAGNOSTICS_DATABASES: z
@@ -112,6 +123,11 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
   logLevel: env.LOG_LEVEL,
+  /** /readyz answers 503 once Slack calls have failed with no success for this long. */
+  slackReadyWindowMs: env.SLACK_READY_WINDOW_SECONDS * 1000,
+  jobBackoffMaxMs: env.JOB_BACKOFF_MAX_SECONDS * 1000,
+  jobTickMs: env.JOB_TICK_MS,
+  inboxRetentionMs: env.INBOX_RETENTION_DAYS * 86_400_000,
   prometheusUrl: env.PROMETHEUS_URL,
   /** Named connections for database_query checks: PostgreSQL URLs or `sqlite:/path`. */
   diagnosticsDatabases: env.DIAGNOSTICS_DATABASES ?? {},

@@ -24,6 +24,10 @@ export interface Metrics {
   slackApiDurationSeconds: Histogram<'method'>;
   handlerDurationSeconds: Histogram<'kind' | 'name'>;
   runbookReloads: Counter<'outcome'>;
+  /** Slack side effects in the job queue by state (queued, retrying, failed); set on every scrape. */
+  sideEffects: Gauge<'state'>;
+  /** Attempts of Slack side effects by kind and outcome (done, retry, failed). */
+  sideEffectAttempts: Counter<'kind' | 'outcome'>;
 }
 
 export interface MetricsOptions {
@@ -31,6 +35,8 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** Called on each scrape to fill the incident gauge: one row per (severity, status) present. */
   countIncidents?: () => readonly { severity: string; status: string; count: number }[];
+  /** Called on each scrape to fill the side-effect gauge from the job queue. */
+  countJobs?: () => { queued: number; retrying: number; failed: number };
 }
 
 const PREFIX = 'incident_bot_';
@@ -40,6 +46,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
   const countIncidents = options.countIncidents;
+  const countJobs = options.countJobs;
 
   return {
     registry,
@@ -128,6 +135,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${PREFIX}runbook_reloads_total`,
       help: 'Runbook reloads (SIGHUP or /incident runbooks reload) by outcome: ok, partial (a broken file kept its previous version) or failed (policy broken, nothing changed).',
       labelNames: ['outcome'],
+      registers,
+    }),
+    sideEffects: new Gauge({
+      name: `${PREFIX}side_effects`,
+      help: 'Slack side effects (open a channel, post, invite, reply) in the durable queue: queued (waiting or running, retrying included), retrying (failed at least once, waiting for the next attempt), failed (for good).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        if (!countJobs) return;
+        const counts = countJobs();
+        this.set({ state: 'queued' }, counts.queued);
+        this.set({ state: 'retrying' }, counts.retrying);
+        this.set({ state: 'failed' }, counts.failed);
+      },
+    }),
+    sideEffectAttempts: new Counter({
+      name: `${PREFIX}side_effect_attempts_total`,
+      help: 'Attempts at Slack side effects by job kind and outcome: done, retry (transient failure, retried with backoff) or failed (for good).',
+      labelNames: ['kind', 'outcome'],
       registers,
     }),
   };

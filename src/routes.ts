@@ -10,6 +10,10 @@ export interface ReadinessDeps {
   store: Store;
   runbooks: () => RunbookSet;
   slack: SlackHealth;
+  /** Failing Slack calls for this long make the bot unready (default 15 s). */
+  slackWindowMs?: number;
+  /** Side effects waiting in the job queue, named in the Slack problem. */
+  jobs?: () => { queued: number; failed: number };
 }
 
 /** Each check: null when fine, else what is wrong and what to do, as an operator reads it in a probe's output. */
@@ -23,6 +27,13 @@ export function readiness(deps: ReadinessDeps): Record<'database' | 'runbooks' |
   else if (slack.socketConnected === false)
     slackProblem = 'the Socket Mode connection is down; the client is reconnecting';
   else if (slack.lastOkAt === null) slackProblem = 'no successful Slack API call yet';
+  else {
+    const outage = slack.outage(deps.slackWindowMs ?? 15_000);
+    if (outage) {
+      const queued = deps.jobs?.().queued ?? 0;
+      slackProblem = `${outage}; ${queued} Slack side effect${queued === 1 ? ' waits' : 's wait'} and will run when Slack answers`;
+    }
+  }
   return {
     database: db ? `the database is not writable (${db}): check DATABASE_PATH and the disk` : null,
     runbooks: count > 0 ? null : 'no runbook is loaded: check RUNBOOKS_DIR, then run npx incident-bot lint',

@@ -43,6 +43,12 @@ export const AlertPolicySchema = z
     default_severity: Severity.default('P2'),
     /** Resolve the incident when all its alerts resolve, unless a commander has taken it. */
     auto_resolve: z.boolean().default(false),
+    /**
+     * Alertmanager repeats a group's notification (same alerts, same startsAt) while it fires. After a
+     * responder resolved its incident: `record` notes it on the resolved incident and says so in its
+     * channel; `reopen` also reopens it as investigating; `new` opens a new incident for the group.
+     */
+    after_resolve: z.enum(['record', 'reopen', 'new']).default('record'),
     storm: z
       .object({
         /** New alert incidents within `window` beyond which further alert groups join one storm incident. */

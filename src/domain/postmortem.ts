@@ -30,22 +30,65 @@ export interface PostmortemInput {
   followups: readonly { text: string; ownerId: string; dueDate: string; doneAt: string | null }[];
   /** IANA zone of the team (policy.yml `timezone`), shown beside every UTC time. */
   timezone: string;
+  /** The timeline's table rows and evidence lines, rendered beforehand (in slices, for a 10k-entry timeline). */
+  rows?: TimelineRows;
+}
+
+export interface TimelineRows {
+  table: string[];
+  evidence: string[];
+}
+
+/** The "Everything recorded" rows and the evidence lines of some timeline entries; slices concatenate. */
+export function timelineRows(entries: PostmortemInput['timeline'], timezone: string): TimelineRows {
+  const table: string[] = [];
+  const evidence: string[] = [];
+  for (const e of entries) {
+    const time = formatTime(e.at, timezone);
+    table.push(`| ${time} | ${cell(e.actor)} | ${cell(e.text)} |`);
+    if (EVIDENCE_KINDS.has(e.kind)) evidence.push(`- ${time} — ${cell(e.text)}`);
+  }
+  return { table, evidence };
 }
 
 /** `2026-11-22 10:05 UTC (05:05 EST)`: UTC is the record, the team's zone is for reading. */
 export function formatTime(iso: string, timezone: string): string {
+  // Minutes repeat (an alert flood records thousands of entries in one minute): each is formatted once.
+  const key = `${iso.slice(0, 16)} ${timezone}`;
+  const known = MINUTES.get(key);
+  if (known !== undefined) return known;
+  if (MINUTES.size >= 10_000) MINUTES.clear();
+  const formatted = formatMinute(iso, timezone);
+  MINUTES.set(key, formatted);
+  return formatted;
+}
+
+const MINUTES = new Map<string, string>();
+
+function formatMinute(iso: string, timezone: string): string {
   const date = new Date(iso);
   const utc = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   if (timezone === 'UTC') return utc;
-  // en-US has the familiar abbreviations (EST, PST); other zones read as GMT+1 and the like.
-  const local = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(date);
-  return `${utc} (${local})`;
+  return `${utc} (${localFormat(timezone).format(date)})`;
+}
+
+/** Building an Intl formatter costs about a millisecond: one per zone, or a 10k-entry timeline takes seconds. */
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function localFormat(timezone: string): Intl.DateTimeFormat {
+  let format = FORMATS.get(timezone);
+  if (!format) {
+    // en-US has the familiar abbreviations (EST, PST); other zones read as GMT+1 and the like.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    FORMATS.set(timezone, format);
+  }
+  return format;
 }
 
 function between(from: string | null | undefined, to: string | null | undefined): string {
@@ -117,13 +160,13 @@ export function postmortemDocument(input: PostmortemInput): string {
     '',
   );
   push('### Everything recorded', '', '| Time | Who | What |', '|---|---|---|');
-  for (const entry of timeline) push(`| ${time(entry.at)} | ${cell(entry.actor)} | ${cell(entry.text)} |`);
+  const rows = input.rows ?? timelineRows(timeline, timezone);
+  for (const row of rows.table) push(row);
   push('');
 
-  const evidence = timeline.filter((e) => EVIDENCE_KINDS.has(e.kind));
   push('## Diagnostics and evidence', '');
-  if (evidence.length === 0) push('_None recorded. Attach graphs and query output here._');
-  for (const e of evidence) push(`- ${time(e.at)} — ${cell(e.text)}`);
+  if (rows.evidence.length === 0) push('_None recorded. Attach graphs and query output here._');
+  for (const row of rows.evidence) push(row);
   push('');
 
   const walk = input.steps.filter((s) => s.section === 'step');

@@ -33,6 +33,15 @@ export interface PageSink {
   alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void>;
   /** Posts which alert groups joined the storm incident since the last summary. */
   stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void>;
+  /**
+   * A resolved incident's alerts are still firing (a repeat notification): say so in its channel. `policy`
+   * says what was done: recorded, reopened, or a new incident (`incidentId`) opened.
+   */
+  stillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void>;
   /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
   allResolved(incident: Incident): Promise<void>;
 }
@@ -53,6 +62,40 @@ export interface ProcessorDeps {
 }
 
 const CLOSED = new Set(['resolved', 'closed']);
+/** Above this many new alerts in one delivery, the timeline gets one summary entry instead of one each. */
+export const FLOOD_ENTRIES = 10;
+const FLOOD_SAMPLE = 5;
+
+/** "Alerts in one delivery: 4,277 firing, 3 resolved: DiskFull: /var 95%, ... (+4,275 more)". */
+export function floodSummary(alerts: readonly NormalizedAlert[]): {
+  text: string;
+  data: Record<string, unknown>;
+} {
+  const statuses: Record<string, number> = {};
+  const names = new Map<string, number>();
+  for (const alert of alerts) {
+    const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
+    statuses[what] = (statuses[what] ?? 0) + 1;
+    names.set(alert.alertname, (names.get(alert.alertname) ?? 0) + 1);
+  }
+  const counts = Object.entries(statuses)
+    .map(([what, n]) => `${n.toLocaleString('en-US')} ${what}`)
+    .join(', ');
+  const sample = alerts.slice(0, FLOOD_SAMPLE).map((a) => a.title);
+  const more = alerts.length - sample.length;
+  return {
+    text: `Alerts in one delivery: ${counts}: ${sample.join('; ')}${more > 0 ? ` (+${more.toLocaleString('en-US')} more)` : ''}`,
+    data: {
+      source: alerts[0]?.source,
+      count: alerts.length,
+      statuses,
+      alertnames: Object.fromEntries([...names].sort((a, b) => b[1] - a[1]).slice(0, 20)),
+      sample: alerts
+        .slice(0, FLOOD_SAMPLE)
+        .map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
+    },
+  };
+}
 
 /** The runbook an alert routes to: one the sender named, else one indexed under the alert name; null: RUN-000 alone. */
 export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): string | null {
@@ -106,7 +149,7 @@ export class AlertProcessor {
     const fresh = alerts.filter((a) => !this.#seen(a));
     let incident = this.#openIncidentFor(source, key);
     if (fresh.length === 0 || incident) this.deps.onDeduplicated?.(source);
-    if (fresh.length === 0) return incident?.id ?? null;
+    if (fresh.length === 0) return incident?.id ?? (await this.#repeatAfterResolve(source, key, alerts));
 
     const firing = fresh.filter((a) => a.status === 'firing');
     let joinedStorm = false;
@@ -139,6 +182,49 @@ export class AlertProcessor {
         store.alertLinks.closeForIncident(incident.id);
     }
     return incident.id;
+  }
+
+  /**
+   * Alerts already seen, still firing, for a group whose incident a responder resolved: Alertmanager's
+   * repeat notification. Never dropped in silence: recorded on the resolved incident and said in its
+   * channel; policy `alerts.after_resolve` may reopen it or open a new incident.
+   */
+  async #repeatAfterResolve(
+    source: AlertSource,
+    key: string,
+    alerts: NormalizedAlert[],
+  ): Promise<number | null> {
+    const { store, service, runbooks, sink } = this.deps;
+    const firing = alerts.filter((a) => a.status === 'firing');
+    const link = store.alertLinks.latest(source, key);
+    if (!firing[0] || !link) return null;
+    const resolved = service.get(link.incidentId);
+    if (!CLOSED.has(resolved.status)) return null;
+    const policy = runbooks().policy.alerts.after_resolve;
+    const text = `${source} still reports ${firing.length} alert${firing.length === 1 ? '' : 's'} firing after the resolve: ${firing[0].title}`;
+    service.note(resolved.id, 'bot', 'alert_repeat', text, {
+      source,
+      dedupKey: key,
+      firing: firing.length,
+      policy,
+    });
+    if (policy === 'new') {
+      const { incident } = await this.#openOrJoin(source, key, firing[0]);
+      await sink.alerts(incident, firing);
+      await sink.stillFiring(resolved, firing, { policy, incidentId: incident.id });
+      return incident.id;
+    }
+    if (policy === 'reopen' && resolved.status === 'resolved') {
+      const reopened = service.setStatus({
+        incidentId: resolved.id,
+        status: 'investigating',
+        note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
+        actor: 'bot',
+      });
+      if (reopened.ok) store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
+    }
+    await sink.stillFiring(service.get(resolved.id), firing, { policy, incidentId: resolved.id });
+    return resolved.id;
   }
 
   #openIncidentFor(source: AlertSource, key: string): Incident | null {
@@ -264,13 +350,21 @@ export class AlertProcessor {
     return this.deps.store.idempotency.seen(this.#key(alert));
   }
 
-  /** Remembers the alerts as handled, and adds each to the incident's timeline, in one transaction. */
+  /**
+   * Remembers the alerts as handled and adds them to the incident's timeline, in one transaction: one entry
+   * per alert, or for a flood (a 4,000-alert group) one summary entry for the delivery.
+   */
   #markSeen(alerts: readonly NormalizedAlert[], incidentId: number | null): void {
     const { store, service } = this.deps;
     store.transaction(() => {
-      for (const alert of alerts) {
-        if (!store.idempotency.firstTime(this.#key(alert))) continue;
-        if (incidentId === null) continue;
+      const fresh = alerts.filter((alert) => store.idempotency.firstTime(this.#key(alert)));
+      if (incidentId === null || fresh.length === 0) return;
+      if (fresh.length > FLOOD_ENTRIES) {
+        const summary = floodSummary(fresh);
+        service.note(incidentId, 'bot', 'alert', summary.text, summary.data);
+        return;
+      }
+      for (const alert of fresh) {
         const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
         service.note(incidentId, 'bot', 'alert', `Alert ${what}: ${alert.title}`, {
           source: alert.source,

@@ -4,10 +4,15 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AlertSource, InboxRepository } from '../store/index.ts';
 import type { Headers, Refusal } from './alert.ts';
+import type { AlertmanagerPayload } from './alertmanager.ts';
 import { SOURCES } from './sources.ts';
+import { STORED_BODY_BYTES, shrinkAlertmanager } from './truncate.ts';
 
-/** Alertmanager sends a whole group in one request; 1 MiB holds thousands of alerts and stops abuse. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Alertmanager sends a whole group in one request and does not retry a 4xx: a 413 would lose the page. Up
+ * to 10 MiB is read; Alertmanager bodies over 1 MiB are stored shortened (see truncate.ts).
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface WebhookRouteDeps {
   config: Config;
@@ -83,9 +88,19 @@ export async function acceptPage(
   const headers = req.headers as Headers;
   const auth = source.authenticate(headers, raw, deps.config);
   if (!auth.ok) return refuse(res, auth);
-  const text = raw.toString('utf8');
+  let text = raw.toString('utf8');
   const parsed = source.parse(text);
   if (!parsed.ok) return refuse(res, { status: 400, reason: parsed.reason });
+  if (name === 'alertmanager' && raw.length > STORED_BODY_BYTES) {
+    const original = parsed.payload as AlertmanagerPayload;
+    const shrunk = shrinkAlertmanager(original);
+    deps.log.warn(
+      { source: name, bytes: raw.length, alerts: original.alerts.length, kept: shrunk.alerts.length },
+      'a large Alertmanager body was shortened to 1 MiB (long annotations cut, then alerts counted as truncated)',
+    );
+    text = JSON.stringify(shrunk);
+    parsed.payload = shrunk;
+  }
   const alerts = source.toAlerts(parsed.payload);
   let stored: { id: number; duplicate: boolean };
   try {

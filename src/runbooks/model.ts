@@ -55,6 +55,15 @@ const CheckBase = {
   no_data: CheckStatusSchema.optional(),
 };
 
+function regexWithGroup(source: string): boolean {
+  try {
+    // Matching '' against `(?:source)|` always succeeds; the array holds one slot per capturing group.
+    return (new RegExp(`(?:${source})|`).exec('')?.length ?? 0) > 1;
+  } catch {
+    return false;
+  }
+}
+
 export const DiagnosticCheckSchema = z
   .discriminatedUnion('kind', [
     z.object({ ...CheckBase, kind: z.literal('prometheus_query'), query: z.string().min(1) }).strict(),
@@ -72,6 +81,21 @@ export const DiagnosticCheckSchema = z
         ...CheckBase,
         kind: z.literal('shell_command'),
         command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+        /**
+         * How the value is read from stdout: `output` (all of it is one number; the default),
+         * `{ name: restarts }` (the number after "restarts:" or "restarts="), or `{ regex: '...(\\d+)' }`
+         * (its first group). Never the first digits anywhere: "pod api-7f9 restarts: 3" is not -7.
+         */
+        value: z
+          .union([
+            z.literal('output'),
+            z.object({ name: z.string().regex(/^[\w.-]+$/, 'a name of letters, digits, _ . or -') }).strict(),
+            z
+              .object({ regex: z.string().min(1) })
+              .strict()
+              .refine((v) => regexWithGroup(v.regex), 'a valid regular expression with one capturing group'),
+          ])
+          .optional(),
         /** Alert labels allowed to fill `{name}` placeholders, each with the pattern its value must match. */
         placeholders: z.record(z.string(), PlaceholderPatternSchema).optional(),
       })

@@ -1,35 +1,17 @@
-import { ErrorCode } from '@slack/web-api';
 import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
+// Which failures are worth retrying is Slack's knowledge; the scheduler only acts on the answer.
+import { isTransient } from '../slack/errors.ts';
+
+export { isTransient };
+
 import { SCHEDULER_HEARTBEAT, type Store, type Timer } from '../store/index.ts';
 
 /** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
 const MAX_RETRIES = 8;
 const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 15 * 60_000;
-/** Slack's own "try again" answers, as opposed to a request it will always refuse. */
-const TRANSIENT_SLACK_ERRORS = new Set([
-  'ratelimited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
-
-/** Network failures, HTTP 5xx, rate limits and Slack's internal errors pass; a refused request would fail again. */
-export function isTransient(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, data } = error as { code?: unknown; data?: { error?: unknown } };
-  if (code === ErrorCode.RequestError || code === ErrorCode.HTTPError || code === ErrorCode.RateLimitedError)
-    return true;
-  return (
-    code === ErrorCode.PlatformError &&
-    typeof data?.error === 'string' &&
-    TRANSIENT_SLACK_ERRORS.has(data.error)
-  );
-}
-
 /** Below this a timer counts as on time: a tick every few seconds always fires a little after due. */
 export const LATE_NOTICE_MS = 60_000;
 /** Timers claimed per transaction; a tick keeps claiming until none are due. */

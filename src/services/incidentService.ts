@@ -184,6 +184,11 @@ export class IncidentService {
     });
   }
 
+  /** The channel name about to be created, kept before the call so a retry asks for the same one. */
+  reserveChannelName(incidentId: number, name: string): void {
+    this.store.incidents.update(incidentId, { channelName: name });
+  }
+
   recordHeader(incidentId: number, ts: string): void {
     this.store.incidents.update(incidentId, { headerTs: ts });
   }

@@ -1,10 +1,14 @@
 import { transition } from '../domain/incidentState.ts';
-import { postmortemDocument } from '../domain/postmortem.ts';
+import { postmortemDocument, timelineRows } from '../domain/postmortem.ts';
 import { responseStats, type SeverityStats } from '../domain/stats.ts';
-import type { Clock, Followup, Incident, Postmortem, Store } from '../store/index.ts';
+import type { Clock, Followup, Incident, Postmortem, Store, TimelineEntry } from '../store/index.ts';
 import { UserError } from './incidentService.ts';
 import { PostmortemReminders } from './postmortemReminders.ts';
 import type { RunbookSet } from './runbookSet.ts';
+import { readTimeline, renderInSlices, yieldToLoop } from './slices.ts';
+
+/** Timeline entries rendered per slice of the post-mortem (about 10 ms each). */
+const ROWS_PER_SLICE = 500;
 
 export interface DrillReport {
   incident: Incident;
@@ -45,6 +49,38 @@ export class PostmortemService {
       steps: this.store.checklist.listSteps(incidentId),
       followups: this.store.followups.listForIncident(incidentId),
       timezone: this.runbooks().policy.timezone,
+    });
+  }
+
+  /** The incident's timeline, read in slices (see readTimeline). */
+  timelineInSlices(incidentId: number): Promise<TimelineEntry[]> {
+    return readTimeline(this.store.timeline, incidentId);
+  }
+
+  /**
+   * The same document for a large incident without stalling the bot: the timeline is read and rendered in
+   * slices, yielding to other requests between them (a 10k-entry timeline, see BENCHMARKS.md).
+   */
+  async documentInSlices(incidentId: number): Promise<string> {
+    const incident = this.incident(incidentId);
+    const runbook = incident.runbookId ? this.runbooks().catalog.byId(incident.runbookId) : undefined;
+    const timezone = this.runbooks().policy.timezone;
+    const timeline = await readTimeline(this.store.timeline, incidentId);
+    const rendered = await renderInSlices(timeline, ROWS_PER_SLICE, (slice) => [
+      timelineRows(slice, timezone),
+    ]);
+    await yieldToLoop();
+    return postmortemDocument({
+      incident,
+      runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
+      timeline,
+      steps: this.store.checklist.listSteps(incidentId),
+      followups: this.store.followups.listForIncident(incidentId),
+      timezone,
+      rows: {
+        table: rendered.flatMap((r) => r.table),
+        evidence: rendered.flatMap((r) => r.evidence),
+      },
     });
   }
 

@@ -10,7 +10,7 @@ import type { Actor, ListenerDeps } from './incidentFlows.ts';
 /** `/incident postmortem`: the document from the timeline, uploaded to the incident's channel as a file. */
 export async function uploadPostmortem(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
   const incident = deps.service.get(incidentId);
-  const document = deps.postmortems.document(incidentId);
+  const document = await deps.postmortems.documentInSlices(incidentId);
   if (!incident.channelId || incident.inFallback) {
     // No channel of its own to attach a file to: the draft goes to the person who asked.
     await actor.reply(document.slice(0, 39_000));

@@ -5,13 +5,20 @@ import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { renderInSlices } from '../services/slices.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
 import type { IncidentAccess } from './access.ts';
 import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
+import {
+  TIMELINE_LATEST,
+  timelineFileLines,
+  timelineInline,
+  timelineWithFile,
+} from './blocks/largeTimeline.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
-import { resolvedMessage, timelineMessage } from './blocks/replies.ts';
+import { resolvedMessage } from './blocks/replies.ts';
 import type { DiagnosticsFlow } from './diagnosticsFlow.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
 
@@ -83,7 +90,7 @@ export async function changeSeverity(
   // A raised severity brings in that severity's (larger) response team.
   if (result.raised && incident.channelId && !incident.inFallback) {
     const team = responseTeam(deps.runbooks().policy, severity);
-    await deps.workflow.invite(incident, incident.channelId, team.users, team.groups);
+    await deps.workflow.inviteDurably(incident, team.users, team.groups);
   }
   await announceChange(deps, incident, `Severity is now *${severity}* (set by ${user(actor.user)})`);
 }
@@ -98,7 +105,7 @@ export async function changeCommander(
   if (!result.ok) return refuse(deps, actor, result.reason);
   const { incident } = result;
   if (incident.channelId && !incident.inFallback) {
-    await deps.workflow.invite(incident, incident.channelId, [userId], []);
+    await deps.workflow.inviteDurably(incident, [userId], []);
   }
   await announceChange(
     deps,
@@ -123,11 +130,33 @@ export async function resolveIncident(
   await afterResolve(deps, incident);
 }
 
+/**
+ * The timeline in the channel: one message when it fits Slack's limits, else the latest entries and the
+ * whole timeline as a file. Read and rendered in slices, so a 10k-entry timeline never stalls the bot.
+ */
 export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
   const incident = deps.service.get(incidentId);
-  const message = timelineMessage(incident, deps.service.timeline(incidentId));
-  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-  else await actor.reply(message);
+  const entries = await deps.postmortems.timelineInSlices(incidentId);
+  const inline = timelineInline(incident, entries);
+  const channel = incident.channelId && !incident.inFallback ? incident.channelId : null;
+  if (inline || !channel) {
+    const message =
+      inline ?? timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, null);
+    if (incident.channelId) await deps.workflow.post(incident.channelId, message);
+    else await actor.reply(message);
+    return;
+  }
+  const filename = `timeline-incident-${incident.id}.md`;
+  await deps.workflow.post(
+    channel,
+    timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, filename),
+  );
+  const lines = await renderInSlices(entries, 1_000, timelineFileLines);
+  await deps.workflow.uploadFile(channel, {
+    filename,
+    title: `Timeline of incident #${incident.id} (${entries.length} entries)`,
+    content: `# Timeline of incident #${incident.id}\n\n${lines.join('\n')}\n`,
+  });
 }
 
 /** Escalate now: mention and invite the targets in the channel, and brief the escalation channel. */
@@ -147,16 +176,17 @@ export async function escalateIncident(
   }
   const users = targets.flatMap((t) => t.users);
   const groups = targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback)
-    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
   // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
   const steps = deps.service.steps(incident.id);
   const now = deps.now();
+  // Durable: an escalation made while Slack stumbles reaches both channels when it answers again.
   if (incident.channelId) {
-    await deps.workflow.post(incident.channelId, escalationBrief(escalation, steps, actor.user, now));
+    await deps.workflow.postDurably(incident.id, escalationBrief(escalation, steps, actor.user, now));
   }
-  await deps.workflow.post(
-    deps.runbooks().policy.channels.escalation,
+  await deps.workflow.postDurably(
+    incident.id,
     escalationBrief(escalation, steps, actor.user, now, incident.channelId),
+    deps.runbooks().policy.channels.escalation,
   );
 }

@@ -11,6 +11,10 @@ const AUTH_ERRORS = new Set([
   'token_expired',
 ]);
 
+/** Outcomes that mean Slack (or the way to it) is unavailable, as opposed to a refused request. */
+const UNAVAILABLE =
+  /^(http_5\d\d|network_error|ratelimited|invalid_json|service_unavailable|internal_error|fatal_error|request_timeout)$/;
+
 /** What /readyz reads about Slack: the last answer about the token, fed by every Web API call. */
 export class SlackHealth {
   /** Null until the first call; start-up's auth.test sets it. */
@@ -19,13 +23,35 @@ export class SlackHealth {
   /** Socket Mode only: whether the WebSocket is connected (null in HTTP mode). */
   socketConnected: boolean | null = null;
 
-  record(outcome: string): void {
+  /** The last failed call since the last success (HTTP 5xx, network, rate limit): Slack may be down. */
+  lastFailure: { at: number; outcome: string } | null = null;
+
+  record(outcome: string, at = Date.now()): void {
     if (outcome === 'ok') {
       this.authError = null;
-      this.lastOkAt = Date.now();
+      this.lastOkAt = at;
+      this.lastFailure = null;
     } else if (AUTH_ERRORS.has(outcome)) {
       this.authError = outcome;
+    } else if (UNAVAILABLE.test(outcome)) {
+      this.lastFailure = { at, outcome };
     }
+  }
+
+  /**
+   * Why Slack counts as down: calls have been failing with no success for `windowMs`, or null. A quiet
+   * bot (no calls) is not down; the job runner's probe keeps calling while side effects wait.
+   */
+  outage(windowMs: number, now = Date.now()): string | null {
+    if (!this.lastFailure) return null;
+    const since = this.lastOkAt ?? 0;
+    const silent = now - since;
+    if (silent < windowMs) return null;
+    const seconds = this.lastOkAt === null ? null : Math.round(silent / 1000);
+    return (
+      `Slack API calls are failing (last answer: ${this.lastFailure.outcome})` +
+      (seconds === null ? ' and none has succeeded yet' : `, none succeeded for ${seconds} s`)
+    );
   }
 
   get ready(): boolean {

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { NormalizedAlert } from '../intake/alert.ts';
 import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import type { Incident } from '../store/index.ts';
-import { alertEvidence, alertsResolvedNotice, stormSummary } from './blocks/alerts.ts';
+import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
@@ -20,13 +21,34 @@ export class SlackPageSink implements PageSink {
   }
 
   async alerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void> {
-    if (!incident.channelId || alerts.length === 0) return;
-    await this.workflow.post(incident.channelId, alertEvidence(alerts));
+    if (alerts.length === 0) return;
+    if (incident.channelId) {
+      await this.workflow.post(incident.channelId, alertEvidence(alerts));
+      return;
+    }
+    // Slack is failing and the channel is not open yet: the evidence follows it, in order, durably.
+    const key = alerts.map((a) => `${a.fingerprint}/${a.status}/${a.startsAt}`).join(',');
+    await this.workflow.postWhenOpen(
+      incident.id,
+      createHash('sha256').update(key).digest('hex').slice(0, 32),
+      alertEvidence(alerts),
+    );
   }
 
   async stormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void> {
     if (!incident.channelId) return;
     await this.workflow.post(incident.channelId, stormSummary(joined, total));
+  }
+
+  async stillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void> {
+    if (!incident.channelId) return;
+    if (outcome.policy === 'reopen' && incident.status === 'investigating')
+      await this.workflow.refreshHeader(incident.id);
+    await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));
   }
 
   async allResolved(incident: Incident): Promise<void> {

@@ -6,7 +6,7 @@ import type { TimerPayload } from '../domain/timerPlan.ts';
 import { responseTeam } from '../services/runbookSet.ts';
 import type { Incident, IncidentStatus, Timer } from '../store/index.ts';
 import { escalationBrief } from './blocks/escalation.ts';
-import { context, STATUS_LABEL } from './blocks/kit.ts';
+import { context, type Message, STATUS_LABEL } from './blocks/kit.ts';
 import { channel as channelLink, user } from './blocks/mrkdwn.ts';
 import { acknowledgedBlocks, reminderMessage, repageMessage, timerEscalation } from './blocks/timers.ts';
 import {
@@ -71,8 +71,7 @@ export async function escalateOnTimer(
   deps.timekeeper.scheduleRepeat(incident, payload);
   const users = escalation.targets.flatMap((t) => t.users);
   const groups = escalation.targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback)
-    await deps.workflow.invite(incident, incident.channelId, users, groups);
+  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
   const extra = {
     incidentId: incident.id,
     reason: payload.reason,
@@ -83,15 +82,17 @@ export async function escalateOnTimer(
   const steps = deps.service.steps(incident.id);
   // escalationBrief shows the actor as text when it is not a Slack user ID.
   const by = 'Incident Bot (timer)';
+  // Durable posts: a Slack failure delays the brief, and never fires (and records) the escalation twice.
   if (incident.channelId) {
-    await deps.workflow.post(
-      incident.channelId,
+    await deps.workflow.postDurably(
+      incident.id,
       timerEscalation(escalationBrief(escalation, steps, by, deps.now()), extra),
     );
   }
-  await deps.workflow.post(
-    deps.runbooks().policy.channels.escalation,
+  await deps.workflow.postDurably(
+    incident.id,
     timerEscalation(escalationBrief(escalation, steps, by, deps.now(), incident.channelId), extra),
+    deps.runbooks().policy.channels.escalation,
   );
 }
 
@@ -243,8 +244,27 @@ export async function postStatusUpdate(
       nextUpdateAt: input.nextUpdateAt.toISOString(),
     },
   });
-  if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-  if (!incident.private) await deps.workflow.post(policy.channels.status, message);
+  const kept = keptInChannel(incident, 'status', policy.channels.status);
+  // Durable: the update reaches its channels when Slack answers, even if it fails right now.
+  if (incident.channelId)
+    await deps.workflow.postDurably(incident.id, kept ? withNote(message, kept) : message);
+  if (!kept) await deps.workflow.postDurably(incident.id, message, policy.channels.status);
+}
+
+/**
+ * Why an update stays in the incident's own channel: a private incident's details must not leak, and a
+ * drill must never reach the real status or executive audience. null: it goes out.
+ */
+function keptInChannel(incident: Incident, what: 'status' | 'brief', channel: string): string | null {
+  const where = `${what === 'status' ? 'the status channel' : 'the executive channel'} ${channelLink(channel)}`;
+  if (incident.drill) return `:construction: DRILL: not posted to ${where}; this is what it would have said.`;
+  if (incident.private)
+    return `:lock: Private incident: not posted to ${where}; share it with the people who need it yourself.`;
+  return null;
+}
+
+function withNote(message: Message, note: string): Message {
+  return { ...message, text: `${note}\n${message.text}`, blocks: [context(note), ...(message.blocks ?? [])] };
 }
 
 /** Posts the executive brief to the executive channel, and says so in the incident channel. */
@@ -264,9 +284,14 @@ export async function postExecBrief(
     text: `Executive brief: ${input.situation}`,
     record: { status: incident.status, ...input, nextUpdateAt: input.nextUpdateAt.toISOString() },
   });
-  await deps.workflow.post(policy.channels.executive, message);
+  const kept = keptInChannel(incident, 'brief', policy.channels.executive);
+  if (kept) {
+    if (incident.channelId) await deps.workflow.postDurably(incident.id, withNote(message, kept));
+    return;
+  }
+  await deps.workflow.postDurably(incident.id, message, policy.channels.executive);
   if (incident.channelId) {
-    await deps.workflow.post(incident.channelId, {
+    await deps.workflow.postDurably(incident.id, {
       text: `Executive brief posted to ${channelLink(policy.channels.executive)} by ${user(actor.user)}`,
       blocks: [
         context(

@@ -1,17 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
-import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
 import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
-import type { Incident, IncidentStep } from '../store/index.ts';
-import { announcement, fallbackNotice } from './blocks/announce.ts';
+import type { Incident, IncidentStep, NewJob } from '../store/index.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
-import { slackErrorCode } from './errors.ts';
+import { isTransient, slackErrorCode } from './errors.ts';
+import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
 export type { Message };
 
@@ -20,7 +20,6 @@ export type ChangeListener = (incidentId: number, what: 'declared' | 'updated') 
 
 /** Slack allows 1000 users a call; the issue asks for batches of 100 so one bad ID costs little. */
 const INVITE_BATCH = 100;
-const NAME_ATTEMPTS = 5;
 /** Per-user invite errors that skip that person and carry on; anything else is a channel-level problem. */
 const SKIPPABLE_INVITE_ERRORS = new Set([
   'already_in_channel',
@@ -68,78 +67,74 @@ export class IncidentWorkflow {
     }
   }
 
-  /** Opens the incident's space: channel (or fallback), team, pinned header, checklists, first step, announcement. */
-  async open(declared: Declared): Promise<Incident> {
+  /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
+  jobs: {
+    enqueue(jobs: readonly NewJob[]): number;
+    runIncident(incidentId: number): Promise<void>;
+  } | null = null;
+
+  /**
+   * Opens the incident's space: channel (or fallback), header, first step, pin, team, announcement, and the
+   * declarer's reply, each a durable job. Runs them now and returns the incident as far as it got: when
+   * Slack fails, the rest runs when it answers again (after a restart too).
+   */
+  async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident } = declared;
-    // The fallback notice, when there is no channel of its own, was posted by createChannel.
-    const channel = await this.createChannel(incident);
-    let current = this.service.recordChannel(incident.id, channel) ?? incident;
-    // Only the channel has to exist first. Invites, the pin and the announcement run beside the
-    // messages, which go one after another so the header stays above the checklists and the step.
-    const alongside: Promise<unknown>[] = [];
-    if (!channel.fallback) alongside.push(this.tryCall('invite', () => this.inviteTeam(current, channel.id)));
-    const headerTs = await this.post(channel.id, this.header(current));
-    this.service.recordHeader(current.id, headerTs);
-    alongside.push(
-      this.tryCall('pins.add', () => this.client.pins.add({ channel: channel.id, timestamp: headerTs })),
-    );
-    if (!channel.fallback && !incident.drill) {
-      const announce = this.runbooks().policy.channels.announce;
-      alongside.push(
-        this.tryCall('announce', () =>
-          this.post(announce, announcement(current, { channelId: channel.id, fallback: false })),
-        ),
-      );
-    }
-    for (const step of this.service.steps(current.id)) {
-      if (step.section === 'step' && step.state !== 'active') continue;
-      await this.postStep(current, step);
-    }
-    await Promise.all(alongside);
-    current = this.service.get(current.id);
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    this.jobs.enqueue(openJobs(incident, reply));
+    await this.jobs.runIncident(incident.id);
+    return this.service.get(incident.id);
+  }
+
+  /** Queues the incident's open jobs without waiting for them; returns how many were new. */
+  queueOpen(incident: Incident): number {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    return this.jobs.enqueue(openJobs(incident, null));
+  }
+
+  /** Queues a message for the incident's channel, posted once the channel exists. */
+  async postWhenOpen(incidentId: number, key: string, message: Message): Promise<void> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    this.jobs.enqueue([postJob(incidentId, key, message)]);
+    await this.jobs.runIncident(incidentId);
+  }
+
+  /**
+   * Posts a message of the incident (an escalation brief, a status update) as a durable job: now if Slack
+   * answers, else retried until it does. `channel` defaults to the incident's own.
+   */
+  async postDurably(incidentId: number, message: Message, channel?: string): Promise<void> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    this.jobs.enqueue([
+      postJob(incidentId, randomUUID(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
+    ]);
+    await this.jobs.runIncident(incidentId);
+  }
+
+  /** Invites people as a durable job: now if Slack answers, else when it does; nobody is skipped for an outage. */
+  async inviteDurably(
+    incident: Incident,
+    users: readonly string[],
+    groups: readonly string[],
+  ): Promise<void> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    if (users.length === 0 && groups.length === 0) return;
+    this.jobs.enqueue([inviteJob(incident.id, randomUUID(), { users, groups })]);
+    await this.jobs.runIncident(incident.id);
+  }
+
+  /** The last open job: diagnostics, App Home and metrics hear that the incident is open. */
+  async opened(incidentId: number): Promise<void> {
+    const current = this.service.get(incidentId);
     for (const hook of this.openedHooks) hook(current);
     await this.changed(current.id, 'declared');
-    return current;
   }
 
   onOpened(hook: (incident: Incident) => void): void {
     this.openedHooks.push(hook);
   }
 
-  private async createChannel(
-    incident: Incident,
-  ): Promise<{ id: string; name: string | null; fallback: boolean; reason?: string }> {
-    const base = incidentChannelName({
-      declaredAt: new Date(incident.declaredAt),
-      daySeq: incident.daySeq,
-      title: incident.title,
-      prefix: incident.drill ? 'drill' : 'inc',
-    });
-    let reason = 'name_taken';
-    for (let attempt = 1; attempt <= NAME_ATTEMPTS; attempt++) {
-      const name = attempt === 1 ? base : withSuffix(base, attempt);
-      try {
-        const created = await this.client.conversations.create({ name, is_private: incident.private });
-        const id = created.channel?.id;
-        if (id) return { id, name: created.channel?.name ?? name, fallback: false };
-        reason = 'Slack returned no channel';
-        break;
-      } catch (error) {
-        reason = slackErrorCode(error);
-        if (reason !== 'name_taken') break;
-      }
-    }
-    this.log.warn(
-      { incident: incident.id, reason },
-      'channel creation failed; running the incident in the fallback channel',
-    );
-    // A private incident must not fall back into a public channel: it runs in the declarer's DM instead.
-    const target = incident.private ? incident.declaredBy : this.runbooks().policy.channels.announce;
-    const posted = await this.client.chat.postMessage({ channel: target, ...fallbackNotice(reason) });
-    return { id: posted.channel ?? target, name: null, fallback: true, reason };
-  }
-
-  private async inviteTeam(incident: Incident, channelId: string): Promise<void> {
+  async inviteTeam(incident: Incident, channelId: string): Promise<void> {
     // A drill pages nobody: the person running it invites whoever rehearses with them.
     if (incident.drill) return this.invite(incident, channelId, [incident.declaredBy], []);
     const team = responseTeam(this.runbooks().policy, incident.severity);
@@ -160,6 +155,7 @@ export class IncidentWorkflow {
         const members = await this.client.usergroups.users.list({ usergroup: group });
         for (const u of members.users ?? []) everyone.add(u);
       } catch (error) {
+        if (isTransient(error)) throw error;
         skipped.push({ user: group, reason: `user group not resolved (${slackErrorCode(error)})` });
       }
     }
@@ -170,6 +166,8 @@ export class IncidentWorkflow {
       try {
         await this.client.conversations.invite({ channel: channelId, users: batch.join(',') });
       } catch (error) {
+        // Slack down is not a reason to leave someone out: the invite job is retried.
+        if (isTransient(error)) throw error;
         const code = slackErrorCode(error);
         if (!SKIPPABLE_INVITE_ERRORS.has(code) || batch.length === 1) {
           skipped.push(...batch.map((user) => ({ user, reason: code })));
@@ -180,6 +178,7 @@ export class IncidentWorkflow {
           try {
             await this.client.conversations.invite({ channel: channelId, users: user });
           } catch (single) {
+            if (isTransient(single)) throw single;
             skipped.push({ user, reason: slackErrorCode(single) });
           }
         }

@@ -28,6 +28,7 @@ export class AlertLinkRepository {
   readonly #closeForIncident: Database.Statement;
   readonly #listForIncident: Database.Statement;
   readonly #countIncidentsSince: Database.Statement;
+  readonly #latest: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -45,10 +46,18 @@ export class AlertLinkRepository {
       'UPDATE alert_links SET closed_at = ? WHERE incident_id = ? AND closed_at IS NULL',
     );
     this.#listForIncident = db.prepare('SELECT * FROM alert_links WHERE incident_id = ? ORDER BY id');
+    this.#latest = db.prepare(
+      'SELECT * FROM alert_links WHERE source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1',
+    );
     this.#countIncidentsSince = db.prepare(
       `SELECT COUNT(DISTINCT incident_id) AS n FROM alert_links
        WHERE opened_at >= @since AND incident_id <> ifnull(@except, -1)`,
     );
+  }
+
+  /** The key's most recent link, open or closed: the incident its alerts last belonged to. */
+  latest(source: AlertSource, dedupKey: string): AlertLink | null {
+    return parseOptionalRow(AlertLinkSchema, this.#latest.get(source, dedupKey));
   }
 
   findOpen(source: AlertSource, dedupKey: string): AlertLink | null {

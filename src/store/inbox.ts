@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AlertSourceSchema } from './alertLinks.ts';
@@ -25,6 +26,8 @@ export const InboxItemSchema = z.object({
   nextAttemptAt: z.string().nullable(),
   processedAt: z.string().nullable(),
   incidentId: z.number().int().nullable(),
+  /** The body's sha256: identical deliveries share one stored body (inbox_bodies). */
+  bodyHash: z.string().nullable(),
 });
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
@@ -44,13 +47,29 @@ export class InboxRepository {
   readonly #markDone: Database.Statement;
   readonly #markFailed: Database.Statement;
   readonly #list: Database.Statement;
+  readonly #insertBody: Database.Statement;
+  readonly #body: Database.Statement;
+  readonly #pruneBodies: Database.Statement;
+  readonly #pruneRows: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#db = db;
     this.#now = now;
+    this.#insertBody = db.prepare(
+      `INSERT INTO inbox_bodies (hash, body, bytes, created_at) VALUES (@hash, @body, @bytes, @now)
+       ON CONFLICT (hash) DO NOTHING`,
+    );
+    this.#body = db.prepare('SELECT body FROM inbox_bodies WHERE hash = ?').pluck();
+    // A body goes once every delivery that carried it is processed and past retention.
+    this.#pruneBodies = db.prepare(
+      `DELETE FROM inbox_bodies WHERE created_at < @before AND NOT EXISTS (
+         SELECT 1 FROM inbox i WHERE i.body_hash = inbox_bodies.hash
+           AND (i.status <> 'done' OR i.processed_at >= @before))`,
+    );
+    this.#pruneRows = db.prepare(`DELETE FROM inbox WHERE status = 'done' AND processed_at < ?`);
     this.#insert = db.prepare(
-      `INSERT INTO inbox (source, delivery_id, dedup_key, received_at, raw_body, headers_json)
-       VALUES (@source, @deliveryId, @dedupKey, @now, @rawBody, @headers)
+      `INSERT INTO inbox (source, delivery_id, dedup_key, received_at, raw_body, headers_json, body_hash)
+       VALUES (@source, @deliveryId, @dedupKey, @now, '', @headers, @hash)
        ON CONFLICT (source, delivery_id) DO NOTHING
        RETURNING id`,
     );
@@ -88,14 +107,22 @@ export class InboxRepository {
    */
   insert(item: NewInboxItem): { id: number; duplicate: boolean } {
     const deliveryId = item.deliveryId ?? null;
-    const row = this.#insert.get({
-      source: item.source,
-      deliveryId,
-      dedupKey: item.dedupKey ?? null,
-      rawBody: item.rawBody,
-      headers: JSON.stringify(item.headers ?? {}),
-      now: this.#now().toISOString(),
-    });
+    const now = this.#now().toISOString();
+    const hash = createHash('sha256').update(item.rawBody).digest('hex');
+    const row = this.#db.transaction(() => {
+      const inserted: unknown = this.#insert.get({
+        source: item.source,
+        deliveryId,
+        dedupKey: item.dedupKey ?? null,
+        headers: JSON.stringify(item.headers ?? {}),
+        hash,
+        now,
+      });
+      // A redelivery refused by its id stores nothing, not even its body.
+      if (inserted !== undefined)
+        this.#insertBody.run({ hash, body: item.rawBody, bytes: Buffer.byteLength(item.rawBody), now });
+      return inserted;
+    })();
     if (row !== undefined) return { id: parseRow(IdRow, row).id, duplicate: false };
     const existing = parseOptionalRow(IdRow, this.#findDelivery.get(item.source, deliveryId));
     if (!existing)
@@ -104,7 +131,26 @@ export class InboxRepository {
   }
 
   get(id: number): InboxItem | null {
-    return parseOptionalRow(InboxItemSchema, this.#get.get(id));
+    const item = parseOptionalRow(InboxItemSchema, this.#get.get(id));
+    return item && this.#withBody(item);
+  }
+
+  /** The stored body in place of the row's own (empty) one; '' once pruned. */
+  #withBody(item: InboxItem): InboxItem {
+    if (!item.bodyHash) return item;
+    const body: unknown = this.#body.get(item.bodyHash);
+    return { ...item, rawBody: typeof body === 'string' ? body : '' };
+  }
+
+  /**
+   * Forgets bodies whose deliveries were all processed before `bodiesBefore`, and processed rows older
+   * than `rowsBefore`. Pending and failed deliveries keep their body, however old.
+   */
+  prune(bodiesBefore: Date, rowsBefore: Date): { bodies: number; rows: number } {
+    return this.#db.transaction(() => ({
+      rows: this.#pruneRows.run(rowsBefore.toISOString()).changes,
+      bodies: this.#pruneBodies.run({ before: bodiesBefore.toISOString() }).changes,
+    }))();
   }
 
   /**
@@ -122,7 +168,9 @@ export class InboxRepository {
         }),
       )
       .immediate();
-    return parseRows(InboxItemSchema, rows).sort((a, b) => a.id - b.id);
+    return parseRows(InboxItemSchema, rows)
+      .sort((a, b) => a.id - b.id)
+      .map((item) => this.#withBody(item));
   }
 
   /** Processed: `incidentId` is the incident the page opened or joined, if any. */
@@ -140,6 +188,6 @@ export class InboxRepository {
     return parseRows(
       InboxItemSchema,
       this.#list.all({ status: options.status ?? null, limit: options.limit ?? 100 }),
-    );
+    ).map((item) => this.#withBody(item));
   }
 }

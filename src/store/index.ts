@@ -4,8 +4,10 @@ import { ChecklistRepository } from './checklist.ts';
 import { openDatabase } from './db.ts';
 import { HeartbeatRepository } from './heartbeats.ts';
 import { IdempotencyRepository } from './idempotency.ts';
+import { IdentityRepository } from './identity.ts';
 import { InboxRepository } from './inbox.ts';
 import { IncidentRepository } from './incidents.ts';
+import { JobRepository } from './jobs.ts';
 import { FollowupRepository, PostmortemRepository } from './postmortems.ts';
 import type { Clock } from './rows.ts';
 import { TimelineRepository } from './timeline.ts';
@@ -17,14 +19,17 @@ export { openDatabase } from './db.ts';
 export { databaseProblem, incidentCounts } from './health.ts';
 export * from './heartbeats.ts';
 export * from './idempotency.ts';
+export * from './identity.ts';
 export * from './inbox.ts';
 export * from './incidents.ts';
+export * from './jobs.ts';
 export { MIGRATIONS, type Migration, migrate, SchemaTooNewError } from './migrations.ts';
 export * from './postmortems.ts';
 export type { Clock, JsonObject } from './rows.ts';
 export * from './runbookHistory.ts';
 export * from './timeline.ts';
 export * from './timers.ts';
+export * from './writerLock.ts';
 
 export interface Store {
   readonly db: Database.Database;
@@ -33,6 +38,9 @@ export interface Store {
   readonly timeline: TimelineRepository;
   readonly timers: TimerRepository;
   readonly inbox: InboxRepository;
+  readonly identity: IdentityRepository;
+  /** Durable Slack side effects, claimed with a lease. */
+  readonly jobs: JobRepository;
   readonly alertLinks: AlertLinkRepository;
   readonly idempotency: IdempotencyRepository;
   readonly postmortems: PostmortemRepository;
@@ -58,6 +66,8 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     timeline: new TimelineRepository(db, now),
     timers: new TimerRepository(db, now),
     inbox: new InboxRepository(db, now),
+    jobs: new JobRepository(db, now),
+    identity: new IdentityRepository(db, now),
     alertLinks: new AlertLinkRepository(db, now),
     idempotency: new IdempotencyRepository(db, now),
     postmortems: new PostmortemRepository(db, now),

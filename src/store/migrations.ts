@@ -187,6 +187,78 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'durable side-effect jobs',
+    sql: /* sql */ `
+      -- Slack side effects of an incident (open its channel, post the header and first step, invite,
+      -- announce, reply to the declarer). A job is claimed with a lease (claimed_by, lease_until), so
+      -- a crashed process's job is taken again when the lease runs out. Jobs of one incident run in id
+      -- order within their lane, and after every earlier job of the 'main' lane (channel, header, first
+      -- step): a failing pin does not hold up the invites. \`key\` makes enqueuing idempotent.
+      CREATE TABLE jobs (
+        id              INTEGER PRIMARY KEY,
+        incident_id     INTEGER REFERENCES incidents (id) ON DELETE CASCADE,
+        kind            TEXT    NOT NULL,
+        key             TEXT    NOT NULL UNIQUE,
+        lane            TEXT    NOT NULL DEFAULT 'main',
+        payload_json    TEXT    NOT NULL DEFAULT '{}',
+        status          TEXT    NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'done', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT    NOT NULL,
+        claimed_by      TEXT,
+        lease_until     TEXT,
+        last_error      TEXT,
+        created_at      TEXT    NOT NULL,
+        finished_at     TEXT
+      );
+      CREATE INDEX jobs_ready ON jobs (next_attempt_at, id) WHERE status = 'queued';
+      CREATE INDEX jobs_incident ON jobs (incident_id, id) WHERE status = 'queued';
+      CREATE INDEX jobs_finished ON jobs (finished_at) WHERE status <> 'queued';
+    `,
+  },
+  {
+    version: 5,
+    name: 'one writer lock and the remembered bot identity',
+    sql: /* sql */ `
+      -- The process that writes to this database (one row): a second bot on the same file refuses to
+      -- start while the holder's heartbeat is fresh and its process alive.
+      CREATE TABLE writer_lock (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        owner        TEXT    NOT NULL,
+        pid          INTEGER NOT NULL,
+        host         TEXT    NOT NULL,
+        started_at   TEXT    NOT NULL,
+        heartbeat_at TEXT    NOT NULL
+      );
+      -- Who the bot is in Slack, from the last successful auth.test: a restart while Slack is down
+      -- starts with it (and stores pages, queues side effects) instead of failing.
+      CREATE TABLE bot_identity (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        user_id    TEXT    NOT NULL,
+        bot_id     TEXT    NOT NULL,
+        checked_at TEXT    NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'inbox bodies stored once',
+    sql: /* sql */ `
+      -- Alertmanager resends a whole group every repeat_interval: identical bodies are stored once,
+      -- by content hash, and pruned once processed; inbox rows keep only the hash.
+      CREATE TABLE inbox_bodies (
+        id         INTEGER PRIMARY KEY,
+        hash       TEXT    NOT NULL UNIQUE,
+        body       TEXT    NOT NULL,
+        bytes      INTEGER NOT NULL,
+        created_at TEXT    NOT NULL
+      );
+      ALTER TABLE inbox ADD COLUMN body_hash TEXT;
+      CREATE INDEX inbox_body_hash ON inbox (body_hash) WHERE body_hash IS NOT NULL;
+      CREATE INDEX inbox_processed ON inbox (processed_at) WHERE status = 'done';
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -26,6 +26,7 @@ export class TimelineRepository {
   readonly #now: Clock;
   readonly #append: Database.Statement;
   readonly #list: Database.Statement;
+  readonly #page: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -35,6 +36,10 @@ export class TimelineRepository {
        RETURNING *`,
     );
     this.#list = db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id');
+    this.#page = db.prepare(
+      `SELECT * FROM timeline WHERE incident_id = @incidentId AND (at, id) > (@at, @id)
+       ORDER BY at, id LIMIT @limit`,
+    );
   }
 
   append(entry: NewTimelineEntry): TimelineEntry {
@@ -47,6 +52,14 @@ export class TimelineRepository {
       data: entry.data == null ? null : JSON.stringify(entry.data),
     });
     return parseRow(TimelineEntrySchema, row);
+  }
+
+  /** The next `limit` entries after `after` (null: from the start), in list() order: for reading in slices. */
+  page(incidentId: number, after: { at: string; id: number } | null, limit: number): TimelineEntry[] {
+    return parseRows(
+      TimelineEntrySchema,
+      this.#page.all({ incidentId, at: after?.at ?? '', id: after?.id ?? 0, limit }),
+    );
   }
 
   /** Oldest first; entries with the same time keep the order they were appended in. */

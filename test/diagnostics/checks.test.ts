@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_CAP_BYTES } from '../../src/diagnostics/exec.ts';
 import { runCheck, runChecks } from '../../src/diagnostics/runner.ts';
+import { readValue } from '../../src/diagnostics/shell.ts';
+import { DiagnosticCheckSchema } from '../../src/runbooks/model.ts';
 import { check, context, type LocalServer, localServer } from './support.ts';
 
 let ok: LocalServer;
@@ -68,11 +70,40 @@ describe('http_check against local servers', () => {
 describe('shell_command', () => {
   it('runs argv without a shell: metacharacters are plain arguments', async () => {
     const r = await runCheck(
-      check({ id: 's', kind: 'shell_command', command: 'echo 42; rm -rf /' }),
+      check({ id: 's', kind: 'shell_command', command: 'echo 42; rm -rf /', value: { regex: '^(\\d+);' } }),
       context(),
     );
     expect(r).toMatchObject({ status: 'healthy', value: 42 });
     expect(r.detail).toBe('42; rm -rf /');
+  });
+
+  it('reads the value the way the runbook says, never the first digits anywhere (issue 14)', async () => {
+    const out = 'pod api-7f9 restarts: 3\nmemory=512.5 MiB';
+    expect(readValue(out, undefined)).toBeNull();
+    expect(readValue('  -12.5\n', 'output')).toBe(-12.5);
+    expect(readValue(out, { name: 'restarts' })).toBe(3);
+    expect(readValue(out, { name: 'memory' })).toBe(512.5);
+    expect(readValue(out, { regex: 'api-(\\d+)f9' })).toBe(7);
+    expect(() => readValue(out, { name: 'cpu' })).toThrow('the output has no "cpu: <number>"');
+    const r = await runCheck(
+      check({
+        id: 's',
+        kind: 'shell_command',
+        command: ['echo', 'pod api-7f9 restarts: 3'],
+        value: { name: 'restarts' },
+        thresholds: { critical: '>= 5' },
+      }),
+      context(),
+    );
+    expect(r).toMatchObject({ status: 'healthy', value: 3 });
+    expect(
+      DiagnosticCheckSchema.safeParse({
+        id: 'x',
+        kind: 'shell_command',
+        command: 'x',
+        value: { regex: '\\d+' },
+      }).success,
+    ).toBe(false);
   });
 
   it('passes PATH and nothing else from the environment', async () => {

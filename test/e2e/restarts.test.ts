@@ -202,6 +202,8 @@ describe('a declaration interrupted before its channel was created', () => {
     });
     expect(t.bot.service.get(incident.id).channelId).toBeNull();
     await t.restart();
+    // Start-up queues the opening; the job runner does it without holding up the start.
+    await t.bot.jobs.idle();
     const opened = t.bot.service.get(incident.id);
     expect(opened.channelId).not.toBeNull();
     expect(opened.headerTs).not.toBeNull();

@@ -88,6 +88,26 @@ describe('severity escalation timers', () => {
     expect(entry?.text).toBe('Escalated to Leadership: P1 unresolved after 2 min');
   });
 
+  it('during a Slack outage: recorded once, the target invited and briefed once when Slack returns (issue 14)', async () => {
+    await start();
+    const { incident, channel } = await declare();
+    at(120);
+    t.slack.outage(60_000);
+    await t.bot.scheduler.tick();
+    await t.bot.scheduler.tick();
+    expect(escalations()).toHaveLength(0);
+    const queued = t.bot.store.jobs.forIncident(incident.id).filter((j) => j.status === 'queued');
+    expect(queued.map((j) => j.kind)).toEqual(['incident.invite-people', 'incident.post', 'incident.post']);
+    t.slack.outage(0);
+    expect(t.bot.store.jobs.wakeRetrying()).toBe(1);
+    await t.bot.jobs.runIncident(incident.id);
+    await t.bot.scheduler.tick();
+    expect(escalations()).toHaveLength(1);
+    expect(t.slack.messages(channel).filter((m) => m.text.startsWith('Escalation'))).toHaveLength(1);
+    expect(t.slack.members(channel)).toEqual(expect.arrayContaining(LEADS));
+    expect(t.bot.service.timeline(incident.id).filter((e) => e.kind === 'escalation')).toHaveLength(1);
+  });
+
   it('still fires once when the bot restarts before the due time', async () => {
     await start();
     await declare();

@@ -7,16 +7,20 @@ import { tempDatabase } from './helpers.ts';
 
 const TABLES = [
   'alert_links',
+  'bot_identity',
   'followups',
   'heartbeats',
   'inbox',
+  'inbox_bodies',
   'incident_checks',
   'incident_steps',
   'incidents',
+  'jobs',
   'postmortems',
   'processed_requests',
   'timeline',
   'timers',
+  'writer_lock',
 ];
 
 function tables(db: Database.Database): string[] {

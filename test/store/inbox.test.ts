@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { manualClock, tempDatabase } from './helpers.ts';
 
@@ -46,8 +47,11 @@ describe('InboxRepository', () => {
       nextAttemptAt: null,
       processedAt: null,
       incidentId: null,
+      bodyHash: createHash('sha256').update(body).digest('hex'),
     });
     expect(reopened.inbox.list()).toHaveLength(4);
+    // Four deliveries of the same body store it once; the refused redelivery ("retry") stored nothing.
+    expect(reopened.db.prepare('SELECT count(*) FROM inbox_bodies').pluck().get()).toBe(1);
   });
 
   it('claims ready items under a lease, retries failures when due, and stops at done or given up', () => {
@@ -94,5 +98,36 @@ describe('InboxRepository', () => {
     expect(store.inbox.claim()).toEqual([]);
     expect(store.inbox.list({ status: 'failed' }).map((item) => item.id)).toEqual([c]);
     expect(store.inbox.list({ limit: 1 }).map((item) => item.id)).toEqual([c]);
+  });
+});
+
+describe('inbox bodies (issue 14)', () => {
+  it('stores identical bodies once, and prunes a body once all its deliveries are processed and old', () => {
+    const db = tempDatabase();
+    const clock = manualClock('2026-11-01T00:00:00.000Z');
+    const store = db.open(clock.now);
+    const body = JSON.stringify({ big: 'x'.repeat(10_000) });
+    const first = store.inbox.insert({ source: 'alertmanager', rawBody: body });
+    const second = store.inbox.insert({ source: 'alertmanager', rawBody: body });
+    const other = store.inbox.insert({ source: 'alertmanager', rawBody: '{"other":1}' });
+    expect(store.db.prepare('SELECT count(*) FROM inbox_bodies').pluck().get()).toBe(2);
+    expect(store.inbox.get(second.id)?.rawBody).toBe(body);
+    store.inbox.markDone(first.id);
+    store.inbox.markDone(other.id);
+    clock.advance(8 * 86_400_000);
+    // The second delivery is not processed yet: the shared body stays; the other one goes.
+    expect(store.inbox.prune(new Date(clock.now().getTime() - 7 * 86_400_000), new Date(0))).toEqual({
+      bodies: 1,
+      rows: 0,
+    });
+    expect(store.inbox.get(second.id)?.rawBody).toBe(body);
+    expect(store.inbox.get(other.id)?.rawBody).toBe('');
+    store.inbox.markDone(second.id);
+    clock.advance(8 * 86_400_000);
+    expect(store.inbox.prune(new Date(clock.now().getTime() - 7 * 86_400_000), clock.now())).toEqual({
+      bodies: 1,
+      rows: 3,
+    });
+    expect(store.db.prepare('SELECT count(*) FROM inbox_bodies').pluck().get()).toBe(0);
   });
 });

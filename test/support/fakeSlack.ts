@@ -475,6 +475,21 @@ export class FakeSlack {
     this.queueFault(method, { kind: 'server', status }, times);
   }
 
+  /**
+   * Slack is down: until `until` (a Date.now() value), every request (Web API, response_url, upload) is
+   * recorded and answered HTTP 500 without touching state. `outage(0)` ends it.
+   */
+  outage(durationMs: number): void {
+    this.downUntil = durationMs > 0 ? Date.now() + durationMs : 0;
+  }
+
+  /** Whether an outage is in progress. */
+  get down(): boolean {
+    return Date.now() < this.downUntil;
+  }
+
+  private downUntil = 0;
+
   /** The next `times` calls are answered after `ms` milliseconds (then normally, or with a queued fault). */
   delayNext(method: string, ms: number, times = 1): void {
     const q = this.delays.get(method) ?? [];
@@ -744,6 +759,20 @@ export class FakeSlack {
       args = { _raw: raw.toString('utf8') };
     }
 
+    if (this.down) {
+      const kind = path.startsWith('/response/')
+        ? 'response_url'
+        : path.startsWith('/upload/')
+          ? 'upload_url'
+          : path.slice('/api/'.length);
+      const call = this.record(kind, args, undefined, at, contentType, req);
+      this.answer(res, call, {
+        status: 500,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><body>Slack is down (fake outage)</body></html>',
+      });
+      return;
+    }
     if (path.startsWith('/response/')) {
       const call = this.record('response_url', args, undefined, at, contentType, req);
       this.responses.push({
@@ -1171,6 +1200,25 @@ export class FakeSlack {
         const ch = this.ensureChannel(args.channel);
         if (!ch) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: this.channelJson(ch) };
+      }
+
+      case 'conversations.list': {
+        const types = (str(args.types) ?? 'public_channel').split(',');
+        const excludeArchived = truthy(args.exclude_archived);
+        const all = [...this.channelsById.values()].filter(
+          (c) =>
+            !c.is_im &&
+            (c.is_private ? types.includes('private_channel') : types.includes('public_channel')) &&
+            !(excludeArchived && c.is_archived),
+        );
+        const limit = Math.max(1, Number(str(args.limit) ?? 100) || 100);
+        const start = Number(str(args.cursor) ?? 0) || 0;
+        const next = start + limit < all.length ? String(start + limit) : '';
+        return {
+          ok: true,
+          channels: all.slice(start, start + limit).map((c) => this.channelJson(c)),
+          response_metadata: { next_cursor: next },
+        };
       }
 
       case 'conversations.members': {

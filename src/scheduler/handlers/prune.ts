@@ -6,9 +6,12 @@ export const PRUNE_KIND = 'store_prune';
 const EVERY_MS = 86_400_000;
 /**
  * Long enough that a still-firing alert or a Slack retry is never taken for new; short enough that the
- * table of seen requests and alert keys does not grow for ever.
+ * table of seen requests and alert keys does not grow for ever. Processed inbox rows (small: the body is
+ * apart) are kept as long, for `inspect` and debugging.
  */
 const KEEP_MS = 30 * 86_400_000;
+/** The default for INBOX_RETENTION_DAYS: webhook bodies and finished side-effect jobs. */
+export const DEFAULT_RETENTION_MS = 7 * 86_400_000;
 
 /** Plans the daily prune unless one is already planned: at start, so a restart neither loses nor doubles it. */
 export function ensurePrune(store: Store, now: Date): void {
@@ -16,11 +19,22 @@ export function ensurePrune(store: Store, now: Date): void {
   store.timers.schedule({ incidentId: null, kind: PRUNE_KIND, dueAt: new Date(now.getTime() + EVERY_MS) });
 }
 
-/** Forgets request and alert keys older than 30 days, then plans the next prune. */
-export function pruneHandler(store: Store, log: Logger): TimerHandler {
+/**
+ * Forgets what only protects against repeats or helps debugging once it is old: request and alert keys and
+ * processed inbox rows after 30 days; webhook bodies and finished jobs after `retentionMs`. Then plans the
+ * next prune.
+ */
+export function pruneHandler(store: Store, log: Logger, retentionMs = DEFAULT_RETENTION_MS): TimerHandler {
   return async (_timer, { now }) => {
-    const removed = store.idempotency.prune(new Date(now.getTime() - KEEP_MS));
+    const keepUntil = new Date(now.getTime() - KEEP_MS);
+    const retainUntil = new Date(now.getTime() - retentionMs);
+    const removed = store.idempotency.prune(keepUntil);
+    const inbox = store.inbox.prune(retainUntil, keepUntil);
+    const jobs = store.jobs.prune(retainUntil);
     ensurePrune(store, now);
-    log.info({ removed }, 'pruned seen requests and alert keys older than 30 days');
+    log.info(
+      { removed, inboxRows: inbox.rows, bodies: inbox.bodies, jobs },
+      'pruned old request keys, processed webhook bodies and finished side effects',
+    );
   };
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { NormalizedAlert } from '../../intake/alert.ts';
 import type { StormJoin } from '../../intake/processor.ts';
+import type { Incident } from '../../store/index.ts';
 import { context, inline, type Message, section } from './kit.ts';
 import { escapeMrkdwn, SECTION_TEXT_MAX, slackDate, truncate, user } from './mrkdwn.ts';
 
@@ -132,4 +133,22 @@ export function alertsResolvedNotice(commanderId: string): Message {
       ),
     ],
   };
+}
+
+/** In a resolved incident's channel: its alerts still fire (Alertmanager repeated them), and what was done. */
+export function stillFiringNotice(
+  incident: Incident,
+  alerts: readonly NormalizedAlert[],
+  outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+): Message {
+  const count = `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`;
+  const first = alerts[0] ? `: ${escapeMrkdwn(truncate(alerts[0].title, 200))}` : '';
+  const done =
+    outcome.policy === 'new'
+      ? `A new incident, #${outcome.incidentId}, is open for them.`
+      : outcome.policy === 'reopen' && incident.status === 'investigating'
+        ? 'The incident is reopened (policy `alerts.after_resolve: reopen`).'
+        : 'Recorded on the timeline. If the fix did not hold, reopen with `/incident status investigating`.';
+  const text = `:warning: ${count} of this resolved incident still firing${first}. ${done}`;
+  return { text, blocks: [section(text)] };
 }

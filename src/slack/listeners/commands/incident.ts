@@ -7,7 +7,7 @@ import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
 import { declareModal } from '../../blocks/modals.ts';
-import { channel as channelLink, escapeMrkdwn } from '../../blocks/mrkdwn.ts';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
 import { startDrill } from '../../drillFlow.ts';
 import {
@@ -74,11 +74,13 @@ export function incidentCommand(deps: ListenerDeps) {
             declaredBy: command.user_id,
             source: 'slash',
           });
-          const incident = await deps.workflow.open(declared);
-          const where = incident.channelId ? channelLink(incident.channelId) : 'your DM';
-          await reply(
-            `Incident #${incident.id} declared${incident.inFallback ? ' (no dedicated channel)' : ''}: ${where}`,
-          );
+          // The reply is a durable job too: if Slack is down it arrives once the channel opens.
+          await deps.workflow.open(declared, {
+            via: 'response_url',
+            url: command.response_url,
+            user: command.user_id,
+            lead: `Incident #${declared.incident.id} declared`,
+          });
         } catch (error) {
           await reply(errorText(error, deps));
         }

@@ -1,7 +1,6 @@
 import { SeveritySchema } from '../../../runbooks/model.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { DECLARE_FIELDS, VISIBILITY } from '../../blocks/modals.ts';
-import { channel } from '../../blocks/mrkdwn.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
 import { selectedValue, textValue, type ViewArgs } from './context.ts';
@@ -31,9 +30,12 @@ export function declareSubmitted(deps: ListenerDeps) {
         declaredBy: body.user.id,
         source: 'modal',
       });
-      const incident = await deps.workflow.open(declared);
-      const where = incident.channelId ? channel(incident.channelId) : 'your DM';
-      await deps.workflow.ephemeral(origin, body.user.id, `Incident #${incident.id} declared: ${where}`);
+      await deps.workflow.open(declared, {
+        via: 'ephemeral',
+        channel: origin,
+        user: body.user.id,
+        lead: `Incident #${declared.incident.id} declared`,
+      });
     } catch (error) {
       const message = error instanceof UserError ? error.message : errorText(error, deps);
       await deps.workflow.ephemeral(origin, body.user.id, message);

@@ -1,0 +1,33 @@
+import type { TimelineEntry, TimelineRepository } from '../store/index.ts';
+
+/** Lets other requests run: a 10k-entry timeline is read and rendered in slices with this between them. */
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Entries read per slice: a few milliseconds of SQLite and zod each, far below the 50 ms budget. */
+const PAGE = 250;
+
+/** The whole timeline, oldest first, read in slices so a huge incident never holds the event loop. */
+export async function readTimeline(repo: TimelineRepository, incidentId: number): Promise<TimelineEntry[]> {
+  const all: TimelineEntry[] = [];
+  for (;;) {
+    const last = all.at(-1);
+    const page = repo.page(incidentId, last ? { at: last.at, id: last.id } : null, PAGE);
+    all.push(...page);
+    if (page.length < PAGE) return all;
+    await yieldToLoop();
+  }
+}
+
+/** Maps `items` in slices of `size`, yielding between slices; `render` gets one slice at a time. */
+export async function renderInSlices<T, R>(
+  items: readonly T[],
+  size: number,
+  render: (slice: readonly T[]) => R[],
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(...render(items.slice(i, i + size)));
+    if (i + size < items.length) await yieldToLoop();
+  }
+  return out;
+}

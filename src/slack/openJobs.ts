@@ -1,0 +1,292 @@
+import type { WebClient } from '@slack/web-api';
+import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
+import type { Logger } from '../log.ts';
+import type { IncidentService } from '../services/incidentService.ts';
+import type { RunbookSet } from '../services/runbookSet.ts';
+import type { Incident, Job, NewJob } from '../store/index.ts';
+import { announcement, fallbackNotice } from './blocks/announce.ts';
+import type { Message } from './blocks/kit.ts';
+import { channel as channelLink } from './blocks/mrkdwn.ts';
+import { isTransient, slackErrorCode, TransientError } from './errors.ts';
+import type { IncidentWorkflow } from './workflow.ts';
+
+/** The side effects of opening an incident, queued in this order and run in it. */
+export const OPEN_JOBS = {
+  channel: 'incident.channel',
+  header: 'incident.header',
+  steps: 'incident.steps',
+  pin: 'incident.pin',
+  invite: 'incident.invite',
+  announce: 'incident.announce',
+  reply: 'incident.reply',
+  opened: 'incident.opened',
+  post: 'incident.post',
+  invitePeople: 'incident.invite-people',
+} as const;
+
+/** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
+export type DeclarerReply =
+  | { via: 'response_url'; url: string; user: string; lead: string }
+  | { via: 'ephemeral'; channel: string; user: string; lead: string };
+
+/** A response_url lives 30 minutes; after that the declarer gets a DM instead. */
+const RESPONSE_URL_TTL_MS = 29 * 60_000;
+const NAME_ATTEMPTS = 5;
+/** Written into the channel purpose so a channel whose creation answer was lost is recognised as ours. */
+export const channelMarker = (incidentId: number) => `Incident #${incidentId} · opened by incident-bot`;
+
+/** The jobs that open an incident; keys make queuing them twice (a retried page, a restart) harmless. */
+export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJob[] {
+  // The channel, header and first step are the main lane; the rest need only those and run side by side.
+  const job = (kind: string, lane: string, payload: Record<string, unknown> = {}): NewJob => ({
+    incidentId: incident.id,
+    kind,
+    key: `${kind}:${incident.id}`,
+    lane,
+    payload,
+  });
+  return [
+    job(OPEN_JOBS.channel, 'main'),
+    job(OPEN_JOBS.header, 'main'),
+    job(OPEN_JOBS.steps, 'main'),
+    job(OPEN_JOBS.pin, 'pin'),
+    job(OPEN_JOBS.invite, 'invite'),
+    job(OPEN_JOBS.announce, 'announce'),
+    ...(reply ? [job(OPEN_JOBS.reply, 'reply', reply)] : []),
+    job(OPEN_JOBS.opened, 'opened'),
+  ];
+}
+
+/** Invites people into the incident's channel (an escalation, a raised severity, a new commander). */
+export function inviteJob(
+  incidentId: number,
+  key: string,
+  people: { users: readonly string[]; groups: readonly string[] },
+): NewJob {
+  return {
+    incidentId,
+    kind: OPEN_JOBS.invitePeople,
+    key: `${OPEN_JOBS.invitePeople}:${incidentId}:${key}`,
+    lane: 'updates',
+    payload: { users: [...people.users], groups: [...people.groups] },
+  };
+}
+
+/**
+ * A message of the incident, posted once its channel exists: to `channel`, or to the incident's own channel.
+ * Evidence of a page goes in the main lane (after the first step); updates and escalations in their own.
+ */
+export function postJob(
+  incidentId: number,
+  key: string,
+  message: Message,
+  options: { channel?: string; lane?: string } = {},
+): NewJob {
+  return {
+    incidentId,
+    kind: OPEN_JOBS.post,
+    key: `${OPEN_JOBS.post}:${incidentId}:${key}`,
+    lane: options.lane ?? 'main',
+    payload: { message, ...(options.channel ? { channel: options.channel } : {}) },
+  };
+}
+
+export interface OpenJobDeps {
+  client: WebClient;
+  service: IncidentService;
+  runbooks: () => RunbookSet;
+  workflow: IncidentWorkflow;
+  botUserId: string;
+  log: Logger;
+  now: () => Date;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Each handler checks what is already done (recorded in the database) and does only the rest. */
+export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) => Promise<void>> {
+  const incidentOf = (job: Job) => deps.service.get(job.incidentId ?? 0);
+  return {
+    [OPEN_JOBS.channel]: (job) => openChannel(deps, incidentOf(job)),
+    [OPEN_JOBS.header]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || incident.headerTs) return;
+      deps.service.recordHeader(
+        incident.id,
+        await deps.workflow.post(incident.channelId, deps.workflow.header(incident)),
+      );
+    },
+    [OPEN_JOBS.steps]: async (job) => {
+      const incident = incidentOf(job);
+      for (const step of deps.service.steps(incident.id)) {
+        if (step.messageTs || (step.section === 'step' && step.state !== 'active')) continue;
+        await deps.workflow.postStep(incident, step);
+      }
+    },
+    [OPEN_JOBS.pin]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || !incident.headerTs) return;
+      try {
+        await deps.client.pins.add({ channel: incident.channelId, timestamp: incident.headerTs });
+      } catch (error) {
+        if (slackErrorCode(error) !== 'already_pinned') throw error;
+      }
+    },
+    [OPEN_JOBS.invite]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || incident.inFallback) return;
+      await deps.client.conversations.setPurpose({
+        channel: incident.channelId,
+        purpose: channelMarker(incident.id),
+      });
+      await deps.workflow.inviteTeam(incident, incident.channelId);
+    },
+    [OPEN_JOBS.announce]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || incident.inFallback || incident.drill) return;
+      const target = deps.runbooks().policy.channels.announce;
+      await deps.workflow.post(
+        target,
+        announcement(incident, { channelId: incident.channelId, fallback: false }),
+      );
+    },
+    [OPEN_JOBS.reply]: (job) => replyToDeclarer(deps, incidentOf(job), job),
+    [OPEN_JOBS.opened]: (job) => deps.workflow.opened(job.incidentId ?? 0),
+    [OPEN_JOBS.invitePeople]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId || incident.inFallback) return;
+      const list = (value: unknown) =>
+        Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+      await deps.workflow.invite(
+        incident,
+        incident.channelId,
+        list(job.payload.users),
+        list(job.payload.groups),
+      );
+    },
+    [OPEN_JOBS.post]: async (job) => {
+      const channel =
+        typeof job.payload.channel === 'string' ? job.payload.channel : incidentOf(job).channelId;
+      if (!channel) return;
+      await deps.workflow.post(channel, job.payload.message as Message);
+    },
+  };
+}
+
+/**
+ * Creates the incident's channel exactly once. The name is reserved in the database before
+ * conversations.create; if Slack says it is taken, the channel is adopted when this bot made it for this
+ * incident (its answer was lost to a timeout or a crash), else the next suffix is tried.
+ */
+async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void> {
+  if (incident.channelId) return;
+  const base = incidentChannelName({
+    declaredAt: new Date(incident.declaredAt),
+    daySeq: incident.daySeq,
+    title: incident.title,
+    prefix: incident.drill ? 'drill' : 'inc',
+  });
+  let reason = 'name_taken';
+  const first = incident.channelName?.startsWith(base) ? incident.channelName : base;
+  for (let attempt = 1, name = first; attempt <= NAME_ATTEMPTS; attempt++) {
+    deps.service.reserveChannelName(incident.id, name);
+    try {
+      const created = await deps.client.conversations.create({ name, is_private: incident.private });
+      const id = created.channel?.id;
+      if (id) {
+        deps.service.recordChannel(incident.id, { id, name: created.channel?.name ?? name, fallback: false });
+        return;
+      }
+      reason = 'Slack returned no channel';
+      break;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      reason = slackErrorCode(error);
+      if (reason !== 'name_taken') break;
+      const own = await findOwnChannel(deps, incident, name);
+      if (own) {
+        deps.log.warn(
+          { incident: incident.id, channel: own },
+          'adopted the channel whose creation answer was lost',
+        );
+        deps.service.recordChannel(incident.id, { id: own, name, fallback: false });
+        return;
+      }
+      name = withSuffix(base, attempt + 1);
+    }
+  }
+  deps.log.warn(
+    { incident: incident.id, reason },
+    'channel creation failed; running the incident in the fallback channel',
+  );
+  // A private incident must not fall back into a public channel: it runs in the declarer's DM instead.
+  const target = incident.private ? incident.declaredBy : deps.runbooks().policy.channels.announce;
+  const posted = await deps.client.chat.postMessage({ channel: target, ...fallbackNotice(reason) });
+  deps.service.recordChannel(incident.id, {
+    id: posted.channel ?? target,
+    name: null,
+    fallback: true,
+    reason,
+  });
+}
+
+/** Pages of conversations.list read at most while looking for a lost channel (1000 channels a page). */
+const LIST_PAGES = 10;
+
+/**
+ * The channel named `name` if this bot created it for this incident: created by the bot, not recorded for
+ * another incident, and marked with this incident's purpose (or not yet marked, and created after the
+ * declaration: the process died between creating and marking it).
+ */
+async function findOwnChannel(deps: OpenJobDeps, incident: Incident, name: string): Promise<string | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < LIST_PAGES; page++) {
+    const list = await deps.client.conversations.list({
+      types: 'public_channel,private_channel',
+      exclude_archived: true,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    const found = list.channels?.find((c) => c.name === name);
+    if (found?.id) {
+      const purpose = found.purpose?.value ?? '';
+      const mine =
+        found.creator === deps.botUserId &&
+        !deps.service.forChannel(found.id) &&
+        (purpose === channelMarker(incident.id) ||
+          (purpose === '' && (found.created ?? 0) * 1000 >= Date.parse(incident.declaredAt) - 60_000));
+      return mine ? found.id : null;
+    }
+    cursor = list.response_metadata?.next_cursor || undefined;
+    if (!cursor) return null;
+  }
+  return null;
+}
+
+async function replyToDeclarer(deps: OpenJobDeps, incident: Incident, job: Job): Promise<void> {
+  const reply = job.payload as DeclarerReply;
+  const where = incident.channelId ? channelLink(incident.channelId) : 'your DM';
+  const text = `${reply.lead}${incident.inFallback ? ' (no dedicated channel)' : ''}: ${where}`;
+  const fresh = deps.now().getTime() - Date.parse(job.createdAt) < RESPONSE_URL_TTL_MS;
+  if (reply.via === 'response_url' && fresh && URL.canParse(reply.url)) {
+    const response = await (deps.fetch ?? globalThis.fetch)(reply.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text }),
+    }).catch((error: unknown) => {
+      throw new TransientError(`response_url unreachable: ${String(error)}`);
+    });
+    if (response.ok) return;
+    if (response.status >= 500 || response.status === 429) {
+      throw new TransientError(`response_url answered ${response.status}`);
+    }
+  } else if (reply.via === 'ephemeral' && fresh) {
+    try {
+      await deps.client.chat.postEphemeral({ channel: reply.channel, user: reply.user, text });
+      return;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+    }
+  }
+  // Too late for the response_url (or it is gone): a direct message always reaches the declarer.
+  await deps.client.chat.postMessage({ channel: reply.user, text });
+}

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BotProcess, spawnBot, until } from '../support/botProcess.ts';
+import { FAKE_BOT, type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { slashCommand } from '../support/slackRequests.ts';
+import {
+  ANNOUNCE,
+  DECLARER,
+  ESCALATIONS,
+  GENERAL,
+  LEADS,
+  ONCALL,
+  runbooksDir,
+} from '../support/testRunbooks.ts';
+import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+
+/** The issue's outage: Slack answers HTTP 500 to everything for 25 s. */
+const OUTAGE_MS = 25_000;
+/** Each incident has its channel and first step within this long after Slack answers again. */
+const RECOVERY_MS = 40_000;
+const SECRET = 'outage-signing-secret';
+/** Tunables set short so the test does not wait needlessly; the outage itself is the real 25 s. */
+const TUNABLES = {
+  SLACK_READY_WINDOW_SECONDS: '5',
+  JOB_BACKOFF_MAX_SECONDS: '5',
+  JOB_TICK_MS: '250',
+};
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+interface Rig {
+  slack: FakeSlack;
+  env: Record<string, string>;
+  query<T>(sql: string, ...params: unknown[]): T[];
+  start(): Promise<BotProcess>;
+}
+
+async function rig(): Promise<Rig> {
+  const slack = await startFakeSlack({
+    channels: [
+      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
+      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
+      { id: GENERAL, name: 'general' },
+    ],
+    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-outage-'));
+  const runbooks = runbooksDir();
+  const dbPath = join(dir, 'bot.db');
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    DATABASE_PATH: dbPath,
+    RUNBOOKS_DIR: runbooks,
+    PORT: '0',
+    WEBHOOK_TOKEN,
+    SCHEDULER_TICK_SECONDS: '3600',
+    ...TUNABLES,
+  };
+  const procs: BotProcess[] = [];
+  cleanup.push(async () => {
+    for (const p of procs) await p.kill9();
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runbooks, { recursive: true, force: true });
+  });
+  return {
+    slack,
+    env,
+    query(sql, ...params) {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        db.pragma('busy_timeout = 2000');
+        return db.prepare(sql).all(...params) as never;
+      } finally {
+        db.close();
+      }
+    },
+    async start() {
+      const p = await spawnBot(env);
+      procs.push(p);
+      return p;
+    },
+  };
+}
+
+async function readyz(port: number): Promise<{ status: number; slack: string | null }> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const body = (await res.json()) as { checks: { slack: string | null } };
+  return { status: res.status, slack: body.checks.slack };
+}
+
+/** Two declares and one page, all while Slack is down: each is acknowledged at once. */
+async function declareDuringOutage(url: string, slack: FakeSlack): Promise<void> {
+  for (const text of ['declare P1 Payments failing', 'declare P2 Search results stale']) {
+    const res = await slashCommand(url, SECRET, {
+      text,
+      user_id: DECLARER,
+      channel_id: GENERAL,
+      response_url: slack.responseUrl(),
+    });
+    expect(res.status).toBe(200);
+  }
+  const page = await postWebhook(
+    url,
+    'alertmanager',
+    alertmanagerGroup({ alertname: 'DiskFull', group: 'outage', alerts: 2 }),
+  );
+  expect(page.status).toBe(202);
+}
+
+/** When each incident's "Step 1" message reached Slack (Date.now() of the successful call). */
+function firstStepAt(slack: FakeSlack, channel: string): number[] {
+  return slack
+    .callsTo('chat.postMessage')
+    .filter(
+      (c) => c.status === 200 && c.args.channel === channel && String(c.args.text).startsWith('Step 1 '),
+    )
+    .map((c) => c.at);
+}
+
+/** After the outage: one channel and one first step per incident, each within 40 s of Slack's return. */
+async function expectRecovered(r: Rig, slackBack: number): Promise<void> {
+  await until(
+    'three incidents with a channel and a first step',
+    () => {
+      const rows = r.query<{ channel_id: string | null }>('SELECT channel_id FROM incidents');
+      return (
+        rows.length === 3 && rows.every((i) => i.channel_id && firstStepAt(r.slack, i.channel_id).length > 0)
+      );
+    },
+    RECOVERY_MS + 5_000,
+  );
+  const incidents = r.query<{ id: number; channel_id: string; in_fallback: number }>(
+    'SELECT id, channel_id, in_fallback FROM incidents ORDER BY id',
+  );
+  expect(incidents.map((i) => i.in_fallback)).toEqual([0, 0, 0]);
+  for (const incident of incidents) {
+    const steps = firstStepAt(r.slack, incident.channel_id);
+    expect(steps).toHaveLength(1);
+    expect((steps[0] ?? Number.POSITIVE_INFINITY) - slackBack).toBeLessThan(RECOVERY_MS);
+    if (process.env.OUTAGE_FIGURES)
+      console.log(
+        `incident ${incident.id}: first step ${(steps[0] ?? 0) - slackBack} ms after Slack's return`,
+      );
+  }
+  expect(r.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(3);
+  expect(r.slack.channels().filter((c) => c.name?.startsWith('inc-'))).toHaveLength(3);
+  // Both declarers hear where their incident runs, once Slack can carry the reply.
+  await until(
+    'both replies',
+    () => r.slack.callsTo('response_url').filter((c) => c.status === 200).length === 2,
+  );
+  const replies = r.slack
+    .callsTo('response_url')
+    .filter((c) => c.status === 200)
+    .map((c) => String(c.args.text));
+  expect(replies.sort()).toEqual([
+    `Incident #1 declared: <#${incidents[0]?.channel_id}>`,
+    `Incident #2 declared: <#${incidents[1]?.channel_id}>`,
+  ]);
+}
+
+describe.concurrent('Slack down for 25 s', { timeout: 150_000 }, () => {
+  it('two declares and a page made during it each open once when Slack returns; /readyz is 503 meanwhile', async () => {
+    const r = await rig();
+    const bot = await r.start();
+    const url = `http://127.0.0.1:${bot.port}`;
+    expect((await readyz(bot.port)).status).toBe(200);
+    r.slack.outage(OUTAGE_MS);
+    const slackBack = Date.now() + OUTAGE_MS;
+    await declareDuringOutage(url, r.slack);
+    await until('the three incidents recorded', () => r.query('SELECT id FROM incidents').length === 3);
+    expect(r.query("SELECT id FROM jobs WHERE status = 'queued'").length).toBeGreaterThanOrEqual(3);
+
+    let unready: { status: number; slack: string | null } = { status: 0, slack: null };
+    while (r.slack.down && unready.status !== 503) {
+      unready = await readyz(bot.port);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(unready.status).toBe(503);
+    expect(unready.slack).toMatch(
+      /^Slack API calls are failing \(last answer: http_500\), none succeeded for \d+ s; \d+ Slack side effects wait and will run when Slack answers$/,
+    );
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(
+      Number(/^incident_bot_side_effects\{state="queued"\} (\d+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(3);
+    expect(r.query('SELECT id FROM incidents WHERE channel_id IS NOT NULL')).toHaveLength(0);
+
+    await expectRecovered(r, slackBack);
+    // The calls that opened the incidents succeeded: Slack counts as up again.
+    expect(await readyz(bot.port)).toEqual({ status: 200, slack: null });
+    expect(await bot.stop()).toBe(0);
+  });
+
+  it('the same with kill -9 of the bot during the outage and a restart while Slack is still down', async () => {
+    const r = await rig();
+    let bot = await r.start();
+    r.slack.outage(OUTAGE_MS);
+    const slackBack = Date.now() + OUTAGE_MS;
+    await declareDuringOutage(`http://127.0.0.1:${bot.port}`, r.slack);
+    await until('the three incidents recorded', () => r.query('SELECT id FROM incidents').length === 3);
+    await until(
+      'their jobs queued',
+      () => r.query("SELECT id FROM jobs WHERE kind = 'incident.channel'").length === 3,
+    );
+    await bot.kill9();
+
+    // The restart meets Slack still down: it starts with the remembered identity, and the queue survives.
+    expect(r.slack.down).toBe(true);
+    bot = await r.start();
+    expect(bot.output()).toContain('Slack is unreachable: starting with the bot identity of the last run');
+    expect(r.slack.down).toBe(true);
+    await expectRecovered(r, slackBack);
+    expect(await bot.stop()).toBe(0);
+  });
+});
