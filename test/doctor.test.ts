@@ -64,6 +64,8 @@ describe('incident-bot doctor', () => {
     expect(checks.map((c) => c.name)).toEqual([
       'configuration',
       'runbooks',
+      'policy',
+      'placeholders',
       'database',
       'scheduler',
       'webhook token',
@@ -76,12 +78,15 @@ describe('incident-bot doctor', () => {
       'escalation channel',
       'user group S0LEADS001',
       'user group S0ONCALL01',
+      'user U0COMMAND1',
+      'user U0LEAD0001',
+      'user U0LEGAL001',
     ]);
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
     const out: string[] = [];
     const code = await runCli(['doctor'], { out: (t) => out.push(t), err: (t) => out.push(t) });
     expect(code).toBe(0);
-    expect(out.join('')).toContain('all 14 checks passed');
+    expect(out.join('')).toContain('all 19 checks passed');
   });
 
   it('names a missing scope and a missing channel, says what to do, and exits 1', async () => {
@@ -95,7 +100,7 @@ describe('incident-bot doctor', () => {
       '✘ executive channel: C0EXECUTIV not found\n    fix: create C0EXECUTIV, or fix channels.executive in policy.yml',
     );
     expect(text).toContain('✘ PagerDuty secret:');
-    expect(text).toContain('3 of 14 checks failed');
+    expect(text).toContain('3 of 19 checks failed');
     for (const [k, v] of Object.entries({ ...env, PAGERDUTY_WEBHOOK_SECRET: '' })) vi.stubEnv(k, v);
     expect(await runCli(['doctor'], { out: () => undefined, err: () => undefined })).toBe(1);
   });

@@ -1,12 +1,19 @@
 import { parseArgs } from 'node:util';
 
-/** A problem with what the user typed or pointed at: one line (with file:line when known), exit 2. */
+export interface CliIO {
+  out: (text: string) => unknown;
+  err: (text: string) => unknown;
+}
+
+/** A problem with what the user typed or pointed at: one line (with file:line when known). */
 export class CliError extends Error {
   override readonly name = 'CliError';
 
   constructor(
     message: string,
-    readonly where: { file?: string; line?: number; usage?: string } = {},
+    readonly where: { file?: string; line?: number | undefined; usage?: string } = {},
+    /** 2 for bad usage; 1 when what the user pointed at exists but fails (an unreadable runbook). */
+    readonly exitCode: 1 | 2 = 2,
   ) {
     super(message);
   }
