@@ -51,7 +51,9 @@ describe('source-text lint rules', () => {
     // A shorter closing fence does not close a longer one; a ~~~ does not close ```.
     expect(findings('# X\n````\ncode\n```\n~~~\n')).toEqual(['2 unclosed-fence warning']);
     // Fences inside list items and blockquotes count too.
-    expect(findings('# X\n1. Run:\n   ```\n   ls\n   ```\n> ```\n> ls\n')).toEqual(['6 unclosed-fence warning']);
+    expect(findings('# X\n1. Run:\n   ```\n   ls\n   ```\n> ```\n> ls\n')).toEqual([
+      '6 unclosed-fence warning',
+    ]);
   });
 
   it('reports a step number used twice at its second heading, naming the first', () => {
