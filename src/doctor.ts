@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { parse } from 'yaml';
@@ -44,6 +44,15 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   const { config, check } = configCheck(options);
   const checks: DoctorCheck[] = [check];
   if (!config) return checks;
+  if (!existsSync(config.runbooksDir)) {
+    checks.push({
+      name: 'runbooks',
+      ok: false,
+      detail: `${config.runbooksDir} does not exist`,
+      fix: 'set RUNBOOKS_DIR to the folder holding the RUN-*.md files and policy.yml',
+    });
+    return checks;
+  }
   const loaded = loadRunbooks(config.runbooksDir, { today: options.now ?? new Date(), maxAgeDays: 90 });
   checks.push(runbooksCheck(loaded.issues, config.runbooksDir));
   const policyPath = join(config.runbooksDir, 'policy.yml');

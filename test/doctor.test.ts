@@ -227,4 +227,16 @@ describe('incident-bot doctor', () => {
     expect(placeholders?.detail).toContain(`U0EXAMPLE9 (line ${lineOf('U0EXAMPLE9')})`);
     expect(placeholders?.fix).toContain('Copy member ID');
   });
+
+  it('fails the runbooks check, with what to set, when RUNBOOKS_DIR does not exist', async () => {
+    const { env, dir } = await setup();
+    const checks = await runDoctor({ env: { ...env, RUNBOOKS_DIR: join(dir, 'nope') }, offline: true });
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['configuration', true],
+      ['runbooks', false],
+    ]);
+    expect(formatDoctor(checks)).toContain(
+      `✘ runbooks: ${join(dir, 'nope')} does not exist\n    fix: set RUNBOOKS_DIR to the folder holding the RUN-*.md files and policy.yml`,
+    );
+  });
 });
