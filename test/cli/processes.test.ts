@@ -94,3 +94,16 @@ describe('bin/incident-bot.js as a process', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { file: 'no/such/dir' } });
   });
 });
+
+describe('deploy/incident-bot.service', () => {
+  it('runs what npm start runs, from the checkout, with the environment file and a restart policy', () => {
+    const unit = readFileSync('deploy/incident-bot.service', 'utf8');
+    const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
+    expect(pkg.scripts.start).toBe('node dist/index.js');
+    expect(value('ExecStart')).toBe(`/usr/bin/${pkg.scripts.start}`);
+    expect(value('WorkingDirectory')).toBe('/opt/incident-bot');
+    expect(value('EnvironmentFile')).toBe('/etc/incident-bot.env');
+    expect(value('Restart')).toBe('on-failure');
+    expect(value('User')).toBe('incident-bot');
+  });
+});
