@@ -40,8 +40,9 @@ console.log(`corpus: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB; no
 const parseMs = measure('parse corpus (in memory)', () => {
   for (const [f, s] of sources) parseRunbook(s, f);
 });
+// With the source, as the loader lints: the source-text rules (fences, step numbers, commands) included.
 measure('parse + lint corpus (in memory)', () => {
-  for (const [f, s] of sources) lintRunbook(parseRunbook(s, f), options);
+  for (const [f, s] of sources) lintRunbook(parseRunbook(s, f), options, s);
 });
 measure('loadRunbooks(corpus) again: read + lint + index, parse cached', () => {
   loadRunbooks(CORPUS, options, false);

@@ -1,21 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { parse } from 'yaml';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { placeholderCheck, policySummary } from './doctor/policyIds.ts';
+import { channelChecks, groupChecks, userChecks } from './doctor/slackChecks.ts';
+import type { DoctorCheck } from './doctor/types.ts';
 import { formatDuration } from './domain/duration.ts';
 import type { Policy } from './domain/policy.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
+import type { RunbookIssue } from './runbooks/model.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
-import { inspectDatabase, readHeartbeat } from './store/inspect.ts';
+import { type DatabaseHealth, inspectDatabase, readHeartbeat } from './store/inspect.ts';
 
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** What to do about a failure. */
-  fix?: string;
-}
+export type { DoctorCheck };
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
@@ -24,6 +23,8 @@ export interface DoctorOptions {
   /** The manifest whose bot scopes the token must have. */
   manifestPath?: string;
   now?: Date;
+  /** Check only what needs no Slack: configuration (Slack variables may be unset), runbooks, policy, database. */
+  offline?: boolean;
 }
 
 const MANIFEST = new URL('../manifest.yml', import.meta.url);
@@ -35,76 +36,118 @@ function manifestScopes(path: string | URL): string[] {
 
 /**
  * Checks everything the bot needs, in one run, each with a pass/fail line and what to do: the
- * configuration, the Slack token and its scopes, the policy's channels and user groups, the database,
- * the runbooks, and the webhook secrets. For deploy pipelines: any failure is a non-zero exit.
+ * configuration, the runbooks and policy (placeholder IDs included), the database, the scheduler, the
+ * webhook secrets and, unless offline, the Slack token and its scopes and every channel, user group and
+ * user the policy names. For deploy pipelines: any failure is a non-zero exit.
  */
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [];
-  const add = (check: DoctorCheck) => checks.push(check);
-  let config: Config;
-  try {
-    config = options.config ?? loadConfig(options.env ?? process.env);
-    add({ name: 'configuration', ok: true, detail: `parses (${config.mode} mode)` });
-  } catch (error) {
-    const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
-    add({
-      name: 'configuration',
+  const { config, check } = configCheck(options);
+  const checks: DoctorCheck[] = [check];
+  if (!config) return checks;
+  if (!existsSync(config.runbooksDir)) {
+    checks.push({
+      name: 'runbooks',
       ok: false,
-      detail,
-      fix: 'set the variables named above (see .env.example)',
+      detail: `${config.runbooksDir} does not exist`,
+      fix: 'set RUNBOOKS_DIR to the folder holding the RUN-*.md files and policy.yml',
     });
     return checks;
   }
-
   const loaded = loadRunbooks(config.runbooksDir, { today: options.now ?? new Date(), maxAgeDays: 90 });
-  const errors = loaded.issues.filter((i) => i.level === 'error');
-  add(
-    errors.length
-      ? {
-          name: 'runbooks',
+  checks.push(runbooksCheck(loaded.issues, config.runbooksDir));
+  const policyPath = join(config.runbooksDir, 'policy.yml');
+  const policy = loaded.policy.policy;
+  const policySource = policy ? readFileSync(policyPath, 'utf8') : '';
+  checks.push(
+    policy
+      ? { name: 'policy', ok: true, detail: `${policyPath}: ${policySummary(policy)}` }
+      : {
+          name: 'policy',
           ok: false,
-          detail: errors
-            .slice(0, 5)
-            .map((i) => `${i.file}:${i.line}: ${i.message}`)
-            .join('; '),
-          fix: `run: npx incident-bot lint ${config.runbooksDir}`,
-        }
-      : { name: 'runbooks', ok: true, detail: `${loaded.files.length} files lint without errors` },
+          detail: loaded.policy.issues.map((i) => `${i.file}:${i.line}: ${i.message}`).join('; '),
+          fix: `run: npx incident-bot lint ${policyPath}`,
+        },
   );
-
+  if (policy) checks.push(placeholderCheck(policy, policySource, policyPath));
   const db = inspectDatabase(config.databasePath);
-  if (!db.exists) {
-    add({
+  checks.push(databaseCheck(config, db), schedulerCheck(config, db.exists, options.now ?? new Date()));
+  checks.push(...secretChecks(config));
+  if (options.offline) return checks;
+  checks.push(...(await slackChecks(config, options, policy, policySource)));
+  return checks;
+}
+
+function configCheck(options: DoctorOptions): { config: Config | null; check: DoctorCheck } {
+  const env = options.env ?? process.env;
+  // Offline, the Slack variables may be unset: stand-ins let the rest of the configuration be checked.
+  const filled = options.offline
+    ? {
+        ...env,
+        SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN?.trim() || 'xoxb-offline',
+        SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET?.trim() || 'offline',
+      }
+    : env;
+  try {
+    const config = options.config ?? loadConfig(filled);
+    const detail = options.offline
+      ? 'parses (Slack tokens not checked: --offline)'
+      : `parses (${config.mode} mode)`;
+    return { config, check: { name: 'configuration', ok: true, detail } };
+  } catch (error) {
+    const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
+    const fix = options.offline
+      ? 'set the variables named above (see .env.example)'
+      : 'set the variables named above (see .env.example); to check runbooks, policy and database without Slack, run: incident-bot doctor --offline';
+    return { config: null, check: { name: 'configuration', ok: false, detail, fix } };
+  }
+}
+
+function runbooksCheck(issues: readonly RunbookIssue[], dir: string): DoctorCheck {
+  const errors = issues.filter((i) => i.level === 'error');
+  if (errors.length === 0)
+    return { name: 'runbooks', ok: true, detail: `${dir}: the runbooks lint without errors` };
+  return {
+    name: 'runbooks',
+    ok: false,
+    detail: errors
+      .slice(0, 5)
+      .map((i) => `${i.file}:${i.line}: ${i.message}`)
+      .join('; '),
+    fix: `run: npx incident-bot lint ${dir}`,
+  };
+}
+
+function databaseCheck(config: Config, db: DatabaseHealth): DoctorCheck {
+  if (!db.exists)
+    return {
       name: 'database',
       ok: true,
       detail: `${config.databasePath} does not exist yet; the bot creates it at start`,
-    });
-  } else if (!db.writable) {
-    add({
+    };
+  if (!db.writable)
+    return {
       name: 'database',
       ok: false,
       detail: `${config.databasePath}: ${db.error}`,
       fix: 'check the file and its folder are writable by the bot and the disk is not full',
-    });
-  } else if (db.version > db.latest) {
-    add({
+    };
+  if (db.version > db.latest)
+    return {
       name: 'database',
       ok: false,
       detail: `schema version ${db.version} is newer than this code (${db.latest})`,
       fix: 'run the newer incident-bot, or point DATABASE_PATH at another file',
-    });
-  } else {
-    const pending = db.latest - db.version;
-    add({
-      name: 'database',
-      ok: true,
-      detail: `writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}`,
-    });
-  }
+    };
+  const pending = db.latest - db.version;
+  return {
+    name: 'database',
+    ok: true,
+    detail: `writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}`,
+  };
+}
 
-  add(schedulerCheck(config, db.exists, options.now ?? new Date()));
-
-  add(
+function secretChecks(config: Config): DoctorCheck[] {
+  return [
     config.webhookToken
       ? {
           name: 'webhook token',
@@ -117,8 +160,6 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
           detail: 'WEBHOOK_TOKEN is not set: the Alertmanager and generic webhooks refuse every page',
           fix: 'set WEBHOOK_TOKEN to a long random string and give it to Alertmanager (bearer token)',
         },
-  );
-  add(
     config.pagerdutyWebhookSecret
       ? { name: 'PagerDuty secret', ok: true, detail: 'PAGERDUTY_WEBHOOK_SECRET is set' }
       : {
@@ -127,25 +168,32 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
           detail: 'PAGERDUTY_WEBHOOK_SECRET is not set: /webhooks/pagerduty refuses every page',
           fix: 'copy the signing secret of the PagerDuty webhook subscription into PAGERDUTY_WEBHOOK_SECRET',
         },
-  );
+  ];
+}
 
+/** The token and its scopes; then, with a token that works and a policy, its channels, groups and users. */
+async function slackChecks(
+  config: Config,
+  options: DoctorOptions,
+  policy: Policy | null,
+  policySource: string,
+): Promise<DoctorCheck[]> {
   const client = new WebClient(config.slackBotToken, {
     slackApiUrl: config.slackApiUrl,
     retryConfig: { retries: 1 },
   });
-  let botUserId: string;
+  const checks: DoctorCheck[] = [];
   try {
     const auth = await client.auth.test();
-    botUserId = auth.user_id ?? '';
     const granted = new Set(auth.response_metadata?.scopes ?? []);
     const wanted = manifestScopes(options.manifestPath ?? MANIFEST);
     const missing = wanted.filter((s) => !granted.has(s));
-    add({
+    checks.push({
       name: 'Slack token',
       ok: true,
-      detail: `valid for ${auth.team ?? 'the workspace'} as @${auth.user ?? botUserId}`,
+      detail: `valid for ${auth.team ?? 'the workspace'} as @${auth.user ?? auth.user_id ?? ''}`,
     });
-    add(
+    checks.push(
       missing.length
         ? {
             name: 'Slack scopes',
@@ -156,7 +204,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
         : { name: 'Slack scopes', ok: true, detail: `all ${wanted.length} scopes of manifest.yml granted` },
     );
   } catch (error) {
-    add({
+    checks.push({
       name: 'Slack token',
       ok: false,
       detail: `auth.test failed: ${slackErrorCode(error)}`,
@@ -164,19 +212,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
     });
     return checks;
   }
-
-  const policy = loaded.policy.policy;
-  if (!policy) {
-    add({
-      name: 'policy',
-      ok: false,
-      detail: loaded.policy.issues.map((i) => i.message).join('; '),
-      fix: `run: npx incident-bot lint ${config.runbooksDir}`,
-    });
-    return checks;
-  }
-  for (const check of await channelChecks(client, policy)) add(check);
-  for (const check of await groupChecks(client, policy)) add(check);
+  if (!policy) return checks;
+  checks.push(...(await channelChecks(client, policy)));
+  checks.push(...(await groupChecks(client, policy, policySource)));
+  checks.push(...(await userChecks(client, policy, policySource)));
   return checks;
 }
 
@@ -209,98 +248,6 @@ function schedulerCheck(config: Config, dbExists: boolean, now: Date): DoctorChe
       fix: 'check the bot is running and its log; restart it (timers due meanwhile fire once, late)',
     };
   return { name: 'scheduler', ok: true, detail: `last tick ${ago} ago` };
-}
-
-async function channelChecks(client: WebClient, policy: Policy): Promise<DoctorCheck[]> {
-  const byName = new Map<string, { id: string; isMember: boolean }>();
-  // The weekly review's channel (policy review.channel), when it is not one of the four already checked.
-  const review = policy.review?.channel;
-  const channels: Record<string, string> =
-    review && !Object.values(policy.channels).includes(review)
-      ? { ...policy.channels, review }
-      : { ...policy.channels };
-  const needsList = Object.values(channels).some((c) => c.startsWith('#'));
-  if (needsList) {
-    let cursor: string | undefined;
-    do {
-      const page = await client.conversations.list({
-        types: 'public_channel,private_channel',
-        exclude_archived: true,
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const ch of page.channels ?? [])
-        if (ch.name && ch.id) byName.set(ch.name, { id: ch.id, isMember: ch.is_member === true });
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-  }
-  const checks: DoctorCheck[] = [];
-  for (const [role, ref] of Object.entries(channels)) {
-    const key = role === 'review' ? 'review.channel' : `channels.${role}`;
-    const name = `${role} channel`;
-    let found: { id: string; isMember: boolean } | undefined;
-    if (ref.startsWith('#')) found = byName.get(ref.slice(1));
-    else {
-      try {
-        const info = await client.conversations.info({ channel: ref });
-        if (info.channel?.id) found = { id: info.channel.id, isMember: info.channel.is_member === true };
-      } catch {
-        found = undefined;
-      }
-    }
-    if (!found)
-      checks.push({
-        name,
-        ok: false,
-        detail: `${ref} not found`,
-        fix: `create ${ref}, or fix ${key} in policy.yml`,
-      });
-    else if (!found.isMember)
-      checks.push({
-        name,
-        ok: false,
-        detail: `${ref} exists but the bot is not in it`,
-        fix: `invite the bot: /invite @Incident Bot in ${ref}`,
-      });
-    else checks.push({ name, ok: true, detail: `${ref} exists and the bot is in it` });
-  }
-  return checks;
-}
-
-async function groupChecks(client: WebClient, policy: Policy): Promise<DoctorCheck[]> {
-  const groups = new Set<string>();
-  for (const severity of Object.values(policy.severities)) {
-    for (const audience of Object.values(severity.team))
-      for (const g of audience?.groups ?? []) groups.add(g);
-  }
-  for (const target of Object.values(policy.targets)) for (const g of target.groups) groups.add(g);
-  // Runbook owners that are user groups: the weekly review mentions them.
-  for (const owner of Object.values(policy.owners ?? {})) if (owner.startsWith('S')) groups.add(owner);
-  const checks: DoctorCheck[] = [];
-  for (const group of [...groups].sort()) {
-    try {
-      const members = await client.usergroups.users.list({ usergroup: group });
-      const count = members.users?.length ?? 0;
-      checks.push(
-        count
-          ? { name: `user group ${group}`, ok: true, detail: `${count} member(s)` }
-          : {
-              name: `user group ${group}`,
-              ok: false,
-              detail: 'has no members: inviting it invites nobody',
-              fix: `add people to ${group}, or remove it from policy.yml`,
-            },
-      );
-    } catch (error) {
-      checks.push({
-        name: `user group ${group}`,
-        ok: false,
-        detail: `does not resolve (${slackErrorCode(error)})`,
-        fix: `check the ID ${group} in policy.yml (usergroups.list shows the real ones)`,
-      });
-    }
-  }
-  return checks;
 }
 
 export function formatDoctor(checks: readonly DoctorCheck[]): string {

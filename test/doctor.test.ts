@@ -64,6 +64,8 @@ describe('incident-bot doctor', () => {
     expect(checks.map((c) => c.name)).toEqual([
       'configuration',
       'runbooks',
+      'policy',
+      'placeholders',
       'database',
       'scheduler',
       'webhook token',
@@ -76,12 +78,15 @@ describe('incident-bot doctor', () => {
       'escalation channel',
       'user group S0LEADS001',
       'user group S0ONCALL01',
+      'user U0COMMAND1',
+      'user U0LEAD0001',
+      'user U0LEGAL001',
     ]);
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
     const out: string[] = [];
     const code = await runCli(['doctor'], { out: (t) => out.push(t), err: (t) => out.push(t) });
     expect(code).toBe(0);
-    expect(out.join('')).toContain('all 14 checks passed');
+    expect(out.join('')).toContain('all 19 checks passed');
   });
 
   it('names a missing scope and a missing channel, says what to do, and exits 1', async () => {
@@ -95,7 +100,7 @@ describe('incident-bot doctor', () => {
       '✘ executive channel: C0EXECUTIV not found\n    fix: create C0EXECUTIV, or fix channels.executive in policy.yml',
     );
     expect(text).toContain('✘ PagerDuty secret:');
-    expect(text).toContain('3 of 14 checks failed');
+    expect(text).toContain('3 of 19 checks failed');
     for (const [k, v] of Object.entries({ ...env, PAGERDUTY_WEBHOOK_SECRET: '' })) vi.stubEnv(k, v);
     expect(await runCli(['doctor'], { out: () => undefined, err: () => undefined })).toBe(1);
   });
@@ -141,5 +146,97 @@ describe('incident-bot doctor', () => {
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ name: 'configuration', ok: false });
     expect(checks[0]?.detail).toContain('SLACK_BOT_TOKEN is missing');
+  });
+
+  it('online, resolves every user of policy.yml and names the ones that match nobody, with their line', async () => {
+    const { env, slack } = await setup();
+    slack.unknownUsers.add('U0LEGAL001');
+    slack.addUser({ id: 'U0LEAD0001', deleted: true });
+    const checks = await runDoctor({ env });
+    const users = checks.filter((c) => c.name.startsWith('user U'));
+    expect(users.map((c) => [c.name, c.ok])).toEqual([
+      ['user U0COMMAND1', true],
+      ['user U0LEAD0001', false],
+      ['user U0LEGAL001', false],
+    ]);
+    const text = formatDoctor(users);
+    const line = TEST_POLICY.split('\n').findIndex((l) => l.includes('U0LEGAL001')) + 1;
+    expect(text).toContain(
+      `✘ user U0LEGAL001: does not resolve (user_not_found): it matches nobody in this workspace\n    fix: replace U0LEGAL001 (line ${line}) in policy.yml with a real member ID`,
+    );
+    expect(text).toContain('✘ user U0LEAD0001: is deactivated: nobody gets its pages');
+  });
+
+  it('--offline checks configuration, runbooks, policy and database with no Slack variables', async () => {
+    const { env } = await setup();
+    const offline = {
+      ...env,
+      SLACK_BOT_TOKEN: '',
+      SLACK_SIGNING_SECRET: '',
+      SLACK_API_URL: 'http://127.0.0.1:9/',
+    };
+    const checks = await runDoctor({ env: offline, offline: true });
+    expect(checks.map((c) => c.name)).toEqual([
+      'configuration',
+      'runbooks',
+      'policy',
+      'placeholders',
+      'database',
+      'scheduler',
+      'webhook token',
+      'PagerDuty secret',
+    ]);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks[0]?.detail).toBe('parses (Slack tokens not checked: --offline)');
+    for (const [k, v] of Object.entries(offline)) vi.stubEnv(k, v);
+    const out: string[] = [];
+    expect(await runCli(['doctor', '--offline'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(
+      0,
+    );
+    expect(out.join('')).toContain('all 8 checks passed');
+    // Without --offline the same environment stops at the configuration, and says to try --offline.
+    const online = await runDoctor({ env: offline });
+    expect(online.map((c) => c.name)).toEqual(['configuration']);
+    expect(online[0]?.fix).toContain('run: incident-bot doctor --offline');
+  });
+
+  it('--offline still fails on a configuration problem other than Slack, and on a broken policy', async () => {
+    const { env } = await setup();
+    const bad = await runDoctor({ env: { ...env, SLACK_BOT_TOKEN: '', PORT: 'eighty' }, offline: true });
+    expect(bad).toHaveLength(1);
+    expect(bad[0]?.detail).toContain('PORT is invalid');
+    const runbooks = runbooksDir('severities: nope\n');
+    cleanup.push(() => rmSync(runbooks, { recursive: true, force: true }));
+    const checks = await runDoctor({ env: { ...env, RUNBOOKS_DIR: runbooks }, offline: true });
+    expect(checks.find((c) => c.name === 'policy')).toMatchObject({
+      ok: false,
+      fix: `run: npx incident-bot lint ${join(runbooks, 'policy.yml')}`,
+    });
+  });
+
+  it('names the example IDs still in the shipped policy.yml, with their lines', async () => {
+    const { env } = await setup();
+    const checks = await runDoctor({ env: { ...env, RUNBOOKS_DIR: 'runbooks' }, offline: true });
+    const placeholders = checks.find((c) => c.name === 'placeholders');
+    const source = readFileSync('runbooks/policy.yml', 'utf8').split('\n');
+    const lineOf = (id: string) => source.findIndex((l) => l.includes(id)) + 1;
+    expect(placeholders?.ok).toBe(false);
+    expect(placeholders?.detail).toContain(
+      `runbooks/policy.yml still has example IDs that match nobody: U0EXAMPLE1 (line ${lineOf('U0EXAMPLE1')}), U0EXAMPLE2 (line ${lineOf('U0EXAMPLE2')}),`,
+    );
+    expect(placeholders?.detail).toContain(`U0EXAMPLE9 (line ${lineOf('U0EXAMPLE9')})`);
+    expect(placeholders?.fix).toContain('Copy member ID');
+  });
+
+  it('fails the runbooks check, with what to set, when RUNBOOKS_DIR does not exist', async () => {
+    const { env, dir } = await setup();
+    const checks = await runDoctor({ env: { ...env, RUNBOOKS_DIR: join(dir, 'nope') }, offline: true });
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['configuration', true],
+      ['runbooks', false],
+    ]);
+    expect(formatDoctor(checks)).toContain(
+      `✘ runbooks: ${join(dir, 'nope')} does not exist\n    fix: set RUNBOOKS_DIR to the folder holding the RUN-*.md files and policy.yml`,
+    );
   });
 });

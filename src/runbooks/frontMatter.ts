@@ -2,6 +2,7 @@ import type { Root } from 'mdast';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type FrontMatter, FrontMatterSchema } from './model.ts';
+import { yamlErrorText } from './yamlError.ts';
 
 export interface FrontMatterProblem {
   line: number;
@@ -29,7 +30,7 @@ export function readFrontMatter(root: Root): FrontMatterResult {
       data: null,
       problems: doc.errors.map((e) => ({
         line: firstLine + (e.linePos?.[0].line ?? 1) - 1,
-        message: `front matter is not valid YAML: ${e.message.split('\n')[0]}`,
+        message: `front matter is not valid YAML: ${yamlErrorText(e)}`,
       })),
     };
   }

@@ -1,4 +1,5 @@
 import { differenceInCalendarDays, isValid, parseISO } from 'date-fns';
+import { lintSource } from './lintRules.ts';
 import type { Runbook, RunbookIssue } from './model.ts';
 import type { ParsedRunbook } from './parse.ts';
 
@@ -32,11 +33,15 @@ function issue(
   return { level, rule, file, line, message };
 }
 
-/** The runbook quality checklist and anti-patterns of DESIGN.md, applied to one parsed file. */
-export function lintRunbook(parsed: ParsedRunbook, options: LintOptions): RunbookIssue[] {
+/**
+ * The runbook quality checklist and anti-patterns of DESIGN.md, applied to one parsed file; with its
+ * `source`, also the rules that read the text (fences, step numbers, dangerous commands, placeholders).
+ */
+export function lintRunbook(parsed: ParsedRunbook, options: LintOptions, source?: string): RunbookIssue[] {
   const { runbook: rb, lines } = parsed;
   const file = rb.source.file;
   const out: RunbookIssue[] = [...parsed.issues];
+  if (source !== undefined) out.push(...lintSource(source, file, rb));
 
   if (rb.steps.length === 0) {
     const why = rb.meta.redirect ? ` (it points to ${rb.meta.redirect})` : '';

@@ -69,17 +69,25 @@ function parseCached(source: string, file: string): ParsedRunbook {
 
 /**
  * Loads every runbook of a directory and its policy.yml. One broken file never stops the others: its
- * problems are reported with file and line, and it is left out of the catalog.
+ * problems are reported with file and line, and it is left out of the catalog. `extraFiles` are loaded
+ * as runbooks too (the CLI linting a README.md or a file of another extension that the user named).
  */
-export function loadRunbooks(dir: string, options: LintOptions, policyRequired = true): LoadedRunbooks {
+export function loadRunbooks(
+  dir: string,
+  options: LintOptions,
+  policyRequired = true,
+  extraFiles: readonly string[] = [],
+): LoadedRunbooks {
   const sources = new Map<string, string>();
-  const files: LoadedFile[] = findRunbookFiles(dir).map((full) => {
+  const found = findRunbookFiles(dir);
+  const paths = [...found, ...extraFiles.filter((f) => !found.includes(f))];
+  const files: LoadedFile[] = paths.map((full) => {
     const file = displayPath(full);
     try {
       const source = readFileSync(full, 'utf8');
       sources.set(file, source);
       const parsed = parseCached(source, file);
-      return { file, parsed, issues: lintRunbook(parsed, options) };
+      return { file, parsed, issues: lintRunbook(parsed, options, source) };
     } catch (error) {
       // The parser does not throw on content; this is an unreadable file or a parser defect.
       const message = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Policy, PolicySchema } from '../domain/policy.ts';
 import type { RunbookIssue } from './model.ts';
+import { yamlErrorText } from './yamlError.ts';
 
 export interface PolicyFile {
   policy: Policy | null;
@@ -58,7 +59,7 @@ export function parsePolicy(source: string, file: string): PolicyFile {
         rule: 'policy',
         file,
         line: e.linePos?.[0].line ?? 0,
-        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        message: `not valid YAML: ${yamlErrorText(e)}`,
       })),
       lineOfAlert,
     };

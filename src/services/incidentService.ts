@@ -568,7 +568,7 @@ export function checklistFor(
 }
 
 /** RUN-000's resolution verification checks and the runbook's Post-Incident checklist, added once at resolve. */
-function resolutionChecklists(
+export function resolutionChecklists(
   incidentId: number,
   firstPosition: number,
   runbook: Runbook | undefined,
