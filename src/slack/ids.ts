@@ -32,6 +32,12 @@ export const ACTIONS = {
   openExecBrief: 'incident_open_exec_brief',
   /** "Start a drill" on the weekly runbook review; value: the runbook ID. Same flow as /incident drill. */
   startDrill: 'runbook_start_drill',
+  /** One alternative of a step ("Option 1 / Option 2"); value `<stepId>:<option key>`. */
+  chooseOption: 'step_choose_option',
+  /** "If X, go to step N"; value `<stepId>:<index of the jump in the step>`. */
+  takeJump: 'step_take_jump',
+  /** Which procedure of a multi-procedure runbook applies; value `<incidentId>:<phase key>`. */
+  choosePhase: 'incident_choose_phase',
 } as const;
 
 export const VIEWS = {

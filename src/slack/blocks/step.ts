@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckResult } from '../../diagnostics/types.ts';
+import type { ContextSection } from '../../runbooks/model.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
@@ -9,14 +10,23 @@ import {
   actor,
   button,
   context,
-  fitSections,
+  fitParts,
   inline,
   LIMIT,
   type Message,
+  type Part,
   proseTexts,
   section,
 } from './kit.ts';
-import { codeBlocks, escapeMrkdwn, slackDate, truncate } from './mrkdwn.ts';
+import { escapeMrkdwn, slackDate, truncate } from './mrkdwn.ts';
+import {
+  backgroundTexts,
+  commandTexts,
+  exampleTexts,
+  jumpParts,
+  optionParts,
+  warningTexts,
+} from './stepParts.ts';
 
 export interface StepContext {
   /** 1-based position among the runbook's steps, as shown: "Step 2 of 5". */
@@ -25,6 +35,8 @@ export interface StepContext {
   runbook: { id: string; title: string } | null;
   /** Latest results of the diagnostics linked to this step (`step: N`), shown under its title. */
   diagnostics?: readonly CheckResult[];
+  /** The runbook's (and the step's procedure's) background: Meaning, Impact... Given for the first step. */
+  background?: readonly ContextSection[];
 }
 
 /** Long enough for any sane title, short enough that a heading line stays one section. */
@@ -52,9 +64,11 @@ export function stepMessage(step: IncidentStep, ctx: StepContext): Message {
     case 'done': {
       const by = step.completedBy ? ` by ${actor(step.completedBy)}` : '';
       const at = step.completedAt ? ` ${slackDate(step.completedAt)}` : '';
+      const chosen = step.options.find((o) => o.key === step.chosenOption);
+      const choice = chosen ? ` · chose ${inline(`${chosen.key.toUpperCase()}: ${chosen.label}`, 300)}` : '';
       return {
         text: `✅ ${notification} — done`,
-        blocks: [compact(`✅ *${label}* · ${title} — done${by}${at}`, step.id)],
+        blocks: [compact(`✅ *${label}* · ${title} — done${by}${at}${choice}`, step.id)],
       };
     }
     case 'skipped': {
@@ -101,19 +115,37 @@ function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): Know
   } else {
     bottom.unshift(context(checksProgress(step)));
   }
-  // Checkboxes get their blocks first and the text what is left (at least a few): a responder can
-  // read the rest of a runbook in its file, but can tick a box only here.
-  const minText = Math.min(4, LIMIT.messageBlocks - top.length - bottom.length);
-  const checks = checkBlocks(step, LIMIT.messageBlocks - top.length - bottom.length - minText - 1);
+  const parts = bodyParts(step, ctx);
+  const fixed = parts.filter((p) => 'block' in p).length;
+  // Warnings and choices first, then checkboxes, then the text what is left (at least a few): a
+  // responder can read the rest of a runbook in its file, but must see a warning and can tick only here.
+  const room = LIMIT.messageBlocks - top.length - bottom.length;
+  const minText = Math.min(4, room - fixed);
+  const checks = checkBlocks(step, room - fixed - minText - 1);
   const hiddenChecks: KnownBlock[] =
     checks.hidden > 0 ? [context(`${checks.hidden} more checks do not fit in one message.`)] : [];
-  const texts = [...proseTexts(step.body), ...step.commands.flatMap((command) => codeBlocks(command.code))];
-  const budget =
-    LIMIT.messageBlocks - top.length - bottom.length - checks.blocks.length - hiddenChecks.length;
-  const body = fitSections(texts, budget, (n) =>
+  const body = fitParts(parts, room - checks.blocks.length - hiddenChecks.length, (n) =>
     ctx.runbook
       ? `… ${n} more sections do not fit in one message; read the rest in ${inline(ctx.runbook.id, 50)}.`
       : `… ${n} more sections do not fit in one message.`,
   );
   return [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom];
+}
+
+/**
+ * What the step says, in reading order: its warnings above everything else, the background (first
+ * step), the prose, the commands, labelled examples, the alternatives and the jumps.
+ */
+function bodyParts(step: IncidentStep, ctx: StepContext): Part[] {
+  const where = ctx.runbook ? inline(ctx.runbook.id, 50) : 'the runbook';
+  const texts = (list: string[]): Part[] => list.map((text) => ({ text }));
+  return [
+    ...warningTexts(step.warnings).map((text) => ({ block: section(text) })),
+    ...texts(backgroundTexts(ctx.background ?? [], where)),
+    ...texts(proseTexts(step.body)),
+    ...texts(step.commands.flatMap(commandTexts)),
+    ...texts(step.examples.flatMap(exampleTexts)),
+    ...optionParts(step),
+    ...jumpParts(step),
+  ];
 }
