@@ -27,8 +27,10 @@ import {
   RunbookSetError,
   reloadRunbookSet,
 } from './services/runbookSet.ts';
+import { StepChoices } from './services/stepChoices.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
+import { phasePrompt } from './slack/blocks/choices.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -228,7 +230,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
+  const choices = new StepChoices(store, service);
+  workflow.phasePrompt = (incident) => phasePrompt(incident.id, choices.pendingPhases(incident.id));
   const deps = {
+    choices,
     diagnostics,
     service,
     postmortems,

@@ -5,6 +5,7 @@ import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { stepBackground } from '../services/walk.ts';
 import type { Incident, IncidentStep } from '../store/index.ts';
 import { announcement, fallbackNotice } from './blocks/announce.ts';
 import { checklistMessage } from './blocks/checklist.ts';
@@ -41,6 +42,8 @@ export class IncidentWorkflow {
   private readonly openedHooks: ((incident: Incident) => void)[] = [];
   /** Latest automated results linked to a step, shown in its message; set by the diagnostics wiring. */
   stepDiagnostics: ((incidentId: number, stepNumber: number | null) => CheckResult[]) | null = null;
+  /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
+  phasePrompt: ((incident: Incident) => Message | null) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -95,6 +98,8 @@ export class IncidentWorkflow {
       if (step.section === 'step' && step.state !== 'active') continue;
       await this.postStep(current, step);
     }
+    const prompt = this.phasePrompt?.(current);
+    if (prompt) await this.post(channel.id, prompt);
     await Promise.all(alongside);
     current = this.service.get(current.id);
     for (const hook of this.openedHooks) hook(current);
@@ -220,6 +225,7 @@ export class IncidentWorkflow {
       total: walk.length,
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       diagnostics: this.stepDiagnostics?.(incident.id, step.number) ?? [],
+      background: stepBackground(runbook, step, walk),
     });
   }
 

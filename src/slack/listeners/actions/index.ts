@@ -7,6 +7,7 @@ import { followupDone } from './followupDone.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
+import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
@@ -29,4 +30,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
   app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
   app.action(ACTIONS.startDrill, startDrillButton(deps));
+  app.action(ACTIONS.chooseOption, chooseOption(deps));
+  app.action(ACTIONS.takeJump, takeJump(deps));
+  app.action(ACTIONS.choosePhase, choosePhase(deps));
 }
