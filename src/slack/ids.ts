@@ -50,6 +50,16 @@ export const VIEWS = {
   execBrief: 'incident_exec_brief',
 } as const;
 
+/** Slack wants the buttons of one block to have distinct action_ids: the n-th of a kind is `<base>:<n>`. */
+export function nthAction(base: string, n: number): string {
+  return `${base}:${n}`;
+}
+
+/** Matches every `nthAction(base, n)` (and `base` itself), for registering one listener for all of them. */
+export function anyNthAction(base: string): RegExp {
+  return new RegExp(`^${base}(?::\\d+)?$`);
+}
+
 export const CHECKS_BLOCK_PREFIX = 'checks';
 
 export function checksBlockId(stepId: number, chunk: number): string {

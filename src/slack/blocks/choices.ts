@@ -1,6 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { JumpTaken, PhaseChoice, PhaseSummary } from '../../services/stepChoices.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, nthAction } from '../ids.ts';
 import { actions, actor, button, context, inline, LIMIT, type Message, section } from './kit.ts';
 import { splitText, truncate } from './mrkdwn.ts';
 
@@ -23,10 +23,10 @@ function steps(n: number): string {
 export function phasePrompt(incidentId: number, phases: readonly PhaseSummary[] | null): Message | null {
   if (!phases || phases.length < 2) return null;
   const lines = phases.map((p, i) => `${i + 1}. *${inline(p.title, 500)}* · ${steps(p.steps)}`);
-  const buttons: Button[] = phases.map((p) =>
+  const buttons: Button[] = phases.map((p, i) =>
     button({
       text: truncate(p.title.replace(/\s+/g, ' ').trim() || p.key, BUTTON_TEXT_MAX),
-      actionId: ACTIONS.choosePhase,
+      actionId: nthAction(ACTIONS.choosePhase, i),
       value: phaseValue(incidentId, p.key),
     }),
   );

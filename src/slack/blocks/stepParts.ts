@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Command, ContextSection, Example, Option, Warning } from '../../runbooks/model.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, nthAction } from '../ids.ts';
 import { actions, actor, button, context, inline, type Part, proseTexts, section } from './kit.ts';
 import { codeBlocks, escapeMrkdwn, SECTION_TEXT_MAX, slackDate, splitText, truncate } from './mrkdwn.ts';
 
@@ -113,14 +113,15 @@ export function optionParts(step: IncidentStep): Part[] {
   if (!chosen) {
     const parts: Part[] = [{ block: section('*Choose one of these alternatives:*') }];
     for (const option of step.options) {
-      parts.push({ block: section(`*Option ${inline(optionName(option), 500)}*`) });
+      // The name is text (it is also on the button): with many options only warnings must stay whole.
+      parts.push({ text: `*Option ${inline(optionName(option), 500)}*` });
       parts.push(...warningParts(option.warnings));
       parts.push(...proseTexts(option.text).map((text) => ({ text })));
     }
-    const buttons = step.options.map((option) =>
+    const buttons = step.options.map((option, i) =>
       button({
         text: truncate(`Choose ${optionName(option)}`, BUTTON_TEXT_MAX),
-        actionId: ACTIONS.chooseOption,
+        actionId: nthAction(ACTIONS.chooseOption, i),
         value: optionValue(step.id, option.key),
       }),
     );
@@ -149,7 +150,11 @@ export function jumpParts(step: IncidentStep): Part[] {
   if (step.jumps.length === 0) return [];
   const lines = step.jumps.map((j) => `:arrow_right: If ${inline(j.when, 400)}: go to step ${j.to}`);
   const buttons = step.jumps.map((jump, index) =>
-    button({ text: `Go to step ${jump.to}`, actionId: ACTIONS.takeJump, value: jumpValue(step.id, index) }),
+    button({
+      text: `Go to step ${jump.to}`,
+      actionId: nthAction(ACTIONS.takeJump, index),
+      value: jumpValue(step.id, index),
+    }),
   );
   return [
     ...splitText(lines.join('\n')).map((text) => ({ block: section(text) })),

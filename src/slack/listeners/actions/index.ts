@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ACTIONS } from '../../ids.ts';
+import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
@@ -30,7 +30,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
   app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
   app.action(ACTIONS.startDrill, startDrillButton(deps));
-  app.action(ACTIONS.chooseOption, chooseOption(deps));
-  app.action(ACTIONS.takeJump, takeJump(deps));
-  app.action(ACTIONS.choosePhase, choosePhase(deps));
+  app.action(anyNthAction(ACTIONS.chooseOption), chooseOption(deps));
+  app.action(anyNthAction(ACTIONS.takeJump), takeJump(deps));
+  app.action(anyNthAction(ACTIONS.choosePhase), choosePhase(deps));
 }
