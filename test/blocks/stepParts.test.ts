@@ -251,6 +251,13 @@ describe('jumps', () => {
   });
 });
 
+it('names the procedure a step belongs to next to its number', () => {
+  const message = stepMessage(makeStep({ phase: 'crd', phaseTitle: 'Restore CRDs' }), CTX);
+  expect(message.blocks[0]).toEqual(
+    contextText('*Step 1 of 4* · RUN-001: Queue backlog · procedure: Restore CRDs'),
+  );
+});
+
 describe('background with the first step', () => {
   it('shows Meaning and Impact compactly, after the warnings and before the prose', () => {
     const step = makeStep({ body: 'Check the pool.', warnings: [DANGER] });

@@ -96,7 +96,14 @@ function compact(text: string, stepId: number): KnownBlock {
 
 function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): KnownBlock[] {
   const top: KnownBlock[] = [
-    context(ctx.runbook ? `*${stepLabel(ctx)}* · ${runbookLabel(ctx.runbook)}` : `*${stepLabel(ctx)}*`),
+    context(
+      [
+        `*${stepLabel(ctx)}*`,
+        ...(ctx.runbook ? [runbookLabel(ctx.runbook)] : []),
+        // Which procedure of a multi-procedure runbook this step belongs to.
+        ...(step.phaseTitle ? [`procedure: ${inline(step.phaseTitle, 300)}`] : []),
+      ].join(' · '),
+    ),
     section(`*${title}*`),
   ];
   if (ctx.diagnostics?.length) top.push(section(stepDiagnosticsText(ctx.diagnostics)));
