@@ -14,6 +14,11 @@ export function parseMarkdown(source: string): Root {
   });
 }
 
+/** Markdown without front matter: an admonition body parsed again, where `---` is a rule, not YAML. */
+export function parseMarkdownPlain(source: string): Root {
+  return fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
 /** Plain text of a node, whitespace collapsed: `**Handles**: x` reads "Handles: x". */
 export function text(node: Nodes | Nodes[]): string {
   const nodes = Array.isArray(node) ? node : [node];
