@@ -4,7 +4,7 @@ import type { Option, Warning } from '../../src/runbooks/model.ts';
 import { jumpTakenMessage, phaseChosenMessage, phasePrompt } from '../../src/slack/blocks/choices.ts';
 import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn.ts';
 import { stepMessage } from '../../src/slack/blocks/step.ts';
-import { backgroundTexts, warningTexts } from '../../src/slack/blocks/stepParts.ts';
+import { backgroundTexts, warningTexts, withoutRestatedWarnings } from '../../src/slack/blocks/stepParts.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import {
   DECLARED_AT,
@@ -122,6 +122,43 @@ describe('a step with warnings', () => {
     );
     const message = stepMessage(makeStep({ warnings, checks: makeChecks(3) }), CTX);
     expectValidMessage(message);
+  });
+});
+
+describe('prose that restates a warning', () => {
+  const loss: Warning = {
+    level: 'danger',
+    text: 'This will induce data loss.\nUse it as a final resort.',
+    line: 2,
+  };
+  const restart: Warning = { level: 'warning', text: 'Do not restart the primary.', line: 5 };
+
+  it('leaves out a paragraph that is only the admonition, in any syntax', () => {
+    const body = [
+      'Drain the queue first.',
+      '> **Warning**\n> This will induce data loss.\n> Use it as a final resort.',
+      '> [!CAUTION]\n> Do not restart the primary.',
+      '⚠️ Warning: Do not restart the primary.',
+      'Then seek.',
+    ].join('\n\n');
+    expect(withoutRestatedWarnings(body, [loss, restart])).toBe('Drain the queue first.\n\nThen seek.');
+  });
+
+  it('keeps a paragraph that says more than the warning, and everything when there is no warning', () => {
+    const body = 'Stop the writer. Do not restart the primary.\n\n> Note: keep the pager on.';
+    expect(withoutRestatedWarnings(body, [restart])).toBe(body);
+    expect(withoutRestatedWarnings(body, [])).toBe(body);
+  });
+
+  it('in the step message the warning is said once, marked, above the rest', () => {
+    const step = makeStep({
+      body: 'Drain it.\n\n> **Warning** This will induce data loss. Use it as a final resort.',
+      warnings: [loss],
+    });
+    expect(texts(stepMessage(step, CTX).blocks).slice(2, 4)).toEqual([
+      ':no_entry: *Danger:* This will induce data loss.\nUse it as a final resort.',
+      'Drain it.',
+    ]);
   });
 });
 

@@ -87,6 +87,8 @@ describe('a step with a warning', () => {
     expect(warningAt).toBeGreaterThan(1);
     expect(commandAt).toBeGreaterThan(warningAt);
     expect(texts[warningAt]).toContain('Use it only as a final resort.');
+    // Said once, marked: the admonition's paragraph is not repeated as prose.
+    expect(texts.filter((x) => x.includes('This will induce data loss'))).toHaveLength(1);
 
     const message = messageWith(bot, channel, risky.title);
     await bot.act(OTHER, message, checkboxChange(message, ACTIONS.toggleChecks, { check: ['0'] }));

@@ -26,6 +26,7 @@ import {
   jumpParts,
   optionParts,
   warningTexts,
+  withoutRestatedWarnings,
 } from './stepParts.ts';
 
 export interface StepContext {
@@ -149,7 +150,7 @@ function bodyParts(step: IncidentStep, ctx: StepContext): Part[] {
   return [
     ...warningTexts(step.warnings).map((text) => ({ block: section(text) })),
     ...texts(backgroundTexts(ctx.background ?? [], where)),
-    ...texts(proseTexts(step.body)),
+    ...texts(proseTexts(withoutRestatedWarnings(step.body, step.warnings))),
     ...texts(step.commands.flatMap(commandTexts)),
     ...texts(step.examples.flatMap(exampleTexts)),
     ...optionParts(step),

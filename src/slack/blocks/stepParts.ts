@@ -47,6 +47,31 @@ export function warningTexts(warnings: readonly Warning[]): string[] {
   return packed;
 }
 
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** What is left of an admonition's paragraph once its text is taken out: quote marks, its kind, emphasis. */
+const ADMONITION_RESIDUE =
+  /[>*_!:[\]{}<>%/#.\s\u26a0\ufe0f-]|\b(warning|warn|caution|danger|important|attention|note|error|critical)\b/gi;
+
+/**
+ * The prose without the paragraphs that only restate a warning (`> **Warning** ...`): the warning
+ * stands marked above, and saying it twice makes the prose look like a second, different warning.
+ * A paragraph that says anything more is kept whole.
+ */
+export function withoutRestatedWarnings(text: string, warnings: readonly Warning[]): string {
+  const said = warnings.map((w) => squash(w.text)).filter(Boolean);
+  if (!said.length) return text;
+  return text
+    .split(/\n{2,}/)
+    .filter((paragraph) => {
+      // Quote marks at line starts would split a multi-line warning's text.
+      let rest = squash(paragraph.replace(/^[ \t]*(?:>[ \t]?)+/gm, ''));
+      const before = rest;
+      for (const w of said) rest = rest.split(w).join(' ');
+      return rest === before || rest.replace(ADMONITION_RESIDUE, '') !== '';
+    })
+    .join('\n\n');
+}
+
 /** `code` in fenced blocks, the first one headed by an italic label ("Expected output"). */
 export function labelledCode(label: string, code: string): string[] {
   const head = `_${label}_\n`;
@@ -116,7 +141,9 @@ export function optionParts(step: IncidentStep): Part[] {
       // The name is text (it is also on the button): with many options only warnings must stay whole.
       parts.push({ text: `*Option ${inline(optionName(option), 500)}*` });
       parts.push(...warningParts(option.warnings));
-      parts.push(...proseTexts(option.text).map((text) => ({ text })));
+      parts.push(
+        ...proseTexts(withoutRestatedWarnings(option.text, option.warnings)).map((text) => ({ text })),
+      );
     }
     const buttons = step.options.map((option, i) =>
       button({
@@ -135,7 +162,7 @@ export function optionParts(step: IncidentStep): Part[] {
       block: section(`:ballot_box_with_check: *Chosen: Option ${inline(optionName(chosen), 500)}*${by}${at}`),
     },
     ...warningParts(chosen.warnings),
-    ...proseTexts(chosen.text).map((text) => ({ text })),
+    ...proseTexts(withoutRestatedWarnings(chosen.text, chosen.warnings)).map((text) => ({ text })),
     ...chosen.commands.flatMap(commandTexts).map((text) => ({ text })),
     ...(others.length ? [{ block: context(`Not taken: ${others.join(', ')}`) }] : []),
   ];
