@@ -286,7 +286,7 @@ export function stepsFromSection(section: Section, env: StepEnv): DraftStep[] {
       env,
       authorNumberOf(section.title),
     );
-    if (step.title !== section.title) step.heading = section.title;
+    if (stripStepPrefix(section.title) !== step.title) step.heading = section.title;
     return step.text || step.commands.length || step.examples.length ? [step] : [];
   }
   if (steps.length === 0) {
@@ -342,7 +342,7 @@ function stepsFromSubsection(sub: Section, last: DraftStep | undefined, env: Ste
     env,
     authorNumberOf(sub.title),
   );
-  if (step.title !== sub.title) step.heading = sub.title;
+  if (stripStepPrefix(sub.title) !== step.title) step.heading = sub.title;
   const kept =
     step.text ||
     step.commands.length ||
