@@ -98,6 +98,7 @@ export function importSections(sections: Section[], env: StepEnv): StepGroup[] {
       continue;
     }
     const own = kind === 'procedure' ? stepsFromSection({ ...s, title: '' }, env) : stepsFromSection(s, env);
+    if (kind === 'steps') for (const d of own) if (!d.heading && d.title !== s.title) d.heading = s.title;
     const last = groups.flatMap((g) => g.drafts).at(-1);
     const verifying = isVerificationSection(s.title) && own.every((d) => d.commands.length === 0);
     if (verifying && last && mergeVerification(last, s, env)) continue;

@@ -64,7 +64,7 @@ export function useOfFence(code: Code, labelBefore: string, inBackground: boolea
     return example('output');
   const firstLine = code.value.split('\n').find((l) => l.trim() !== '') ?? '';
   if (lang && OUTPUT_LANGS.test(lang) && !session && !CLI.test(firstLine.trim())) return example('output');
-  if (lang && SESSION_LANGS.test(lang) && !session) return example('output');
+  if (lang && SESSION_LANGS.test(lang) && !session && !CLI.test(firstLine.trim())) return example('output');
   const command: Command = { lang, code: code.value };
   if (session && (session.output !== '' || session.run !== code.value)) {
     command.run = session.run;

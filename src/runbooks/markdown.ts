@@ -5,6 +5,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
+import { blocksText } from './render.ts';
 
 /** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
 export function parseMarkdown(source: string): Root {
@@ -93,7 +94,9 @@ export function findAll<T extends Nodes['type']>(nodes: Nodes[], type: T): Extra
 
 /** The item's own paragraph text, without nested lists or code. */
 export function itemText(item: ListItem): string {
-  return text(item.children.filter((c) => c.type !== 'list' && c.type !== 'code'));
+  return blocksText(item.children.filter((c) => c.type !== 'list' && c.type !== 'code'))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function nestedLists(item: ListItem): List[] {

@@ -143,6 +143,7 @@ export function numberSteps(groups: StepGroup[], phaseKeys: (string | null)[]): 
     commands: d.commands,
     verifications: d.verifications,
     line: d.line,
+    ...(d.heading ? { heading: d.heading } : {}),
     warnings: d.warnings,
     examples: d.examples,
     options: d.options,

@@ -37,13 +37,18 @@ function inlineOf(node: PhrasingContent): string {
     case 'image':
       return withUrl(node.alt ?? '', node.url);
     case 'html':
-      return /^<br\s*\/?>$/i.test(node.value) ? '\uE000' : '';
+      if (/^<br\s*\/?>$/i.test(node.value)) return '\uE000';
+      return HTML_TAG.test(node.value) || node.value.startsWith('<!') ? '' : node.value;
     case 'footnoteReference':
       return '';
     default:
       return 'children' in node ? (node.children as PhrasingContent[]).map(inlineOf).join('') : '';
   }
 }
+
+/** Tags of HTML itself; anything else in angle brackets (`<pod>`, `<CLUSTER>`) is a placeholder to keep. */
+const HTML_TAG =
+  /^<\/?(a|abbr|b|blockquote|br|center|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|s|small|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul)\b[^>]*>$/i;
 
 /** Dashboards and docs are links: their address reaches the responder too, unless it is the label. */
 function withUrl(label: string, url: string): string {
@@ -106,7 +111,7 @@ function htmlText(value: string): string {
   return value
     .replace(/<!--[\s\S]*?(-->|$)/g, '')
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
+    .replace(/<\/?[a-z][a-z0-9]*\b[^>]*>/gi, (tag) => (HTML_TAG.test(tag) ? '' : tag))
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)

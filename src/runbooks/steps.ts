@@ -20,6 +20,8 @@ export interface DraftStep {
   examples: Example[];
   options: Option[];
   jumps: DraftJump[];
+  /** The heading the step was written under, as written (`Step 5: Post checks`, `Resolution`). */
+  heading?: string;
   /** The number the author gave the step (`### Step 5`, the fifth item of `1.` list), for "go to step 5". */
   authorNumber: number | null;
 }
@@ -228,7 +230,9 @@ function stepsFromContent(section: Section, env: StepEnv): DraftStep[] {
   }
   for (const node of content.slice(firstList)) {
     if (isStepList(node)) {
-      steps.push(...node.children.map((item, i) => stepFromItem(item, node, i, env)));
+      const items = node.children.map((item, i) => stepFromItem(item, node, i, env));
+      if (section.title) for (const step of items) step.heading = section.title;
+      steps.push(...items);
       continue;
     }
     absorb(steps.at(-1) as DraftStep, [node], env);
@@ -257,10 +261,15 @@ export function mergeVerification(last: DraftStep, section: Section, env: StepEn
   const nodes = flattenSection(section);
   if (findAll(nodes, 'code').length && !findAll(nodes, 'listItem').length) return false;
   const listed = findAll(nodes, 'listItem').map(itemText).filter(Boolean);
-  const title = stripStepPrefix(section.title);
+  const title = section.title;
   last.verifications.push(...listed);
   const prose = nodes.filter((n) => n.type !== 'list');
   absorb(last, [paragraph(`${title}:`), ...prose], env);
+  addFences(
+    last,
+    nodes.filter((n) => n.type === 'list'),
+    false,
+  );
   if (!listed.length && !prose.length) last.verifications.push(title);
   return true;
 }
@@ -277,6 +286,7 @@ export function stepsFromSection(section: Section, env: StepEnv): DraftStep[] {
       env,
       authorNumberOf(section.title),
     );
+    if (stripStepPrefix(section.title) !== step.title) step.heading = section.title;
     return step.text || step.commands.length || step.examples.length ? [step] : [];
   }
   if (steps.length === 0) {
@@ -332,6 +342,7 @@ function stepsFromSubsection(sub: Section, last: DraftStep | undefined, env: Ste
     env,
     authorNumberOf(sub.title),
   );
+  if (stripStepPrefix(sub.title) !== step.title) step.heading = sub.title;
   const kept =
     step.text ||
     step.commands.length ||

@@ -23,6 +23,9 @@ export interface Fidelity {
 
 const WARNING_LINE =
   /\b(data loss|lose data|do not|don't|never|caution|warning|irreversibl[ey]|danger(ous)?|destructive|cannot be undone)\b/i;
+/** Tags of HTML itself; `<pod>` or `<CLUSTER>` are placeholders the author wants read. */
+export const HTML_TAG =
+  /<\/?(a|abbr|b|blockquote|br|center|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|s|small|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul)\b[^>]*>/gi;
 const FENCE_OPEN = /^((?:\s*>)*)(\s*)(`{3,}|~{3,})(.*)$/;
 
 function words(value: string): string[] {
@@ -51,10 +54,14 @@ function proseWords(line: string): string[] {
     .replace(/^(\s*>)*\s*/, '')
     .replace(/^#{1,6}\s+/, '')
     .replace(/^([-*+]|\d+[.)])\s+(\[[ xX]\]\s+)?/, '')
+    // In-page anchors (`[Errors](#errors)`) carry no words of their own; other targets are kept.
+    .replace(/!?\[([^\]]*)\]\(#[^)\s]*\)/g, '$1')
     .replace(/!?\[([^\]]*)\]\(([^)\s]*)(\s+"[^"]*")?\)/g, '$1 $2')
+    .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1')
+    .replace(/`([^`]*)`/g, (_, code: string) => code.replace(/[<>]/g, ' '))
     .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
     .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ');
+    .replace(HTML_TAG, ' ');
   return words(plain);
 }
 
@@ -111,10 +118,17 @@ function readFence(lines: string[], start: number, open: RegExpExecArray, out: S
     for (let q = 0; q < quotes; q++) line = line.replace(/^\s*> ?/, '');
     const close = new RegExp(`^\\s*${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
     if (close.test(line)) break;
+    // An indented fence left open ends with its list item: a line indented less than the fence.
+    const lead = /^[ \t]*/.exec(line)?.[0].length ?? 0;
+    if (indent >= 2 && line.trim() !== '' && lead === 0) {
+      i--;
+      break;
+    }
     let k = 0;
     while (k < indent && (line[k] === ' ' || line[k] === '\t')) k++;
     body.push(line.slice(k));
   }
+  if (i >= lines.length && body.at(-1) === '') body.pop();
   out.fences.push({ code: body.join('\n'), line: start + 1 });
   return i;
 }
@@ -148,16 +162,15 @@ function cutTitles(source: string, titles: string[]): Figure {
   const lines = source.split(/\r?\n/);
   const fig: Figure = { total: titles.length, kept: 0, missing: [] };
   for (const title of titles) {
-    const t = words(title.replace(/…$/, ''));
-    const tail = t.slice(-4).join(' ');
+    const t = words(title.replace(/…$/, '')).join(' ');
+    // The old defect: the title is exactly a source line whose sentence goes on, lower case, below it.
     const cut =
       !/[.!?:;)]$/.test(title.trim()) &&
-      tail !== '' &&
+      t !== '' &&
       lines.some((line, i) => {
         const next = lines[i + 1] ?? '';
-        if (/^\s*#/.test(line) || !/^\s*[a-z(]/.test(next)) return false;
-        const lw = proseWords(line);
-        return lw.length >= 4 && lw.slice(-4).join(' ') === tail && title.length < 150;
+        if (/^\s*#/.test(line) || !/^\s*[a-z(]/.test(next) || FENCE_OPEN.test(next)) return false;
+        return proseWords(line).join(' ') === t;
       });
     if (cut) fig.missing.push(title);
     else fig.kept++;
