@@ -50,7 +50,7 @@ export function warningTexts(warnings: readonly Warning[]): string[] {
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 /** What is left of an admonition's paragraph once its text is taken out: quote marks, its kind, emphasis. */
 const ADMONITION_RESIDUE =
-  /[>*_!:[\]{}<>%/#.\s\u26a0\ufe0f-]|\b(warning|warn|caution|danger|important|attention|note|error|critical)\b/gi;
+  /[>*_!:[\]{}<>%/#.\s-]|\u26a0\ufe0f?|\b(warning|warn|caution|danger|important|attention|note|error|critical)\b/gi;
 
 /**
  * The prose without the paragraphs that only restate a warning (`> **Warning** ...`): the warning
