@@ -30,8 +30,8 @@ import {
 import { StepChoices } from './services/stepChoices.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
-import { phasePrompt } from './slack/blocks/choices.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { slackErrorCode } from './slack/errors.ts';
@@ -231,7 +231,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
   const choices = new StepChoices(store, service);
-  workflow.phasePrompt = (incident) => phasePrompt(incident.id, choices.pendingPhases(incident.id));
+  workflow.phasePrompt = phasePromptFor(choices, runbooks);
   const deps = {
     choices,
     diagnostics,

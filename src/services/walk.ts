@@ -13,6 +13,8 @@ export interface PhaseSummary {
   title: string;
   /** How many of the incident's steps belong to it. */
   steps: number;
+  /** What the runbook says about when it applies (its intro), to help choose. */
+  about?: string;
 }
 
 export interface PhaseChoice {
@@ -146,4 +148,17 @@ export function stepBackground(
   const firstOfPhase = samePhase[0]?.id === step.id;
   const phase = firstOfPhase ? runbook.phases.find((p) => p.key === step.phase) : undefined;
   return [...(first || firstOfPhase ? runbook.context : []), ...(phase?.context ?? [])];
+}
+
+/**
+ * What a runbook says about one of its procedures, to help a responder choose: the procedure's own
+ * context, or the runbook's context section that has the procedure's title (its intro paragraph).
+ */
+export function phaseAbout(runbook: Runbook | undefined, phase: PhaseSummary): string {
+  const own = runbook?.phases.find((p) => p.key === phase.key)?.context ?? [];
+  const named = runbook?.context.filter((c) => c.title.trim() === phase.title.trim()) ?? [];
+  return [...own, ...named]
+    .map((c) => c.text.trim())
+    .filter(Boolean)
+    .join(' ');
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { Option, Warning } from '../../src/runbooks/model.ts';
+import type { PhaseSummary } from '../../src/services/stepChoices.ts';
 import { jumpTakenMessage, phaseChosenMessage, phasePrompt } from '../../src/slack/blocks/choices.ts';
 import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn.ts';
 import { stepMessage } from '../../src/slack/blocks/step.ts';
@@ -350,6 +351,29 @@ describe('procedures', () => {
     });
     expect(phasePrompt(7, null)).toBeNull();
     expect(phasePrompt(7, phases.slice(0, 1))).toBeNull();
+  });
+
+  it('says under each procedure when it applies, in one line cut at 300', () => {
+    const about: PhaseSummary[] = [
+      {
+        key: 'mon',
+        title: 'Restore mon quorum',
+        steps: 3,
+        about: 'Use this when the mons have lost quorum.',
+      },
+      {
+        key: 'crd',
+        title: 'Restore CRDs',
+        steps: 1,
+        about: `Use this when the <CephCluster> was deleted. ${'x'.repeat(400)}`,
+      },
+    ];
+    const lines = (phasePrompt(7, about)?.blocks[1] as { text: { text: string } }).text.text.split('\n');
+    expect(lines[0]).toBe('1. *Restore mon quorum* · 3 steps');
+    expect(lines[1]).toBe('      Use this when the mons have lost quorum.');
+    expect(lines[3]?.startsWith('      Use this when the &lt;CephCluster&gt; was deleted. xxx')).toBe(true);
+    expect(lines[3]?.length).toBe(6 + 300);
+    expect(lines[3]?.endsWith('…')).toBe(true);
   });
 
   it('stays within limits with 60 procedures with long titles', () => {

@@ -179,6 +179,8 @@ describe('a runbook with several procedures', () => {
     expect(blockTexts(prompt)[0]).toBe(
       ':twisted_rightwards_arrows: *This runbook holds 2 separate procedures. Which one applies?*',
     );
+    // Each procedure says when it applies, from the runbook's intro to it.
+    expect(blockTexts(prompt)[1]).toContain('Use this when the mons have lost quorum');
     expect(bot.bot.service.steps(incident.id).filter((s) => s.state === 'active')).toEqual([]);
 
     await bot.act(OTHER, prompt, buttonClick(prompt, `${ACTIONS.choosePhase}:1`));

@@ -6,6 +6,8 @@ import { splitText, truncate } from './mrkdwn.ts';
 
 const ACTIONS_MAX = 25;
 const BUTTON_TEXT_MAX = 75;
+/** Enough for "Use this when the mons have lost quorum"; the whole intro is in the runbook. */
+const ABOUT_MAX = 300;
 
 export function phaseValue(incidentId: number, key: string): string {
   return `${incidentId}:${key}`;
@@ -22,7 +24,10 @@ function steps(n: number): string {
  */
 export function phasePrompt(incidentId: number, phases: readonly PhaseSummary[] | null): Message | null {
   if (!phases || phases.length < 2) return null;
-  const lines = phases.map((p, i) => `${i + 1}. *${inline(p.title, 500)}* · ${steps(p.steps)}`);
+  const lines = phases.map(
+    (p, i) =>
+      `${i + 1}. *${inline(p.title, 500)}* · ${steps(p.steps)}${p.about?.trim() ? `\n      ${inline(p.about, ABOUT_MAX)}` : ''}`,
+  );
   const buttons: Button[] = phases.map((p, i) =>
     button({
       text: truncate(p.title.replace(/\s+/g, ' ').trim() || p.key, BUTTON_TEXT_MAX),
