@@ -368,7 +368,10 @@ describe('procedures', () => {
         about: `Use this when the <CephCluster> was deleted. ${'x'.repeat(400)}`,
       },
     ];
-    const lines = (phasePrompt(7, about)?.blocks[1] as { text: { text: string } }).text.text.split('\n');
+    const message = phasePrompt(7, about);
+    if (!message) throw new Error('expected a prompt');
+    expectValidMessage(message);
+    const lines = texts(message.blocks)[1]?.split('\n') ?? [];
     expect(lines[0]).toBe('1. *Restore mon quorum* · 3 steps');
     expect(lines[1]).toBe('      Use this when the mons have lost quorum.');
     expect(lines[3]?.startsWith('      Use this when the &lt;CephCluster&gt; was deleted. xxx')).toBe(true);
