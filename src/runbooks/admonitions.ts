@@ -18,6 +18,8 @@ const LEVELS: [RegExp, Level | null][] = [
 ];
 const KINDS = 'warning|warn|caution|danger|important|attention|error|critical|note|tip|info|hint';
 const MKDOCS = /^(?:!!!|\?\?\?\+?)[ \t]*([\w-]+)(?:[ \t]+"([^"]*)")?[ \t]*(?:\n([\s\S]*))?$/;
+/** A pymdownx content tab (`=== "Bash"`): its indented body is Markdown, not code. */
+const MKDOCS_TAB = /^===\+?[ \t]+"[^"]*"[ \t]*$/;
 const HUGO_OPEN = /^\{\{[<%]\s*([\w-]+)([^}]*?)\s*\/?[>%]\}\}[ \t]*\n?/;
 const HUGO_KINDS = new RegExp(`^(${KINDS}|notice|alert|admonition|callout|hint|box)$`, 'i');
 const GITHUB = /^\[!(\w+)\][ \t]*/;
@@ -50,7 +52,7 @@ export function normalizeAdmonitions(root: Root, source: string): void {
 function isMarker(node: Nodes): boolean {
   if (node.type !== 'paragraph') return false;
   const t = mdastToString(node);
-  return MKDOCS.test(t) || HUGO_OPEN.test(t);
+  return MKDOCS.test(t) || HUGO_OPEN.test(t) || MKDOCS_TAB.test(t);
 }
 
 function rewrite(children: RootContent[], source: string): RootContent[] {
@@ -58,9 +60,14 @@ function rewrite(children: RootContent[], source: string): RootContent[] {
   for (let i = 0; i < children.length; i++) {
     const node = children[i] as RootContent;
     const value = node.type === 'paragraph' ? mdastToString(node) : '';
+    const next = children[i + 1];
+    if (MKDOCS_TAB.test(value) && next?.type === 'code' && isIndentedCode(next, source)) {
+      out.push(node, ...reparse(next));
+      i++;
+      continue;
+    }
     const mk = MKDOCS.exec(value);
     if (mk) {
-      const next = children[i + 1];
       const indented = next?.type === 'code' && isIndentedCode(next, source) ? next : null;
       const body = [...textBlocks(mk[3] ?? '', node), ...(indented ? reparse(indented) : [])];
       if (indented) i++;

@@ -15,7 +15,7 @@ export function inlineText(nodes: readonly PhrasingContent[]): string {
   return nodes
     .map(inlineOf)
     .join('')
-    .replace(/[ \t]*\n[ \t]*/g, ' ')
+    .replace(/[ \t]*\r?\n[ \t]*/g, ' ')
     .replace(/\uE000 ?/g, '\n')
     .replace(/[ \t]+/g, ' ')
     .trim();

@@ -39,7 +39,7 @@ function modelStrings(model: unknown): { text: string; codes: Set<string> } {
   const visit = (value: unknown, key: string) => {
     if (typeof value === 'string') {
       parts.push(value);
-      if (key === 'code') codes.add(value);
+      if (key === 'code') codes.add(value.replace(/\r\n?/g, '\n'));
     } else if (Array.isArray(value)) {
       for (const v of value) visit(v, key);
     } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
@@ -76,7 +76,7 @@ function isSkippable(line: string): boolean {
 }
 
 interface SourceLines {
-  fences: { code: string; line: number }[];
+  fences: { code: string; line: number; indent: number }[];
   prose: { words: string[]; line: number; raw: string }[];
 }
 
@@ -129,7 +129,7 @@ function readFence(lines: string[], start: number, open: RegExpExecArray, out: S
     body.push(line.slice(k));
   }
   if (i >= lines.length && body.at(-1) === '') body.pop();
-  out.fences.push({ code: body.join('\n'), line: start + 1 });
+  out.fences.push({ code: body.join('\n'), line: start + 1, indent });
   return i;
 }
 
@@ -141,7 +141,8 @@ export function measure(source: string, model: unknown, titles: string[]): Fidel
   for (const f of scanned.fences) {
     if (f.code.trim() === '') continue;
     fences.total++;
-    if (codes.has(f.code)) fences.kept++;
+    // A "fence" indented four spaces outside a list is an indented code block holding the backticks.
+    if (codes.has(f.code) || (f.indent >= 4 && [...codes].some((c) => c.includes(f.code)))) fences.kept++;
     else fences.missing.push(`${f.line}: ${f.code.slice(0, 60)}`);
   }
   const prose: Figure = { total: 0, kept: 0, missing: [] };
@@ -166,7 +167,7 @@ function cutTitles(source: string, titles: string[]): Figure {
     // The old defect: the title is exactly a source line whose sentence goes on, lower case, below it.
     const cut =
       !/[.!?:;)]$/.test(title.trim()) &&
-      t !== '' &&
+      t.split(' ').length >= 3 &&
       lines.some((line, i) => {
         const next = lines[i + 1] ?? '';
         if (/^\s*#/.test(line) || !/^\s*[a-z(]/.test(next) || FENCE_OPEN.test(next)) return false;
