@@ -6,7 +6,7 @@ import { ACTIONS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, checkboxChange } from '../support/slackRequests.ts';
 import { WEBHOOK_TOKEN } from '../support/webhooks.ts';
-import { DECLARER, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { DECLARER, GENERAL, OTHER, startTestBot, type TestBot } from './testBot.ts';
 
 const FIXTURES = 'test/fixtures/runbooks/choices';
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -150,6 +150,13 @@ describe('a step with two alternatives', () => {
     const to = from.jumps[0]?.to ?? 0;
     const { incident, channel } = await bot.declare('declare P2 Orders backlog jump --runbook RUN-950');
     const message = messageWith(bot, channel, from.title);
+    // The same button replayed from another channel is refused, to the clicker only, and changes nothing.
+    await bot.act(OTHER, { ...message, channel: GENERAL }, buttonClick(message, `${ACTIONS.takeJump}:0`));
+    expect(bot.slack.ephemerals(GENERAL).at(-1)).toMatchObject({
+      user: OTHER,
+      text: 'That belongs to another incident channel: act on it there.',
+    });
+    expect(bot.bot.service.steps(incident.id).find((s) => s.number === from.number)?.state).toBe('active');
     await bot.act(DECLARER, message, buttonClick(message, `${ACTIONS.takeJump}:0`));
     const steps = bot.bot.service.steps(incident.id).filter((s) => s.section === 'step');
     const reason = `Jumped from step ${from.number} to step ${to}: ${from.jumps[0]?.when}`;
