@@ -200,8 +200,7 @@ describe('alternatives', () => {
       sectionText('*Choose one of these alternatives:*'),
       sectionText('*Option A: Restart the consumer*'),
       sectionText('Roll the deployment.'),
-      sectionText('*Option B: Fail over*'),
-      sectionText(':warning: *Warning:* Failover drops in-flight writes.'),
+      sectionText('*Option B: Fail over*\n:warning: *Warning:* Failover drops in-flight writes.'),
       sectionText('Promote the replica.'),
       {
         type: 'actions',
@@ -250,7 +249,8 @@ describe('alternatives', () => {
       label: `Alternative ${i} ${'z'.repeat(200)}`,
       text: 'w '.repeat(1500),
       commands: [],
-      warnings: [],
+      warnings:
+        i % 2 ? [{ level: 'danger' as const, text: `Alternative ${i} deletes data.`, line: i + 2 }] : [],
       line: i + 1,
     }));
     const message = stepMessage(makeStep({ options: many, checks: makeChecks(12) }), CTX);
@@ -261,6 +261,11 @@ describe('alternatives', () => {
         : [],
     );
     expect(buttons).toHaveLength(40);
+    const warned = texts(message.blocks).filter((x) => x.includes('deletes data.'));
+    expect(warned).toHaveLength(20);
+    expect(warned[0]).toBe(
+      `*Option O1: Alternative 1 ${'z'.repeat(200)}*\n:no_entry: *Danger:* Alternative 1 deletes data.`,
+    );
   });
 });
 

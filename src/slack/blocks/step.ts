@@ -108,21 +108,7 @@ function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): Know
     section(`*${title}*`),
   ];
   if (ctx.diagnostics?.length) top.push(section(stepDiagnosticsText(ctx.diagnostics)));
-  const skip = button({ text: 'Skip step', actionId: ACTIONS.skipStep, value: String(step.id) });
-  const done = button({
-    text: 'Mark done',
-    actionId: ACTIONS.completeStep,
-    value: String(step.id),
-    style: 'primary',
-  });
-  const bottom: KnownBlock[] = [actions(step.checks.length === 0 ? [done, skip] : [skip])];
-  if (step.checks.length === 0) {
-    bottom.unshift(
-      context('The runbook gives this step no verification checks: mark it done once it is done.'),
-    );
-  } else {
-    bottom.unshift(context(checksProgress(step)));
-  }
+  const bottom = bottomBlocks(step);
   const parts = bodyParts(step, ctx);
   const fixed = parts.filter((p) => 'block' in p).length;
   // Warnings and choices first, then checkboxes, then the text what is left (at least a few): a
@@ -138,6 +124,22 @@ function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): Know
       : `… ${n} more sections do not fit in one message.`,
   );
   return [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom];
+}
+
+/** Progress (or why there is nothing to tick) and the step's buttons. */
+function bottomBlocks(step: IncidentStep): KnownBlock[] {
+  const skip = button({ text: 'Skip step', actionId: ACTIONS.skipStep, value: String(step.id) });
+  if (step.checks.length > 0) return [context(checksProgress(step)), actions([skip])];
+  const done = button({
+    text: 'Mark done',
+    actionId: ACTIONS.completeStep,
+    value: String(step.id),
+    style: 'primary',
+  });
+  return [
+    context('The runbook gives this step no verification checks: mark it done once it is done.'),
+    actions([done, skip]),
+  ];
 }
 
 /**

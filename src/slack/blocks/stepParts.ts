@@ -28,8 +28,8 @@ export const EXAMPLE_LABEL: Record<Example['label'], string> = {
  * Warnings as section texts, each piece marked with its level so a responder who sees only one
  * section still sees that it warns. Never cut: a long warning continues in the next section.
  */
-export function warningTexts(warnings: readonly Warning[]): string[] {
-  const pieces = warnings.flatMap((warning) => {
+export function warningTexts(warnings: readonly Warning[], lead?: string): string[] {
+  const marked = warnings.flatMap((warning) => {
     const { emoji, name } = WARNING_STYLE[warning.level];
     const first = `${emoji} *${name}:* `;
     const more = `${emoji} *${name} (continued):* `;
@@ -37,6 +37,8 @@ export function warningTexts(warnings: readonly Warning[]): string[] {
     if (!text) return [];
     return splitText(text, SECTION_TEXT_MAX - more.length).map((p, i) => `${i === 0 ? first : more}${p}`);
   });
+  // A lead (an option's name) shares the first section, so a warning never stands apart from what it is about.
+  const pieces = marked.length && lead ? [lead, ...marked] : marked;
   const packed: string[] = [];
   for (const piece of pieces) {
     const last = packed.at(-1);
@@ -138,9 +140,11 @@ export function optionParts(step: IncidentStep): Part[] {
   if (!chosen) {
     const parts: Part[] = [{ block: section('*Choose one of these alternatives:*') }];
     for (const option of step.options) {
-      // The name is text (it is also on the button): with many options only warnings must stay whole.
-      parts.push({ text: `*Option ${inline(optionName(option), 500)}*` });
-      parts.push(...warningParts(option.warnings));
+      // With warnings the name leads them in one section; without, it is text that may give way (the
+      // button names the option too), so many options still fit in one message.
+      const name = `*Option ${inline(optionName(option), 500)}*`;
+      const warned = warningTexts(option.warnings, name);
+      parts.push(...(warned.length ? warned.map((text) => ({ block: section(text) })) : [{ text: name }]));
       parts.push(
         ...proseTexts(withoutRestatedWarnings(option.text, option.warnings)).map((text) => ({ text })),
       );
