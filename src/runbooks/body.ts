@@ -102,9 +102,19 @@ export function importSections(sections: Section[], env: StepEnv): StepGroup[] {
     const last = groups.flatMap((g) => g.drafts).at(-1);
     const verifying = isVerificationSection(s.title) && own.every((d) => d.commands.length === 0);
     if (verifying && last && mergeVerification(last, s, env)) continue;
-    groups.push({ title: s.title, line: s.line, drafts: own });
+    groups.push(...splitProcedures({ title: s.title, line: s.line, drafts: own }));
   }
   return groups;
+}
+
+/** A section that holds several numbered procedures ("When X:" 1..n, "When Y:" 1..n) is one group each. */
+function splitProcedures(group: StepGroup): StepGroup[] {
+  const out: StepGroup[] = [{ ...group, drafts: [] }];
+  for (const d of group.drafts) {
+    if (d.procedure) out.push({ title: d.procedure.title, line: d.procedure.line, drafts: [] });
+    out.at(-1)?.drafts.push(d);
+  }
+  return out.filter((g, i) => i > 0 || g.drafts.length > 0);
 }
 
 function hasRichContent(section: Section): boolean {

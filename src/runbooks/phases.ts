@@ -1,14 +1,16 @@
 import { importSections, kindOf, type StepGroup } from './body.ts';
-import { findAll, normalizeTitle, type Section } from './markdown.ts';
+import { allContent, findAll, normalizeTitle, type Section, text } from './markdown.ts';
 import type { ContextSection, Phase, Runbook, Step } from './model.ts';
 import { contextOf, type DraftStep, type StepEnv, stepsFromSection } from './steps.ts';
 
 /** `Alert Name: "KubeAPIDown"`, `Alert: X`, or a heading that is only a CamelCase alert name. */
 const ALERT_PREFIX = /^alert(?:\s*name)?\s*[:\-–—]\s*/i;
 const ALERT_NAME = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$|^[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]+$/;
+/** `## 2. Verify graphs`, `## Step 3`: a step of one sequence, not a procedure of its own. */
+const NUMBERED = /^\s*(step\s+)?\d+(\.\d+)*\b/i;
 /** Stages of one procedure, not independent procedures: a document with these reads top to bottom. */
 const STAGE =
-  /^(diagnos|mitigat|resolution|resolv|investigat|troubleshoot|triage|check|verif|validat|confirm|prepar|pre |post |clean ?up|fix|remediat|next steps|identify|assess|monitor|communicat|escalat|summary|overview|follow)/;
+  /^(diagnos|mitigat|resolution|resolv|investigat|troubleshoot|triage|check|verif|validat|confirm|prepar|pre |post |clean ?up|fix|remediat|next steps|identify|assess|monitor|communicat|escalat|summary|overview|follow|possible|what to do|what is|details|about|how it works|actions?$|steps?$|execution)/;
 
 export function alertNameOf(title: string): string | null {
   const prefixed = ALERT_PREFIX.test(title);
@@ -27,7 +29,12 @@ export function catalogueSections(root: Section): Section[] | null {
   let best: Section[] = [];
   const visit = (parent: Section) => {
     const alerts = parent.subsections.filter((s) => alertNameOf(s.title));
-    if (alerts.length >= 3 && alerts.length * 2 > parent.subsections.length && alerts.length > best.length)
+    if (
+      alerts.length >= 3 &&
+      alerts.length * 2 > parent.subsections.length &&
+      alerts.length > best.length &&
+      alerts.filter(readsAsAlert).length * 2 >= alerts.length
+    )
       best = alerts;
     parent.subsections.forEach(visit);
   };
@@ -44,6 +51,13 @@ export function catalogueSections(root: Section): Section[] | null {
   };
   collect(root);
   return all;
+}
+
+/** `Alert Name: X` says so; a bare CamelCase heading must be written about an alert (firing, severity, meaning). */
+function readsAsAlert(section: Section): boolean {
+  if (ALERT_PREFIX.test(section.title)) return true;
+  const words = [...section.subsections.map((s) => s.title), text(allContent(section))].join(' ');
+  return /\b(alert|alerts|fires|firing|fired|severity|meaning|impact)\b/i.test(words);
 }
 
 export interface ImportedCatalogue extends PhasePlan {
@@ -109,6 +123,7 @@ export function detectPhases(groups: StepGroup[]): PhasePlan | null {
       g.drafts.length >= 2 &&
       g.drafts[0]?.authorNumber === 1 &&
       !STAGE.test(normalizeTitle(g.title)) &&
+      !NUMBERED.test(g.title) &&
       kindOf(g.title) === 'steps',
   );
   if (procedures.length < 2 || procedures.length * 2 < withSteps.length) return null;

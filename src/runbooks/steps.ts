@@ -22,6 +22,8 @@ export interface DraftStep {
   jumps: DraftJump[];
   /** The heading the step was written under, as written (`Step 5: Post checks`, `Resolution`). */
   heading?: string;
+  /** Set on the first step of one of several numbered lists in one section, each its own procedure. */
+  procedure?: { title: string; line: number };
   /** The number the author gave the step (`### Step 5`, the fifth item of `1.` list), for "go to step 5". */
   authorNumber: number | null;
 }
@@ -221,6 +223,7 @@ function stepsFromContent(section: Section, env: StepEnv): DraftStep[] {
   if (firstList < 0) return [];
   const steps: DraftStep[] = [];
   const lead = content.slice(0, firstList);
+  const leadIntro = lead.at(-1);
   if (findAll(lead, 'code').length) {
     const head = lead[0]?.type === 'paragraph' ? firstSentence(inlineText(lead[0].children)).title : '';
     steps.push(stepFromNodes(head || stripStepPrefix(section.title), lead, section.line, 'section', env));
@@ -228,16 +231,31 @@ function stepsFromContent(section: Section, env: StepEnv): DraftStep[] {
     const context = contextOf(section.title, lead, section.line);
     if (context) env.context.push(context);
   }
+  const starts: DraftStep[] = [];
+  let before: RootContent | undefined = leadIntro;
   for (const node of content.slice(firstList)) {
     if (isStepList(node)) {
       const items = node.children.map((item, i) => stepFromItem(item, node, i, env));
       if (section.title) for (const step of items) step.heading = section.title;
+      const first = items[0];
+      if (first && node.ordered && (node.start ?? 1) === 1 && isCaseIntro(before)) {
+        first.procedure = { title: firstSentence(inlineText(before.children)).title, line: lineOf(before) };
+        starts.push(first);
+      }
       steps.push(...items);
-      continue;
-    }
-    absorb(steps.at(-1) as DraftStep, [node], env);
+    } else absorb(steps.at(-1) as DraftStep, [node], env);
+    before = node;
   }
+  // One numbered list after its own "When X:" paragraph is not a procedure of its own; two or more are.
+  if (starts.length < 2) for (const step of starts) step.procedure = undefined;
   return steps;
+}
+
+/** "When the SMS apps need to be restaged:": the list after it is the procedure for that case. */
+function isCaseIntro(node: RootContent | undefined): node is RootContent & { type: 'paragraph' } {
+  return (
+    node?.type === 'paragraph' && /^(when|if|for|in case|on|with|to)\b[^]*:$/i.test(inlineText(node.children))
+  );
 }
 
 function hasStructure(section: Section): boolean {
