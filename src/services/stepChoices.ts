@@ -4,6 +4,7 @@ import { type IncidentService, UserError } from './incidentService.ts';
 import {
   applyPhase,
   JUMPED,
+  optionName,
   type PhaseChoice,
   type PhaseSummary,
   phaseChosenEntry,
@@ -69,7 +70,7 @@ export class StepChoices {
       const taken = step.options.find((o) => o.key === step.chosenOption);
       if (taken)
         throw new UserError(
-          `Option ${taken.key.toUpperCase()} (${taken.label}) was already chosen by <@${step.chosenBy}>.`,
+          `${optionName(taken)} was already chosen by <@${step.chosenBy}>: follow it, or reopen the step and skip it with a reason.`,
         );
       if (step.state !== 'active')
         throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
@@ -79,7 +80,7 @@ export class StepChoices {
         step.incidentId,
         input.actor,
         'option_chosen',
-        `Step ${step.number ?? ''} (${step.title}): chose option ${option.key.toUpperCase()}, ${option.label}; not taken: ${others.map((o) => `${o.key.toUpperCase()}, ${o.label}`).join('; ')}`,
+        `Step ${step.number ?? ''} (${step.title}): chose ${optionName(option)}; not taken: ${others.map(optionName).join('; ')}`,
         { stepId: step.id, option: option.key, label: option.label, notTaken: others.map((o) => o.key) },
       );
       this.recordWarningsShown(chosen.id, input.actor);

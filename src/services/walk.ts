@@ -1,4 +1,4 @@
-import type { ContextSection, Runbook, Step } from '../runbooks/model.ts';
+import type { ContextSection, Option, Runbook, Step } from '../runbooks/model.ts';
 import type { IncidentStep, NewStep, Store } from '../store/index.ts';
 
 /**
@@ -161,4 +161,14 @@ export function phaseAbout(runbook: Runbook | undefined, phase: PhaseSummary): s
     .map((c) => c.text.trim())
     .filter(Boolean)
     .join(' ');
+}
+
+/** A label that already names itself an alternative: "Option 1: Restart", "B) Fail over". */
+const SELF_NAMED = /^(?:option|alternative|choice|method|approach|solution|plan)\b|^[A-Za-z0-9][).:]\s/i;
+
+/** How an alternative is called everywhere (buttons, the step, the timeline): its label, or "Option A: label". */
+export function optionName(option: Pick<Option, 'key' | 'label'>): string {
+  const label = option.label.replace(/\s+/g, ' ').trim();
+  if (!label) return `Option ${option.key.toUpperCase()}`;
+  return SELF_NAMED.test(label) ? label : `Option ${option.key.toUpperCase()}: ${label}`;
 }

@@ -205,8 +205,8 @@ describe('alternatives', () => {
       {
         type: 'actions',
         elements: [
-          buttonEl('Choose A: Restart the consumer', `${ACTIONS.chooseOption}:0`, '42:a'),
-          buttonEl('Choose B: Fail over', `${ACTIONS.chooseOption}:1`, '42:b'),
+          buttonEl('Choose Option A: Restart the consumer', `${ACTIONS.chooseOption}:0`, '42:a'),
+          buttonEl('Choose Option B: Fail over', `${ACTIONS.chooseOption}:1`, '42:b'),
         ],
       },
     ]);
@@ -231,15 +231,30 @@ describe('alternatives', () => {
       sectionText(':warning: *Warning:* Failover drops in-flight writes.'),
       sectionText('Promote the replica.'),
       sectionText('```\nfailover --now\n```'),
-      contextText('Not taken: ~A: Restart the consumer~'),
+      contextText('Not taken: ~Option A: Restart the consumer~'),
     ]);
     expect(JSON.stringify(message)).not.toContain(ACTIONS.chooseOption);
+  });
+
+  it('shows a label that names itself as written, and does not repeat it as text', () => {
+    const named = OPTIONS.map((o, i) => ({
+      ...o,
+      label: `Option ${i + 1}: ${o.label}`,
+      text: `Option ${i + 1}: ${o.label}\n${o.text}`,
+    }));
+    const shown = texts(stepMessage(makeStep({ options: named }), CTX).blocks);
+    expect(shown.slice(3, 7)).toEqual([
+      '*Option 1: Restart the consumer*',
+      'Roll the deployment.',
+      '*Option 2: Fail over*\n:warning: *Warning:* Failover drops in-flight writes.',
+      'Promote the replica.',
+    ]);
   });
 
   it('a done step says which option was taken', () => {
     const step = makeStep({ options: OPTIONS, chosenOption: 'a', state: 'done', completedBy: 'U0BOB' });
     expect(texts(stepMessage(step, CTX).blocks)).toEqual([
-      '✅ *Step 1 of 4* · Check the pool — done by <@U0BOB> · chose A: Restart the consumer',
+      '✅ *Step 1 of 4* · Check the pool — done by <@U0BOB> · chose Option A: Restart the consumer',
     ]);
   });
 
@@ -264,7 +279,7 @@ describe('alternatives', () => {
     const warned = texts(message.blocks).filter((x) => x.includes('deletes data.'));
     expect(warned).toHaveLength(20);
     expect(warned[0]).toBe(
-      `*Option O1: Alternative 1 ${'z'.repeat(200)}*\n:no_entry: *Danger:* Alternative 1 deletes data.`,
+      `*Alternative 1 ${'z'.repeat(200)}*\n:no_entry: *Danger:* Alternative 1 deletes data.`,
     );
   });
 });

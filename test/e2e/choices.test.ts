@@ -116,6 +116,8 @@ describe('a step with two alternatives', () => {
     const offered = messageWith(bot, channel, branched.title);
     const offeredTexts = blockTexts(offered);
     expect(offeredTexts).toContain('*Choose one of these alternatives:*');
+    // Labels that name themselves ("Option 1: ...") are shown as written, and not repeated as text.
+    expect(offeredTexts.filter((x) => x.includes(first.label))).toEqual([`*${first.label}*`]);
     expect(JSON.stringify(offered.blocks)).not.toContain(firstCommandLine(second));
 
     // Someone else's click on option A from the same message, before it is updated, arrives second.
@@ -126,20 +128,22 @@ describe('a step with two alternatives', () => {
 
     const updated = bot.slack.callsTo('chat.update').findLast((c) => c.args.ts === offered.ts);
     const texts = blockTexts(updated?.args as { blocks: unknown[] });
-    const chosenAt = texts.findIndex((x) => x.startsWith(':ballot_box_with_check: *Chosen: Option B'));
+    const chosenAt = texts.findIndex((x) =>
+      x.startsWith(`:ballot_box_with_check: *Chosen: ${second.label}*`),
+    );
     const warningAt = texts.findIndex((x) => x.startsWith(':warning: *Warning:* Failover drops'));
     const commandAt = texts.findIndex((x) => x.includes(firstCommandLine(second)));
     expect(chosenAt).toBeGreaterThan(1);
     expect(warningAt).toBeGreaterThan(chosenAt);
     expect(commandAt).toBeGreaterThan(warningAt);
-    expect(texts).toContain(`Not taken: ~A: ${first.label}~`);
+    expect(texts).toContain(`Not taken: ~${first.label}~`);
     expect(JSON.stringify(updated?.args)).not.toContain(firstCommandLine(first));
 
     // A second click from the stale message is refused, privately, to the one who clicked.
     await bot.act(DECLARER, offered, staleClick);
     expect(bot.slack.ephemerals(channel).at(-1)).toMatchObject({
       user: DECLARER,
-      text: `Option B (${second.label}) was already chosen by <@${OTHER}>.`,
+      text: `${second.label} was already chosen by <@${OTHER}>: follow it, or reopen the step and skip it with a reason.`,
     });
   });
 

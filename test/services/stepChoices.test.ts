@@ -187,7 +187,7 @@ describe('alternatives', () => {
       [
         'U3',
         'option_chosen',
-        'Step 2 (Step title 2): chose option B, Fail over; not taken: A, Restart the consumer',
+        'Step 2 (Step title 2): chose Option B: Fail over; not taken: Option A: Restart the consumer',
         { stepId: second.id, option: 'b', label: 'Fail over', notTaken: ['a'] },
       ],
       [
@@ -203,7 +203,9 @@ describe('alternatives', () => {
     const { second } = atStep2();
     choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
     expect(() => choices.chooseOption({ stepId: second.id, key: 'b', actor: 'U4' })).toThrow(
-      new UserError('Option A (Restart the consumer) was already chosen by <@U3>.'),
+      new UserError(
+        'Option A: Restart the consumer was already chosen by <@U3>: follow it, or reopen the step and skip it with a reason.',
+      ),
     );
     expect(() => choices.chooseOption({ stepId: second.id, key: 'z', actor: 'U4' })).toThrow(UserError);
     const { incident } = declare('RUN-900');

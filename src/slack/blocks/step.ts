@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckResult } from '../../diagnostics/types.ts';
 import type { ContextSection } from '../../runbooks/model.ts';
+import { optionName } from '../../services/walk.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
@@ -66,7 +67,7 @@ export function stepMessage(step: IncidentStep, ctx: StepContext): Message {
       const by = step.completedBy ? ` by ${actor(step.completedBy)}` : '';
       const at = step.completedAt ? ` ${slackDate(step.completedAt)}` : '';
       const chosen = step.options.find((o) => o.key === step.chosenOption);
-      const choice = chosen ? ` · chose ${inline(`${chosen.key.toUpperCase()}: ${chosen.label}`, 300)}` : '';
+      const choice = chosen ? ` · chose ${inline(optionName(chosen), 300)}` : '';
       return {
         text: `✅ ${notification} — done`,
         blocks: [compact(`✅ *${label}* · ${title} — done${by}${at}${choice}`, step.id)],

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Command, ContextSection, Example, Option, Warning } from '../../runbooks/model.ts';
+import { optionName } from '../../services/walk.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS, nthAction } from '../ids.ts';
 import { actions, actor, button, context, inline, type Part, proseTexts, section } from './kit.ts';
@@ -111,8 +112,12 @@ export function backgroundTexts(sections: readonly ContextSection[], where: stri
   return kept;
 }
 
-function optionName(option: Option): string {
-  return `${option.key.toUpperCase()}: ${option.label.replace(/\s+/g, ' ').trim()}`;
+/** An option's text without its first line when that line only repeats the label (shown as the name). */
+function optionText(option: Option): string {
+  const [first = '', ...rest] = option.text.split('\n');
+  const same =
+    first.replace(/[*_]/g, '').replace(/\s+/g, ' ').trim() === option.label.replace(/\s+/g, ' ').trim();
+  return withoutRestatedWarnings(same ? rest.join('\n') : option.text, option.warnings);
 }
 
 function warningParts(warnings: readonly Warning[]): Part[] {
@@ -142,12 +147,10 @@ export function optionParts(step: IncidentStep): Part[] {
     for (const option of step.options) {
       // With warnings the name leads them in one section; without, it is text that may give way (the
       // button names the option too), so many options still fit in one message.
-      const name = `*Option ${inline(optionName(option), 500)}*`;
+      const name = `*${inline(optionName(option), 500)}*`;
       const warned = warningTexts(option.warnings, name);
       parts.push(...(warned.length ? warned.map((text) => ({ block: section(text) })) : [{ text: name }]));
-      parts.push(
-        ...proseTexts(withoutRestatedWarnings(option.text, option.warnings)).map((text) => ({ text })),
-      );
+      parts.push(...proseTexts(optionText(option)).map((text) => ({ text })));
     }
     const buttons = step.options.map((option, i) =>
       button({
@@ -163,10 +166,10 @@ export function optionParts(step: IncidentStep): Part[] {
   const others = step.options.filter((o) => o !== chosen).map((o) => `~${inline(optionName(o), 200)}~`);
   return [
     {
-      block: section(`:ballot_box_with_check: *Chosen: Option ${inline(optionName(chosen), 500)}*${by}${at}`),
+      block: section(`:ballot_box_with_check: *Chosen: ${inline(optionName(chosen), 500)}*${by}${at}`),
     },
     ...warningParts(chosen.warnings),
-    ...proseTexts(withoutRestatedWarnings(chosen.text, chosen.warnings)).map((text) => ({ text })),
+    ...proseTexts(optionText(chosen)).map((text) => ({ text })),
     ...chosen.commands.flatMap(commandTexts).map((text) => ({ text })),
     ...(others.length ? [{ block: context(`Not taken: ${others.join(', ')}`) }] : []),
   ];
