@@ -25,7 +25,9 @@ export function unplacedNotes(blocks: readonly RootContent[], runbook: Runbook):
     const text = blockText(block);
     // A list is probed by its first item's words: steps drop the `1.` marker.
     const first = block.type === 'list' ? block.children[0]?.children[0] : block;
-    const probe = words(first ? blockText(first) : '').slice(0, 12);
+    // `Owner: X`, `- **Handles**: x` lines live in their fields, without the label.
+    const line = (first ? blockText(first) : '').split('\n')[0] ?? '';
+    const probe = words(line.replace(/^[^:]{1,40}:\s+(?=\S)/, '')).slice(0, 12);
     if (probe.length && !isLabelText(text) && !haystack.includes(` ${probe.join(' ')} `))
       notes.push({ text, line: lineOf(block) });
   }

@@ -285,7 +285,10 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       references: runReferences(source, runId),
     },
   };
-  runbook.notes = unplacedNotes(allNodes, runbook);
+  runbook.notes = unplacedNotes(
+    allNodes.filter((n) => !isMetaParagraph(n)),
+    runbook,
+  );
   return {
     runbook,
     issues,
