@@ -23,6 +23,7 @@ import {
   type RunbookIssue,
   SeveritySchema,
 } from './model.ts';
+import { unplacedNotes } from './notes.ts';
 import { catalogueSections, detectPhases, importCatalogue, numberSteps } from './phases.ts';
 import { contextOf, type DraftStep, type StepEnv, stepsFromSection } from './steps.ts';
 
@@ -284,6 +285,10 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       references: runReferences(source, runId),
     },
   };
+  runbook.notes = unplacedNotes(
+    allNodes.filter((n) => !isMetaParagraph(n)),
+    runbook,
+  );
   return {
     runbook,
     issues,

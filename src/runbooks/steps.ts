@@ -73,6 +73,11 @@ function firstSentence(value: string): { title: string; rest: string } {
   return { title: title.replace(/:$/, ''), rest: value.slice(title.length).trim() };
 }
 
+/** `Commands:`, `Verification:`, `Expected output:`: structure the importer reads, not prose. */
+export function isLabelText(value: string): boolean {
+  return LABEL.test(value);
+}
+
 function labelOf(node: Nodes): string | null {
   if (node.type !== 'paragraph') return null;
   const match = LABEL.exec(inlineText(node.children));
