@@ -5,7 +5,7 @@ import type { Runbook, Step } from '../../src/runbooks/model.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, checkboxChange } from '../support/slackRequests.ts';
-import { WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
 import { DECLARER, GENERAL, OTHER, startTestBot, type TestBot } from './testBot.ts';
 
 const FIXTURES = 'test/fixtures/runbooks/choices';
@@ -208,5 +208,32 @@ describe('a runbook with several procedures', () => {
       kind: 'phase_chosen',
       data: { phase: crd?.key, notTaken: [mon?.key] },
     });
+  });
+});
+
+describe('a page for an alert of a catalogue file', () => {
+  it("opens that alert's section, not the whole file", async () => {
+    const bot = await start();
+    const body = alertmanagerGroup({ alertname: 'KubePodCrashLooping', group: 'prod', alerts: 1 });
+    expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
+    await bot.bot.intake.worker.idle();
+    const incident = bot.bot.service.listOpen().at(-1);
+    const runbook = bot.bot.runbooks().catalog.byId(incident?.runbookId ?? '');
+    expect(runbook?.source.alert).toBe('KubePodCrashLooping');
+    expect(runbook?.id.endsWith('#KubePodCrashLooping')).toBe(true);
+    const channel = incident?.channelId ?? '';
+    const all = JSON.stringify(bot.slack.messages(channel).map((m) => m.blocks));
+    expect(all).toContain('logs --previous');
+    expect(all).toContain('A pod restarts over and over');
+    expect(all).not.toContain('kubectl drain');
+    expect(all).not.toContain('KubeNodeNotReady');
+    // The alert's first step opens the walk: "Step 1 of 2" of its own section, its background first.
+    const first = bot.slack.messages(channel).find((m) => m.text.startsWith('Step 1 of 2: '));
+    const texts = blockTexts(first ?? { blocks: [] });
+    expect(texts[0]).toBe(`*Step 1 of 2* · ${runbook?.id}: KubePodCrashLooping`);
+    const meaningAt = texts.findIndex((x) => x.includes('*Meaning:* A pod restarts over and over'));
+    const commandAt = texts.findIndex((x) => x.includes('logs --previous'));
+    expect(meaningAt).toBeGreaterThan(1);
+    expect(commandAt).toBeGreaterThan(meaningAt);
   });
 });
