@@ -1,5 +1,5 @@
 import type { List, ListItem, Nodes, RootContent } from 'mdast';
-import { warningsOf } from './admonitions.ts';
+import { warningSentences, warningsOf } from './admonitions.ts';
 import { inlineCommands, useOfFence } from './commands.ts';
 import { findAll, itemText, lineOf, nestedLists, normalizeTitle, type Section } from './markdown.ts';
 import type { Command, ContextSection, Example, Option, Warning } from './model.ts';
@@ -119,7 +119,7 @@ export function absorb(step: DraftStep, nodes: RootContent[], env: StepEnv, lead
   addFences(step, rest, false);
   if (env.withInline) step.commands.push(...inlineCommands(rest));
   step.verifications.push(...checksOf(rest), ...expectations(text));
-  step.warnings.push(...warningsOf(rest), ...(lead ? warningsOf([paragraph(lead)]) : []));
+  step.warnings.push(...(lead ? warningSentences(lead, step.line) : []), ...warningsOf(rest));
   step.jumps.push(...jumpsOf(text, step.line));
 }
 
