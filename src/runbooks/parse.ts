@@ -213,12 +213,18 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       ]
     : (catalogue?.groups ?? importSections(sections, env));
   let drafts = groups.flatMap((g) => g.drafts);
+  // A headingless page's title comes from front matter or its file name: no step was written under it.
+  if (single && !h1) for (const d of drafts) d.heading = undefined;
   const allNodes = [...preamble, ...sections.flatMap(allContent)];
   const codeCount = findAll(allNodes, 'code').length;
   const bodyText = text(allNodes);
   const links = findAll(allNodes, 'link');
+  // A page that is only a numbered list is a procedure, however short.
+  const numbered = allNodes.some((n) => n.type === 'list' && n.ordered === true);
   const isStub =
     !isRunLayout &&
+    !numbered &&
+    drafts.every((d) => d.commands.length === 0) &&
     codeCount === 0 &&
     bodyText.length < 400 &&
     (drafts.length <= 1 || bodyText.length < 80) &&

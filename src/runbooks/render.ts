@@ -75,7 +75,9 @@ export function blockText(node: Nodes, options: RenderOptions = {}): string {
     case 'table':
       return tableText(node);
     case 'blockquote':
-      return blocksText(node.children, options)
+      return [admonitionLine(node.data), blocksText(node.children, options)]
+        .filter(Boolean)
+        .join('\n')
         .split('\n')
         .map((l) => (l ? `> ${l}` : '>'))
         .join('\n');
@@ -104,6 +106,13 @@ function fieldLines(nodes: readonly PhrasingContent[]): string | null {
   if (lines.length < 2 || !lines.every((l) => /^\s*[*_]*[\w][\w /()-]{0,30}[*_]*\s*:[*_]*\s+\S/.test(l)))
     return null;
   return lines.map((l) => l.replace(/[ \t]+/g, ' ').trim()).join('\n');
+}
+
+/** mkdocs and Hugo admonitions arrive as marked quotes: their kind and title open the quote's text. */
+function admonitionLine(data: unknown): string {
+  const adm = (data as { admonition?: { kind: string; title: string } } | undefined)?.admonition;
+  if (!adm) return '';
+  return adm.title ? `${adm.kind.toUpperCase()}: ${adm.title}` : adm.kind.toUpperCase();
 }
 
 /** Inline HTML blocks (`<details>`, `<b>Note</b>`): their text, without tags or comments. */

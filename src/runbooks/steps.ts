@@ -1,5 +1,5 @@
 import type { List, ListItem, Nodes, RootContent } from 'mdast';
-import { warningsOf } from './admonitions.ts';
+import { warningSentences, warningsOf } from './admonitions.ts';
 import { inlineCommands, useOfFence } from './commands.ts';
 import { findAll, itemText, lineOf, nestedLists, normalizeTitle, type Section } from './markdown.ts';
 import type { Command, ContextSection, Example, Option, Warning } from './model.ts';
@@ -119,7 +119,7 @@ export function absorb(step: DraftStep, nodes: RootContent[], env: StepEnv, lead
   addFences(step, rest, false);
   if (env.withInline) step.commands.push(...inlineCommands(rest));
   step.verifications.push(...checksOf(rest), ...expectations(text));
-  step.warnings.push(...warningsOf(rest), ...(lead ? warningsOf([paragraph(lead)]) : []));
+  step.warnings.push(...(lead ? warningSentences(lead, step.line) : []), ...warningsOf(rest));
   step.jumps.push(...jumpsOf(text, step.line));
 }
 
@@ -259,7 +259,7 @@ function stepsFromContent(section: Section, env: StepEnv): DraftStep[] {
 /** "When the SMS apps need to be restaged:": the list after it is the procedure for that case. */
 function isCaseIntro(node: RootContent | undefined): node is RootContent & { type: 'paragraph' } {
   return (
-    node?.type === 'paragraph' && /^(when|if|for|in case|on|with|to)\b[^]*:$/i.test(inlineText(node.children))
+    node?.type === 'paragraph' && /^(when|if|for|in case|on|with|to)\b[\s\S]*:$/i.test(inlineText(node.children))
   );
 }
 

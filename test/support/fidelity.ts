@@ -170,7 +170,12 @@ function cutTitles(source: string, titles: string[]): Figure {
       t.split(' ').length >= 3 &&
       lines.some((line, i) => {
         const next = lines[i + 1] ?? '';
-        if (/^\s*#/.test(line) || /[.:!?;]\s*$/.test(line) || !/^\s*[a-z(]/.test(next) || FENCE_OPEN.test(next))
+        if (
+          /^\s*#/.test(line) ||
+          /[.:!?;]\s*$/.test(line) ||
+          !/^\s*[a-z(]/.test(next) ||
+          FENCE_OPEN.test(next)
+        )
           return false;
         return proseWords(line).join(' ') === t;
       });
