@@ -202,7 +202,7 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
   const intro = (single ? (h1 ? tree.content : []) : preamble).filter((n) => !isMetaParagraph(n));
   pushContext(env.context, contextOf('Overview', intro, intro[0] ? lineOf(intro[0]) : 1));
   const alertSections = single ? null : catalogueSections(tree);
-  const catalogue = alertSections ? importCatalogue(tree, alertSections, env) : null;
+  const catalogue = alertSections ? importCatalogue(tree, alertSections, env, h1) : null;
   const groups = single
     ? [
         {

@@ -68,7 +68,13 @@ export interface ImportedCatalogue extends PhasePlan {
  * One phase per alert section: its background (Meaning, Impact, the section's own bullets) is the phase's
  * context, its procedures the phase's steps. Everything outside the alert sections is the file's context.
  */
-export function importCatalogue(root: Section, alerts: Section[], env: StepEnv): ImportedCatalogue {
+export function importCatalogue(
+  root: Section,
+  alerts: Section[],
+  env: StepEnv,
+  /** The title heading, whose own content is already the runbook's overview. */
+  titleSection?: Section,
+): ImportedCatalogue {
   const groups: StepGroup[] = [];
   const phases: Omit<Phase, 'steps'>[] = [];
   const visit = (section: Section) => {
@@ -90,7 +96,8 @@ export function importCatalogue(root: Section, alerts: Section[], env: StepEnv):
       });
       return;
     }
-    if (section.depth > 0) pushContext(env.context, contextOf(section.title, section.content, section.line));
+    if (section.depth > 0 && section !== titleSection)
+      pushContext(env.context, contextOf(section.title, section.content, section.line));
     section.subsections.forEach(visit);
   };
   visit(root);

@@ -259,7 +259,8 @@ function stepsFromContent(section: Section, env: StepEnv): DraftStep[] {
 /** "When the SMS apps need to be restaged:": the list after it is the procedure for that case. */
 function isCaseIntro(node: RootContent | undefined): node is RootContent & { type: 'paragraph' } {
   return (
-    node?.type === 'paragraph' && /^(when|if|for|in case|on|with|to)\b[\s\S]*:$/i.test(inlineText(node.children))
+    node?.type === 'paragraph' &&
+    /^(when|if|for|in case|on|with|to)\b[\s\S]*:$/i.test(inlineText(node.children))
   );
 }
 
