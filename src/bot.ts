@@ -37,9 +37,11 @@ import {
   RunbookSetError,
   reloadRunbookSet,
 } from './services/runbookSet.ts';
+import { StepChoices } from './services/stepChoices.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { isTransient } from './slack/errors.ts';
@@ -246,7 +248,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
+  const choices = new StepChoices(store, service);
+  workflow.phasePrompt = phasePromptFor(choices, runbooks);
   const deps = {
+    choices,
     diagnostics,
     service,
     postmortems,

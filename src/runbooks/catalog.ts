@@ -1,4 +1,5 @@
 import type { Runbook } from './model.ts';
+import { splitCatalog } from './phases.ts';
 
 export interface SearchHit {
   runbook: Runbook;
@@ -38,13 +39,22 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1 && !STOP_WORDS.has(w));
 }
 
-/** Index of loaded runbooks: by ID, by alert name or monitor ID, and by symptom/component keywords. */
+/**
+ * Index of loaded runbooks: by ID, by alert name or monitor ID, and by symptom/component keywords. An alert
+ * catalogue file is indexed as one runbook per alert (`<file id>#<Alert>`, see splitCatalog), so a page for
+ * one alert opens that alert's section; `runbooks` stays one entry per file for listings.
+ */
 export class RunbookCatalog {
   private readonly byIdMap = new Map<string, Runbook>();
   private readonly byAlertMap = new Map<string, Runbook[]>();
+  /** What pages, searches and incidents can open: every file's runbook, catalogues split per alert. */
+  readonly openable: readonly Runbook[];
 
   constructor(readonly runbooks: readonly Runbook[]) {
-    for (const rb of runbooks) {
+    this.openable = runbooks.flatMap((rb) =>
+      rb.source.layout === 'catalog' ? [rb, ...splitCatalog(rb)] : [rb],
+    );
+    for (const rb of this.openable) {
       this.byIdMap.set(rb.id.toUpperCase(), rb);
       for (const key of alertKeys(rb)) {
         const list = this.byAlertMap.get(key) ?? [];
@@ -68,7 +78,7 @@ export class RunbookCatalog {
     const terms = words(query);
     if (terms.length === 0) return [];
     const hits: SearchHit[] = [];
-    for (const rb of this.runbooks) {
+    for (const rb of this.openable) {
       let score = 0;
       const matched = new Set<string>();
       const fields: [string, string[], number][] = [
@@ -106,6 +116,8 @@ export class RunbookCatalog {
 
 /** Alert keys: front matter triggers, IDs and names in the `Trigger:` line, and an H1 that is an alert name. */
 function alertKeys(rb: Runbook): string[] {
+  // The whole catalogue file answers no alert: its split runbooks do, one alert each.
+  if (rb.source.layout === 'catalog' && !rb.source.alert) return [];
   const keys = [...rb.meta.alerts, ...rb.meta.monitors];
   if (rb.trigger) {
     keys.push(...(rb.trigger.match(/\b[A-Z][A-Z0-9]{1,9}-\d+\b/g) ?? []));

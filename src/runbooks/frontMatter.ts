@@ -38,7 +38,7 @@ export function readFrontMatter(root: Root): FrontMatterResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { data: null, problems: [{ line: firstLine, message: 'front matter must be a YAML mapping' }] };
   }
-  const parsed = FrontMatterSchema.safeParse(raw);
+  const parsed = FrontMatterSchema.safeParse(fromOtherSites(raw as Record<string, unknown>));
   if (parsed.success) return { data: parsed.data, problems: [] };
   return {
     data: null,
@@ -47,6 +47,22 @@ export function readFrontMatter(root: Root): FrontMatterResult {
       message: `front matter ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     })),
   };
+}
+
+/**
+ * Front matter written for other sites (GOV.UK tech docs, Jekyll, Hugo): `owner_slack: "#channel"` names a
+ * channel, not the user or group the review reminder needs, so it is kept as `owner_slack_channel` instead
+ * of failing; a numeric `title` or `owner` is read as text.
+ */
+function fromOtherSites(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...raw };
+  if (typeof out.owner_slack === 'string' && /^[#@]/.test(out.owner_slack.trim())) {
+    out.owner_slack_channel = out.owner_slack;
+    delete out.owner_slack;
+  }
+  for (const key of ['title', 'owner', 'category', 'service'])
+    if (typeof out[key] === 'number') out[key] = String(out[key]);
+  return out;
 }
 
 /** The line of the first top-level key of the failing path, so the author lands near the mistake. */

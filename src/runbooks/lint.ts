@@ -160,6 +160,18 @@ export function lintRunbook(parsed: ParsedRunbook, options: LintOptions, source?
     );
   }
   out.push(...testedIssues(rb, lines.lastTested || lines.title, options));
+  for (const note of rb.notes) {
+    const quoted = note.text.length > 60 ? `${note.text.slice(0, 59)}…` : note.text;
+    out.push(
+      issue(
+        'warning',
+        'unplaced-content',
+        file,
+        note.line,
+        `"${quoted}" is not part of any step or context section, so it is kept as a note: put it under a step or a Notes heading`,
+      ),
+    );
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
+import { blocksText } from './render.ts';
 
 /** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
 export function parseMarkdown(source: string): Root {
@@ -12,6 +13,11 @@ export function parseMarkdown(source: string): Root {
     extensions: [gfm(), frontmatter(['yaml'])],
     mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
   });
+}
+
+/** Markdown without front matter: an admonition body parsed again, where `---` is a rule, not YAML. */
+export function parseMarkdownPlain(source: string): Root {
+  return fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 }
 
 /** Plain text of a node, whitespace collapsed: `**Handles**: x` reads "Handles: x". */
@@ -88,7 +94,9 @@ export function findAll<T extends Nodes['type']>(nodes: Nodes[], type: T): Extra
 
 /** The item's own paragraph text, without nested lists or code. */
 export function itemText(item: ListItem): string {
-  return text(item.children.filter((c) => c.type !== 'list' && c.type !== 'code'));
+  return blocksText(item.children.filter((c) => c.type !== 'list' && c.type !== 'code'))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function nestedLists(item: ListItem): List[] {

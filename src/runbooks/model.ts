@@ -325,6 +325,11 @@ export const StepSchema = z.object({
   verifications: z.array(z.string()),
   /** 1-based line of the step's heading or first item in the source file, for lint messages. */
   line: LineSchema,
+  /**
+   * The heading the step was written under, as the author wrote it, when it says more than the title:
+   * `Step 5: Post-operation checks` (title "Post-operation checks"), or `Resolution` for an item of that list.
+   */
+  heading: z.string().optional(),
   warnings: z.array(WarningSchema).default([]),
   examples: z.array(ExampleSchema).default([]),
   /** Alternatives: empty for an ordinary step; two or more when the responder must choose one. */

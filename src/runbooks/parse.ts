@@ -1,6 +1,8 @@
 import { basename, extname } from 'node:path';
 import type { List, RootContent } from 'mdast';
 import { toString as mdastToString } from 'mdast-util-to-string';
+import { normalizeAdmonitions } from './admonitions.ts';
+import { expandContext, importSections, type Kind, kindOf } from './body.ts';
 import { readFrontMatter } from './frontMatter.ts';
 import {
   allContent,
@@ -14,8 +16,16 @@ import {
   sectionize,
   text,
 } from './markdown.ts';
-import { type Layout, type Runbook, type RunbookIssue, SeveritySchema } from './model.ts';
-import { type DraftStep, isVerificationSection, stepsFromSection } from './steps.ts';
+import {
+  type ContextSection,
+  type Layout,
+  type Runbook,
+  type RunbookIssue,
+  SeveritySchema,
+} from './model.ts';
+import { unplacedNotes } from './notes.ts';
+import { catalogueSections, detectPhases, importCatalogue, numberSteps } from './phases.ts';
+import { contextOf, type DraftStep, type StepEnv, stepsFromSection } from './steps.ts';
 
 export interface ParsedRunbook {
   runbook: Runbook;
@@ -25,43 +35,10 @@ export interface ParsedRunbook {
   lines: { title: number; scope: number; escalation: number; owner: number; lastTested: number };
 }
 
-type Kind =
-  | 'scope'
-  | 'prerequisites'
-  | 'procedure'
-  | 'escalation'
-  | 'postIncident'
-  | 'info'
-  | 'linked'
-  | 'steps';
-
-/** Section titles (normalised) and what they hold. Anything unlisted is treated as procedure. */
-const SECTION_KINDS: [RegExp, Kind][] = [
-  [/^scope$/, 'scope'],
-  [
-    /^(prerequisites?|pre requisites?|preflight( checklist)?|before you (begin|start)|requirements)$/,
-    'prerequisites',
-  ],
-  [/^(procedure|procedures|steps|execution|instructions|runbook steps|change steps)$/, 'procedure'],
-  [/^escalat/, 'escalation'],
-  [/^(post incident|after the incident|follow ups?)( checklist| tasks)?$/, 'postIncident'],
-  [/^(linked ids|cross references?)$/, 'linked'],
-  [
-    /^(meaning|impact|symptoms?|summary|overview|background|purpose|notes?|additional (notes|resources|information)|resources|references?|reference|related( alerts| runbooks)?|reason|possible causes|causes|alert description|description|table of contents|contents|toc|automation thoughts|mental model|critical|warning|context|links|dashboards|responsibilities|about|introduction|glossary|faq|rollback|rollback steps|prevention|monitoring|alerts?|see also|ownership|owners?|history|changelog)$/,
-    'info',
-  ],
-];
-
 const META_LINE = /^\s*(category|trigger|owner|last tested|severity|linked ids)\s*:\s*(.*?)\s*$/i;
 const RUN_ID = /\b(RUN-\d+)\b/;
 const LINKED_ID = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
 const REDIRECT = /\b(moved|see|deprecated|redirect(ed)?|no longer|replaced by|more information)\b/i;
-
-function kindOf(title: string): Kind {
-  const t = normalizeTitle(title);
-  for (const [pattern, kind] of SECTION_KINDS) if (pattern.test(t)) return kind;
-  return 'steps';
-}
 
 /** `Key: value` lines from paragraphs and list items (`**Owner**: X` reads as "Owner: X"). */
 function metaLines(nodes: RootContent[]): Map<string, { value: string; line: number }> {
@@ -81,9 +58,18 @@ function metaLines(nodes: RootContent[]): Map<string, { value: string; line: num
   return found;
 }
 
+/** `Owner: X` / `Linked IDs: ...` lines: read into their fields, not repeated as prose. */
+function isMetaParagraph(node: RootContent): boolean {
+  return (
+    node.type === 'paragraph' &&
+    mdastToString(node)
+      .split('\n')
+      .every((l) => META_LINE.test(l))
+  );
+}
+
+/** Items of the lists (nested ones too) and the paragraphs around them, in order. */
 function listTexts(nodes: RootContent[]): string[] {
-  const lists = nodes.filter((n): n is List => n.type === 'list');
-  if (lists.length === 0) return nodes.filter((n) => n.type === 'paragraph').map((n) => text(n));
   const out: string[] = [];
   const visit = (list: List) => {
     for (const item of list.children) {
@@ -92,8 +78,11 @@ function listTexts(nodes: RootContent[]): string[] {
       nestedLists(item).forEach(visit);
     }
   };
-  lists.forEach(visit);
-  return out;
+  for (const node of nodes) {
+    if (node.type === 'list') visit(node);
+    else if (node.type === 'paragraph' && !isMetaParagraph(node)) out.push(text(node));
+  }
+  return out.filter(Boolean);
 }
 
 /** Splits `- **When to escalate**: x` style items into buckets by their label; nested items join their label's bucket. */
@@ -131,18 +120,6 @@ function labelled<K extends string>(
   return buckets;
 }
 
-/**
- * A context section (Overview, a second `# Overview` H1) can nest the real procedures as subsections:
- * its own prose stays context and its subsections are classified on their own.
- */
-function expandContext(sections: Section[]): Section[] {
-  return sections.flatMap((s) =>
-    kindOf(s.title) === 'info' && s.subsections.length > 0
-      ? [{ ...s, subsections: [] }, ...expandContext(s.subsections)]
-      : [s],
-  );
-}
-
 /** Every RUN- ID the file mentions (prose, scope, Linked IDs) other than its own, first line of each. */
 function runReferences(source: string, ownId: string | null): { id: string; line: number }[] {
   const seen = new Map<string, number>();
@@ -168,6 +145,7 @@ function fileStem(file: string): string {
 /** Parses one runbook file of any supported layout into the one model. Never throws on content. */
 export function parseRunbook(source: string, file: string): ParsedRunbook {
   const root = parseMarkdown(source);
+  normalizeAdmonitions(root, source);
   const front = readFrontMatter(root);
   const fm = front.data;
   const issues: RunbookIssue[] = front.problems.map((p) => ({
@@ -216,37 +194,54 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
     'when',
   );
 
-  // Procedure: an explicit Procedure section wins; otherwise every section that is not context.
-  const procedure = byKind('procedure');
-  const stepSections = procedure.length ? procedure : byKind('steps');
-  const isRunLayout = runId !== null || (procedure.length > 0 && meta.size > 0);
-  const withInline = !isRunLayout;
-  let drafts: DraftStep[] = [];
-  for (const section of stepSections) {
-    // Under an explicit Procedure heading the subsections are the steps themselves.
-    const own = procedure.includes(section)
-      ? stepsFromSection({ ...section, title: '' }, withInline)
-      : stepsFromSection(section, withInline);
-    if (isVerificationSection(section.title) && drafts.length && own.every((s) => s.commands.length === 0)) {
-      drafts.at(-1)?.verifications.push(...own.flatMap((s) => [s.title, ...s.verifications]).filter(Boolean));
-      continue;
-    }
-    drafts.push(...own);
-  }
-  // A file with no sections at all (helpers, one-paragraph notes) is its own single procedure.
-  if (sections.length === 0 && h1) drafts = stepsFromSection({ ...h1, subsections: [] }, withInline);
-
+  const isRunLayout = runId !== null || (byKind('procedure').length > 0 && meta.size > 0);
+  const env: StepEnv = { withInline: !isRunLayout, context: [] };
+  // A file with no sections at all (helpers, one-paragraph notes, a page that is only a list) is its own
+  // single procedure; otherwise what comes before the first section is the runbook's overview.
+  const single = sections.length === 0 ? (h1 ?? { ...tree, title, line: 1 }) : null;
+  const intro = (single ? (h1 ? tree.content : []) : preamble).filter((n) => !isMetaParagraph(n));
+  pushContext(env.context, contextOf('Overview', intro, intro[0] ? lineOf(intro[0]) : 1));
+  const alertSections = single ? null : catalogueSections(tree);
+  const catalogue = alertSections ? importCatalogue(tree, alertSections, env, h1) : null;
+  const groups = single
+    ? [
+        {
+          title: single.title,
+          line: single.line,
+          drafts: stepsFromSection({ ...single, subsections: [] }, env),
+        },
+      ]
+    : (catalogue?.groups ?? importSections(sections, env));
+  let drafts = groups.flatMap((g) => g.drafts);
+  // A headingless page's title comes from front matter or its file name: no step was written under it.
+  if (single && !h1) for (const d of drafts) d.heading = undefined;
   const allNodes = [...preamble, ...sections.flatMap(allContent)];
   const codeCount = findAll(allNodes, 'code').length;
   const bodyText = text(allNodes);
   const links = findAll(allNodes, 'link');
+  // A page that is only a numbered list is a procedure, however short.
+  const numbered = allNodes.some((n) => n.type === 'list' && n.ordered === true);
   const isStub =
     !isRunLayout &&
+    !numbered &&
+    drafts.every((d) => d.commands.length === 0) &&
     codeCount === 0 &&
     bodyText.length < 400 &&
     (drafts.length <= 1 || bodyText.length < 80) &&
     (REDIRECT.test(bodyText) || bodyText.length < 80);
-  if (isStub) drafts = [];
+  if (isStub) {
+    // A stub's few words (where it moved, why it is empty) are context, not a step to run.
+    for (const d of drafts)
+      env.context.push({ title: d.title, text: d.text, line: d.line, examples: d.examples });
+    for (const g of groups) g.drafts = [];
+    drafts = [];
+  }
+  const plan = catalogue ?? detectPhases(groups) ?? { phases: [], keys: [] };
+  const steps = numberSteps(groups, plan.keys);
+  const phases = plan.phases.map((p) => ({
+    ...p,
+    steps: steps.filter((st) => st.phase === p.key).map((st) => st.number),
+  }));
 
   const linkedLine = meta.get('linked ids')?.value ?? metaLines(allNodes).get('linked ids')?.value ?? '';
   const linkedFromSection = text(contentOf('linked'));
@@ -269,25 +264,13 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
     severity: severity.success ? severity.data : null,
     scope: { handles: scope.handles, excludes: scope.excludes },
     prerequisites: listTexts(contentOf('prerequisites')),
-    steps: drafts.map((d, i) => ({
-      number: i + 1,
-      title: d.title,
-      text: d.text,
-      commands: d.commands,
-      verifications: d.verifications,
-      line: d.line,
-      warnings: [],
-      examples: [],
-      options: [],
-      jumps: [],
-      phase: null,
-    })),
+    steps,
     escalation: { when: escalation.when, who: escalation.who, what: escalation.what },
     postIncident: listTexts(contentOf('postIncident')),
     linkedIds,
-    source: { file, layout: classify(isRunLayout, drafts, sections) },
-    context: [],
-    phases: [],
+    source: { file, layout: catalogue ? 'catalog' : classify(isRunLayout, drafts, sections) },
+    context: env.context,
+    phases,
     notes: [],
     meta: {
       alerts: fm?.triggers.alerts ?? [],
@@ -308,6 +291,10 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       references: runReferences(source, runId),
     },
   };
+  runbook.notes = unplacedNotes(
+    allNodes.filter((n) => !isMetaParagraph(n)),
+    runbook,
+  );
   return {
     runbook,
     issues,
@@ -319,6 +306,10 @@ export function parseRunbook(source: string, file: string): ParsedRunbook {
       lastTested: meta.get('last tested')?.line ?? 0,
     },
   };
+}
+
+function pushContext(into: ContextSection[], context: ContextSection | null): void {
+  if (context) into.push(context);
 }
 
 function classify(isRunLayout: boolean, steps: DraftStep[], sections: Section[]): Layout {

@@ -17,6 +17,7 @@ import type {
   Timer,
 } from '../store/index.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
+import { skippedByChoice, startWalk, stepExtras } from './walk.ts';
 
 /** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
 export class UserError extends Error {
@@ -106,9 +107,7 @@ export class IncidentService {
         drill: input.drill === true,
         runbookId: runbook?.id ?? process?.id ?? null,
       });
-      const steps = this.store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
-      const first = steps.find((s) => s.section === 'step');
-      if (first) this.store.checklist.setStepState(first.id, 'active', 'bot');
+      this.store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
       this.note(
         incident.id,
         input.declaredBy,
@@ -122,6 +121,7 @@ export class IncidentService {
         },
       );
       if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
+      startWalk(this.store, incident.id, runbook ?? process ?? null, input.labels?.alertname);
       this.timers?.replan(incident.id);
       return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
     });
@@ -479,7 +479,7 @@ export class IncidentService {
   private runbookNeedsUpdate(incidentId: number): string | null {
     const skipped = this.store.checklist
       .listSteps(incidentId)
-      .filter((s) => s.section === 'step' && s.state === 'skipped');
+      .filter((s) => s.section === 'step' && s.state === 'skipped' && !skippedByChoice(s));
     const escalated = this.store.timeline.list(incidentId).some((e) => e.kind === 'escalation');
     const reasons = [
       skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
@@ -562,6 +562,7 @@ export function checklistFor(
       body: step.text,
       commands: step.commands,
       checks: step.verifications,
+      ...stepExtras(walk, step),
     });
   }
   return rows;

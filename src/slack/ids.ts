@@ -32,6 +32,12 @@ export const ACTIONS = {
   openExecBrief: 'incident_open_exec_brief',
   /** "Start a drill" on the weekly runbook review; value: the runbook ID. Same flow as /incident drill. */
   startDrill: 'runbook_start_drill',
+  /** One alternative of a step ("Option 1 / Option 2"); value `<stepId>:<option key>`. */
+  chooseOption: 'step_choose_option',
+  /** "If X, go to step N"; value `<stepId>:<index of the jump in the step>`. */
+  takeJump: 'step_take_jump',
+  /** Which procedure of a multi-procedure runbook applies; value `<incidentId>:<phase key>`. */
+  choosePhase: 'incident_choose_phase',
 } as const;
 
 export const VIEWS = {
@@ -43,6 +49,16 @@ export const VIEWS = {
   statusUpdate: 'incident_status_update',
   execBrief: 'incident_exec_brief',
 } as const;
+
+/** Slack wants the buttons of one block to have distinct action_ids: the n-th of a kind is `<base>:<n>`. */
+export function nthAction(base: string, n: number): string {
+  return `${base}:${n}`;
+}
+
+/** Matches every `nthAction(base, n)` (and `base` itself), for registering one listener for all of them. */
+export function anyNthAction(base: string): RegExp {
+  return new RegExp(`^${base}(?::\\d+)?$`);
+}
 
 export const CHECKS_BLOCK_PREFIX = 'checks';
 

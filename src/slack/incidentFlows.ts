@@ -6,6 +6,7 @@ import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { renderInSlices } from '../services/slices.ts';
+import type { StepChoices } from '../services/stepChoices.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { Incident } from '../store/index.ts';
 import type { IncidentAccess } from './access.ts';
@@ -25,6 +26,8 @@ import type { IncidentWorkflow, Message } from './workflow.ts';
 /** What every listener gets: the services and the Slack workflow, built once in bot.ts. */
 export interface ListenerDeps {
   service: IncidentService;
+  /** Choices inside a runbook: procedures, alternatives of a step, jumps. */
+  choices: StepChoices;
   postmortems: PostmortemService;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;

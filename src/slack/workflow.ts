@@ -5,6 +5,7 @@ import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
+import { stepBackground } from '../services/walk.ts';
 import type { Incident, IncidentStep, NewJob } from '../store/index.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
@@ -40,6 +41,8 @@ export class IncidentWorkflow {
   private readonly openedHooks: ((incident: Incident) => void)[] = [];
   /** Latest automated results linked to a step, shown in its message; set by the diagnostics wiring. */
   stepDiagnostics: ((incidentId: number, stepNumber: number | null) => CheckResult[]) | null = null;
+  /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
+  phasePrompt: ((incident: Incident) => Message | null) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -81,7 +84,7 @@ export class IncidentWorkflow {
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident } = declared;
     if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    this.jobs.enqueue(openJobs(incident, reply));
+    this.jobs.enqueue(this.openJobsFor(incident, reply));
     await this.jobs.runIncident(incident.id);
     return this.service.get(incident.id);
   }
@@ -89,7 +92,13 @@ export class IncidentWorkflow {
   /** Queues the incident's open jobs without waiting for them; returns how many were new. */
   queueOpen(incident: Incident): number {
     if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    return this.jobs.enqueue(openJobs(incident, null));
+    return this.jobs.enqueue(this.openJobsFor(incident, null));
+  }
+
+  /** The open jobs, then (in the main lane, after the first step) the question which procedure applies. */
+  private openJobsFor(incident: Incident, reply: DeclarerReply | null): NewJob[] {
+    const prompt = this.phasePrompt?.(incident);
+    return [...openJobs(incident, reply), ...(prompt ? [postJob(incident.id, 'phase-prompt', prompt)] : [])];
   }
 
   /** Queues a message for the incident's channel, posted once the channel exists. */
@@ -219,6 +228,7 @@ export class IncidentWorkflow {
       total: walk.length,
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       diagnostics: this.stepDiagnostics?.(incident.id, step.number) ?? [],
+      background: stepBackground(runbook, step, walk),
     });
   }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { CommandSchema } from '../runbooks/model.ts';
+import { CommandSchema, ExampleSchema, JumpSchema, OptionSchema, WarningSchema } from '../runbooks/model.ts';
 import { type Clock, Flag, jsonColumn, parseOptionalRow, parseRows } from './rows.ts';
 
 /** 'process' is RUN-000's checklist, applied to every incident beside the scenario runbook's steps. */
@@ -33,6 +33,20 @@ const StepRowSchema = z.object({
   title: z.string(),
   body: z.string(),
   commands: jsonColumn(z.array(CommandSchema)),
+  /** Shown above the step's text and commands, never cut. */
+  warnings: jsonColumn(z.array(WarningSchema)),
+  /** Expected output, log samples and examples: labelled, never offered as commands. */
+  examples: jsonColumn(z.array(ExampleSchema)),
+  /** Alternatives the responder picks one of; empty for an ordinary step. */
+  options: jsonColumn(z.array(OptionSchema)),
+  jumps: jsonColumn(z.array(JumpSchema)),
+  /** The procedure of a multi-procedure runbook this step belongs to (key and title); null for one procedure. */
+  phase: z.string().nullable(),
+  phaseTitle: z.string().nullable(),
+  /** The key of the option picked, by whom and when; null until someone picks. */
+  chosenOption: z.string().nullable(),
+  chosenBy: z.string().nullable(),
+  chosenAt: z.string().nullable(),
   state: StepStateSchema,
   /** The Slack message that shows this step, updated in place as checks are ticked. */
   messageTs: z.string().nullable(),
@@ -47,7 +61,13 @@ export const IncidentStepSchema = StepRowSchema.extend({ checks: z.array(Inciden
 export type IncidentStep = z.infer<typeof IncidentStepSchema>;
 
 export type NewStep = Pick<IncidentStep, 'incidentId' | 'position' | 'section' | 'title'> &
-  Partial<Pick<IncidentStep, 'runbookId' | 'number' | 'body' | 'commands'>> & {
+  Partial<
+    Pick<
+      IncidentStep,
+      'runbookId' | 'number' | 'body' | 'commands' | 'warnings' | 'examples' | 'options' | 'jumps'
+    >
+  > &
+  Partial<Pick<IncidentStep, 'phase' | 'phaseTitle'>> & {
     /** Verification items, in order; their positions are 0, 1, 2, ... */
     checks?: readonly string[];
   };
@@ -81,14 +101,16 @@ export class ChecklistRepository {
   readonly #touch: Database.Statement;
   readonly #setState: Database.Statement;
   readonly #setMessageTs: Database.Statement;
+  readonly #choose: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#db = db;
     this.#now = now;
     this.#insertStep = db.prepare(
       `INSERT INTO incident_steps (incident_id, position, section, runbook_id, number, title, body,
-         commands_json, updated_at)
-       VALUES (@incidentId, @position, @section, @runbookId, @number, @title, @body, @commands, @now)`,
+         commands_json, warnings_json, examples_json, options_json, jumps_json, phase, phase_title, updated_at)
+       VALUES (@incidentId, @position, @section, @runbookId, @number, @title, @body, @commands, @warnings,
+         @examples, @options, @jumps, @phase, @phaseTitle, @now)`,
     );
     this.#insertCheck = db.prepare(
       'INSERT INTO incident_checks (step_id, position, text) VALUES (@stepId, @position, @text)',
@@ -128,6 +150,11 @@ export class ChecklistRepository {
        WHERE id = @id AND state <> @state`,
     );
     this.#setMessageTs = db.prepare('UPDATE incident_steps SET message_ts = ? WHERE id = ?');
+    // Only the first pick counts: a second click from a stale message must not change the choice.
+    this.#choose = db.prepare(
+      `UPDATE incident_steps SET chosen_option = @key, chosen_by = @by, chosen_at = @now, updated_at = @now
+       WHERE id = @id AND chosen_option IS NULL`,
+    );
   }
 
   /** Inserts the step and its checks together: a step never exists without its verifications. */
@@ -152,6 +179,12 @@ export class ChecklistRepository {
             title: step.title,
             body: step.body ?? '',
             commands: JSON.stringify(step.commands ?? []),
+            warnings: JSON.stringify(step.warnings ?? []),
+            examples: JSON.stringify(step.examples ?? []),
+            options: JSON.stringify(step.options ?? []),
+            jumps: JSON.stringify(step.jumps ?? []),
+            phase: step.phase ?? null,
+            phaseTitle: step.phaseTitle ?? null,
             now,
           }).lastInsertRowid,
         );
@@ -240,6 +273,12 @@ export class ChecklistRepository {
 
   setMessageTs(stepId: number, messageTs: string | null): void {
     this.#setMessageTs.run(messageTs, stepId);
+  }
+
+  /** Records the option picked for a step; `changed` is false when one was already picked. */
+  chooseOption(stepId: number, key: string, by: string): { changed: boolean; step: IncidentStep } {
+    const { changes } = this.#choose.run({ id: stepId, key, by, now: this.#now().toISOString() });
+    return { changed: changes === 1, step: this.#mustGetStep(stepId) };
   }
 
   #mustGetStep(stepId: number): IncidentStep {

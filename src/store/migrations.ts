@@ -259,6 +259,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX inbox_processed ON inbox (processed_at) WHERE status = 'done';
     `,
   },
+  {
+    version: 7,
+    name: 'step warnings, examples, choices and phases',
+    sql: /* sql */ `
+      -- What the lossless import gives a step beyond its text and commands, copied at declare so a
+      -- runbook reload mid-incident never changes what the responders were shown.
+      ALTER TABLE incident_steps ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE incident_steps ADD COLUMN examples_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE incident_steps ADD COLUMN options_json  TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE incident_steps ADD COLUMN jumps_json    TEXT NOT NULL DEFAULT '[]';
+      -- The procedure (phase) of a multi-procedure runbook the step belongs to; NULL for one procedure.
+      ALTER TABLE incident_steps ADD COLUMN phase         TEXT;
+      ALTER TABLE incident_steps ADD COLUMN phase_title   TEXT;
+      -- The alternative a responder picked among the step's options, who picked it and when.
+      ALTER TABLE incident_steps ADD COLUMN chosen_option TEXT;
+      ALTER TABLE incident_steps ADD COLUMN chosen_by     TEXT;
+      ALTER TABLE incident_steps ADD COLUMN chosen_at     TEXT;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -205,3 +205,58 @@ describe('ChecklistRepository', () => {
     expect(store.db.prepare('SELECT count(*) FROM incident_checks').pluck().get()).toBe(0);
   });
 });
+
+describe('ChecklistRepository: what the lossless import gives a step (migration 4)', () => {
+  it('keeps warnings, examples, options, jumps and the procedure, and the first pick of an option wins', () => {
+    const clock = manualClock('2026-11-22T10:00:00.000Z');
+    const store = tempDatabase().open(clock.now);
+    const incident = store.incidents.create({
+      title: 'q',
+      severity: 'P2',
+      declaredBy: 'U01',
+      source: 'slash',
+    });
+    const option = (key: string) => ({
+      key,
+      label: `Way ${key}`,
+      text: '',
+      commands: [],
+      warnings: [],
+      line: 3,
+    });
+    const [step] = store.checklist.insertSteps([
+      {
+        incidentId: incident.id,
+        position: 1,
+        section: 'step',
+        title: 'Drain',
+        warnings: [{ level: 'danger', text: 'Data loss.', line: 2 }],
+        examples: [{ lang: 'text', code: 'ok', label: 'output', line: 4 }],
+        options: [option('a'), option('b')],
+        jumps: [{ when: 'empty', to: 3, line: 5 }],
+        phase: 'mon',
+        phaseTitle: 'Restore mon quorum',
+      },
+    ]);
+    const stored = store.checklist.getStep(step?.id ?? 0);
+    expect(stored).toMatchObject({
+      warnings: [{ level: 'danger', text: 'Data loss.', line: 2 }],
+      examples: [{ lang: 'text', code: 'ok', label: 'output', line: 4 }],
+      options: [option('a'), option('b')],
+      jumps: [{ when: 'empty', to: 3, line: 5 }],
+      phase: 'mon',
+      phaseTitle: 'Restore mon quorum',
+      chosenOption: null,
+    });
+    const first = store.checklist.chooseOption(step?.id ?? 0, 'b', 'U02');
+    expect(first.changed).toBe(true);
+    expect(first.step).toMatchObject({
+      chosenOption: 'b',
+      chosenBy: 'U02',
+      chosenAt: '2026-11-22T10:00:00.000Z',
+    });
+    const second = store.checklist.chooseOption(step?.id ?? 0, 'a', 'U03');
+    expect(second.changed).toBe(false);
+    expect(second.step).toMatchObject({ chosenOption: 'b', chosenBy: 'U02' });
+  });
+});

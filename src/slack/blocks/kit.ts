@@ -130,3 +130,55 @@ export function fitSections(
 export function proseTexts(text: string): string[] {
   return splitText(escapeMrkdwn(text.trim()));
 }
+
+/** A block that must be shown (a warning, a button) or a text that may be packed or cut for room. */
+export type Part = { block: KnownBlock } | { text: string };
+
+/**
+ * Parts in order within `budget` blocks. Fixed blocks are always kept (warnings, choices: what a
+ * responder must see or click); texts fill what is left, packed with their neighbours when there are
+ * too many, and if even that does not fit the later ones give way to one note saying how much is
+ * missing, placed where the first missing text was.
+ */
+export function fitParts(
+  parts: readonly Part[],
+  budget: number,
+  missing: (n: number) => string,
+): KnownBlock[] {
+  const fixed = parts.filter((p) => 'block' in p).length;
+  const room = budget - fixed;
+  const packed = packTexts(parts, parts.length - fixed > room);
+  const textCount = packed.filter((p) => 'text' in p).length;
+  if (textCount <= room) return packed.map((p) => ('block' in p ? p.block : section(p.text)));
+  const keep = Math.max(0, room - 1);
+  const out: KnownBlock[] = [];
+  let seen = 0;
+  for (const part of packed) {
+    if ('block' in part) {
+      out.push(part.block);
+      continue;
+    }
+    seen += 1;
+    if (seen <= keep) out.push(section(part.text));
+    else if (seen === keep + 1 && room > 0) out.push(section(`_${missing(textCount - keep)}_`));
+  }
+  return out;
+}
+
+/** Neighbouring texts (not across a fixed block) joined into sections of at most Slack's limit. */
+function packTexts(parts: readonly Part[], pack: boolean): Part[] {
+  if (!pack) return [...parts];
+  const out: Part[] = [];
+  for (const part of parts) {
+    const last = out.at(-1);
+    if (
+      'text' in part &&
+      last &&
+      'text' in last &&
+      last.text.length + 1 + part.text.length <= SECTION_TEXT_MAX
+    )
+      out[out.length - 1] = { text: `${last.text}\n${part.text}` };
+    else out.push(part);
+  }
+  return out;
+}

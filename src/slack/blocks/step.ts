@@ -1,5 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckResult } from '../../diagnostics/types.ts';
+import type { ContextSection } from '../../runbooks/model.ts';
+import { optionName } from '../../services/walk.ts';
 import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
@@ -9,14 +11,24 @@ import {
   actor,
   button,
   context,
-  fitSections,
+  fitParts,
   inline,
   LIMIT,
   type Message,
+  type Part,
   proseTexts,
   section,
 } from './kit.ts';
-import { codeBlocks, escapeMrkdwn, slackDate, truncate } from './mrkdwn.ts';
+import { escapeMrkdwn, slackDate, truncate } from './mrkdwn.ts';
+import {
+  backgroundTexts,
+  commandTexts,
+  exampleTexts,
+  jumpParts,
+  optionParts,
+  warningTexts,
+  withoutRestatedWarnings,
+} from './stepParts.ts';
 
 export interface StepContext {
   /** 1-based position among the runbook's steps, as shown: "Step 2 of 5". */
@@ -25,6 +37,8 @@ export interface StepContext {
   runbook: { id: string; title: string } | null;
   /** Latest results of the diagnostics linked to this step (`step: N`), shown under its title. */
   diagnostics?: readonly CheckResult[];
+  /** The runbook's (and the step's procedure's) background: Meaning, Impact... Given for the first step. */
+  background?: readonly ContextSection[];
 }
 
 /** Long enough for any sane title, short enough that a heading line stays one section. */
@@ -52,9 +66,11 @@ export function stepMessage(step: IncidentStep, ctx: StepContext): Message {
     case 'done': {
       const by = step.completedBy ? ` by ${actor(step.completedBy)}` : '';
       const at = step.completedAt ? ` ${slackDate(step.completedAt)}` : '';
+      const chosen = step.options.find((o) => o.key === step.chosenOption);
+      const choice = chosen ? ` · chose ${inline(optionName(chosen), 300)}` : '';
       return {
         text: `✅ ${notification} — done`,
-        blocks: [compact(`✅ *${label}* · ${title} — done${by}${at}`, step.id)],
+        blocks: [compact(`✅ *${label}* · ${title} — done${by}${at}${choice}`, step.id)],
       };
     }
     case 'skipped': {
@@ -82,38 +98,65 @@ function compact(text: string, stepId: number): KnownBlock {
 
 function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): KnownBlock[] {
   const top: KnownBlock[] = [
-    context(ctx.runbook ? `*${stepLabel(ctx)}* · ${runbookLabel(ctx.runbook)}` : `*${stepLabel(ctx)}*`),
+    context(
+      [
+        `*${stepLabel(ctx)}*`,
+        ...(ctx.runbook ? [runbookLabel(ctx.runbook)] : []),
+        // Which procedure of a multi-procedure runbook this step belongs to.
+        ...(step.phaseTitle ? [`procedure: ${inline(step.phaseTitle, 300)}`] : []),
+      ].join(' · '),
+    ),
     section(`*${title}*`),
   ];
   if (ctx.diagnostics?.length) top.push(section(stepDiagnosticsText(ctx.diagnostics)));
+  const bottom = bottomBlocks(step);
+  const parts = bodyParts(step, ctx);
+  const fixed = parts.filter((p) => 'block' in p).length;
+  // Warnings and choices first, then checkboxes, then the text what is left (at least a few): a
+  // responder can read the rest of a runbook in its file, but must see a warning and can tick only here.
+  const room = LIMIT.messageBlocks - top.length - bottom.length;
+  const minText = Math.min(4, room - fixed);
+  const checks = checkBlocks(step, room - fixed - minText - 1);
+  const hiddenChecks: KnownBlock[] =
+    checks.hidden > 0 ? [context(`${checks.hidden} more checks do not fit in one message.`)] : [];
+  const body = fitParts(parts, room - checks.blocks.length - hiddenChecks.length, (n) =>
+    ctx.runbook
+      ? `… ${n} more sections do not fit in one message; read the rest in ${inline(ctx.runbook.id, 50)}.`
+      : `… ${n} more sections do not fit in one message.`,
+  );
+  return [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom];
+}
+
+/** Progress (or why there is nothing to tick) and the step's buttons. */
+function bottomBlocks(step: IncidentStep): KnownBlock[] {
   const skip = button({ text: 'Skip step', actionId: ACTIONS.skipStep, value: String(step.id) });
+  if (step.checks.length > 0) return [context(checksProgress(step)), actions([skip])];
   const done = button({
     text: 'Mark done',
     actionId: ACTIONS.completeStep,
     value: String(step.id),
     style: 'primary',
   });
-  const bottom: KnownBlock[] = [actions(step.checks.length === 0 ? [done, skip] : [skip])];
-  if (step.checks.length === 0) {
-    bottom.unshift(
-      context('The runbook gives this step no verification checks: mark it done once it is done.'),
-    );
-  } else {
-    bottom.unshift(context(checksProgress(step)));
-  }
-  // Checkboxes get their blocks first and the text what is left (at least a few): a responder can
-  // read the rest of a runbook in its file, but can tick a box only here.
-  const minText = Math.min(4, LIMIT.messageBlocks - top.length - bottom.length);
-  const checks = checkBlocks(step, LIMIT.messageBlocks - top.length - bottom.length - minText - 1);
-  const hiddenChecks: KnownBlock[] =
-    checks.hidden > 0 ? [context(`${checks.hidden} more checks do not fit in one message.`)] : [];
-  const texts = [...proseTexts(step.body), ...step.commands.flatMap((command) => codeBlocks(command.code))];
-  const budget =
-    LIMIT.messageBlocks - top.length - bottom.length - checks.blocks.length - hiddenChecks.length;
-  const body = fitSections(texts, budget, (n) =>
-    ctx.runbook
-      ? `… ${n} more sections do not fit in one message; read the rest in ${inline(ctx.runbook.id, 50)}.`
-      : `… ${n} more sections do not fit in one message.`,
-  );
-  return [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom];
+  return [
+    context('The runbook gives this step no verification checks: mark it done once it is done.'),
+    actions([done, skip]),
+  ];
+}
+
+/**
+ * What the step says, in reading order: its warnings above everything else, the background (first
+ * step), the prose, the commands, labelled examples, the alternatives and the jumps.
+ */
+function bodyParts(step: IncidentStep, ctx: StepContext): Part[] {
+  const where = ctx.runbook ? inline(ctx.runbook.id, 50) : 'the runbook';
+  const texts = (list: string[]): Part[] => list.map((text) => ({ text }));
+  return [
+    ...warningTexts(step.warnings).map((text) => ({ block: section(text) })),
+    ...texts(backgroundTexts(ctx.background ?? [], where)),
+    ...texts(proseTexts(withoutRestatedWarnings(step.body, step.warnings))),
+    ...texts(step.commands.flatMap(commandTexts)),
+    ...texts(step.examples.flatMap(exampleTexts)),
+    ...optionParts(step),
+    ...jumpParts(step),
+  ];
 }

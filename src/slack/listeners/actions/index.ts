@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ACTIONS } from '../../ids.ts';
+import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
@@ -7,6 +7,7 @@ import { followupDone } from './followupDone.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
+import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
@@ -29,4 +30,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.openStatusUpdate, openUpdateModal(deps, 'status'));
   app.action(ACTIONS.openExecBrief, openUpdateModal(deps, 'brief'));
   app.action(ACTIONS.startDrill, startDrillButton(deps));
+  app.action(anyNthAction(ACTIONS.chooseOption), chooseOption(deps));
+  app.action(anyNthAction(ACTIONS.takeJump), takeJump(deps));
+  app.action(anyNthAction(ACTIONS.choosePhase), choosePhase(deps));
 }

@@ -34,6 +34,7 @@ export function completeStep(deps: ListenerDeps) {
     if (stepId === null) return;
     const actor = actorOf(deps, body);
     try {
+      deps.choices.recordWarningsShown(stepId, actor.user);
       const result = deps.service.markStepDone({ stepId, actor: actor.user });
       const incident = deps.service.get(result.step.incidentId);
       await deps.workflow.showStep(incident, result.step);

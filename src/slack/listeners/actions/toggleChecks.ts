@@ -41,6 +41,8 @@ export function toggleChecks(deps: ListenerDeps) {
       checkboxes.action_id,
     );
     const selected = checkboxes.selected_options.map((o) => o.value ?? '');
+    // The timeline keeps that whoever acted on this step had its warnings in front of them.
+    deps.choices.recordWarningsShown(step.id, actor.user);
     const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
     await deps.workflow.showStep(incident, result.step);
     if (result.next) await deps.workflow.postStep(incident, result.next);

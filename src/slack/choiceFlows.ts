@@ -1,0 +1,21 @@
+import type { RunbookSet } from '../services/runbookSet.ts';
+import type { StepChoices } from '../services/stepChoices.ts';
+import { phaseAbout } from '../services/walk.ts';
+import type { Incident } from '../store/index.ts';
+import { phasePrompt } from './blocks/choices.ts';
+import type { Message } from './blocks/kit.ts';
+
+/**
+ * The "which procedure applies?" message of an incident while nobody has answered it, each procedure
+ * with what its runbook says about when it applies; null when there is nothing to choose.
+ */
+export function phasePromptFor(
+  choices: StepChoices,
+  runbooks: () => RunbookSet,
+): (incident: Incident) => Message | null {
+  return (incident) => {
+    const runbook = runbooks().catalog.byId(incident.runbookId ?? '');
+    const phases = choices.pendingPhases(incident.id)?.map((p) => ({ ...p, about: phaseAbout(runbook, p) }));
+    return phasePrompt(incident.id, phases ?? null);
+  };
+}

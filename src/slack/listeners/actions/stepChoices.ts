@@ -1,0 +1,88 @@
+import { jumpTakenMessage, phaseChosenMessage } from '../../blocks/choices.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { errorText } from '../commands/incident.ts';
+import { type ActionArgs, actorOf } from './context.ts';
+
+/** `<id>:<rest>` as the numeric ID and the rest (an option key, a phase key, a jump index). */
+export function splitValue(action: ActionArgs['action']): { id: number; rest: string } | null {
+  const value = 'value' in action ? (action.value ?? '') : '';
+  const match = /^(\d+):(.{1,200})$/.exec(value);
+  if (!match) return null;
+  return { id: Number(match[1]), rest: match[2] ?? '' };
+}
+
+/** A click must come from the incident's own channel; anything else is a forged or misrouted payload. */
+function fromIncidentChannel(args: ActionArgs, channelId: string | null): boolean {
+  return channelId !== null && args.body.channel?.id === channelId;
+}
+
+const ELSEWHERE = 'That belongs to another incident channel: act on it there.';
+
+/** "Choose A: ..." on a step's alternatives: records the choice and shows the chosen option's commands. */
+export function chooseOption(deps: ListenerDeps) {
+  return async (args: ActionArgs): Promise<void> => {
+    await args.ack();
+    const actor = actorOf(deps, args.body);
+    try {
+      const target = splitValue(args.action);
+      if (!target) return;
+      const incident = deps.service.get(deps.service.step(target.id).incidentId);
+      if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
+      const step = deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
+      await deps.workflow.showStep(incident, step);
+    } catch (error) {
+      await actor.reply(errorText(error, deps));
+    }
+  };
+}
+
+/** "Go to step N": finishes this step, skips the ones in between, and posts step N. */
+export function takeJump(deps: ListenerDeps) {
+  return async (args: ActionArgs): Promise<void> => {
+    await args.ack();
+    const actor = actorOf(deps, args.body);
+    try {
+      const target = splitValue(args.action);
+      const index = Number(target?.rest);
+      if (!target || !Number.isInteger(index)) return;
+      const incident = deps.service.get(deps.service.step(target.id).incidentId);
+      if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId)
+        return actor.reply(ELSEWHERE);
+      const jump = deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
+      await deps.workflow.showStep(incident, jump.from);
+      for (const step of jump.skipped) if (step.messageTs) await deps.workflow.showStep(incident, step);
+      await deps.workflow.post(incident.channelId, jumpTakenMessage(jump, actor.user));
+      // A fresh message at the bottom, where the responder looks, even when the jump goes back.
+      await deps.workflow.postStep(incident, jump.target);
+      await deps.workflow.refreshHeader(incident.id);
+    } catch (error) {
+      await actor.reply(errorText(error, deps));
+    }
+  };
+}
+
+/** Which procedure applies: the prompt becomes the answer, and the chosen procedure's first step is posted. */
+export function choosePhase(deps: ListenerDeps) {
+  return async (args: ActionArgs): Promise<void> => {
+    await args.ack();
+    const actor = actorOf(deps, args.body);
+    try {
+      const target = splitValue(args.action);
+      if (!target) return;
+      const incident = deps.service.get(target.id);
+      if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId)
+        return actor.reply(ELSEWHERE);
+      const choice = deps.choices.choosePhase({
+        incidentId: incident.id,
+        phase: target.rest,
+        actor: actor.user,
+      });
+      const ts = args.body.message?.ts;
+      if (ts) await deps.workflow.update(incident.channelId, ts, phaseChosenMessage(choice, actor.user));
+      if (choice.first) await deps.workflow.postStep(incident, choice.first);
+      await deps.workflow.refreshHeader(incident.id);
+    } catch (error) {
+      await actor.reply(errorText(error, deps));
+    }
+  };
+}
