@@ -120,10 +120,7 @@ export const StepSchema = z.object({
   verifications: z.array(z.string()),
   /** 1-based line of the step's heading or first item in the source file, for lint messages. */
   line: LineSchema,
-  /**
-   * The heading the step was written under, as the author wrote it, when it says more than the title:
-   * `Step 5: Post-operation checks` (title "Post-operation checks"), or `Resolution` for an item of that list.
-   */
+  /** The heading the step was written under (`Resolution` for an item of that list), when it says more than the title. */
   heading: z.string().optional(),
   warnings: z.array(WarningSchema).default([]),
   examples: z.array(ExampleSchema).default([]),

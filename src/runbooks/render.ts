@@ -11,14 +11,19 @@ export interface RenderOptions {
   skipTasks?: boolean;
 }
 
+/** The same paragraph is read several times (labels, options, fences' captions, text): rendered once. */
+const inlineCache = new WeakMap<readonly PhrasingContent[], string>();
+
 export function inlineText(nodes: readonly PhrasingContent[]): string {
-  return nodes
+  const hit = inlineCache.get(nodes);
+  if (hit !== undefined) return hit;
+  const value = nodes
     .map(inlineOf)
     .join('')
-    .replace(/[ \t]*\r?\n[ \t]*/g, ' ')
-    .replace(/\uE000 ?/g, '\n')
-    .replace(/[ \t]+/g, ' ')
+    .replace(/[ \t]*(\r?\n|\uE000)[ \t]*|[ \t][ \t]+|\t/g, (_, br?: string) => (br === '\uE000' ? '\n' : ' '))
     .trim();
+  inlineCache.set(nodes, value);
+  return value;
 }
 
 function inlineOf(node: PhrasingContent): string {
