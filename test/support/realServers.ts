@@ -1,7 +1,7 @@
 /**
  * Real Prometheus and PostgreSQL (Debian's packages) started by tests on free loopback ports in temp
- * dirs, and stopped by them. `.ci/run` installs both; where PostgreSQL cannot start, callers fall back
- * to SQLite and say so.
+ * dirs, and stopped by them. `npm test` installs both first (scripts/test-deps.sh); a server that cannot
+ * start fails its tests with the reason, never skips them.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
