@@ -12,6 +12,7 @@ import {
   watchSocket,
 } from './app/startup.ts';
 import type { Config } from './config.ts';
+import { isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import type { Logger } from './log.ts';
@@ -188,15 +189,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  const integrations = wireIntegrations({ config, store, service });
   const jobs = new JobRunner({
     queue: store.jobs,
-    handlers: openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+    handlers: {
+      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+      ...integrations.handlers,
+    },
     owner: writer.owner,
     log,
     now,
     tickMs: config.jobTickMs,
     backoffMaxMs: config.jobBackoffMaxMs,
-    isRetryable: isTransient,
+    isRetryable: (error) => isTransient(error) || isRetryableIntegrationError(error),
     probe: async () => (await probeClient.auth.test()).ok === true,
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
@@ -210,6 +215,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
+    jobs.enqueue(integrations.jobsFor(incidentId));
   });
   const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
   const reload = (): ReloadResult => {

@@ -195,6 +195,7 @@ export class IncidentWorkflow {
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
+      acknowledged: this.service.externalAcknowledgement(incident.id),
     });
   }
 

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Incident, Job, NewJob } from '../store/index.ts';
+import type { PagerDutyApi } from './pagerduty.ts';
+
+export const PAGERDUTY_JOBS = { status: 'pagerduty.status' } as const;
+
+const StatusPayload = z.object({
+  pagerdutyIncident: z.string().min(1),
+  status: z.enum(['acknowledged', 'resolved']),
+});
+
+/**
+ * What PagerDuty should know of an incident opened by its pages: acknowledged once someone acknowledged or
+ * took command in Slack, resolved once it is resolved. Each key names the state it brings PagerDuty to, so
+ * asking again after every change queues nothing new; a reopened and resolved-again incident gets a new one.
+ */
+export function pagerdutyJobsFor(incident: Incident, pagerdutyIncidents: readonly string[]): NewJob[] {
+  if (incident.drill) return [];
+  const over = incident.status === 'resolved' || incident.status === 'closed';
+  const wanted = over
+    ? { status: 'resolved' as const, since: incident.resolvedAt ?? '' }
+    : incident.acknowledgedAt || incident.commanderId
+      ? { status: 'acknowledged' as const, since: '' }
+      : null;
+  if (!wanted) return [];
+  return pagerdutyIncidents.map((id) => ({
+    incidentId: incident.id,
+    kind: PAGERDUTY_JOBS.status,
+    key: `${PAGERDUTY_JOBS.status}:${incident.id}:${id}:${wanted.status}${wanted.since ? `:${wanted.since}` : ''}`,
+    lane: 'pagerduty',
+    payload: { pagerdutyIncident: id, status: wanted.status },
+  }));
+}
+
+export interface PagerDutyJobDeps {
+  api: PagerDutyApi;
+  /** Records on the incident's timeline what PagerDuty was told. */
+  record: (incidentId: number, text: string, data: Record<string, unknown>) => void;
+}
+
+export function pagerdutyJobHandlers(deps: PagerDutyJobDeps): Record<string, (job: Job) => Promise<void>> {
+  return {
+    [PAGERDUTY_JOBS.status]: async (job) => {
+      const { pagerdutyIncident, status } = StatusPayload.parse(job.payload);
+      const outcome = await deps.api.setStatus(pagerdutyIncident, status);
+      if (outcome === 'changed' && job.incidentId !== null)
+        deps.record(job.incidentId, `PagerDuty incident ${pagerdutyIncident} ${status}`, {
+          pagerdutyIncident,
+          status,
+        });
+    },
+  };
+}
