@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import {
   checkSlackIdentity,
   finishInterruptedDeclares,
@@ -12,7 +13,6 @@ import {
   watchSocket,
 } from './app/startup.ts';
 import type { Config } from './config.ts';
-import { isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import type { Logger } from './log.ts';
