@@ -89,7 +89,7 @@ function route(
   path: string,
   body: unknown,
   answer: (status: number, json: unknown) => void,
-): void {
+): unknown {
   const match = /^\/incidents\/([^/]+)(\/notes)?$/.exec(path);
   if (method === 'GET' && path === '/users')
     return answer(200, { users: [{ id: 'PUSER1', name: 'Oncall Bot', email: PD_FROM }], more: false });
