@@ -40,6 +40,7 @@ import {
 } from './services/runbookSet.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
+import { section } from './slack/blocks/kit.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -48,7 +49,7 @@ import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
-import { openJobHandlers } from './slack/openJobs.ts';
+import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
@@ -189,7 +190,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
-  const integrations = wireIntegrations({ config, store, service });
+  const integrations = wireIntegrations({
+    config,
+    store,
+    service,
+    runbooks,
+    post: (incidentId, key, text) => {
+      jobs.enqueue([postJob(incidentId, key, { text, blocks: [section(text)] }, { lane: 'updates' })]);
+    },
+  });
   const jobs = new JobRunner({
     queue: store.jobs,
     handlers: {
@@ -206,6 +215,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   workflow.jobs = jobs;
+  workflow.publishStatus = (incident, update) => {
+    const job = integrations.publishJob(incident, update);
+    if (job) jobs.enqueue([job]);
+  };
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
   home.aftermath = postmortems;

@@ -2,13 +2,30 @@ import type { Config } from '../config.ts';
 import { IntegrationError } from '../integrations/errors.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
 import { pagerdutyJobHandlers, pagerdutyJobsFor } from '../integrations/pagerdutyJobs.ts';
+import { StatuspageApi } from '../integrations/statuspage.ts';
+import {
+  statuspageJobHandlers,
+  statuspageResolveJob,
+  statuspageUpdateJob,
+} from '../integrations/statuspageJobs.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import type { Job, NewJob, Store } from '../store/index.ts';
+import type { RunbookSet } from '../services/runbookSet.ts';
+import type { Incident, Job, NewJob, Store } from '../store/index.ts';
+
+/** A status update as the responder wrote it, to publish on the status page. */
+export interface PublishedUpdate {
+  entryId: number;
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  impact: string;
+  action: string;
+}
 
 export interface IntegrationWiring {
   handlers: Record<string, (job: Job) => Promise<void>>;
   /** The jobs that bring each configured system in line with the incident as it is now (idempotent keys). */
   jobsFor(incidentId: number): NewJob[];
+  /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
+  publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
 }
 
 /** A vendor failure worth retrying (5xx, 429, network); a refused request would fail again. */
@@ -21,15 +38,26 @@ export function wireIntegrations(deps: {
   config: Config;
   store: Store;
   service: IncidentService;
+  runbooks: () => RunbookSet;
+  /** Queues a short confirmation to the incident's channel; `key` makes it once. */
+  post: (incidentId: number, key: string, text: string) => void;
 }): IntegrationWiring {
   const { config, store, service } = deps;
   const record = (incidentId: number, text: string, data: Record<string, unknown>) => {
     service.note(incidentId, 'bot', 'integration', text, data);
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
+  const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
+  const components = (incident: Incident) =>
+    (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
+  // Private incidents and drills never reach an audience outside their channel.
+  const publishes = (incident: Incident) => statuspage !== null && !incident.private && !incident.drill;
   return {
     handlers: {
       ...(pagerduty ? pagerdutyJobHandlers({ api: pagerduty, record }) : {}),
+      ...(statuspage
+        ? statuspageJobHandlers({ api: statuspage, refs: store.externalRefs, record, confirm: deps.post })
+        : {}),
     },
     jobsFor(incidentId) {
       const incident = service.get(incidentId);
@@ -37,7 +65,24 @@ export function wireIntegrations(deps: {
         .listForIncident(incidentId)
         .filter((link) => link.source === 'pagerduty')
         .map((link) => link.dedupKey);
-      return [...(pagerduty ? pagerdutyJobsFor(incident, [...new Set(pagerdutyIds)]) : [])];
+      const over = incident.status === 'resolved' || incident.status === 'closed';
+      return [
+        ...(pagerduty ? pagerdutyJobsFor(incident, [...new Set(pagerdutyIds)]) : []),
+        ...(publishes(incident) && over && incident.resolvedAt
+          ? [statuspageResolveJob(incident.id, incident.resolvedAt, [...components(incident)])]
+          : []),
+      ];
+    },
+    publishJob(incident, update) {
+      if (!publishes(incident)) return null;
+      const body = update.action ? `${update.impact}\n\nWhat we are doing: ${update.action}` : update.impact;
+      return statuspageUpdateJob(incident.id, update.entryId, {
+        name: incident.title,
+        status: update.status,
+        body,
+        severity: incident.severity,
+        components: [...components(incident)],
+      });
     },
   };
 }

@@ -67,6 +67,19 @@ export class IncidentWorkflow {
     }
   }
 
+  /** Publishes a status update outside Slack (the status page); bot.ts sets it when one is configured. */
+  publishStatus:
+    | ((
+        incident: Incident,
+        update: {
+          entryId: number;
+          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          impact: string;
+          action: string;
+        },
+      ) => void)
+    | null = null;
+
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
     enqueue(jobs: readonly NewJob[]): number;
