@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
-import { isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
+import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import {
   checkSlackIdentity,
   finishInterruptedDeclares,
@@ -15,6 +15,7 @@ import {
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
+import { githubWebhookRoute } from './integrations/githubWebhook.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
@@ -135,6 +136,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
   };
   let intake: Intake | null = null;
+  // Set once the integrations are wired (after the app): the route only reads it when a request arrives.
+  let githubFollowups: IntegrationWiring | null = null;
   const routes = [
     healthRoute(),
     ...operabilityRoutes({
@@ -144,6 +147,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       slack: slackHealth,
       slackWindowMs: config.slackReadyWindowMs,
       jobs: () => store.jobs.counts(),
+    }),
+    githubWebhookRoute({
+      secret: config.githubWebhookSecret,
+      closed: (event) => {
+        const followupId = githubFollowups?.followupForIssue(event) ?? null;
+        if (followupId === null) return null;
+        postmortems.completeFollowup({ followupId, actor: 'bot' });
+        return { followupId };
+      },
     }),
     ...webhookRoutes({
       config,
@@ -199,6 +211,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       jobs.enqueue([postJob(incidentId, key, { text, blocks: [section(text)] }, { lane: 'updates' })]);
     },
   });
+  githubFollowups = integrations;
   const jobs = new JobRunner({
     queue: store.jobs,
     handlers: {
@@ -215,6 +228,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   workflow.jobs = jobs;
+  postmortems.onFollowupAdded = (followup) => {
+    const job = integrations.followupJob(followup);
+    if (job) jobs.enqueue([job]);
+  };
   workflow.publishStatus = (incident, update) => {
     const job = integrations.publishJob(incident, update);
     if (job) jobs.enqueue([job]);

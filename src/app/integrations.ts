@@ -1,5 +1,8 @@
 import type { Config } from '../config.ts';
 import { IntegrationError } from '../integrations/errors.ts';
+import { GitHubIssues } from '../integrations/github.ts';
+import { GITHUB_SYSTEM, githubIssueJob, githubJobHandlers } from '../integrations/githubJobs.ts';
+import type { IssuesEvent } from '../integrations/githubWebhook.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
 import { pagerdutyJobHandlers, pagerdutyJobsFor } from '../integrations/pagerdutyJobs.ts';
 import { StatuspageApi } from '../integrations/statuspage.ts';
@@ -10,7 +13,7 @@ import {
 } from '../integrations/statuspageJobs.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Incident, Job, NewJob, Store } from '../store/index.ts';
+import type { Followup, Incident, Job, NewJob, Store } from '../store/index.ts';
 
 /** A status update as the responder wrote it, to publish on the status page. */
 export interface PublishedUpdate {
@@ -26,6 +29,10 @@ export interface IntegrationWiring {
   jobsFor(incidentId: number): NewJob[];
   /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
+  /** The job that files a follow-up in the tracker, or null when none is configured. */
+  followupJob(followup: Followup): NewJob | null;
+  /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
+  followupForIssue(event: IssuesEvent): number | null;
 }
 
 /** A vendor failure worth retrying (5xx, 429, network); a refused request would fail again. */
@@ -48,6 +55,7 @@ export function wireIntegrations(deps: {
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
   const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
+  const github = config.github ? new GitHubIssues(config.github) : null;
   const components = (incident: Incident) =>
     (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
   // Private incidents and drills never reach an audience outside their channel.
@@ -58,6 +66,37 @@ export function wireIntegrations(deps: {
       ...(statuspage
         ? statuspageJobHandlers({ api: statuspage, refs: store.externalRefs, record, confirm: deps.post })
         : {}),
+      ...(github && config.github
+        ? githubJobHandlers({
+            issues: github,
+            repository: config.github.repository,
+            refs: store.externalRefs,
+            record,
+          })
+        : {}),
+    },
+    followupJob(followup) {
+      if (!github) return null;
+      const incident = service.get(followup.incidentId);
+      const link = incident.channelId ? `https://slack.com/app_redirect?channel=${incident.channelId}` : null;
+      const body = [
+        `Follow-up of incident #${incident.id} (${incident.severity}): ${incident.title}`,
+        '',
+        `- Owner: Slack user ${followup.ownerId}`,
+        `- Due: ${followup.dueDate}`,
+        ...(link ? [`- Incident channel: ${link}`] : []),
+        '',
+        'Closing this issue marks the follow-up done in incident-bot and stops its reminders.',
+      ].join('\n');
+      return githubIssueJob(incident.id, { followupId: followup.id, title: followup.text, body });
+    },
+    followupForIssue(event) {
+      const ref = store.externalRefs.byRemote(
+        GITHUB_SYSTEM,
+        `${event.repository.full_name}#${event.issue.number}`,
+      );
+      const id = ref?.localKey.startsWith('followup:') ? Number(ref.localKey.slice('followup:'.length)) : NaN;
+      return Number.isInteger(id) ? id : null;
     },
     jobsFor(incidentId) {
       const incident = service.get(incidentId);

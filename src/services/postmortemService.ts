@@ -133,7 +133,7 @@ export class PostmortemService {
       throw new UserError(
         'Say what has to be done. Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
       );
-    return this.store.transaction(() => {
+    const added = this.store.transaction(() => {
       this.incident(input.incidentId);
       const followup = this.store.followups.add({ ...input, text, createdBy: input.actor });
       this.store.timeline.append({
@@ -145,7 +145,12 @@ export class PostmortemService {
       });
       return followup;
     });
+    this.onFollowupAdded?.(added);
+    return added;
   }
+
+  /** Told of each new follow-up after it is stored: bot.ts files it in the issue tracker. */
+  onFollowupAdded: ((followup: Followup) => void) | null = null;
 
   /** Marks a follow-up done, by its owner or anyone on the incident; its reminders stop. Null when already done. */
   completeFollowup(input: { followupId: number; actor: string }): Followup | null {
