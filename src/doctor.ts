@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { formatDuration } from './domain/duration.ts';
 import type { Policy } from './domain/policy.ts';
+import { integrationChecks } from './integrations/doctor.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
@@ -45,6 +46,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   try {
     config = options.config ?? loadConfig(options.env ?? process.env);
     add({ name: 'configuration', ok: true, detail: `parses (${config.mode} mode)` });
+    for (const check of await integrationChecks(config, options.env ?? process.env)) add(check);
   } catch (error) {
     const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
     add({
