@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
+import { bridgeUrl } from '../domain/bridge.ts';
 import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
@@ -209,6 +210,7 @@ export class IncidentWorkflow {
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
       acknowledged: this.service.externalAcknowledgement(incident.id),
+      bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
 

@@ -24,6 +24,8 @@ export interface HeaderContext {
   progress: { done: number; total: number };
   /** The latest acknowledgement made in the paging tool (PagerDuty), if any. */
   acknowledged?: { by: string; via: string; at: string } | null;
+  /** The severity's meeting bridge (policy.yml `bridge`), filled in for this incident. */
+  bridge?: string | null;
 }
 
 const TITLE_MAX = 1000;
@@ -69,6 +71,7 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       ],
     },
   ];
+  if (ctx.bridge && !over) blocks.push(context(`📞 Bridge: <${ctx.bridge}|join the call>`));
   if (ack) {
     blocks.push(
       context(`✅ Acknowledged in ${inline(ack.via, 50)} by ${inline(ack.by, 200)} ${slackDate(ack.at)}`),
