@@ -245,7 +245,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
-    jobs.enqueue(integrations.jobsFor(incidentId));
+    // Only when there is something to do: an empty enqueue would still start a background drain.
+    const more = integrations.jobsFor(incidentId);
+    if (more.length > 0) jobs.enqueue(more);
   });
   const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
   const reload = (): ReloadResult => {
