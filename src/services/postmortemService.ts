@@ -47,7 +47,7 @@ export class PostmortemService {
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
       timeline: this.store.timeline.list(incidentId),
       steps: this.store.checklist.listSteps(incidentId),
-      followups: this.store.followups.listForIncident(incidentId),
+      followups: this.#followupsWithIssues(incidentId),
       timezone: this.runbooks().policy.timezone,
     });
   }
@@ -75,7 +75,7 @@ export class PostmortemService {
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
       timeline,
       steps: this.store.checklist.listSteps(incidentId),
-      followups: this.store.followups.listForIncident(incidentId),
+      followups: this.#followupsWithIssues(incidentId),
       timezone,
       rows: {
         table: rendered.flatMap((r) => r.table),
@@ -167,6 +167,18 @@ export class PostmortemService {
       }
       return done;
     });
+  }
+
+  /** Follow-ups with the tracker issue each was filed as, for the document's action items. */
+  #followupsWithIssues(incidentId: number) {
+    const refs = new Map(
+      this.store.externalRefs
+        .forIncident(incidentId)
+        .map((r) => [r.localKey, { ref: r.remoteId, url: r.url }]),
+    );
+    return this.store.followups
+      .listForIncident(incidentId)
+      .map((f) => ({ ...f, issue: refs.get(`followup:${f.id}`) ?? null }));
   }
 
   followups(incidentId: number): Followup[] {

@@ -101,5 +101,11 @@ describe('follow-ups in GitHub Issues', () => {
         .filter((e) => e.kind === 'followup_done')
         .map((e) => e.text),
     ).toEqual(['Follow-up done: Alert on pool usage at 70%']);
+    // The post-mortem's action items link the issue.
+    await t.command('resolve pool back to normal', { channel_id: channel, user_id: IC });
+    await t.command('postmortem', { channel_id: channel, user_id: IC });
+    expect(t.slack.files()[0]?.uploadedBody).toContain(
+      `- [x] Alert on pool usage at 70% -> U0RESPOND1 -> 2026-12-01 -> [${GH_REPO}#101](https://github.com/${GH_REPO}/issues/101)`,
+    );
   });
 });
