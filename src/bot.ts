@@ -228,6 +228,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   workflow.jobs = jobs;
+  service.onPinned = (entry) => {
+    const notes = integrations.noteJobs(entry);
+    if (notes.length > 0) jobs.enqueue(notes);
+  };
   postmortems.onFollowupAdded = (followup) => {
     const job = integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);

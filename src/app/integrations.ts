@@ -4,7 +4,7 @@ import { GitHubIssues } from '../integrations/github.ts';
 import { GITHUB_SYSTEM, githubIssueJob, githubJobHandlers } from '../integrations/githubJobs.ts';
 import type { IssuesEvent } from '../integrations/githubWebhook.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
-import { pagerdutyJobHandlers, pagerdutyJobsFor } from '../integrations/pagerdutyJobs.ts';
+import { pagerdutyJobHandlers, pagerdutyJobsFor, pagerdutyNoteJobs } from '../integrations/pagerdutyJobs.ts';
 import { StatuspageApi } from '../integrations/statuspage.ts';
 import {
   statuspageJobHandlers,
@@ -13,7 +13,7 @@ import {
 } from '../integrations/statuspageJobs.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Followup, Incident, Job, NewJob, Store } from '../store/index.ts';
+import type { Followup, Incident, Job, NewJob, Store, TimelineEntry } from '../store/index.ts';
 
 /** A status update as the responder wrote it, to publish on the status page. */
 export interface PublishedUpdate {
@@ -29,6 +29,8 @@ export interface IntegrationWiring {
   jobsFor(incidentId: number): NewJob[];
   /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
+  /** The jobs that send a pinned timeline message to the paging tool as a note. */
+  noteJobs(entry: TimelineEntry): NewJob[];
   /** The job that files a follow-up in the tracker, or null when none is configured. */
   followupJob(followup: Followup): NewJob | null;
   /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
@@ -58,6 +60,14 @@ export function wireIntegrations(deps: {
   const github = config.github ? new GitHubIssues(config.github) : null;
   const components = (incident: Incident) =>
     (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
+  const pagerdutyIdsOf = (incidentId: number) => [
+    ...new Set(
+      store.alertLinks
+        .listForIncident(incidentId)
+        .filter((link) => link.source === 'pagerduty')
+        .map((link) => link.dedupKey),
+    ),
+  ];
   // Private incidents and drills never reach an audience outside their channel.
   const publishes = (incident: Incident) => statuspage !== null && !incident.private && !incident.drill;
   return {
@@ -98,15 +108,16 @@ export function wireIntegrations(deps: {
       const id = ref?.localKey.startsWith('followup:') ? Number(ref.localKey.slice('followup:'.length)) : NaN;
       return Number.isInteger(id) ? id : null;
     },
+    noteJobs(entry) {
+      if (!pagerduty || service.get(entry.incidentId).drill) return [];
+      return pagerdutyNoteJobs(entry.incidentId, entry.id, entry.text, pagerdutyIdsOf(entry.incidentId));
+    },
     jobsFor(incidentId) {
       const incident = service.get(incidentId);
-      const pagerdutyIds = store.alertLinks
-        .listForIncident(incidentId)
-        .filter((link) => link.source === 'pagerduty')
-        .map((link) => link.dedupKey);
+      const pagerdutyIds = pagerdutyIdsOf(incidentId);
       const over = incident.status === 'resolved' || incident.status === 'closed';
       return [
-        ...(pagerduty ? pagerdutyJobsFor(incident, [...new Set(pagerdutyIds)]) : []),
+        ...(pagerduty ? pagerdutyJobsFor(incident, pagerdutyIds) : []),
         ...(publishes(incident) && over && incident.resolvedAt
           ? [statuspageResolveJob(incident.id, incident.resolvedAt, [...components(incident)])]
           : []),

@@ -40,10 +40,15 @@ export class PagerDutyApi {
     return 'changed';
   }
 
-  async addNote(incidentId: string, content: string): Promise<void> {
-    await this.#call('POST', `/incidents/${encodeURIComponent(incidentId)}/notes`, 'add a note', {
-      note: { content },
-    });
+  /** Adds the note unless the incident has it already (a retry after a lost answer). */
+  async addNote(incidentId: string, content: string): Promise<'added' | 'already'> {
+    const path = `/incidents/${encodeURIComponent(incidentId)}/notes`;
+    const notes = z
+      .looseObject({ notes: z.array(z.looseObject({ content: z.string() })) })
+      .parse(await this.#call('GET', path, 'read the notes'));
+    if (notes.notes.some((n) => n.content === content)) return 'already';
+    await this.#call('POST', path, 'add a note', { note: { content } });
+    return 'added';
   }
 
   /** The token's user (a user token) or, for an account key, a cheap read that proves the key works. */

@@ -2,7 +2,25 @@ import { z } from 'zod';
 import type { Incident, Job, NewJob } from '../store/index.ts';
 import type { PagerDutyApi } from './pagerduty.ts';
 
-export const PAGERDUTY_JOBS = { status: 'pagerduty.status' } as const;
+export const PAGERDUTY_JOBS = { status: 'pagerduty.status', note: 'pagerduty.note' } as const;
+
+const NotePayload = z.object({ pagerdutyIncident: z.string().min(1), content: z.string().min(1) });
+
+/** A message pinned to the timeline goes to each PagerDuty incident of the incident as a note, once. */
+export function pagerdutyNoteJobs(
+  incidentId: number,
+  entryId: number,
+  content: string,
+  pagerdutyIncidents: readonly string[],
+): NewJob[] {
+  return pagerdutyIncidents.map((id) => ({
+    incidentId,
+    kind: PAGERDUTY_JOBS.note,
+    key: `${PAGERDUTY_JOBS.note}:${entryId}:${id}`,
+    lane: 'pagerduty',
+    payload: { pagerdutyIncident: id, content: content.slice(0, 25_000) },
+  }));
+}
 
 const StatusPayload = z.object({
   pagerdutyIncident: z.string().min(1),
@@ -40,6 +58,10 @@ export interface PagerDutyJobDeps {
 
 export function pagerdutyJobHandlers(deps: PagerDutyJobDeps): Record<string, (job: Job) => Promise<void>> {
   return {
+    [PAGERDUTY_JOBS.note]: async (job) => {
+      const { pagerdutyIncident, content } = NotePayload.parse(job.payload);
+      await deps.api.addNote(pagerdutyIncident, content);
+    },
     [PAGERDUTY_JOBS.status]: async (job) => {
       const { pagerdutyIncident, status } = StatusPayload.parse(job.payload);
       const outcome = await deps.api.setStatus(pagerdutyIncident, status);

@@ -499,8 +499,13 @@ export class IncidentService {
         (e) => e.kind === 'pin' && (e.data as { messageTs?: string } | null)?.messageTs === input.messageTs,
       );
     if (already) return null;
-    return this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
+    const entry = this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
+    this.onPinned?.(entry);
+    return entry;
   }
+
+  /** Told of each message pinned to the timeline: bot.ts sends it to the paging tool as a note. */
+  onPinned: ((entry: TimelineEntry) => void) | null = null;
 
   /**
    * Someone acknowledged the page in the paging tool (PagerDuty): the first acknowledgement counts for MTTA,

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { type FakePagerDuty, PD_API_TOKEN, PD_FROM, startFakePagerDuty } from '../support/fakePagerDuty.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
-import { buttonClick } from '../support/slackRequests.ts';
+import { buttonClick, event, reactionAddedEvent } from '../support/slackRequests.ts';
 import { fixture, PD_SECRET, pdSignature, postWebhook } from '../support/webhooks.ts';
-import { DECLARER, startTestBot, type TestBot } from './testBot.ts';
+import { DECLARER, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
 
 const PD_INCIDENT = 'Q1R2DLCB21K7ZY';
 let pd: FakePagerDuty;
@@ -126,5 +126,26 @@ describe('PagerDuty, both ways', () => {
       [{ incident: { type: 'incident_reference', status: 'acknowledged' } }, 200],
     ]);
     expect(pd.incidents.get(PD_INCIDENT)?.status).toBe('acknowledged');
+  });
+
+  it('sends a message pinned in Slack to the PagerDuty incident as a note, once', async () => {
+    await pagerdutyEvent('ev-trig', 'incident.triggered');
+    const [incident] = t.bot.service.listOpen();
+    const channel = incident?.channelId ?? '';
+    const posted = t.slack.postAsUser(channel, OTHER, 'Found it: a migration locked the accounts table');
+    pd.failNext('POST', 500);
+    const pin = reactionAddedEvent({ user: DECLARER, reaction: 'pushpin', channel, ts: posted.ts });
+    expect((await event(t.url, SECRET, pin)).status).toBe(200);
+    await settle(incident?.id ?? 0);
+    expect(pd.incidents.get(PD_INCIDENT)?.notes).toEqual([
+      `Pinned message from <@${OTHER}>: Found it: a migration locked the accounts table`,
+    ]);
+    expect(
+      pd.requests.filter((r) => r.method === 'POST').map((r) => [r.path, r.status, r.headers.from]),
+    ).toEqual([
+      [`/incidents/${PD_INCIDENT}/notes`, 500, PD_FROM],
+      [`/incidents/${PD_INCIDENT}/notes`, 201, PD_FROM],
+    ]);
+    expect(pd.problems).toEqual([]);
   });
 });

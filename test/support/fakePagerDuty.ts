@@ -102,6 +102,8 @@ function route(
     incident.status = (body as { incident: { status: typeof incident.status } }).incident.status;
     return answer(200, view());
   }
+  if (method === 'GET' && match[2])
+    return answer(200, { notes: incident.notes.map((content, i) => ({ id: `PN${i + 1}`, content })) });
   if (method === 'POST' && match[2]) {
     const content = (body as { note: { content: string } }).note.content;
     incident.notes.push(content);
