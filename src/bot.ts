@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import {
   checkSlackIdentity,
   finishInterruptedDeclares,
@@ -14,6 +15,7 @@ import {
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
+import { githubWebhookRoute } from './integrations/githubWebhook.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
@@ -40,6 +42,7 @@ import {
 import { StepChoices } from './services/stepChoices.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
+import { section } from './slack/blocks/kit.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
@@ -49,7 +52,7 @@ import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
-import { openJobHandlers } from './slack/openJobs.ts';
+import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
@@ -135,6 +138,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
   };
   let intake: Intake | null = null;
+  // Set once the integrations are wired (after the app): the route only reads it when a request arrives.
+  let githubFollowups: IntegrationWiring | null = null;
   const routes = [
     healthRoute(),
     ...operabilityRoutes({
@@ -144,6 +149,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       slack: slackHealth,
       slackWindowMs: config.slackReadyWindowMs,
       jobs: () => store.jobs.counts(),
+    }),
+    githubWebhookRoute({
+      secret: config.githubWebhookSecret,
+      closed: (event) => {
+        const followupId = githubFollowups?.followupForIssue(event) ?? null;
+        if (followupId === null) return null;
+        postmortems.completeFollowup({ followupId, actor: 'bot' });
+        return { followupId };
+      },
     }),
     ...webhookRoutes({
       config,
@@ -190,19 +204,44 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  const integrations = wireIntegrations({
+    config,
+    store,
+    service,
+    runbooks,
+    post: (incidentId, key, text) => {
+      jobs.enqueue([postJob(incidentId, key, { text, blocks: [section(text)] }, { lane: 'updates' })]);
+    },
+  });
+  githubFollowups = integrations;
   const jobs = new JobRunner({
     queue: store.jobs,
-    handlers: openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+    handlers: {
+      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+      ...integrations.handlers,
+    },
     owner: writer.owner,
     log,
     now,
     tickMs: config.jobTickMs,
     backoffMaxMs: config.jobBackoffMaxMs,
-    isRetryable: isTransient,
+    isRetryable: (error) => isTransient(error) || isRetryableIntegrationError(error),
     probe: async () => (await probeClient.auth.test()).ok === true,
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   workflow.jobs = jobs;
+  service.onPinned = (entry) => {
+    const notes = integrations.noteJobs(entry);
+    if (notes.length > 0) jobs.enqueue(notes);
+  };
+  postmortems.onFollowupAdded = (followup) => {
+    const job = integrations.followupJob(followup);
+    if (job) jobs.enqueue([job]);
+  };
+  workflow.publishStatus = (incident, update) => {
+    const job = integrations.publishJob(incident, update);
+    if (job) jobs.enqueue([job]);
+  };
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, log, now);
   home.aftermath = postmortems;
@@ -212,6 +251,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
+    // Only when there is something to do: an empty enqueue would still start a background drain.
+    const more = integrations.jobsFor(incidentId);
+    if (more.length > 0) jobs.enqueue(more);
   });
   const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
   const reload = (): ReloadResult => {

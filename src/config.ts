@@ -36,6 +36,23 @@ const HELP = {
   DIAGNOSTICS_DATABASES:
     'set it to space- or comma-separated name=URL pairs for database_query checks, e.g. ' +
     '"main=postgres://readonly@db:5432/app local=sqlite:/var/lib/app/app.db", or leave it unset',
+  PAGERDUTY_API_TOKEN:
+    'set it to a PagerDuty REST API key (Integrations > API Access Keys; a user token works too) to ' +
+    'acknowledge, resolve and note PagerDuty incidents from Slack, or leave it unset',
+  PAGERDUTY_FROM_EMAIL:
+    'set it to the email of a PagerDuty user: PagerDuty records incident changes as made by them',
+  PAGERDUTY_API_URL: 'leave it unset for https://api.pagerduty.com',
+  PAGERDUTY_EVENTS_URL: 'leave it unset for https://events.pagerduty.com',
+  STATUSPAGE_API_KEY:
+    'set it to an API key from your Statuspage profile (API info) to publish status updates, or leave it unset',
+  STATUSPAGE_PAGE_ID: 'set it to the page ID shown on the Statuspage API info page',
+  STATUSPAGE_API_URL: 'leave it unset for https://api.statuspage.io/v1',
+  GITHUB_TOKEN:
+    'set it to a GitHub token with Issues read and write on GITHUB_REPOSITORY to file follow-ups, or leave it unset',
+  GITHUB_REPOSITORY: 'set it to owner/name of the repository that holds follow-up issues',
+  GITHUB_API_URL: 'leave it unset for https://api.github.com (set it for GitHub Enterprise Server)',
+  GITHUB_WEBHOOK_SECRET:
+    "set it to the secret of the repository's issues webhook (Settings > Webhooks), or leave it unset",
 } as const;
 
 type Variable = keyof typeof HELP;
@@ -74,6 +91,20 @@ const EnvSchema = z.object({
   INBOX_RETENTION_DAYS: wholeNumber(0, 3650, 'must be a whole number from 0 to 3650').default(7),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROMETHEUS_URL: httpUrl.optional(),
+  PAGERDUTY_API_TOKEN: z.string().optional(),
+  PAGERDUTY_FROM_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  PAGERDUTY_API_URL: httpUrl.default('https://api.pagerduty.com'),
+  PAGERDUTY_EVENTS_URL: httpUrl.default('https://events.pagerduty.com'),
+  STATUSPAGE_API_KEY: z.string().optional(),
+  STATUSPAGE_PAGE_ID: z.string().optional(),
+  STATUSPAGE_API_URL: httpUrl.default('https://api.statuspage.io/v1'),
+  GITHUB_TOKEN: z.string().optional(),
+  GITHUB_REPOSITORY: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name')
+    .optional(),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  GITHUB_WEBHOOK_SECRET: z.string().optional(),
   DIAGNOSTICS_DATABASES: z
     .string()
     .transform((text, ctx) => {
@@ -131,7 +162,37 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   prometheusUrl: env.PROMETHEUS_URL,
   /** Named connections for database_query checks: PostgreSQL URLs or `sqlite:/path`. */
   diagnosticsDatabases: env.DIAGNOSTICS_DATABASES ?? {},
+  ...integrations(env),
 }));
+
+/** Each integration is on when its credentials are set; the rest of its settings have defaults. */
+function integrations(env: z.infer<typeof EnvSchema>) {
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  return {
+    pagerduty:
+      env.PAGERDUTY_API_TOKEN && env.PAGERDUTY_FROM_EMAIL
+        ? {
+            token: env.PAGERDUTY_API_TOKEN,
+            from: env.PAGERDUTY_FROM_EMAIL,
+            apiUrl: trim(env.PAGERDUTY_API_URL),
+            eventsUrl: trim(env.PAGERDUTY_EVENTS_URL),
+          }
+        : null,
+    statuspage:
+      env.STATUSPAGE_API_KEY && env.STATUSPAGE_PAGE_ID
+        ? {
+            apiKey: env.STATUSPAGE_API_KEY,
+            pageId: env.STATUSPAGE_PAGE_ID,
+            apiUrl: trim(env.STATUSPAGE_API_URL),
+          }
+        : null,
+    github:
+      env.GITHUB_TOKEN && env.GITHUB_REPOSITORY
+        ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, apiUrl: trim(env.GITHUB_API_URL) }
+        : null,
+    githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET,
+  };
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -8,6 +8,7 @@ import { channelChecks, groupChecks, userChecks } from './doctor/slackChecks.ts'
 import type { DoctorCheck } from './doctor/types.ts';
 import { formatDuration } from './domain/duration.ts';
 import type { Policy } from './domain/policy.ts';
+import { integrationChecks } from './integrations/doctor.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
 import type { RunbookIssue } from './runbooks/model.ts';
 import { slackErrorCode } from './slack/errors.ts';
@@ -74,6 +75,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   checks.push(...secretChecks(config));
   if (options.offline) return checks;
   checks.push(...(await slackChecks(config, options, policy, policySource)));
+  // Integrations are reached over the network, so offline runs leave them out like Slack.
+  checks.push(...(await integrationChecks(config, options.env ?? process.env)));
   return checks;
 }
 

@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       inboxRetentionMs: 7 * 86_400_000,
       prometheusUrl: undefined,
       diagnosticsDatabases: {},
+      pagerduty: null,
+      statuspage: null,
+      github: null,
+      githubWebhookSecret: undefined,
     });
   });
 
@@ -55,6 +59,17 @@ describe('loadConfig', () => {
         JOB_TICK_MS: '250',
         INBOX_RETENTION_DAYS: '2',
         PROMETHEUS_URL: 'http://prometheus:9090',
+        PAGERDUTY_API_TOKEN: 'pd-token',
+        PAGERDUTY_FROM_EMAIL: 'oncall@example.com',
+        PAGERDUTY_API_URL: 'http://127.0.0.1:4001/',
+        PAGERDUTY_EVENTS_URL: 'http://127.0.0.1:4002',
+        STATUSPAGE_API_KEY: 'sp-key',
+        STATUSPAGE_PAGE_ID: 'page1',
+        STATUSPAGE_API_URL: 'http://127.0.0.1:4003/v1',
+        GITHUB_TOKEN: 'gh-token',
+        GITHUB_REPOSITORY: 'acme/platform',
+        GITHUB_API_URL: 'http://127.0.0.1:4004',
+        GITHUB_WEBHOOK_SECRET: 'gh-secret',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -76,6 +91,15 @@ describe('loadConfig', () => {
       inboxRetentionMs: 2 * 86_400_000,
       prometheusUrl: 'http://prometheus:9090',
       diagnosticsDatabases: {},
+      pagerduty: {
+        token: 'pd-token',
+        from: 'oncall@example.com',
+        apiUrl: 'http://127.0.0.1:4001',
+        eventsUrl: 'http://127.0.0.1:4002',
+      },
+      statuspage: { apiKey: 'sp-key', pageId: 'page1', apiUrl: 'http://127.0.0.1:4003/v1' },
+      github: { token: 'gh-token', repository: 'acme/platform', apiUrl: 'http://127.0.0.1:4004' },
+      githubWebhookSecret: 'gh-secret',
     });
   });
 

@@ -50,6 +50,14 @@ export const SeverityPolicySchema = z
     /** Repeat an unacknowledged escalation this often. */
     repeat_every: z.union([z.literal('none'), Duration]).default('none'),
     team: z.partialRecord(RoleSchema, AudienceSchema).default({}),
+    /**
+     * A meeting bridge for incidents of this severity, shown in the header: a URL that may hold
+     * {incident}, {severity} and {channel} (e.g. https://meet.example.com/inc-{incident}).
+     */
+    bridge: z
+      .string()
+      .regex(/^https:\/\/\S+$/, 'must be an https:// URL, optionally with {incident}, {severity}, {channel}')
+      .optional(),
   })
   .strict();
 export type SeverityPolicy = z.infer<typeof SeverityPolicySchema>;

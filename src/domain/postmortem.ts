@@ -27,7 +27,14 @@ export interface PostmortemInput {
     skipReason: string | null;
     skippedBy: string | null;
   }[];
-  followups: readonly { text: string; ownerId: string; dueDate: string; doneAt: string | null }[];
+  /** `issue`: where the follow-up is tracked (a GitHub issue), linked from the document. */
+  followups: readonly {
+    text: string;
+    ownerId: string;
+    dueDate: string;
+    doneAt: string | null;
+    issue?: { ref: string; url: string | null } | null;
+  }[];
   /** IANA zone of the team (policy.yml `timezone`), shown beside every UTC time. */
   timezone: string;
   /** The timeline's table rows and evidence lines, rendered beforehand (in slices, for a 10k-entry timeline). */
@@ -223,7 +230,10 @@ export function postmortemDocument(input: PostmortemInput): string {
   if (input.followups.length === 0)
     push('_None yet: add them with `/incident followup <text> @owner <YYYY-MM-DD>`._');
   for (const f of input.followups) {
-    push(`- [${f.doneAt ? 'x' : ' '}] ${cell(f.text)} -> ${f.ownerId} -> ${f.dueDate}`);
+    const issue = f.issue
+      ? ` -> ${f.issue.url ? `[${cell(f.issue.ref)}](${f.issue.url})` : cell(f.issue.ref)}`
+      : '';
+    push(`- [${f.doneAt ? 'x' : ' '}] ${cell(f.text)} -> ${f.ownerId} -> ${f.dueDate}${issue}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -30,6 +30,8 @@ export const PagerDutyPayloadSchema = z.looseObject({
       /** Set on incident_note and similar sub-resources: the incident the event is about. */
       incident: Reference.nullable().optional(),
       content: z.string().optional(),
+      /** The incident body, when PagerDuty includes it: custom details of the event that opened it. */
+      body: z.looseObject({ details: z.unknown().optional() }).nullable().optional(),
     }),
   }),
 });
@@ -38,6 +40,21 @@ export type PagerDutyPayload = z.infer<typeof PagerDutyPayloadSchema>;
 /** Event types that mean "this incident is (again) a page"; resolved closes; anything else is an update. */
 const FIRING = new Set(['incident.triggered', 'incident.reopened']);
 const RESOLVED = new Set(['incident.resolved']);
+
+/** "[FIRING:1] PostgresConnectionPoolHigh (prod payments-db)": how PagerDuty titles Alertmanager events. */
+const ALERTMANAGER_TITLE = /^\[(?:FIRING|RESOLVED)(?::\d+)?\]\s+([^\s(]+)/i;
+
+/**
+ * The alert name to route on: the custom details' alertname (Alertmanager and most monitors send one),
+ * else the first word of an Alertmanager-style title, else the whole title.
+ */
+export function pagerdutyAlertName(title: string, details: unknown): string {
+  if (typeof details === 'object' && details !== null) {
+    const named = (details as Record<string, unknown>).alertname;
+    if (typeof named === 'string' && named.trim()) return named.trim();
+  }
+  return ALERTMANAGER_TITLE.exec(title.trim())?.[1] ?? title;
+}
 
 export const pagerduty: IntakeSource<PagerDutyPayload> = {
   source: 'pagerduty',
@@ -68,7 +85,7 @@ export const pagerduty: IntakeSource<PagerDutyPayload> = {
       dedupKey: incidentId,
       fingerprint: event.id,
       status,
-      alertname: title,
+      alertname: pagerdutyAlertName(title, data.body?.details),
       title,
       incidentTitle: title,
       summary: data.content ?? null,

@@ -42,6 +42,8 @@ export interface PageSink {
     alerts: readonly NormalizedAlert[],
     outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
   ): Promise<void>;
+  /** Someone acknowledged the page in the paging tool: record it (MTTA) and show it in the header. */
+  acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void>;
   /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
   allResolved(incident: Incident): Promise<void>;
 }
@@ -103,7 +105,12 @@ export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): s
     const named = catalog.byId(alert.runbook) ?? catalog.forAlert(alert.runbook)[0];
     if (named) return named.id;
   }
-  return catalog.forAlert(alert.alertname)[0]?.id ?? null;
+  const byName =
+    catalog.forAlert(alert.alertname)[0] ??
+    (alert.source === 'pagerduty' && alert.labels.service
+      ? catalog.forAlert(alert.labels.service)[0]
+      : undefined);
+  return byName?.id ?? null;
 }
 
 /**
@@ -170,6 +177,8 @@ export class AlertProcessor {
       if (firing[0]) this.#recordJoin(firing[0], firing.length, joinedStorm);
     } else {
       await this.deps.sink.alerts(incident, fresh);
+      const ack = fresh.find((a) => a.event === 'incident.acknowledged');
+      if (ack) await this.deps.sink.acknowledged(incident, ack);
     }
     // Marked after posting: a Slack failure retries the post; a repeat delivery after this changes nothing.
     this.#markSeen(fresh, incident.id);

@@ -58,6 +58,12 @@ function describe(error: unknown): string {
   return String(error).slice(0, 500);
 }
 
+/** How long the other side asked us to wait (a 429's Retry-After), when the error carries it. */
+function retryAfterOf(error: unknown): number {
+  const wait = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof wait === 'number' && Number.isFinite(wait) ? wait : 0;
+}
+
 /**
  * Runs durable side-effect jobs: claims them with a lease, runs each incident's jobs in order, retries
  * transient failures with backoff and fails the rest for good. Jobs of different incidents run side by side.
@@ -220,7 +226,8 @@ export class JobRunner {
       const age = now.getTime() - Date.parse(job.createdAt);
       const retryable = this.#o.isRetryable(error);
       if (retryable && age < this.#o.giveUpAfterMs) {
-        const at = new Date(now.getTime() + backoffMs(job.attempts, this.#o.backoffMaxMs));
+        const wait = Math.max(backoffMs(job.attempts, this.#o.backoffMaxMs), retryAfterOf(error));
+        const at = new Date(now.getTime() + wait);
         queue.retry(job.id, owner, reason, at);
         jobLog.warn({ error: reason, retryAt: at }, 'a Slack side effect failed; it is retried');
         outcome = 'retry';

@@ -19,6 +19,9 @@ import type {
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 import { skippedByChoice, startWalk, stepExtras } from './walk.ts';
 
+/** Timeline kind of an acknowledgement made in the paging tool. */
+export const EXTERNAL_ACK = 'external_ack';
+
 /** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
 export class UserError extends Error {
   override readonly name = 'UserError';
@@ -496,7 +499,40 @@ export class IncidentService {
         (e) => e.kind === 'pin' && (e.data as { messageTs?: string } | null)?.messageTs === input.messageTs,
       );
     if (already) return null;
-    return this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
+    const entry = this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
+    this.onPinned?.(entry);
+    return entry;
+  }
+
+  /** Told of each message pinned to the timeline: bot.ts sends it to the paging tool as a note. */
+  onPinned: ((entry: TimelineEntry) => void) | null = null;
+
+  /**
+   * Someone acknowledged the page in the paging tool (PagerDuty): the first acknowledgement counts for MTTA,
+   * each one is on the timeline and the latest shows in the header.
+   */
+  acknowledgeExternally(input: {
+    incidentId: number;
+    by: string;
+    via: string;
+    url: string | null;
+  }): TimelineEntry {
+    return this.store.transaction(() => {
+      this.store.incidents.acknowledge(input.incidentId);
+      return this.note(input.incidentId, 'bot', EXTERNAL_ACK, `Acknowledged in ${input.via} by ${input.by}`, {
+        by: input.by,
+        via: input.via,
+        url: input.url,
+      });
+    });
+  }
+
+  /** The latest acknowledgement made in the paging tool, for the header. */
+  externalAcknowledgement(incidentId: number): { by: string; via: string; at: string } | null {
+    const entry = this.store.timeline.latest(incidentId, EXTERNAL_ACK);
+    const data = entry?.data as { by?: unknown; via?: unknown } | null | undefined;
+    if (!entry || typeof data?.by !== 'string' || typeof data.via !== 'string') return null;
+    return { by: data.by, via: data.via, at: entry.at };
   }
 
   note(

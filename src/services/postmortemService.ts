@@ -47,7 +47,7 @@ export class PostmortemService {
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
       timeline: this.store.timeline.list(incidentId),
       steps: this.store.checklist.listSteps(incidentId),
-      followups: this.store.followups.listForIncident(incidentId),
+      followups: this.#followupsWithIssues(incidentId),
       timezone: this.runbooks().policy.timezone,
     });
   }
@@ -75,7 +75,7 @@ export class PostmortemService {
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
       timeline,
       steps: this.store.checklist.listSteps(incidentId),
-      followups: this.store.followups.listForIncident(incidentId),
+      followups: this.#followupsWithIssues(incidentId),
       timezone,
       rows: {
         table: rendered.flatMap((r) => r.table),
@@ -133,7 +133,7 @@ export class PostmortemService {
       throw new UserError(
         'Say what has to be done. Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
       );
-    return this.store.transaction(() => {
+    const added = this.store.transaction(() => {
       this.incident(input.incidentId);
       const followup = this.store.followups.add({ ...input, text, createdBy: input.actor });
       this.store.timeline.append({
@@ -145,7 +145,12 @@ export class PostmortemService {
       });
       return followup;
     });
+    this.onFollowupAdded?.(added);
+    return added;
   }
+
+  /** Told of each new follow-up after it is stored: bot.ts files it in the issue tracker. */
+  onFollowupAdded: ((followup: Followup) => void) | null = null;
 
   /** Marks a follow-up done, by its owner or anyone on the incident; its reminders stop. Null when already done. */
   completeFollowup(input: { followupId: number; actor: string }): Followup | null {
@@ -162,6 +167,18 @@ export class PostmortemService {
       }
       return done;
     });
+  }
+
+  /** Follow-ups with the tracker issue each was filed as, for the document's action items. */
+  #followupsWithIssues(incidentId: number) {
+    const refs = new Map(
+      this.store.externalRefs
+        .forIncident(incidentId)
+        .map((r) => [r.localKey, { ref: r.remoteId, url: r.url }]),
+    );
+    return this.store.followups
+      .listForIncident(incidentId)
+      .map((f) => ({ ...f, issue: refs.get(`followup:${f.id}`) ?? null }));
   }
 
   followups(incidentId: number): Followup[] {

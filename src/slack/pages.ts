@@ -51,6 +51,16 @@ export class SlackPageSink implements PageSink {
     await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));
   }
 
+  async acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void> {
+    this.service.acknowledgeExternally({
+      incidentId: incident.id,
+      by: alert.labels.agent ?? 'someone',
+      via: alert.source === 'pagerduty' ? 'PagerDuty' : alert.source,
+      url: alert.links[0]?.url ?? null,
+    });
+    await this.workflow.refreshHeader(incident.id);
+  }
+
   async allResolved(incident: Incident): Promise<void> {
     if (!incident.channelId) return;
     if (incident.commanderId) {

@@ -229,7 +229,7 @@ export async function postStatusUpdate(
     action: input.action,
     nextUpdateAt: input.nextUpdateAt,
   });
-  deps.timekeeper.recordUpdate({
+  const entry = deps.timekeeper.recordUpdate({
     incidentId,
     kind: 'status',
     actor: actor.user,
@@ -249,6 +249,13 @@ export async function postStatusUpdate(
   if (incident.channelId)
     await deps.workflow.postDurably(incident.id, kept ? withNote(message, kept) : message);
   if (!kept) await deps.workflow.postDurably(incident.id, message, policy.channels.status);
+  if (!kept && input.status !== 'declared' && input.status !== 'closed')
+    deps.workflow.publishStatus?.(incident, {
+      entryId: entry.id,
+      status: input.status,
+      impact: input.impact,
+      action: input.action,
+    });
 }
 
 /**

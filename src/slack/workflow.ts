@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
+import { bridgeUrl } from '../domain/bridge.ts';
 import { progress } from '../domain/checks.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
@@ -69,6 +70,19 @@ export class IncidentWorkflow {
       }
     }
   }
+
+  /** Publishes a status update outside Slack (the status page); bot.ts sets it when one is configured. */
+  publishStatus:
+    | ((
+        incident: Incident,
+        update: {
+          entryId: number;
+          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          impact: string;
+          action: string;
+        },
+      ) => void)
+    | null = null;
 
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
@@ -204,6 +218,8 @@ export class IncidentWorkflow {
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
+      acknowledged: this.service.externalAcknowledgement(incident.id),
+      bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
 

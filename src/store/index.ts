@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { AlertLinkRepository } from './alertLinks.ts';
 import { ChecklistRepository } from './checklist.ts';
 import { openDatabase } from './db.ts';
+import { ExternalRefRepository } from './externalRefs.ts';
 import { HeartbeatRepository } from './heartbeats.ts';
 import { IdempotencyRepository } from './idempotency.ts';
 import { IdentityRepository } from './identity.ts';
@@ -16,6 +17,7 @@ import { TimerRepository } from './timers.ts';
 export * from './alertLinks.ts';
 export * from './checklist.ts';
 export { openDatabase } from './db.ts';
+export * from './externalRefs.ts';
 export { databaseProblem, incidentCounts } from './health.ts';
 export * from './heartbeats.ts';
 export * from './idempotency.ts';
@@ -41,6 +43,7 @@ export interface Store {
   readonly identity: IdentityRepository;
   /** Durable Slack side effects, claimed with a lease. */
   readonly jobs: JobRepository;
+  readonly externalRefs: ExternalRefRepository;
   readonly alertLinks: AlertLinkRepository;
   readonly idempotency: IdempotencyRepository;
   readonly postmortems: PostmortemRepository;
@@ -67,6 +70,7 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     timers: new TimerRepository(db, now),
     inbox: new InboxRepository(db, now),
     jobs: new JobRepository(db, now),
+    externalRefs: new ExternalRefRepository(db, now),
     identity: new IdentityRepository(db, now),
     alertLinks: new AlertLinkRepository(db, now),
     idempotency: new IdempotencyRepository(db, now),

@@ -278,6 +278,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE incident_steps ADD COLUMN chosen_at     TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'records in other systems',
+    sql: /* sql */ `
+      -- What an integration created for an incident or a follow-up (a Statuspage incident, a GitHub
+      -- issue), so later updates change that record instead of creating another.
+      CREATE TABLE external_refs (
+        id          INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        system      TEXT    NOT NULL,
+        local_key   TEXT    NOT NULL,
+        remote_id   TEXT    NOT NULL,
+        url         TEXT,
+        created_at  TEXT    NOT NULL,
+        UNIQUE (system, local_key)
+      );
+      CREATE INDEX external_refs_remote ON external_refs (system, remote_id);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

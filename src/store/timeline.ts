@@ -27,6 +27,7 @@ export class TimelineRepository {
   readonly #append: Database.Statement;
   readonly #list: Database.Statement;
   readonly #page: Database.Statement;
+  readonly #latest: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -36,6 +37,9 @@ export class TimelineRepository {
        RETURNING *`,
     );
     this.#list = db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id');
+    this.#latest = db.prepare(
+      'SELECT * FROM timeline WHERE incident_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1',
+    );
     this.#page = db.prepare(
       `SELECT * FROM timeline WHERE incident_id = @incidentId AND (at, id) > (@at, @id)
        ORDER BY at, id LIMIT @limit`,
@@ -60,6 +64,12 @@ export class TimelineRepository {
       TimelineEntrySchema,
       this.#page.all({ incidentId, at: after?.at ?? '', id: after?.id ?? 0, limit }),
     );
+  }
+
+  /** The incident's most recent entry of this kind, if any. */
+  latest(incidentId: number, kind: string): TimelineEntry | null {
+    const row = this.#latest.get(incidentId, kind);
+    return row === undefined ? null : parseRow(TimelineEntrySchema, row);
   }
 
   /** Oldest first; entries with the same time keep the order they were appended in. */

@@ -8,6 +8,7 @@ import { tempDatabase } from './helpers.ts';
 const TABLES = [
   'alert_links',
   'bot_identity',
+  'external_refs',
   'followups',
   'heartbeats',
   'inbox',

@@ -22,6 +22,10 @@ export interface HeaderContext {
   now: Date;
   /** Runbook steps done (or skipped) of all runbook steps. */
   progress: { done: number; total: number };
+  /** The latest acknowledgement made in the paging tool (PagerDuty), if any. */
+  acknowledged?: { by: string; via: string; at: string } | null;
+  /** The severity's meeting bridge (policy.yml `bridge`), filled in for this incident. */
+  bridge?: string | null;
 }
 
 const TITLE_MAX = 1000;
@@ -41,7 +45,12 @@ function isOver(incident: Incident): boolean {
  * is the same: it is posted only in the private channel.
  */
 export function incidentHeader(incident: Incident, ctx: HeaderContext): Message {
-  const commander = incident.commanderId ? user(incident.commanderId) : 'unassigned — claim it';
+  const ack = ctx.acknowledged;
+  const commander = incident.commanderId
+    ? user(incident.commanderId)
+    : ack
+      ? `unassigned — acknowledged in ${inline(ack.via, 50)} by ${inline(ack.by, 200)}; claim it`
+      : 'unassigned — claim it';
   const over = isOver(incident);
   const end = over && incident.resolvedAt ? Date.parse(incident.resolvedAt) : ctx.now.getTime();
   const elapsed = formatDuration(end - Date.parse(incident.declaredAt));
@@ -62,6 +71,12 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       ],
     },
   ];
+  if (ctx.bridge && !over) blocks.push(context(`📞 Bridge: <${ctx.bridge}|join the call>`));
+  if (ack) {
+    blocks.push(
+      context(`✅ Acknowledged in ${inline(ack.via, 50)} by ${inline(ack.by, 200)} ${slackDate(ack.at)}`),
+    );
+  }
   if (incident.inFallback) {
     blocks.push(context('⚠️ Running in this channel: a dedicated incident channel could not be created.'));
   }

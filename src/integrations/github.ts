@@ -1,0 +1,102 @@
+import { Octokit } from '@octokit/rest';
+import { IntegrationError, retryAfterMs } from './errors.ts';
+
+export interface GitHubSettings {
+  token: string;
+  /** owner/name */
+  repository: string;
+  apiUrl: string;
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  /** Found again by this marker when a create's answer was lost. */
+  marker: string;
+  since: string;
+}
+
+export const FOLLOWUP_LABEL = 'incident-followup';
+
+/** Follow-up issues in one repository, through GitHub's own client (@octokit/rest). */
+export class GitHubIssues {
+  readonly #octokit: Octokit;
+  readonly #owner: string;
+  readonly #repo: string;
+
+  constructor(settings: GitHubSettings, fetchImpl?: typeof fetch) {
+    this.#octokit = new Octokit({
+      auth: settings.token,
+      baseUrl: settings.apiUrl,
+      userAgent: 'incident-bot',
+      ...(fetchImpl ? { request: { fetch: fetchImpl } } : {}),
+    });
+    const [owner = '', repo = ''] = settings.repository.split('/');
+    this.#owner = owner;
+    this.#repo = repo;
+  }
+
+  /** Creates the issue unless one carrying `marker` exists since `since` (a retried create whose answer was lost). */
+  async create(issue: NewIssue): Promise<{ number: number; url: string }> {
+    const existing = await this.#guard('find an earlier try', () =>
+      this.#octokit.rest.issues.listForRepo({
+        owner: this.#owner,
+        repo: this.#repo,
+        labels: FOLLOWUP_LABEL,
+        state: 'all',
+        since: issue.since,
+        per_page: 100,
+      }),
+    );
+    const found = existing.data.find((i) => i.body?.includes(issue.marker));
+    if (found) return { number: found.number, url: found.html_url };
+    const created = await this.#guard('create an issue', () =>
+      this.#octokit.rest.issues.create({
+        owner: this.#owner,
+        repo: this.#repo,
+        title: issue.title,
+        body: `${issue.body}\n\n${issue.marker}`,
+        labels: [FOLLOWUP_LABEL],
+      }),
+    );
+    return { number: created.data.number, url: created.data.html_url };
+  }
+
+  /** The repository, read with the token: proves both exist and the token may see it. */
+  async repository(): Promise<{ fullName: string; canPush: boolean }> {
+    const { data } = await this.#guard('read the repository', () =>
+      this.#octokit.rest.repos.get({ owner: this.#owner, repo: this.#repo }),
+    );
+    return { fullName: data.full_name, canPush: data.permissions?.push ?? false };
+  }
+
+  async #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toIntegrationError(what, error);
+    }
+  }
+}
+
+/** Octokit's RequestError: 5xx, 429 and a spent rate limit (403 with x-ratelimit-remaining 0) are retried. */
+function toIntegrationError(what: string, error: unknown): IntegrationError {
+  const { status, response, message } = error as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string | undefined> };
+  };
+  if (typeof status !== 'number')
+    return new IntegrationError(`GitHub unreachable to ${what}: ${String(message ?? error)}`, true);
+  const headers = response?.headers ?? {};
+  const limited = status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0');
+  const reset = Number(headers['x-ratelimit-reset']);
+  const wait =
+    retryAfterMs(headers['retry-after'] ?? null) ??
+    (limited && Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) : null);
+  return new IntegrationError(
+    `GitHub answered ${status} to ${what}: ${String(message ?? '').slice(0, 300)}`,
+    limited || status >= 500,
+    limited ? wait : null,
+  );
+}

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import { type FakePagerDuty, PD_API_TOKEN, PD_FROM, startFakePagerDuty } from '../support/fakePagerDuty.ts';
+import type { StoredMessage } from '../support/fakeSlack.ts';
+import { buttonClick, event, reactionAddedEvent } from '../support/slackRequests.ts';
+import { fixture, PD_SECRET, pdSignature, postWebhook } from '../support/webhooks.ts';
+import { DECLARER, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
+
+const PD_INCIDENT = 'Q1R2DLCB21K7ZY';
+let pd: FakePagerDuty;
+let t: TestBot;
+
+beforeEach(async () => {
+  pd = await startFakePagerDuty();
+  pd.incidents.set(PD_INCIDENT, { status: 'triggered', notes: [] });
+  t = await startTestBot({
+    env: {
+      PAGERDUTY_WEBHOOK_SECRET: PD_SECRET,
+      PAGERDUTY_API_TOKEN: PD_API_TOKEN,
+      PAGERDUTY_FROM_EMAIL: PD_FROM,
+      PAGERDUTY_API_URL: pd.url,
+    },
+  });
+});
+
+afterEach(async () => {
+  await t.stop();
+  await pd.close();
+});
+
+/** Sends the fixture's PagerDuty v3 event as `type`, signed, as PagerDuty delivers it. */
+async function pagerdutyEvent(id: string, type: string, agent?: { id: string; summary: string }) {
+  const event = JSON.parse(fixture('pagerduty-incident-triggered.json')) as {
+    event: Record<string, unknown>;
+  };
+  event.event.id = id;
+  event.event.event_type = type;
+  if (agent)
+    event.event.agent = { ...agent, type: 'user_reference', html_url: 'https://acme.pagerduty.com/users/x' };
+  const body = JSON.stringify(event);
+  const res = await postWebhook(t.url, 'pagerduty', body, {
+    'x-pagerduty-signature': pdSignature(body, PD_SECRET),
+    'x-webhook-id': id,
+  });
+  expect(res.status).toBe(202);
+  await t.bot.intake.worker.idle();
+}
+
+/** Runs the incident's side effects now, including those waiting out a backoff after a failure. */
+async function settle(incidentId: number) {
+  for (let round = 0; round < 5; round++) {
+    await t.bot.jobs.runIncident(incidentId);
+    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+  }
+  await t.bot.jobs.idle();
+}
+
+describe('PagerDuty, both ways', () => {
+  it('shows a PagerDuty acknowledgement in the header, counts it for MTTA, and resolves in PagerDuty once', async () => {
+    await pagerdutyEvent('ev-trig', 'incident.triggered');
+    const [incident] = t.bot.service.listOpen();
+    const id = incident?.id ?? 0;
+    const channel = incident?.channelId ?? '';
+    expect(incident?.acknowledgedAt).toBeNull();
+
+    // PagerDuty says Ada acknowledged: it already is acknowledged there, so the bot changes nothing in PagerDuty.
+    pd.incidents.set(PD_INCIDENT, { status: 'acknowledged', notes: [] });
+    await pagerdutyEvent('ev-ack', 'incident.acknowledged', { id: 'PTUXL6G', summary: 'Ada Oncall' });
+    await settle(id);
+    const acknowledged = t.bot.service.get(id);
+    expect(acknowledged.acknowledgedAt).not.toBeNull();
+    const header = t.slack.messages(channel)[0];
+    expect(header?.text).toContain(
+      'commander unassigned — acknowledged in PagerDuty by Ada Oncall; claim it',
+    );
+    expect(JSON.stringify(header?.blocks)).toContain('✅ Acknowledged in PagerDuty by Ada Oncall');
+    expect(
+      t.bot.service
+        .timeline(id)
+        .filter((e) => e.kind === 'external_ack')
+        .map((e) => e.text),
+    ).toEqual(['Acknowledged in PagerDuty by Ada Oncall']);
+    expect(pd.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+
+    // Resolving in Slack: the first PUT meets a 500, the retry resolves it; exactly one PUT succeeds.
+    pd.failNext('PUT', 500);
+    await t.command('resolve pool back to normal', { channel_id: channel, user_id: DECLARER });
+    await settle(id);
+    const puts = pd.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => [r.path, r.status])).toEqual([
+      [`/incidents/${PD_INCIDENT}`, 500],
+      [`/incidents/${PD_INCIDENT}`, 200],
+    ]);
+    for (const put of puts) {
+      expect(put.body).toEqual({ incident: { type: 'incident_reference', status: 'resolved' } });
+      expect(put.headers).toMatchObject({
+        authorization: `Token token=${PD_API_TOKEN}`,
+        from: PD_FROM,
+        accept: 'application/vnd.pagerduty+json;version=2',
+      });
+      expect(put.headers['content-type']).toMatch(/^application\/json/);
+    }
+    expect(pd.incidents.get(PD_INCIDENT)?.status).toBe('resolved');
+    expect(pd.problems).toEqual([]);
+    expect(
+      t.bot.service
+        .timeline(id)
+        .filter((e) => e.kind === 'integration')
+        .map((e) => e.text),
+    ).toEqual([`PagerDuty incident ${PD_INCIDENT} resolved`]);
+
+    // Every later change asks again: the resolve is queued once, so PagerDuty hears of it once.
+    await t.bot.workflow.refreshHeader(id);
+    await settle(id);
+    expect(pd.requests.filter((r) => r.method === 'PUT' && r.status === 200)).toHaveLength(1);
+  });
+
+  it('acknowledges in PagerDuty when someone claims command in Slack', async () => {
+    await pagerdutyEvent('ev-trig', 'incident.triggered');
+    const [incident] = t.bot.service.listOpen();
+    const header = t.slack.messages(incident?.channelId ?? '')[0] as StoredMessage;
+    await t.act(DECLARER, header, buttonClick(header, ACTIONS.claimCommander));
+    await settle(incident?.id ?? 0);
+    expect(t.bot.service.get(incident?.id ?? 0).commanderId).toBe(DECLARER);
+    expect(pd.requests.filter((r) => r.method === 'PUT').map((r) => [r.body, r.status])).toEqual([
+      [{ incident: { type: 'incident_reference', status: 'acknowledged' } }, 200],
+    ]);
+    expect(pd.incidents.get(PD_INCIDENT)?.status).toBe('acknowledged');
+  });
+
+  it('sends a message pinned in Slack to the PagerDuty incident as a note, once', async () => {
+    await pagerdutyEvent('ev-trig', 'incident.triggered');
+    const [incident] = t.bot.service.listOpen();
+    const channel = incident?.channelId ?? '';
+    const posted = t.slack.postAsUser(channel, OTHER, 'Found it: a migration locked the accounts table');
+    pd.failNext('POST', 500);
+    const pin = reactionAddedEvent({ user: DECLARER, reaction: 'pushpin', channel, ts: posted.ts });
+    expect((await event(t.url, SECRET, pin)).status).toBe(200);
+    await settle(incident?.id ?? 0);
+    expect(pd.incidents.get(PD_INCIDENT)?.notes).toEqual([
+      `Pinned message from <@${OTHER}>: Found it: a migration locked the accounts table`,
+    ]);
+    expect(
+      pd.requests.filter((r) => r.method === 'POST').map((r) => [r.path, r.status, r.headers.from]),
+    ).toEqual([
+      [`/incidents/${PD_INCIDENT}/notes`, 500, PD_FROM],
+      [`/incidents/${PD_INCIDENT}/notes`, 201, PD_FROM],
+    ]);
+    expect(pd.problems).toEqual([]);
+  });
+});
