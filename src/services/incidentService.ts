@@ -157,6 +157,11 @@ export class IncidentService {
     return this.store.timeline.list(incidentId);
   }
 
+  /** The newest timeline entry of `kind`, without reading the whole timeline. */
+  lastOfKind(incidentId: number, kind: string): TimelineEntry | null {
+    return this.store.timeline.last(incidentId, kind);
+  }
+
   /** Timers of the incident still to fire (escalation, status update, ...), soonest first. */
   openTimers(incidentId: number): Timer[] {
     return this.store.timers.listOpen(incidentId);
@@ -480,7 +485,7 @@ export class IncidentService {
     const skipped = this.store.checklist
       .listSteps(incidentId)
       .filter((s) => s.section === 'step' && s.state === 'skipped');
-    const escalated = this.store.timeline.list(incidentId).some((e) => e.kind === 'escalation');
+    const escalated = this.store.timeline.last(incidentId, 'escalation') !== null;
     const reasons = [
       skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
       escalated ? 'escalated' : '',

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, type JsonObject, JsonObjectSchema, jsonColumn, parseRow, parseRows } from './rows.ts';
+import {
+  type Clock,
+  type JsonObject,
+  JsonObjectSchema,
+  jsonColumn,
+  parseOptionalRow,
+  parseRow,
+  parseRows,
+} from './rows.ts';
 
 export const TimelineEntrySchema = z.object({
   id: z.number().int(),
@@ -27,6 +35,7 @@ export class TimelineRepository {
   readonly #append: Database.Statement;
   readonly #list: Database.Statement;
   readonly #page: Database.Statement;
+  readonly #last: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -39,6 +48,9 @@ export class TimelineRepository {
     this.#page = db.prepare(
       `SELECT * FROM timeline WHERE incident_id = @incidentId AND (at, id) > (@at, @id)
        ORDER BY at, id LIMIT @limit`,
+    );
+    this.#last = db.prepare(
+      'SELECT * FROM timeline WHERE incident_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1',
     );
   }
 
@@ -65,5 +77,10 @@ export class TimelineRepository {
   /** Oldest first; entries with the same time keep the order they were appended in. */
   list(incidentId: number): TimelineEntry[] {
     return parseRows(TimelineEntrySchema, this.#list.all(incidentId));
+  }
+
+  /** The newest entry of `kind` (the one list() would put last), read through timeline_kind alone. */
+  last(incidentId: number, kind: string): TimelineEntry | null {
+    return parseOptionalRow(TimelineEntrySchema, this.#last.get(incidentId, kind));
   }
 }
