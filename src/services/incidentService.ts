@@ -138,8 +138,14 @@ export class IncidentService {
     return this.store.incidents.getByChannel(channelId);
   }
 
-  listOpen(): Incident[] {
-    return this.store.incidents.listOpen();
+  /** Open incidents, oldest first; the first `limit` of them when given. */
+  listOpen(limit?: number): Incident[] {
+    return this.store.incidents.listOpen(limit);
+  }
+
+  /** The oldest `limit` open incidents and how many are open: what `/incident list` shows. */
+  openPage(limit: number): { incidents: Incident[]; total: number } {
+    return { incidents: this.store.incidents.listOpen(limit), total: this.store.incidents.countOpen() };
   }
 
   steps(incidentId: number): IncidentStep[] {

@@ -278,6 +278,10 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_incident ON jobs (incident_id, id);
       CREATE INDEX jobs_failed ON jobs (id) WHERE status = 'failed';
       CREATE INDEX inbox_incident ON inbox (incident_id) WHERE incident_id IS NOT NULL;
+      -- Claims read unfinished rows in id order: without these, the planner walks the whole table by
+      -- rowid to honour ORDER BY id ... LIMIT.
+      CREATE INDEX inbox_unfinished ON inbox (id) WHERE status <> 'done';
+      CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
     `,
   },
 ];
