@@ -12,6 +12,7 @@ import type {
   IncidentSource,
   IncidentStep,
   NewStep,
+  StepProgress,
   Store,
   TimelineEntry,
   Timer,
@@ -136,6 +137,12 @@ export class IncidentService {
 
   forChannel(channelId: string): Incident | null {
     return this.store.incidents.getByChannel(channelId);
+  }
+
+  /** Every open incident with its step progress and pending timers, read in three statements. */
+  openBoard(): { incidents: Incident[]; progress: Map<number, StepProgress>; timers: Map<number, Timer[]> } {
+    const board = this.store.openBoard;
+    return { incidents: this.store.incidents.listOpen(), progress: board.progress(), timers: board.timers() };
   }
 
   /** Open incidents, oldest first; the first `limit` of them when given. */

@@ -6,6 +6,7 @@ import {
   InboxRepository,
   IncidentRepository,
   JobRepository,
+  OpenBoardReads,
   RunbookHistory,
   TimelineRepository,
   TimerRepository,
@@ -68,6 +69,7 @@ function preparedStatements(db: Database.Database): string[] {
     new Repository(recording, now);
   }
   new RunbookHistory(recording);
+  new OpenBoardReads(recording);
   return sqls;
 }
 
@@ -117,6 +119,8 @@ const HOT: Record<string, string> = {
   'timers claim (every tick)': 'UPDATE timers SET fired_at = @now',
   'open timers of an incident': 'SELECT * FROM timers WHERE incident_id = ? AND fired_at IS NULL',
   'steps of an incident': 'FROM incident_steps WHERE incident_id = ?',
+  'App Home: step progress of open incidents': 'AS active_number',
+  'App Home: timers of open incidents': 'SELECT t.* FROM incidents i CROSS JOIN timers t',
 };
 
 describe('query plans of hot paths', () => {
