@@ -72,7 +72,8 @@ export class DiagnosticsService {
    * An incident declared by hand has none, so a check with placeholders reports an error, never guesses.
    */
   labelsFor(incidentId: number): Record<string, string> {
-    const declared = this.incidents.timeline(incidentId).find((e) => e.kind === 'declared');
+    // Declared once per incident, so the last such entry is the only one.
+    const declared = this.incidents.lastOfKind(incidentId, 'declared');
     const parsed = z.record(z.string(), z.string()).safeParse(declared?.data?.labels);
     return parsed.success ? parsed.data : {};
   }
@@ -117,8 +118,7 @@ export class DiagnosticsService {
 
   /** The latest evidence of an incident, read back from its timeline. */
   latest(incidentId: number): Evidence | null {
-    const entries = this.incidents.timeline(incidentId).filter((e) => e.kind === 'diagnostics');
-    const parsed = EvidenceSchema.safeParse(entries.at(-1)?.data);
+    const parsed = EvidenceSchema.safeParse(this.incidents.lastOfKind(incidentId, 'diagnostics')?.data);
     return parsed.success ? parsed.data : null;
   }
 

@@ -12,6 +12,7 @@ import type {
   IncidentSource,
   IncidentStep,
   NewStep,
+  StepProgress,
   Store,
   TimelineEntry,
   Timer,
@@ -141,8 +142,20 @@ export class IncidentService {
     return this.store.incidents.getByChannel(channelId);
   }
 
-  listOpen(): Incident[] {
-    return this.store.incidents.listOpen();
+  /** Every open incident with its step progress and pending timers, read in three statements. */
+  openBoard(): { incidents: Incident[]; progress: Map<number, StepProgress>; timers: Map<number, Timer[]> } {
+    const board = this.store.openBoard;
+    return { incidents: this.store.incidents.listOpen(), progress: board.progress(), timers: board.timers() };
+  }
+
+  /** Open incidents, oldest first; the first `limit` of them when given. */
+  listOpen(limit?: number): Incident[] {
+    return this.store.incidents.listOpen(limit);
+  }
+
+  /** The oldest `limit` open incidents and how many are open: what `/incident list` shows. */
+  openPage(limit: number): { incidents: Incident[]; total: number } {
+    return { incidents: this.store.incidents.listOpen(limit), total: this.store.incidents.countOpen() };
   }
 
   steps(incidentId: number): IncidentStep[] {
@@ -158,6 +171,11 @@ export class IncidentService {
 
   timeline(incidentId: number): TimelineEntry[] {
     return this.store.timeline.list(incidentId);
+  }
+
+  /** The newest timeline entry of `kind`, without reading the whole timeline. */
+  lastOfKind(incidentId: number, kind: string): TimelineEntry | null {
+    return this.store.timeline.last(incidentId, kind);
   }
 
   /** Timers of the incident still to fire (escalation, status update, ...), soonest first. */
@@ -483,7 +501,7 @@ export class IncidentService {
     const skipped = this.store.checklist
       .listSteps(incidentId)
       .filter((s) => s.section === 'step' && s.state === 'skipped' && !skippedByChoice(s));
-    const escalated = this.store.timeline.list(incidentId).some((e) => e.kind === 'escalation');
+    const escalated = this.store.timeline.last(incidentId, 'escalation') !== null;
     const reasons = [
       skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
       escalated ? 'escalated' : '',
@@ -529,7 +547,7 @@ export class IncidentService {
 
   /** The latest acknowledgement made in the paging tool, for the header. */
   externalAcknowledgement(incidentId: number): { by: string; via: string; at: string } | null {
-    const entry = this.store.timeline.latest(incidentId, EXTERNAL_ACK);
+    const entry = this.store.timeline.last(incidentId, EXTERNAL_ACK);
     const data = entry?.data as { by?: unknown; via?: unknown } | null | undefined;
     if (!entry || typeof data?.by !== 'string' || typeof data.via !== 'string') return null;
     return { by: data.by, via: data.via, at: entry.at };

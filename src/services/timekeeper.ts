@@ -66,9 +66,8 @@ export class Timekeeper {
   }
 
   history(incidentId: number): PlanHistory {
-    const entries = this.store.timeline.list(incidentId);
     const last = (kind: string) => {
-      const entry = entries.filter((e) => e.kind === kind).at(-1);
+      const entry = this.store.timeline.last(incidentId, kind);
       return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
     };
     return { lastUpdate: last(UPDATE_KIND.status), lastBrief: last(UPDATE_KIND.brief) };
@@ -76,10 +75,7 @@ export class Timekeeper {
 
   /** The last status update or brief, to prefill the next one. */
   lastRecord(incidentId: number, kind: 'status' | 'brief'): UpdateRecord | null {
-    const entry = this.store.timeline
-      .list(incidentId)
-      .filter((e) => e.kind === UPDATE_KIND[kind])
-      .at(-1);
+    const entry = this.store.timeline.last(incidentId, UPDATE_KIND[kind]);
     return entry ? record(entry) : null;
   }
 
@@ -127,9 +123,8 @@ export class Timekeeper {
   /** The Acknowledge button: stops the repeats and records who took it. */
   acknowledge(input: { incidentId: number; actor: string }): { ok: boolean; reason: string } {
     return this.store.transaction(() => {
-      const entries = this.store.timeline.list(input.incidentId);
-      const lastEscalation = entries.filter((e) => e.kind === 'escalation').at(-1);
-      const lastAck = entries.filter((e) => e.kind === 'escalation_ack').at(-1);
+      const lastEscalation = this.store.timeline.last(input.incidentId, 'escalation');
+      const lastAck = this.store.timeline.last(input.incidentId, 'escalation_ack');
       if (lastAck && lastEscalation && lastAck.id > lastEscalation.id) {
         return { ok: false, reason: `<@${lastAck.actor}> already acknowledged this escalation.` };
       }

@@ -4,7 +4,7 @@ import type { SeverityStats } from '../domain/stats.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Followup, Incident, IncidentStep, Timer } from '../store/index.ts';
+import type { Followup, Incident, StepProgress, Timer } from '../store/index.ts';
 import { IncidentAccess } from './access.ts';
 import { type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
@@ -12,6 +12,7 @@ import { slackErrorCode } from './errors.ts';
 /** Home tabs kept fresh on changes: people who opened theirs within this window, at most MAX_VIEWERS of them. */
 const VIEWER_WINDOW_MS = 24 * 3_600_000;
 const MAX_VIEWERS = 200;
+const CACHE_MS = 60_000;
 
 const ROLE_LABEL: Record<Role, string> = {
   incident_commander: 'incident commander (team)',
@@ -40,7 +41,12 @@ const STATS_DAYS = 30;
 
 /** What one refresh reads once and shares between every viewer's tab. */
 interface Snapshot {
-  incidents: { incident: Incident; steps: IncidentStep[]; timers: Timer[]; members: Set<string> | null }[];
+  incidents: {
+    incident: Incident;
+    progress: StepProgress | undefined;
+    timers: Timer[];
+    members: Set<string> | null;
+  }[];
 }
 
 /**
@@ -54,6 +60,11 @@ export class HomePublisher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
+  /**
+   * Kept until an incident changes (refresh), so opening the tab reads nothing when nothing changed;
+   * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
+   */
+  private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
   /** Set by bot.ts: the viewer's post-mortems and overdue follow-ups in "My tasks", and MTTA/MTTR. */
   aftermath: HomeAftermathSource | null = null;
 
@@ -96,6 +107,7 @@ export class HomePublisher {
 
   /** An incident changed: refresh the tabs of everyone who looked recently. */
   async refresh(): Promise<void> {
+    this.cached = null;
     const since = this.now().getTime() - VIEWER_WINDOW_MS;
     for (const [user, at] of this.viewers) if (at < since) this.viewers.delete(user);
     await this.publish([...this.viewers.keys()]);
@@ -131,13 +143,25 @@ export class HomePublisher {
     return run;
   }
 
-  private async snapshot(): Promise<Snapshot> {
+  private snapshot(): Promise<Snapshot> {
+    const now = this.now().getTime();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.snapshot;
+    const snapshot = this.read().catch((error: unknown) => {
+      this.cached = null;
+      throw error;
+    });
+    this.cached = { at: now, snapshot };
+    return snapshot;
+  }
+
+  private async read(): Promise<Snapshot> {
+    const board = this.service.openBoard();
     const incidents = [];
-    for (const incident of this.service.listOpen()) {
+    for (const incident of board.incidents) {
       incidents.push({
         incident,
-        steps: this.service.steps(incident.id),
-        timers: this.service.openTimers(incident.id),
+        progress: board.progress.get(incident.id),
+        timers: board.timers.get(incident.id) ?? [],
         members: incident.private ? await this.access.members(incident) : null,
       });
     }
@@ -148,11 +172,9 @@ export class HomePublisher {
   view(user: string, snapshot: Snapshot) {
     const now = this.now();
     const policy = this.runbooks().policy;
-    const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, steps, timers, members }) => {
+    const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, progress, timers, members }) => {
       const visible =
         !incident.private || IncidentAccess.named(incident, user) || (members?.has(user) ?? false);
-      const walk = steps.filter((s) => s.section === 'step');
-      const active = walk.find((s) => s.state === 'active');
       const roles: string[] = [];
       if (incident.commanderId === user) roles.push('incident commander');
       if (incident.declaredBy === user) roles.push('declarer');
@@ -162,11 +184,8 @@ export class HomePublisher {
       return {
         incident,
         visible,
-        currentStep: active ? `${active.number ?? ''}. ${active.title}`.replace(/^\. /, '') : null,
-        progress: {
-          done: walk.filter((s) => s.state === 'done' || s.state === 'skipped').length,
-          total: walk.length,
-        },
+        currentStep: progress?.currentStep ?? null,
+        progress: { done: progress?.done ?? 0, total: progress?.total ?? 0 },
         nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
         nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
         roles,

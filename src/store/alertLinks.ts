@@ -50,7 +50,9 @@ export class AlertLinkRepository {
       'SELECT * FROM alert_links WHERE source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1',
     );
     this.#countIncidentsSince = db.prepare(
-      `SELECT COUNT(DISTINCT incident_id) AS n FROM alert_links
+      // The unary + keeps the planner on alert_links_opened (recent rows) instead of walking the whole
+      // incident_id index to avoid a sort.
+      `SELECT COUNT(DISTINCT +incident_id) AS n FROM alert_links
        WHERE opened_at >= @since AND incident_id <> ifnull(@except, -1)`,
     );
   }

@@ -75,13 +75,15 @@ export class InboxRepository {
     );
     this.#findDelivery = db.prepare('SELECT id FROM inbox WHERE source = ? AND delivery_id = ?');
     this.#get = db.prepare('SELECT * FROM inbox WHERE id = ?');
+    // \`status <> 'done'\` lets the planner read the partial index of unfinished rows, not every row.
     // Claiming pushes next_attempt_at out by a lease: if the process dies mid-item, the item
     // becomes claimable again when the lease runs out instead of being stuck.
     this.#claim = db.prepare(
       `UPDATE inbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = @leaseUntil
        WHERE id IN (
          SELECT id FROM inbox
-         WHERE (status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL))
+         WHERE status <> 'done'
+           AND (status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL))
            AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
          ORDER BY id
          LIMIT @limit)

@@ -84,6 +84,7 @@ export class IncidentRepository {
   readonly #get: Database.Statement;
   readonly #getByChannel: Database.Statement;
   readonly #listOpen: Database.Statement;
+  readonly #countOpen: Database.Statement;
   readonly #since: Database.Statement;
   readonly #update: Database.Statement;
   readonly #setStatus: Database.Statement;
@@ -108,7 +109,9 @@ export class IncidentRepository {
     this.#since = db.prepare(
       'SELECT * FROM incidents WHERE declared_at >= ? AND drill = 0 ORDER BY declared_at, id',
     );
-    this.#listOpen = db.prepare(`SELECT * FROM incidents WHERE ${OPEN} ORDER BY declared_at, id`);
+    // LIMIT -1 is SQLite's "no limit".
+    this.#listOpen = db.prepare(`SELECT * FROM incidents WHERE ${OPEN} ORDER BY declared_at, id LIMIT ?`);
+    this.#countOpen = db.prepare(`SELECT count(*) FROM incidents WHERE ${OPEN}`).pluck();
     // A fixed statement for any subset of fields: each column keeps its value unless its flag is set.
     this.#update = db.prepare(
       `UPDATE incidents SET
@@ -157,14 +160,19 @@ export class IncidentRepository {
     return parseOptionalRow(IncidentSchema, this.#getByChannel.get(channelId));
   }
 
-  /** Incidents not yet resolved, oldest first. */
   /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
   listDeclaredSince(since: Date): Incident[] {
     return parseRows(IncidentSchema, this.#since.all(since.toISOString()));
   }
 
-  listOpen(): Incident[] {
-    return parseRows(IncidentSchema, this.#listOpen.all());
+  /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
+  listOpen(limit?: number): Incident[] {
+    return parseRows(IncidentSchema, this.#listOpen.all(limit ?? -1));
+  }
+
+  /** How many incidents are not yet resolved, read from the incidents_open index alone. */
+  countOpen(): number {
+    return this.#countOpen.get() as number;
   }
 
   /** Sets the given fields (`null` clears one); returns null if there is no such incident. */

@@ -9,6 +9,7 @@ import { IdentityRepository } from './identity.ts';
 import { InboxRepository } from './inbox.ts';
 import { IncidentRepository } from './incidents.ts';
 import { JobRepository } from './jobs.ts';
+import { OpenBoardReads } from './openBoard.ts';
 import { FollowupRepository, PostmortemRepository } from './postmortems.ts';
 import type { Clock } from './rows.ts';
 import { TimelineRepository } from './timeline.ts';
@@ -26,6 +27,7 @@ export * from './inbox.ts';
 export * from './incidents.ts';
 export * from './jobs.ts';
 export { MIGRATIONS, type Migration, migrate, SchemaTooNewError } from './migrations.ts';
+export * from './openBoard.ts';
 export * from './postmortems.ts';
 export type { Clock, JsonObject } from './rows.ts';
 export * from './runbookHistory.ts';
@@ -50,6 +52,8 @@ export interface Store {
   readonly followups: FollowupRepository;
   /** When periodic loops (the scheduler's tick) last ran, for doctor. */
   readonly heartbeats: HeartbeatRepository;
+  /** App Home's view of every open incident in a fixed number of statements. */
+  readonly openBoard: OpenBoardReads;
   /**
    * Runs `fn` in one IMMEDIATE transaction, for work spanning repositories (declare = incident +
    * alert link + timeline + timers) that must happen entirely or not at all. Nested calls become
@@ -77,6 +81,7 @@ export function createStore(path: string, now: Clock = () => new Date()): Store 
     postmortems: new PostmortemRepository(db, now),
     followups: new FollowupRepository(db, now),
     heartbeats: new HeartbeatRepository(db, now),
+    openBoard: new OpenBoardReads(db),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => {
       if (db.open) db.close();

@@ -105,11 +105,12 @@ export class JobRepository {
        WHERE status = 'queued' AND attempts > 0 AND next_attempt_at > @now`,
     );
     this.#counts = db.prepare(
+      // One subquery per partial index: done jobs pile up until pruned and are never read here.
       `SELECT
-         count(*) FILTER (WHERE status = 'queued') AS queued,
-         count(*) FILTER (WHERE status = 'queued' AND attempts > 0 AND last_error IS NOT NULL) AS retrying,
-         count(*) FILTER (WHERE status = 'failed') AS failed
-       FROM jobs`,
+         (SELECT count(*) FROM jobs WHERE status = 'queued') AS queued,
+         (SELECT count(*) FROM jobs WHERE status = 'queued' AND attempts > 0 AND last_error IS NOT NULL)
+           AS retrying,
+         (SELECT count(*) FROM jobs WHERE status = 'failed') AS failed`,
     );
     this.#forIncident = db.prepare('SELECT * FROM jobs WHERE incident_id = ? ORDER BY id');
     this.#prune = db.prepare(`DELETE FROM jobs WHERE status <> 'queued' AND finished_at < ?`);

@@ -297,6 +297,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX external_refs_remote ON external_refs (system, remote_id);
     `,
   },
+  {
+    version: 9,
+    name: 'indexes for every hot query',
+    sql: /* sql */ `
+      -- Each index keeps a query on a hot path proportional to what it returns, not to the table:
+      -- test/store/queryPlans.test.ts fails on a scan of a growing table.
+      CREATE INDEX alert_links_key ON alert_links (source, dedup_key, id);
+      CREATE INDEX alert_links_opened ON alert_links (opened_at);
+      CREATE INDEX incidents_declared ON incidents (declared_at, id);
+      CREATE INDEX incidents_drills ON incidents (runbook_id, resolved_at)
+        WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL;
+      CREATE INDEX steps_skipped ON incident_steps (updated_at)
+        WHERE state = 'skipped' AND section = 'step' AND runbook_id IS NOT NULL;
+      CREATE INDEX timeline_kind ON timeline (incident_id, kind, at, id);
+      -- Foreign keys: inserting or deleting an incident looks up its children by incident_id.
+      DROP INDEX jobs_incident;
+      CREATE INDEX jobs_incident ON jobs (incident_id, id);
+      CREATE INDEX jobs_failed ON jobs (id) WHERE status = 'failed';
+      CREATE INDEX inbox_incident ON inbox (incident_id) WHERE incident_id IS NOT NULL;
+      -- Claims read unfinished rows in id order: without these, the planner walks the whole table by
+      -- rowid to honour ORDER BY id ... LIMIT.
+      CREATE INDEX inbox_unfinished ON inbox (id) WHERE status <> 'done';
+      CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type Clock, type JsonObject, JsonObjectSchema, jsonColumn, parseRow, parseRows } from './rows.ts';
+import {
+  type Clock,
+  type JsonObject,
+  JsonObjectSchema,
+  jsonColumn,
+  parseOptionalRow,
+  parseRow,
+  parseRows,
+} from './rows.ts';
 
 export const TimelineEntrySchema = z.object({
   id: z.number().int(),
@@ -27,7 +35,7 @@ export class TimelineRepository {
   readonly #append: Database.Statement;
   readonly #list: Database.Statement;
   readonly #page: Database.Statement;
-  readonly #latest: Database.Statement;
+  readonly #last: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -37,12 +45,12 @@ export class TimelineRepository {
        RETURNING *`,
     );
     this.#list = db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id');
-    this.#latest = db.prepare(
-      'SELECT * FROM timeline WHERE incident_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1',
-    );
     this.#page = db.prepare(
       `SELECT * FROM timeline WHERE incident_id = @incidentId AND (at, id) > (@at, @id)
        ORDER BY at, id LIMIT @limit`,
+    );
+    this.#last = db.prepare(
+      'SELECT * FROM timeline WHERE incident_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1',
     );
   }
 
@@ -66,14 +74,13 @@ export class TimelineRepository {
     );
   }
 
-  /** The incident's most recent entry of this kind, if any. */
-  latest(incidentId: number, kind: string): TimelineEntry | null {
-    const row = this.#latest.get(incidentId, kind);
-    return row === undefined ? null : parseRow(TimelineEntrySchema, row);
-  }
-
   /** Oldest first; entries with the same time keep the order they were appended in. */
   list(incidentId: number): TimelineEntry[] {
     return parseRows(TimelineEntrySchema, this.#list.all(incidentId));
+  }
+
+  /** The newest entry of `kind` (the one list() would put last), read through timeline_kind alone. */
+  last(incidentId: number, kind: string): TimelineEntry | null {
+    return parseOptionalRow(TimelineEntrySchema, this.#last.get(incidentId, kind));
   }
 }

@@ -138,6 +138,21 @@ describe('incidentList', () => {
     expectValidMessage(message);
     expect(allStrings(message).join('\n')).not.toContain('<!channel>');
   });
+
+  it('counts every open incident when it shows only the oldest of them', () => {
+    const shown = Array.from({ length: 50 }, (_, i) =>
+      makeIncident({ id: i + 1, title: `Incident ${i + 1}` }),
+    );
+    const message = incidentList(shown, NOW, undefined, 10_000);
+    expectValidMessage(message);
+    expect(message.text).toBe('10000 open incidents');
+    const texts = sectionTexts(message.blocks);
+    expect(texts[0]).toBe('*Open incidents (10000)*');
+    expect(texts.at(-1)).toBe(
+      '… and 9950 more, newer than these. Each has its own channel; App Home shows yours.',
+    );
+    expect(texts.join('\n').match(/ #\d+ Incident /g)).toHaveLength(50);
+  });
 });
 
 describe('timelineMessage', () => {

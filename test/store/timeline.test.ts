@@ -56,3 +56,39 @@ describe('TimelineRepository', () => {
     expect(store.timeline.list(id + 1)).toEqual([]);
   });
 });
+
+describe('TimelineRepository.last', () => {
+  it('returns the entry list() puts last among those of the kind, or null', () => {
+    const clock = manualClock('2026-11-22T10:00:00.000Z');
+    const store = tempDatabase().open(clock.now);
+    const { id } = store.incidents.create({ title: 'x', severity: 'P2', declaredBy: 'U01', source: 'modal' });
+    const other = store.incidents.create({ title: 'y', severity: 'P2', declaredBy: 'U01', source: 'modal' });
+    store.timeline.append({ incidentId: id, actor: 'bot', kind: 'escalation', text: 'first' });
+    const second = store.timeline.append({
+      incidentId: id,
+      actor: 'bot',
+      kind: 'escalation',
+      text: 'second',
+    });
+    // Recorded later but dated earlier: list() puts it first, so it is not the last.
+    store.timeline.append({
+      incidentId: id,
+      actor: 'bot',
+      kind: 'escalation',
+      text: 'backdated',
+      at: new Date('2026-11-22T09:00:00.000Z'),
+    });
+    store.timeline.append({ incidentId: id, actor: 'U02', kind: 'note', text: 'after' });
+    store.timeline.append({ incidentId: other.id, actor: 'bot', kind: 'escalation', text: 'other incident' });
+
+    expect(store.timeline.last(id, 'escalation')).toEqual(second);
+    expect(store.timeline.last(id, 'escalation')).toEqual(
+      store.timeline
+        .list(id)
+        .filter((e) => e.kind === 'escalation')
+        .at(-1),
+    );
+    expect(store.timeline.last(id, 'escalation_ack')).toBeNull();
+    expect(store.timeline.last(other.id, 'escalation')?.text).toBe('other incident');
+  });
+});

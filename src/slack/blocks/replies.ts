@@ -134,7 +134,16 @@ function where(incident: Incident): string {
 }
 
 /** `/incident list`: one line per incident, oldest first as given, with the `#id` commands accept. */
-export function incidentList(incidents: readonly Incident[], now: Date, options?: PrivacyOptions): Message {
+/**
+ * `/incident list`. `total` is how many are open when `incidents` is only the oldest of them (the
+ * list is read with a LIMIT so it stays fast at any size).
+ */
+export function incidentList(
+  incidents: readonly Incident[],
+  now: Date,
+  options?: PrivacyOptions,
+  total = incidents.length,
+): Message {
   if (incidents.length === 0) {
     const text = 'No open incidents. Declare one with `/incident declare P1 &lt;title&gt;`.';
     return { text: 'No open incidents.', blocks: [section(text)] };
@@ -148,13 +157,18 @@ export function incidentList(incidents: readonly Incident[], now: Date, options?
     const commander = incident.commanderId ? `commander ${user(incident.commanderId)}` : 'no commander';
     return `${severity} #${incident.id} ${inline(incident.title, 500)} · ${status} · ${where(incident)} · ${commander} · ${elapsed}`;
   });
-  const heading = `*Open incidents (${incidents.length})*`;
+  const heading = `*Open incidents (${total})*`;
+  const rest = total - incidents.length;
+  const more =
+    rest > 0
+      ? [section(`… and ${rest} more, newer than these. Each has its own channel; App Home shows yours.`)]
+      : [];
   const body = fitSections(
     splitText(lines.join('\n')),
-    LIMIT.messageBlocks - 1,
+    LIMIT.messageBlocks - 1 - more.length,
     (n) => `… and ${n} more sections.`,
   );
-  return { text: `${incidents.length} open incidents`, blocks: [section(heading), ...body] };
+  return { text: `${total} open incidents`, blocks: [section(heading), ...body, ...more] };
 }
 
 const TIMELINE_DATE = '{date_short_pretty} {time_secs}';

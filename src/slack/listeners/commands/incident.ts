@@ -23,6 +23,11 @@ import { openExecBrief, openStatusUpdate } from '../../timerFlows.ts';
 import type { Message } from '../../workflow.ts';
 import { runDoctorCommand } from './doctor.ts';
 
+/** `/incident list` reads this many (the oldest) and counts the rest, so its ack costs the same at any size. */
+const LIST_LIMIT = 50;
+/** Slack's most options in one static select: more would be read for nothing. */
+const PICK_LIMIT = 100;
+
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type Targeted = Extract<IncidentCommand, { incidentId: number | null }>;
 
@@ -36,13 +41,11 @@ export function incidentCommand(deps: ListenerDeps) {
         return ack({ response_type: 'ephemeral', ...usage(parsed.error) });
       case 'help':
         return ack({ response_type: 'ephemeral', ...usage() });
-      case 'list':
-        return ack({
-          response_type: 'ephemeral',
-          ...incidentList(deps.service.listOpen(), deps.now(), {
-            canSee: canSee(command.user_id, command.channel_id),
-          }),
-        });
+      case 'list': {
+        const { incidents, total } = deps.service.openPage(LIST_LIMIT);
+        const options = { canSee: canSee(command.user_id, command.channel_id) };
+        return ack({ response_type: 'ephemeral', ...incidentList(incidents, deps.now(), options, total) });
+      }
       case 'runbooks': {
         const { catalog } = deps.runbooks();
         // No keyword: the whole index, like a runbook README's "search keywords" table.
@@ -107,7 +110,7 @@ export function incidentCommand(deps: ListenerDeps) {
           const visibility = { canSee: canSee(command.user_id, command.channel_id) };
           return ack({
             response_type: 'ephemeral',
-            ...pickIncident(deps.service.listOpen(), command.text, visibility),
+            ...pickIncident(deps.service.listOpen(PICK_LIMIT), command.text, visibility),
           });
         }
         await ack();
