@@ -295,6 +295,8 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (system, local_key)
       );
       CREATE INDEX external_refs_remote ON external_refs (system, remote_id);
+      -- Deleting an incident checks this foreign key: without the index that reads the whole table.
+      CREATE INDEX external_refs_incident ON external_refs (incident_id);
     `,
   },
   {
