@@ -270,6 +270,14 @@ export class IncidentService {
 
   /** Marks a step done (who, when) and activates the next pending one. */
   private completeStep(step: IncidentStep, actor: string): ToggleResult {
+    // A step that offers options is only done once the responder has said which one they followed.
+    if (step.options.length > 0 && !step.chosenOption)
+      throw new UserError(
+        `Step ${step.number ?? ''} offers options: choose the option you followed first, then mark it done.`.replace(
+          '  ',
+          ' ',
+        ),
+      );
     const done = this.store.checklist.setStepState(step.id, 'done', actor).step;
     this.note(
       step.incidentId,

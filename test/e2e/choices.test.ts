@@ -120,6 +120,24 @@ describe('a step with two alternatives', () => {
     expect(offeredTexts.filter((x) => x.includes(first.label))).toEqual([`*${first.label}*`]);
     expect(JSON.stringify(offered.blocks)).not.toContain(firstCommandLine(second));
 
+    // Completing the step before anyone chose an option is refused, privately, and changes nothing.
+    const checks = branched.verifications.map((_, i) => String(i));
+    await bot.act(
+      DECLARER,
+      offered,
+      checks.length
+        ? checkboxChange(offered, ACTIONS.toggleChecks, { check: checks })
+        : buttonClick(offered, ACTIONS.completeStep),
+    );
+    expect(bot.slack.ephemerals(channel).at(-1)).toMatchObject({
+      user: DECLARER,
+      text: `Step ${branched.number} offers options: choose the option you followed first, then mark it done.`,
+    });
+    expect(
+      bot.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === branched.number)
+        ?.state,
+    ).toBe('active');
+
     // Someone else's click on option A from the same message, before it is updated, arrives second.
     const staleClick = buttonClick(offered, `${ACTIONS.chooseOption}:0`);
     await bot.act(OTHER, offered, buttonClick(offered, `${ACTIONS.chooseOption}:1`));

@@ -214,6 +214,18 @@ describe('alternatives', () => {
       new UserError('Step 2 is pending, not active. Reopen it first.'),
     );
   });
+
+  it('refuses the last check until an option is chosen, then completes', () => {
+    const { second } = atStep2();
+    expect(() => service.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' })).toThrow(
+      new UserError('Step 2 offers options: choose the option you followed first, then mark it done.'),
+    );
+    expect(walk(second.incidentId)[1]).toMatchObject({ state: 'active', chosenOption: null });
+    expect(walk(second.incidentId)[1]?.checks.map((c) => c.checked)).toEqual([false]);
+    choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
+    service.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
+    expect(walk(second.incidentId)[1]?.state).toBe('done');
+  });
 });
 
 describe('jumps', () => {
