@@ -69,7 +69,10 @@ function itemHead(item: ListItem): string {
  * "either"/"one of the following", or a run of paragraphs that each open with "Option N". Returns the
  * options (two or more) and the blocks that are common to every alternative.
  */
-export function splitOptions(nodes: RootContent[]): { options: Option[]; rest: RootContent[] } {
+export function splitOptions(
+  nodes: RootContent[],
+  closesStep: (node: RootContent) => boolean = () => false,
+): { options: Option[]; rest: RootContent[] } {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i] as RootContent;
     if (node.type !== 'list' || node.children.length < 2) continue;
@@ -79,22 +82,32 @@ export function splitOptions(nodes: RootContent[]): { options: Option[]; rest: R
       return { options: node.children.map(optionFromItem), rest: nodes.filter((n) => n !== node) };
     }
   }
-  return paragraphOptions(nodes);
+  return paragraphOptions(nodes, closesStep);
 }
 
-/** `**Option 1**: ...` paragraphs, each followed by its own blocks until the next label. */
-function paragraphOptions(nodes: RootContent[]): { options: Option[]; rest: RootContent[] } {
+/**
+ * `**Option 1**: ...` paragraphs, each followed by its own blocks until the next label. The last one ends
+ * where the step's own closing begins (its `Verification:` list, its task list): those checks belong to the
+ * step whichever alternative was taken, not to the last alternative.
+ */
+function paragraphOptions(
+  nodes: RootContent[],
+  closesStep: (node: RootContent) => boolean,
+): { options: Option[]; rest: RootContent[] } {
   const isLabel = (n: RootContent | undefined) =>
     n?.type === 'paragraph' && OPTION_LABEL.test(inlineText(n.children));
   const starts = nodes.flatMap((n, i) => (isLabel(n) ? [i] : []));
   if (starts.length < 2) return { options: [], rest: nodes };
+  const lastStart = starts.at(-1) ?? 0;
+  const closing = nodes.findIndex((n, i) => i > lastStart && closesStep(n));
+  const stop = closing === -1 ? nodes.length : closing;
   const options = starts.map((start, k) => {
-    const end = starts[k + 1] ?? nodes.length;
+    const end = starts[k + 1] ?? stop;
     const head = nodes[start] as RootContent & { type: 'paragraph' };
     const label = inlineText(head.children);
     return optionFrom(k, firstLine(label), nodes.slice(start + 1, end), lineOf(head), label);
   });
-  return { options, rest: nodes.slice(0, starts[0]) };
+  return { options, rest: [...nodes.slice(0, starts[0]), ...nodes.slice(stop)] };
 }
 
 /** "If X, go to step N" sentences of a step's text, with the line of the step. */

@@ -78,6 +78,13 @@ export function isLabelText(value: string): boolean {
   return LABEL.test(value);
 }
 
+/** A `Verification:` label or a task list: where a step's own checks begin, after its alternatives. */
+function closesStep(node: RootContent): boolean {
+  const label = labelOf(node);
+  if (label) return VERIFICATION_LABEL.test(label);
+  return node.type === 'list' && node.children.some((item) => typeof item.checked === 'boolean');
+}
+
 function labelOf(node: Nodes): string | null {
   if (node.type !== 'paragraph') return null;
   const match = LABEL.exec(inlineText(node.children));
@@ -111,7 +118,9 @@ export function emptyStep(
  * and "go to step N" jumps. `lead` is prose that comes before the blocks (the rest of a title sentence).
  */
 export function absorb(step: DraftStep, nodes: RootContent[], env: StepEnv, lead = ''): void {
-  const { options, rest } = step.options.length ? { options: [], rest: nodes } : splitOptions(nodes);
+  const { options, rest } = step.options.length
+    ? { options: [], rest: nodes }
+    : splitOptions(nodes, closesStep);
   step.options.push(...options);
   const prose = rest.filter((n) => !labelOf(n));
   const text = [lead, blocksText(prose, { skipTasks: true })].filter(Boolean).join('\n\n');

@@ -120,15 +120,10 @@ describe('a step with two alternatives', () => {
     expect(offeredTexts.filter((x) => x.includes(first.label))).toEqual([`*${first.label}*`]);
     expect(JSON.stringify(offered.blocks)).not.toContain(firstCommandLine(second));
 
-    // Completing the step before anyone chose an option is refused, privately, and changes nothing.
-    const checks = branched.verifications.map((_, i) => String(i));
-    await bot.act(
-      DECLARER,
-      offered,
-      checks.length
-        ? checkboxChange(offered, ACTIONS.toggleChecks, { check: checks })
-        : buttonClick(offered, ACTIONS.completeStep),
-    );
+    // The step's own Verification list, written after the alternatives, is the step's checkbox.
+    expect(branched.verifications).toEqual(['Messages are consumed again']);
+    // Ticking it before anyone chose an option is refused, privately, and changes nothing.
+    await bot.act(DECLARER, offered, checkboxChange(offered, ACTIONS.toggleChecks, { check: ['0'] }));
     expect(bot.slack.ephemerals(channel).at(-1)).toMatchObject({
       user: DECLARER,
       text: `Step ${branched.number} offers options: choose the option you followed first, then mark it done.`,
@@ -163,6 +158,14 @@ describe('a step with two alternatives', () => {
       user: DECLARER,
       text: `${second.label} was already chosen by <@${OTHER}>: follow it, or reopen the step and skip it with a reason.`,
     });
+
+    // Once an option is chosen, the step's checkbox completes it.
+    const chosen = messageWith(bot, channel, branched.title);
+    await bot.act(OTHER, chosen, checkboxChange(chosen, ACTIONS.toggleChecks, { check: ['0'] }));
+    expect(
+      bot.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === branched.number)
+        ?.state,
+    ).toBe('done');
   });
 
   it('a jump finishes the step, skips the steps in between with the reason, and posts the target', async () => {

@@ -74,6 +74,31 @@ describe('alternatives become one step with options', () => {
   });
 });
 
+describe('a step that closes after its alternatives', () => {
+  it('keeps the Verification list written after the last option as the step\'s own checks', () => {
+    const rb = parse(
+      '# T\n\n## Procedure\n\n### Step 1: Restore consumption\n\nOption 1: Restart\n\n```bash\nkubectl rollout restart deploy/c\n```\n\nOption 2: Fail over\n\n```bash\n./failover.sh\n```\n\nVerification:\n- [ ] Messages flow again\n',
+    );
+    const [step] = rb.steps;
+    expect(step?.verifications).toEqual(['Messages flow again']);
+    expect(step?.options.map((o) => [o.label, o.text, o.commands.map((c) => c.code)])).toEqual([
+      ['Option 1: Restart', 'Option 1: Restart', ['kubectl rollout restart deploy/c']],
+      ['Option 2: Fail over', 'Option 2: Fail over', ['./failover.sh']],
+    ]);
+  });
+
+  it('ends the last option at a task list too', () => {
+    const rb = parse(
+      '# T\n\n## Procedure\n\n### Step 1: Pick\n\n**Option A**: scale up\n\n```bash\nkubectl scale deploy/api --replicas=10\n```\n\n**Option B**: shed load\n\n```bash\n./shed.sh 50\n```\n\n- [ ] Latency is below 200 ms\n',
+    );
+    expect(rb.steps[0]?.verifications).toEqual(['Latency is below 200 ms']);
+    expect(rb.steps[0]?.options.map((o) => [o.text, o.commands.map((c) => c.code)])).toEqual([
+      ['Option A: scale up', ['kubectl scale deploy/api --replicas=10']],
+      ['Option B: shed load', ['./shed.sh 50']],
+    ]);
+  });
+});
+
 describe('jumps', () => {
   it('"If X, go to step N" is a jump to the model step that the author numbered N', () => {
     const rb = parse(

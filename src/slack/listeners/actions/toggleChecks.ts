@@ -2,6 +2,7 @@ import type { CheckboxesAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { parseChecksBlockId } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
+import { errorText } from '../commands/incident.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 /** The option values that were ticked in the message the user saw, for the checkbox element they clicked. */
@@ -41,11 +42,18 @@ export function toggleChecks(deps: ListenerDeps) {
       checkboxes.action_id,
     );
     const selected = checkboxes.selected_options.map((o) => o.value ?? '');
-    // The timeline keeps that whoever acted on this step had its warnings in front of them.
-    deps.choices.recordWarningsShown(step.id, actor.user);
-    const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
-    await deps.workflow.showStep(incident, result.step);
-    if (result.next) await deps.workflow.postStep(incident, result.next);
-    if (result.completed || result.next) await deps.workflow.refreshHeader(incident.id);
+    try {
+      // The timeline keeps that whoever acted on this step had its warnings in front of them.
+      deps.choices.recordWarningsShown(step.id, actor.user);
+      const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
+      await deps.workflow.showStep(incident, result.step);
+      if (result.next) await deps.workflow.postStep(incident, result.next);
+      if (result.completed || result.next) await deps.workflow.refreshHeader(incident.id);
+    } catch (error) {
+      // A refused tick (choose an option first, a closed incident) is said to the one who ticked, and the
+      // message is drawn again from the database so the box they ticked shows unticked.
+      await actor.reply(errorText(error, deps));
+      await deps.workflow.showStep(incident, deps.service.step(step.id)).catch(() => undefined);
+    }
   };
 }
