@@ -75,7 +75,7 @@ describe('alternatives become one step with options', () => {
 });
 
 describe('a step that closes after its alternatives', () => {
-  it('keeps the Verification list written after the last option as the step\'s own checks', () => {
+  it("keeps the Verification list written after the last option as the step's own checks", () => {
     const rb = parse(
       '# T\n\n## Procedure\n\n### Step 1: Restore consumption\n\nOption 1: Restart\n\n```bash\nkubectl rollout restart deploy/c\n```\n\nOption 2: Fail over\n\n```bash\n./failover.sh\n```\n\nVerification:\n- [ ] Messages flow again\n',
     );
