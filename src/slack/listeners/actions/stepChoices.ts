@@ -18,71 +18,66 @@ function fromIncidentChannel(args: ActionArgs, channelId: string | null): boolea
 
 const ELSEWHERE = 'That belongs to another incident channel: act on it there.';
 
-/** "Choose A: ..." on a step's alternatives: records the choice and shows the chosen option's commands. */
-export function chooseOption(deps: ListenerDeps) {
+type Actor = ReturnType<typeof actorOf>;
+
+/** Acks, then runs the click; whatever goes wrong is said to the one who clicked. */
+function guarded(deps: ListenerDeps, run: (args: ActionArgs, actor: Actor) => Promise<void>) {
   return async (args: ActionArgs): Promise<void> => {
     await args.ack();
     const actor = actorOf(deps, args.body);
     try {
-      const target = splitValue(args.action);
-      if (!target) return;
-      const incident = deps.service.get(deps.service.step(target.id).incidentId);
-      if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
-      const step = deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
-      await deps.workflow.showStep(incident, step);
+      await run(args, actor);
     } catch (error) {
       await actor.reply(errorText(error, deps));
     }
   };
+}
+
+/** "Choose A: ..." on a step's alternatives: records the choice and shows the chosen option's commands. */
+export function chooseOption(deps: ListenerDeps) {
+  return guarded(deps, async (args, actor) => {
+    const target = splitValue(args.action);
+    if (!target) return;
+    const incident = deps.service.get(deps.service.step(target.id).incidentId);
+    if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
+    const step = deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
+    await deps.workflow.showStep(incident, step);
+  });
 }
 
 /** "Go to step N": finishes this step, skips the ones in between, and posts step N. */
 export function takeJump(deps: ListenerDeps) {
-  return async (args: ActionArgs): Promise<void> => {
-    await args.ack();
-    const actor = actorOf(deps, args.body);
-    try {
-      const target = splitValue(args.action);
-      const index = Number(target?.rest);
-      if (!target || !Number.isInteger(index)) return;
-      const incident = deps.service.get(deps.service.step(target.id).incidentId);
-      if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId)
-        return actor.reply(ELSEWHERE);
-      const jump = deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
-      await deps.workflow.showStep(incident, jump.from);
-      for (const step of jump.skipped) if (step.messageTs) await deps.workflow.showStep(incident, step);
-      await deps.workflow.post(incident.channelId, jumpTakenMessage(jump, actor.user));
-      // A fresh message at the bottom, where the responder looks, even when the jump goes back.
-      await deps.workflow.postStep(incident, jump.target);
-      await deps.workflow.refreshHeader(incident.id);
-    } catch (error) {
-      await actor.reply(errorText(error, deps));
-    }
-  };
+  return guarded(deps, async (args, actor) => {
+    const target = splitValue(args.action);
+    const index = Number(target?.rest);
+    if (!target || !Number.isInteger(index)) return;
+    const incident = deps.service.get(deps.service.step(target.id).incidentId);
+    if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
+    const jump = deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
+    await deps.workflow.showStep(incident, jump.from);
+    for (const step of jump.skipped) if (step.messageTs) await deps.workflow.showStep(incident, step);
+    await deps.workflow.post(incident.channelId, jumpTakenMessage(jump, actor.user));
+    // A fresh message at the bottom, where the responder looks, even when the jump goes back.
+    await deps.workflow.postStep(incident, jump.target);
+    await deps.workflow.refreshHeader(incident.id);
+  });
 }
 
 /** Which procedure applies: the prompt becomes the answer, and the chosen procedure's first step is posted. */
 export function choosePhase(deps: ListenerDeps) {
-  return async (args: ActionArgs): Promise<void> => {
-    await args.ack();
-    const actor = actorOf(deps, args.body);
-    try {
-      const target = splitValue(args.action);
-      if (!target) return;
-      const incident = deps.service.get(target.id);
-      if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId)
-        return actor.reply(ELSEWHERE);
-      const choice = deps.choices.choosePhase({
-        incidentId: incident.id,
-        phase: target.rest,
-        actor: actor.user,
-      });
-      const ts = args.body.message?.ts;
-      if (ts) await deps.workflow.update(incident.channelId, ts, phaseChosenMessage(choice, actor.user));
-      if (choice.first) await deps.workflow.postStep(incident, choice.first);
-      await deps.workflow.refreshHeader(incident.id);
-    } catch (error) {
-      await actor.reply(errorText(error, deps));
-    }
-  };
+  return guarded(deps, async (args, actor) => {
+    const target = splitValue(args.action);
+    if (!target) return;
+    const incident = deps.service.get(target.id);
+    if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
+    const choice = deps.choices.choosePhase({
+      incidentId: incident.id,
+      phase: target.rest,
+      actor: actor.user,
+    });
+    const ts = args.body.message?.ts;
+    if (ts) await deps.workflow.update(incident.channelId, ts, phaseChosenMessage(choice, actor.user));
+    if (choice.first) await deps.workflow.postStep(incident, choice.first);
+    await deps.workflow.refreshHeader(incident.id);
+  });
 }
