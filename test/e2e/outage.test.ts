@@ -1,21 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BotProcess, spawnBot, until } from '../support/botProcess.ts';
-import { FAKE_BOT, type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { until } from '../support/botProcess.ts';
+import type { FakeSlack } from '../support/fakeSlack.ts';
+import { type ProcessRig, processRig } from '../support/processRig.ts';
 import { slashCommand } from '../support/slackRequests.ts';
-import {
-  ANNOUNCE,
-  DECLARER,
-  ESCALATIONS,
-  GENERAL,
-  LEADS,
-  ONCALL,
-  runbooksDir,
-} from '../support/testRunbooks.ts';
-import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { DECLARER, GENERAL } from '../support/testRunbooks.ts';
+import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
 
 /** The outage: Slack answers HTTP 500 to everything for 25 s. */
 const OUTAGE_MS = 25_000;
@@ -34,61 +23,12 @@ afterAll(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-interface Rig {
-  slack: FakeSlack;
-  env: Record<string, string>;
-  query<T>(sql: string, ...params: unknown[]): T[];
-  start(): Promise<BotProcess>;
-}
-
-async function rig(): Promise<Rig> {
-  const slack = await startFakeSlack({
-    channels: [
-      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
-      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
-      { id: GENERAL, name: 'general' },
-    ],
-    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+function rig(): Promise<ProcessRig> {
+  return processRig(cleanup, {
+    name: 'outage',
+    secret: SECRET,
+    env: { SCHEDULER_TICK_SECONDS: '3600', ...TUNABLES },
   });
-  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-outage-'));
-  const runbooks = runbooksDir();
-  const dbPath = join(dir, 'bot.db');
-  const env = {
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    DATABASE_PATH: dbPath,
-    RUNBOOKS_DIR: runbooks,
-    PORT: '0',
-    WEBHOOK_TOKEN,
-    SCHEDULER_TICK_SECONDS: '3600',
-    ...TUNABLES,
-  };
-  const procs: BotProcess[] = [];
-  cleanup.push(async () => {
-    for (const p of procs) await p.kill9();
-    await slack.close();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(runbooks, { recursive: true, force: true });
-  });
-  return {
-    slack,
-    env,
-    query(sql, ...params) {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        db.pragma('busy_timeout = 2000');
-        return db.prepare(sql).all(...params) as never;
-      } finally {
-        db.close();
-      }
-    },
-    async start() {
-      const p = await spawnBot(env);
-      procs.push(p);
-      return p;
-    },
-  };
 }
 
 async function readyz(port: number): Promise<{ status: number; slack: string | null }> {
@@ -127,7 +67,7 @@ function firstStepAt(slack: FakeSlack, channel: string): number[] {
 }
 
 /** After the outage: one channel and one first step per incident, each within 40 s of Slack's return. */
-async function expectRecovered(r: Rig, slackBack: number): Promise<void> {
+async function expectRecovered(r: ProcessRig, slackBack: number): Promise<void> {
   await until(
     'three incidents with a channel and a first step',
     () => {

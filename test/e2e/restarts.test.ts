@@ -1,21 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotProcess, spawnBot, until } from '../support/botProcess.ts';
-import { FAKE_BOT, type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { until } from '../support/botProcess.ts';
+import type { FakeSlack } from '../support/fakeSlack.ts';
+import { type ProcessRig, processRig } from '../support/processRig.ts';
 import { slashCommand } from '../support/slackRequests.ts';
-import {
-  ANNOUNCE,
-  DECLARER,
-  ESCALATIONS,
-  GENERAL,
-  LEADS,
-  ONCALL,
-  runbooksDir,
-} from '../support/testRunbooks.ts';
-import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { DECLARER, ESCALATIONS, GENERAL } from '../support/testRunbooks.ts';
+import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
 import { startTestBot } from './testBot.ts';
 
 const SECRET = 'restart-signing-secret';
@@ -24,67 +13,13 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-interface Setup {
-  slack: FakeSlack;
-  env: Record<string, string>;
-  dbPath: string;
-  start(): Promise<BotProcess>;
-  /** Reads the bot's database (WAL: safe while the bot runs, and after a kill -9). */
-  query<T>(sql: string, ...params: unknown[]): T[];
-  run(sql: string, ...params: unknown[]): void;
-}
-
-async function setup(): Promise<Setup> {
-  const slack = await startFakeSlack({
-    channels: [
-      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
-      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
-      { id: GENERAL, name: 'general' },
-    ],
-    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-kill-'));
-  const runbooks = runbooksDir();
-  const dbPath = join(dir, 'bot.db');
-  const env = {
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    DATABASE_PATH: dbPath,
-    RUNBOOKS_DIR: runbooks,
-    PORT: '0',
-    WEBHOOK_TOKEN,
+function setup(): Promise<ProcessRig> {
+  return processRig(cleanup, {
+    name: 'kill',
+    secret: SECRET,
     // Timers fire at start-up (catch-up) only: the test decides when they are due.
-    SCHEDULER_TICK_SECONDS: '3600',
-  };
-  const procs: BotProcess[] = [];
-  cleanup.push(async () => {
-    for (const p of procs) await p.kill9();
-    await slack.close();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(runbooks, { recursive: true, force: true });
+    env: { SCHEDULER_TICK_SECONDS: '3600' },
   });
-  const withDb = <T>(fn: (db: Database.Database) => T): T => {
-    const db = new Database(dbPath);
-    try {
-      db.pragma('busy_timeout = 2000');
-      return fn(db);
-    } finally {
-      db.close();
-    }
-  };
-  return {
-    slack,
-    env,
-    dbPath,
-    async start() {
-      const p = await spawnBot(env);
-      procs.push(p);
-      return p;
-    },
-    query: (sql, ...params) => withDb((db) => db.prepare(sql).all(...params) as never),
-    run: (sql, ...params) => withDb((db) => void db.prepare(sql).run(...params)),
-  };
 }
 
 function stepMessages(slack: FakeSlack, channel: string): number {

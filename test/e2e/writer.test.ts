@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BotProcess, spawnBot } from '../support/botProcess.ts';
-import { startFakeSlack } from '../support/fakeSlack.ts';
-import { runbooksDir } from '../support/testRunbooks.ts';
-import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { processRig } from '../support/processRig.ts';
+import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -14,32 +9,10 @@ afterAll(async () => {
 
 describe('two bot processes on one database file', { timeout: 60_000 }, () => {
   it('the second refuses to start, naming the first; after a kill -9 of the first it starts', async () => {
-    const slack = await startFakeSlack();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-bot-writer-'));
-    const runbooks = runbooksDir();
-    const procs: BotProcess[] = [];
-    cleanup.push(async () => {
-      for (const p of procs) await p.kill9();
-      await slack.close();
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(runbooks, { recursive: true, force: true });
-    });
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: 'writer-secret',
-      SLACK_API_URL: slack.url,
-      DATABASE_PATH: join(dir, 'shared.db'),
-      RUNBOOKS_DIR: runbooks,
-      PORT: '0',
-      WEBHOOK_TOKEN,
-    };
-    const first = await spawnBot(env);
-    procs.push(first);
-    const refused = await spawnBot(env).then(
-      (p) => {
-        procs.push(p);
-        return 'started';
-      },
+    const { slack, env, start } = await processRig(cleanup, { name: 'writer', secret: 'writer-secret' });
+    const first = await start();
+    const refused = await start().then(
+      () => 'started',
       (error: unknown) => String(error),
     );
     expect(refused).toContain('bot exited (1) before starting');
@@ -53,8 +26,7 @@ describe('two bot processes on one database file', { timeout: 60_000 }, () => {
     expect((await postWebhook(`http://127.0.0.1:${first.port}`, 'alertmanager', group)).status).toBe(202);
     await first.kill9();
     // Its lock is a dead process's: the next bot takes over at once, and the group's repeat opens nothing new.
-    const second = await spawnBot(env);
-    procs.push(second);
+    const second = await start();
     expect((await postWebhook(`http://127.0.0.1:${second.port}`, 'alertmanager', group)).status).toBe(202);
     expect(await second.stop()).toBe(0);
     expect(slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
