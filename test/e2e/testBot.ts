@@ -8,7 +8,6 @@ import { ESCALATE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { Incident } from '../../src/store/index.ts';
 import {
-  FAKE_BOT,
   type FakeSlack,
   type FakeSlackOptions,
   type StoredMessage,
@@ -26,15 +25,7 @@ import {
   slashCommand,
   viewSubmissionPayload,
 } from '../support/slackRequests.ts';
-import {
-  ANNOUNCE,
-  DECLARER,
-  ESCALATIONS,
-  GENERAL,
-  LEADS,
-  ONCALL,
-  runbooksDir,
-} from '../support/testRunbooks.ts';
+import { DECLARER, GENERAL, runbooksDir, TEST_WORKSPACE } from '../support/testRunbooks.ts';
 
 export const SECRET = 'test-signing-secret-0123456789';
 export * from '../support/testRunbooks.ts';
@@ -83,15 +74,7 @@ export interface TestBotOptions {
 }
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const slack = await startFakeSlack({
-    channels: [
-      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
-      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
-      { id: GENERAL, name: 'general' },
-    ],
-    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
-    ...options.fake,
-  });
+  const slack = await startFakeSlack({ ...TEST_WORKSPACE, ...options.fake });
   const socket = options.socketMode ? await startFakeSocketMode(slack) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-data-'));
   const dbPath = join(dataDir, 'incidents.db');

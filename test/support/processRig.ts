@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BotProcess, spawnBot } from './botProcess.ts';
-import { FAKE_BOT, type FakeSlack, startFakeSlack } from './fakeSlack.ts';
-import { ANNOUNCE, ESCALATIONS, GENERAL, LEADS, ONCALL, runbooksDir } from './testRunbooks.ts';
+import { type FakeSlack, startFakeSlack } from './fakeSlack.ts';
+import { runbooksDir, TEST_WORKSPACE } from './testRunbooks.ts';
 import { WEBHOOK_TOKEN } from './webhooks.ts';
 
 /** A fake Slack, a database file and the test runbooks, for tests that run the bot as a real process. */
@@ -27,14 +27,7 @@ export async function processRig(
   cleanup: (() => Promise<void> | void)[],
   options: { name: string; secret: string; env?: Record<string, string> },
 ): Promise<ProcessRig> {
-  const slack = await startFakeSlack({
-    channels: [
-      { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
-      { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
-      { id: GENERAL, name: 'general' },
-    ],
-    usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
-  });
+  const slack = await startFakeSlack(TEST_WORKSPACE);
   const dir = mkdtempSync(join(tmpdir(), `incident-bot-${options.name}-`));
   const runbooks = runbooksDir();
   const dbPath = join(dir, 'bot.db');

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAKE_BOT, type FakeSlackOptions } from './fakeSlack.ts';
 
 export const ANNOUNCE = 'C0ANNOUNCE';
 export const ESCALATIONS = 'C0ESCALATE';
@@ -10,6 +11,16 @@ export const ONCALL = ['U0ONCALL01', 'U0ONCALL02'];
 export const LEADS = ['U0LEAD0001'];
 export const DECLARER = 'U0DECLARE1';
 export const OTHER = 'U0RESPOND1';
+
+/** The fake Slack workspace TEST_POLICY names: its channels (the bot in announce and escalations) and groups. */
+export const TEST_WORKSPACE: FakeSlackOptions = {
+  channels: [
+    { id: ANNOUNCE, name: 'incidents', members: [FAKE_BOT.userId] },
+    { id: ESCALATIONS, name: 'escalations', members: [FAKE_BOT.userId] },
+    { id: GENERAL, name: 'general' },
+  ],
+  usergroups: { S0ONCALL01: ONCALL, S0LEADS001: LEADS },
+};
 
 /** The shipped runbooks with a policy whose people, groups and channels exist in the fake Slack. */
 export const TEST_POLICY = `
