@@ -90,6 +90,18 @@ export class IncidentWorkflow {
     runIncident(incidentId: number): Promise<void>;
   } | null = null;
 
+  private queue(): NonNullable<IncidentWorkflow['jobs']> {
+    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
+    return this.jobs;
+  }
+
+  /** Queues jobs of an incident and runs its queue now; what Slack refuses for now runs when it answers. */
+  private async runJobs(incidentId: number, jobs: readonly NewJob[]): Promise<void> {
+    const queue = this.queue();
+    queue.enqueue(jobs);
+    await queue.runIncident(incidentId);
+  }
+
   /**
    * Opens the incident's space: channel (or fallback), header, first step, pin, team, announcement, and the
    * declarer's reply, each a durable job. Runs them now and returns the incident as far as it got: when
@@ -97,16 +109,13 @@ export class IncidentWorkflow {
    */
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident } = declared;
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    this.jobs.enqueue(this.openJobsFor(incident, reply));
-    await this.jobs.runIncident(incident.id);
+    await this.runJobs(incident.id, this.openJobsFor(incident, reply));
     return this.service.get(incident.id);
   }
 
   /** Queues the incident's open jobs without waiting for them; returns how many were new. */
   queueOpen(incident: Incident): number {
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    return this.jobs.enqueue(this.openJobsFor(incident, null));
+    return this.queue().enqueue(this.openJobsFor(incident, null));
   }
 
   /** The open jobs, then (in the main lane, after the first step) the question which procedure applies. */
@@ -117,9 +126,7 @@ export class IncidentWorkflow {
 
   /** Queues a message for the incident's channel, posted once the channel exists. */
   async postWhenOpen(incidentId: number, key: string, message: Message): Promise<void> {
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    this.jobs.enqueue([postJob(incidentId, key, message)]);
-    await this.jobs.runIncident(incidentId);
+    await this.runJobs(incidentId, [postJob(incidentId, key, message)]);
   }
 
   /**
@@ -127,11 +134,9 @@ export class IncidentWorkflow {
    * answers, else retried until it does. `channel` defaults to the incident's own.
    */
   async postDurably(incidentId: number, message: Message, channel?: string): Promise<void> {
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    this.jobs.enqueue([
+    await this.runJobs(incidentId, [
       postJob(incidentId, randomUUID(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
     ]);
-    await this.jobs.runIncident(incidentId);
   }
 
   /** Invites people as a durable job: now if Slack answers, else when it does; nobody is skipped for an outage. */
@@ -140,10 +145,8 @@ export class IncidentWorkflow {
     users: readonly string[],
     groups: readonly string[],
   ): Promise<void> {
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
     if (users.length === 0 && groups.length === 0) return;
-    this.jobs.enqueue([inviteJob(incident.id, randomUUID(), { users, groups })]);
-    await this.jobs.runIncident(incident.id);
+    await this.runJobs(incident.id, [inviteJob(incident.id, randomUUID(), { users, groups })]);
   }
 
   /** The last open job: diagnostics, App Home and metrics hear that the incident is open. */
