@@ -10,6 +10,7 @@ import {
   runbookSearch,
   timelineMessage,
   usage,
+  usageError,
 } from '../../src/slack/blocks/replies.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { LIMITS } from '../support/blockLimits.ts';
@@ -360,5 +361,56 @@ describe('resolvedMessage', () => {
     expect(sectionTexts(resolvedMessage(incident, null).blocks)).not.toContain('*Resolution note*');
     expectValidMessage(resolvedMessage(incident, null));
     expectValidMessage(resolvedMessage(makeIncident({ title: '<'.repeat(500) }), '&'.repeat(200_000)));
+  });
+});
+
+describe('usageError', () => {
+  it('shows the error and only the usage line of the subcommand it was meant for', () => {
+    const message = usageError(
+      'severity needs a level: P0, P1, P2 or P3. Example: /incident severity P0',
+      'severity',
+    );
+    expectValidMessage(message);
+    expect(message.text).toBe('⚠️ severity needs a level: P0, P1, P2 or P3. Example: /incident severity P0');
+    expect(message.blocks).toEqual([
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: '⚠️ severity needs a level: P0, P1, P2 or P3. Example: /incident severity P0',
+        },
+      },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '`/incident severity P0..P3`, e.g. `/incident severity P0`' },
+      },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: 'Every command, with examples: `/incident help`' }],
+      },
+    ]);
+  });
+
+  it('keeps both forms of a subcommand that has two, and never the other subcommands', () => {
+    const text = allStrings(usageError('bad link', 'postmortem').blocks).join('\n');
+    expect(text).toContain('`/incident postmortem`');
+    expect(text).toContain('`/incident postmortem done &lt;link&gt;`');
+    expect(text).not.toContain('/incident declare');
+    expect(text).not.toContain('/incident followup');
+  });
+
+  it('offers declaring for an unknown subcommand, whose error already lists them all', () => {
+    const message = usageError('Unknown subcommand "frobnicate". Use one of: declare, status', null);
+    expect(message.blocks.slice(1)).toEqual([
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Declare an incident: `/incident declare P1 &lt;title&gt;` · every command, with examples: `/incident help`',
+          },
+        ],
+      },
+    ]);
   });
 });

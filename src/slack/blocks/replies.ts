@@ -103,6 +103,29 @@ export function usage(error?: string): Message {
   return { text, blocks };
 }
 
+/**
+ * The reply to a bad `/incident` command: the error, then only the usage line of the subcommand it was
+ * meant for (the whole help buries the fix at 3 AM). For an unknown subcommand the error already lists
+ * them all, so the most likely intent, declaring, is offered.
+ */
+export function usageError(error: string, subcommand: string | null): Message {
+  const lines = COMMANDS.filter((c) => subcommand !== null && c.syntax.split(' ')[0] === subcommand).map(
+    ({ syntax, example }) =>
+      `\`/incident ${escapeMrkdwn(syntax)}\`${syntax === example ? '' : `, e.g. \`/incident ${escapeMrkdwn(example)}\``}`,
+  );
+  const hint = lines.length
+    ? 'Every command, with examples: `/incident help`'
+    : 'Declare an incident: `/incident declare P1 <title>` · every command, with examples: `/incident help`';
+  return {
+    text: `⚠️ ${inline(error, LIMIT.notification)}`,
+    blocks: [
+      section(`⚠️ ${inline(error, 1000)}`),
+      ...(lines.length ? [section(lines.join('\n'))] : []),
+      context(escapeMrkdwn(hint)),
+    ],
+  };
+}
+
 /** Commander-only actions; the others get this refusal (the caller records it on the timeline). */
 export type RestrictedAction = 'resolve' | 'severity';
 
