@@ -414,3 +414,33 @@ describe('usageError', () => {
     ]);
   });
 });
+
+describe('timelineMessage: names and dates, never escaped mentions or ISO strings', () => {
+  const DUE_UNIX = Math.floor(Date.parse('2026-12-05T08:22:19.486Z') / 1000);
+
+  it('shows the mentions the bot recorded and the instants as dates, and still escapes broadcasts', () => {
+    const message = timelineMessage(makeIncident(), [
+      makeEntry(0, { actor: 'bot', text: '<@U0BOB0001> is the incident commander' }),
+      makeEntry(1, { actor: 'bot', text: 'Post-mortem due 2026-12-05T08:22:19.486Z' }),
+      makeEntry(2, {
+        actor: 'U0ALICE',
+        text: 'ping <!channel> and <!subteam^S0OPS|ops> see <#C0INC0001|inc>',
+      }),
+    ]);
+    const lines = sectionTexts(message.blocks).slice(1).join('\n').split('\n');
+    expect(lines.map((line) => line.split(' · ').slice(1).join(' · '))).toEqual([
+      'Incident Bot · <@U0BOB0001> is the incident commander',
+      `Incident Bot · Post-mortem due <!date^${DUE_UNIX}^{date_short_pretty} {time}|2026-12-05 08:22 UTC>`,
+      '<@U0ALICE> · ping &lt;!channel&gt; and &lt;!subteam^S0OPS|ops&gt; see <#C0INC0001>',
+    ]);
+    expect(JSON.stringify(message.blocks)).not.toContain('&lt;@');
+  });
+
+  it('counts in words a person reads: one entry, one open incident', () => {
+    expect(timelineMessage(makeIncident(), [makeEntry(0, { text: 'Declared' })]).text).toBe(
+      'Timeline of P1 Payment latency high: 1 entry',
+    );
+    expect(incidentList([makeIncident()], NOW).text).toBe('1 open incident');
+    expect(incidentList([makeIncident(), makeIncident({ id: 8 })], NOW).text).toBe('2 open incidents');
+  });
+});

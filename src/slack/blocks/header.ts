@@ -15,7 +15,7 @@ import {
   STATUS_LABEL,
   section,
 } from './kit.ts';
-import { slackDate, truncate, user } from './mrkdwn.ts';
+import { boldSafe, slackDate, truncate, user } from './mrkdwn.ts';
 
 export interface HeaderContext {
   runbook: { id: string; title: string } | null;
@@ -33,7 +33,7 @@ const TITLE_MAX = 1000;
 /** "🟠 P1 · title", with the drill and private markers a reader must not miss. */
 export function incidentHeadline(incident: Incident): string {
   const markers = `${incident.drill ? '🧪 *DRILL* · ' : ''}${incident.private ? '🔒 ' : ''}`;
-  return `${markers}${SEVERITY_EMOJI[incident.severity]} *${incident.severity}* · *${inline(incident.title, TITLE_MAX)}*`;
+  return `${markers}${SEVERITY_EMOJI[incident.severity]} *${incident.severity}* · *${boldSafe(inline(incident.title, TITLE_MAX))}*`;
 }
 
 function isOver(incident: Incident): boolean {
@@ -53,7 +53,12 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       : 'unassigned — claim it';
   const over = isOver(incident);
   const end = over && incident.resolvedAt ? Date.parse(incident.resolvedAt) : ctx.now.getTime();
-  const elapsed = formatDuration(end - Date.parse(incident.declaredAt));
+  const sofar = formatDuration(end - Date.parse(incident.declaredAt));
+  // A live incident's elapsed time is Slack's {ago} token, which every client keeps current; the
+  // fallback is the time when the header was last rendered. A resolved incident's duration is fixed.
+  const elapsed = over
+    ? sofar
+    : `<!date^${Math.floor(Date.parse(incident.declaredAt) / 1000)}^started {ago}|${sofar} so far>`;
   const runbook = ctx.runbook ? `${inline(ctx.runbook.id, 50)}: ${inline(ctx.runbook.title, 500)}` : 'none';
   const steps =
     ctx.progress.total > 0 ? `${ctx.progress.done} of ${ctx.progress.total} done` : 'no runbook steps';

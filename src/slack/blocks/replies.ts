@@ -10,6 +10,7 @@ import {
   actor,
   button,
   context,
+  count,
   fitSections,
   inline,
   LIMIT,
@@ -24,7 +25,16 @@ import {
 
 export { usage, usageError } from './usage.ts';
 
-import { channel, escapeMrkdwn, SECTION_TEXT_MAX, slackDate, splitText, truncate, user } from './mrkdwn.ts';
+import {
+  channel,
+  escapeMrkdwn,
+  recordedText,
+  SECTION_TEXT_MAX,
+  slackDate,
+  splitText,
+  truncate,
+  user,
+} from './mrkdwn.ts';
 
 /** Commander-only actions; the others get this refusal (the caller records it on the timeline). */
 export type RestrictedAction = 'resolve' | 'severity';
@@ -91,7 +101,7 @@ export function incidentList(
     LIMIT.messageBlocks - 1 - more.length,
     (n) => `… and ${n} more sections.`,
   );
-  return { text: `${total} open incidents`, blocks: [section(heading), ...body, ...more] };
+  return { text: `${count(total, 'open incident')}`, blocks: [section(heading), ...body, ...more] };
 }
 
 const TIMELINE_DATE = '{date_short_pretty} {time_secs}';
@@ -136,13 +146,13 @@ function packLatest(lines: readonly string[], budget: number): { texts: string[]
 export function timelineMessage(incident: Incident, entries: readonly TimelineEntry[]): Message {
   const heading = section(`*Timeline* · ${incidentHeadline(incident)}`);
   const text = truncate(
-    `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification)}: ${entries.length} entries`,
+    `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification)}: ${count(entries.length, 'entry', 'entries')}`,
     LIMIT.notification,
   );
   if (entries.length === 0) return { text, blocks: [heading, context('Nothing on the timeline yet.')] };
   const lines = entries.map(
     (e) =>
-      `${slackDate(e.at, TIMELINE_DATE)} · ${actor(e.actor)} · ${escapeMrkdwn(e.text.replace(/\s+/g, ' ').trim())}`,
+      `${slackDate(e.at, TIMELINE_DATE)} · ${actor(e.actor)} · ${recordedText(e.text.replace(/\s+/g, ' ').trim())}`,
   );
   const all = packLatest(lines, LIMIT.messageBlocks - 1);
   if (all.first === 0) return { text, blocks: [heading, ...all.texts.map(section)] };
@@ -153,7 +163,7 @@ export function timelineMessage(incident: Incident, entries: readonly TimelineEn
     blocks: [
       heading,
       context(
-        `… and ${latest.first} earlier entries: a Slack message holds at most ${LIMIT.messageBlocks} blocks.`,
+        `… and ${count(latest.first, 'earlier entry', 'earlier entries')}: a Slack message holds at most ${LIMIT.messageBlocks} blocks.`,
       ),
       ...latest.texts.map(section),
     ],
