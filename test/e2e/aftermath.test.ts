@@ -65,8 +65,12 @@ describe('after resolution', () => {
     const body = file?.uploadedBody ?? '';
     expect(body).toContain(`# Post-mortem: incident #${incident.id} — Database connection pool exhausted`);
     expect(body).toContain('Declared P1: Database connection pool exhausted');
-    expect(body).toContain('- [ ] Alert on pool usage at 70% -> U0RESPOND1 -> 2026-12-01');
+    expect(body).toContain('- [ ] Alert on pool usage at 70% -> <@U0RESPOND1> -> 2026-12-01');
     expect(body.indexOf('Declared P1')).toBeLessThan(body.indexOf('is the incident commander'));
+    // People by mention and times written out or as date tokens: the "Post-mortem due" entry included.
+    expect(body).toContain(`- **Incident commander:** <@${IC}>`);
+    expect(body).toMatch(/\| Post-mortem due \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 
     await t.command('postmortem done <https://wiki.example.com/pm/1>', { channel_id: channel, user_id: IC });
     expect(t.bot.service.get(incident.id).status).toBe('closed');
@@ -98,7 +102,7 @@ describe('drills', () => {
     const drill = t.bot.service.listOpen()[0];
     expect(drill).toMatchObject({ drill: true, runbookId: 'RUN-001' });
     const channel = drill?.channelId as string;
-    expect(drill?.channelName).toMatch(/^drill-\d{8}-1-drill-run-001-database-connection-pool-exhaustion$/);
+    expect(drill?.channelName).toMatch(/^drill-\d{8}-1-run-001-database-connection-pool-exhaustion$/);
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining([DECLARER]));
     expect(t.slack.members(channel)).not.toContain(IC);
     expect(t.slack.messages(ANNOUNCE)).toEqual([]);

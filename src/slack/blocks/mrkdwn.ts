@@ -97,7 +97,8 @@ export function channel(id: string): string {
 
 // What the bot itself writes into recorded text: mentions of people and channels, and date tokens without
 // a link. Broadcasts (`<!channel>`), group pings and links stay escaped, whoever typed them.
-const RECORDED_TOKEN = /<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>|<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>|<!date\^\d+\^[^|<>^]+\|[^<>]*>/g;
+const RECORDED_TOKEN =
+  /<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>|<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>|<!date\^\d+\^[^|<>^]+\|[^<>]*>/g;
 const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
 function escapeWithDates(text: string): string {
