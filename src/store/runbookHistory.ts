@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { DRILL_FINISHED } from './drillRule.ts';
 import { Flag, parseRows } from './rows.ts';
 
 /** A runbook step skipped during an incident or a drill: where the runbook was unclear or wrong. */
@@ -22,7 +23,7 @@ export class RunbookHistory {
   constructor(db: Database.Database) {
     this.#drills = db.prepare(
       `SELECT runbook_id, max(resolved_at) AS at FROM incidents
-       WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL GROUP BY runbook_id`,
+       WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL${DRILL_FINISHED} GROUP BY runbook_id`,
     );
     this.#skipped = db.prepare(
       `SELECT s.runbook_id, s.incident_id, i.drill, s.number, s.title, s.skip_reason, s.updated_at

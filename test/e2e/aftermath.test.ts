@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { readDrills } from '../../src/store/inspect.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import {
   buttonClick,
@@ -96,7 +97,41 @@ describe('after resolution', () => {
   });
 });
 
+/** Skips step `n` of the walk in `channel` through its Skip button and the reason form, as OTHER. */
+async function skipStepOf(channel: string, n: number, reason: string): Promise<void> {
+  const step = t.slack
+    .messages(channel)
+    .find((m) => m.text.startsWith(`Step ${n}`) && findElement(m.blocks, ACTIONS.skipStep));
+  if (!step) throw new Error(`no step ${n} with a Skip button in ${channel}`);
+  await t.act(OTHER, step, buttonClick(step, ACTIONS.skipStep));
+  const form = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
+  await interaction(
+    t.url,
+    SECRET,
+    viewSubmissionPayload({
+      user: OTHER,
+      view: {
+        callback_id: VIEWS.skipStep,
+        private_metadata: form.private_metadata,
+        state: { values: { skip_reason: { reason: inputValue.plainText(reason) } } },
+      },
+    }),
+  );
+}
+
 describe('drills', () => {
+  it('reports an empty drill honestly, and it does not count as a test of the runbook', async () => {
+    await t.command('drill RUN-001');
+    const drill = t.bot.service.listOpen()[0];
+    const channel = drill?.channelId as string;
+    await t.command('resolve', { channel_id: channel });
+    const report = JSON.stringify(t.slack.messages(channel).at(-1));
+    expect(report).toContain('*0 of 4 steps completed, 0 skipped, 4 not done.* Nothing was done');
+    expect(report).toContain('does not count as a test of the runbook');
+    expect(report).not.toContain('Every step was done');
+    expect(readDrills(t.dbPath)).toEqual(new Map());
+  });
+
   it('runs a runbook in a DRILL channel: nobody paged, targets named not mentioned, a report at the end', async () => {
     await t.command('drill RUN-001');
     const drill = t.bot.service.listOpen()[0];
@@ -144,9 +179,12 @@ describe('drills', () => {
         (m) => m.text.startsWith('Step 2') && findElement(m.blocks, ACTIONS.toggleChecks),
       ) as StoredMessage;
     await t.act(OTHER, second, checkboxChange(second, ACTIONS.toggleChecks, { check: ['0'] }));
+    // A drill counts as a test only when every step was completed or skipped: skip the rest.
+    for (const n of [2, 3, 4]) await skipStepOf(channel, n, `step ${n} left for the next drill`);
     await t.command('resolve', { channel_id: channel });
     const report = JSON.stringify(t.slack.messages(channel).at(-1));
     expect(report).toContain('Drill finished');
+    expect(report).toContain('*0 of 4 steps completed, 4 skipped.*');
     expect(report).toContain('step 1 does not say which database');
     expect(report).toContain('Last Tested: ');
     expect(t.bot.store.postmortems.get(drill?.id as number)).toBeNull();
