@@ -238,6 +238,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const job = integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);
   };
+  workflow.escalated = (incidentId) => {
+    const pages = integrations.escalated(incidentId);
+    if (pages.length > 0) jobs.enqueue(pages);
+  };
   workflow.publishStatus = (incident, update) => {
     const job = integrations.publishJob(incident, update);
     if (job) jobs.enqueue([job]);

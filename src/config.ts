@@ -191,6 +191,8 @@ function integrations(env: z.infer<typeof EnvSchema>) {
         ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, apiUrl: trim(env.GITHUB_API_URL) }
         : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET,
+    /** Escalations page through the Events API with the routing keys in policy.yml: no token needed. */
+    pagerdutyEventsUrl: trim(env.PAGERDUTY_EVENTS_URL),
   };
 }
 

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       statuspage: null,
       github: null,
       githubWebhookSecret: undefined,
+      pagerdutyEventsUrl: 'https://events.pagerduty.com',
     });
   });
 
@@ -100,6 +101,7 @@ describe('loadConfig', () => {
       statuspage: { apiKey: 'sp-key', pageId: 'page1', apiUrl: 'http://127.0.0.1:4003/v1' },
       github: { token: 'gh-token', repository: 'acme/platform', apiUrl: 'http://127.0.0.1:4004' },
       githubWebhookSecret: 'gh-secret',
+      pagerdutyEventsUrl: 'http://127.0.0.1:4002',
     });
   });
 

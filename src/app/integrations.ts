@@ -5,6 +5,7 @@ import { GITHUB_SYSTEM, githubIssueJob, githubJobHandlers } from '../integration
 import type { IssuesEvent } from '../integrations/githubWebhook.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
 import { pagerdutyJobHandlers, pagerdutyJobsFor, pagerdutyNoteJobs } from '../integrations/pagerdutyJobs.ts';
+import { PAGING_JOBS, pagingJobHandlers, pagingJobsFor } from '../integrations/pagerdutyPaging.ts';
 import { StatuspageApi } from '../integrations/statuspage.ts';
 import {
   statuspageJobHandlers,
@@ -31,6 +32,8 @@ export interface IntegrationWiring {
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
   /** The jobs that send a pinned timeline message to the paging tool as a note. */
   noteJobs(entry: TimelineEntry): NewJob[];
+  /** The pages the incident's latest escalation calls for (targets with `pagerduty:` in policy.yml). */
+  escalated(incidentId: number): NewJob[];
   /** The job that files a follow-up in the tracker, or null when none is configured. */
   followupJob(followup: Followup): NewJob | null;
   /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
@@ -68,10 +71,25 @@ export function wireIntegrations(deps: {
         .map((link) => link.dedupKey),
     ),
   ];
+  // The policy, when one of its targets pages PagerDuty; null spares reading timelines for nothing.
+  const pages = () => {
+    const policy = deps.runbooks().policy;
+    return Object.values(policy.targets).some((t) => t.pagerduty) ? policy : null;
+  };
+  const channelLink = (incident: Incident) =>
+    incident.channelId ? `https://slack.com/app_redirect?channel=${incident.channelId}` : null;
   // Private incidents and drills never reach an audience outside their channel.
   const publishes = (incident: Incident) => statuspage !== null && !incident.private && !incident.drill;
   return {
     handlers: {
+      // Paging needs only the routing keys in policy.yml, not a REST API token.
+      ...pagingJobHandlers({
+        eventsUrl: config.pagerdutyEventsUrl,
+        policy: () => deps.runbooks().policy,
+        incident: (id) => service.get(id),
+        channelLink,
+        record,
+      }),
       ...(pagerduty ? pagerdutyJobHandlers({ api: pagerduty, record }) : {}),
       ...(statuspage
         ? statuspageJobHandlers({ api: statuspage, refs: store.externalRefs, record, confirm: deps.post })
@@ -85,10 +103,18 @@ export function wireIntegrations(deps: {
           })
         : {}),
     },
+    escalated(incidentId) {
+      const policy = pages();
+      const latest = store.timeline.last(incidentId, 'escalation');
+      if (!policy || !latest) return [];
+      return pagingJobsFor(service.get(incidentId), [latest], policy).filter(
+        (j) => j.kind === PAGING_JOBS.page,
+      );
+    },
     followupJob(followup) {
       if (!github) return null;
       const incident = service.get(followup.incidentId);
-      const link = incident.channelId ? `https://slack.com/app_redirect?channel=${incident.channelId}` : null;
+      const link = channelLink(incident);
       const body = [
         `Follow-up of incident #${incident.id} (${incident.severity}): ${incident.title}`,
         '',
@@ -116,8 +142,11 @@ export function wireIntegrations(deps: {
       const incident = service.get(incidentId);
       const pagerdutyIds = pagerdutyIdsOf(incidentId);
       const over = incident.status === 'resolved' || incident.status === 'closed';
+      const paging = over ? pages() : null;
       return [
         ...(pagerduty ? pagerdutyJobsFor(incident, pagerdutyIds) : []),
+        // The resolve of each page sent; the pages themselves are queued by escalated().
+        ...(paging ? pagingJobsFor(incident, store.timeline.list(incidentId), paging) : []),
         ...(publishes(incident) && over && incident.resolvedAt
           ? [statuspageResolveJob(incident.id, incident.resolvedAt, [...components(incident)])]
           : []),

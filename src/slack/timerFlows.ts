@@ -69,6 +69,7 @@ export async function escalateOnTimer(
   if (incident.drill) return drillTimerEscalation(deps, incident, payload, late);
   const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
   deps.timekeeper.scheduleRepeat(incident, payload);
+  deps.workflow.escalated?.(incident.id);
   const users = escalation.targets.flatMap((t) => t.users);
   const groups = escalation.targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);

@@ -84,6 +84,9 @@ export class IncidentWorkflow {
       ) => void)
     | null = null;
 
+  /** Told of each escalation recorded (by timer or by hand); bot.ts pages the PagerDuty targets. */
+  escalated: ((incidentId: number) => void) | null = null;
+
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
     enqueue(jobs: readonly NewJob[]): number;
