@@ -225,6 +225,7 @@ export class IncidentWorkflow {
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
       acknowledged: this.service.externalAcknowledgement(incident.id),
+      paging: this.service.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
