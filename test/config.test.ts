@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       github: null,
       githubWebhookSecret: undefined,
       pagerdutyEventsUrl: 'https://events.pagerduty.com',
+      jira: null,
+      jiraWebhookSecret: undefined,
     });
   });
 
@@ -71,6 +73,11 @@ describe('loadConfig', () => {
         GITHUB_REPOSITORY: 'acme/platform',
         GITHUB_API_URL: 'http://127.0.0.1:4004',
         GITHUB_WEBHOOK_SECRET: 'gh-secret',
+        JIRA_BASE_URL: 'http://127.0.0.1:4005/',
+        JIRA_EMAIL: 'bot@example.com',
+        JIRA_API_TOKEN: 'jira-token',
+        JIRA_PROJECT: 'OPS',
+        JIRA_WEBHOOK_SECRET: 'jira-secret',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -102,6 +109,13 @@ describe('loadConfig', () => {
       github: { token: 'gh-token', repository: 'acme/platform', apiUrl: 'http://127.0.0.1:4004' },
       githubWebhookSecret: 'gh-secret',
       pagerdutyEventsUrl: 'http://127.0.0.1:4002',
+      jira: {
+        baseUrl: 'http://127.0.0.1:4005',
+        email: 'bot@example.com',
+        apiToken: 'jira-token',
+        project: 'OPS',
+      },
+      jiraWebhookSecret: 'jira-secret',
     });
   });
 

@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts';
 import { IntegrationError } from '../integrations/errors.ts';
 import { GitHubIssues } from '../integrations/github.ts';
-import { GITHUB_SYSTEM, githubIssueJob, githubJobHandlers } from '../integrations/githubJobs.ts';
 import type { IssuesEvent } from '../integrations/githubWebhook.ts';
+import { JiraTracker } from '../integrations/jira.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
 import { pagerdutyJobHandlers, pagerdutyJobsFor, pagerdutyNoteJobs } from '../integrations/pagerdutyJobs.ts';
 import { PAGING_JOBS, pagingJobHandlers, pagingJobsFor } from '../integrations/pagerdutyPaging.ts';
@@ -12,6 +12,7 @@ import {
   statuspageResolveJob,
   statuspageUpdateJob,
 } from '../integrations/statuspageJobs.ts';
+import { followupOf, type IssueTracker, trackerIssueJob, trackerJobHandlers } from '../integrations/tracker.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { Followup, Incident, Job, NewJob, Store, TimelineEntry } from '../store/index.ts';
@@ -38,6 +39,8 @@ export interface IntegrationWiring {
   followupJob(followup: Followup): NewJob | null;
   /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
   followupForIssue(event: IssuesEvent): number | null;
+  /** The follow-up a Jira issue (by key) stands for, if it is one of ours. */
+  followupForJiraIssue(key: string): number | null;
 }
 
 /** A vendor failure worth retrying (5xx, 429, network); a refused request would fail again. */
@@ -51,6 +54,7 @@ export function wireIntegrations(deps: {
   store: Store;
   service: IncidentService;
   runbooks: () => RunbookSet;
+  now?: () => Date;
   /** Queues a short confirmation to the incident's channel; `key` makes it once. */
   post: (incidentId: number, key: string, text: string) => void;
 }): IntegrationWiring {
@@ -60,7 +64,12 @@ export function wireIntegrations(deps: {
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
   const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
-  const github = config.github ? new GitHubIssues(config.github) : null;
+  // One tracker files follow-ups: Jira when it is configured, else GitHub (doctor says which).
+  const tracker: IssueTracker | null = config.jira
+    ? new JiraTracker(config.jira)
+    : config.github
+      ? new GitHubIssues(config.github)
+      : null;
   const components = (incident: Incident) =>
     (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
   const pagerdutyIdsOf = (incidentId: number) => [
@@ -94,14 +103,7 @@ export function wireIntegrations(deps: {
       ...(statuspage
         ? statuspageJobHandlers({ api: statuspage, refs: store.externalRefs, record, confirm: deps.post })
         : {}),
-      ...(github && config.github
-        ? githubJobHandlers({
-            issues: github,
-            repository: config.github.repository,
-            refs: store.externalRefs,
-            record,
-          })
-        : {}),
+      ...(tracker ? trackerJobHandlers({ tracker, refs: store.externalRefs, record }) : {}),
     },
     escalated(incidentId) {
       const policy = pages();
@@ -112,7 +114,7 @@ export function wireIntegrations(deps: {
       );
     },
     followupJob(followup) {
-      if (!github) return null;
+      if (!tracker) return null;
       const incident = service.get(followup.incidentId);
       const link = channelLink(incident);
       const body = [
@@ -124,15 +126,14 @@ export function wireIntegrations(deps: {
         '',
         'Closing this issue marks the follow-up done in incident-bot and stops its reminders.',
       ].join('\n');
-      return githubIssueJob(incident.id, { followupId: followup.id, title: followup.text, body });
+      const issue = { followupId: followup.id, title: followup.text, body, dueDate: followup.dueDate };
+      return trackerIssueJob(tracker.system, incident.id, issue, deps.now?.() ?? new Date());
     },
     followupForIssue(event) {
-      const ref = store.externalRefs.byRemote(
-        GITHUB_SYSTEM,
-        `${event.repository.full_name}#${event.issue.number}`,
-      );
-      const id = ref?.localKey.startsWith('followup:') ? Number(ref.localKey.slice('followup:'.length)) : NaN;
-      return Number.isInteger(id) ? id : null;
+      return followupOf(store.externalRefs, 'github', `${event.repository.full_name}#${event.issue.number}`);
+    },
+    followupForJiraIssue(key) {
+      return followupOf(store.externalRefs, 'jira', key);
     },
     noteJobs(entry) {
       if (!pagerduty || service.get(entry.incidentId).drill) return [];
