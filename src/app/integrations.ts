@@ -12,7 +12,12 @@ import {
   statuspageResolveJob,
   statuspageUpdateJob,
 } from '../integrations/statuspageJobs.ts';
-import { followupOf, type IssueTracker, trackerIssueJob, trackerJobHandlers } from '../integrations/tracker.ts';
+import {
+  followupOf,
+  type IssueTracker,
+  trackerIssueJob,
+  trackerJobHandlers,
+} from '../integrations/tracker.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { Followup, Incident, Job, NewJob, Store, TimelineEntry } from '../store/index.ts';

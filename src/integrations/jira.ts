@@ -118,7 +118,9 @@ function toIntegrationError(what: string, error: unknown): IntegrationError {
       true,
     );
   const status = error.status;
-  const cause = error.cause as { response?: { headers?: Record<string, unknown>; data?: unknown } } | undefined;
+  const cause = error.cause as
+    | { response?: { headers?: Record<string, unknown>; data?: unknown } }
+    | undefined;
   const retryAfter = cause?.response?.headers?.['retry-after'];
   const body = JSON.stringify(cause?.response?.data ?? error.message).slice(0, 300);
   return new IntegrationError(
