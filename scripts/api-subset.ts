@@ -15,15 +15,25 @@ type Obj = { [key: string]: Json };
 
 const [file, out, source, licence, prefix = '', ...wanted] = process.argv.slice(2);
 if (!file || !out || !source || !licence || wanted.length === 0) {
-  console.error('usage: api-subset.ts <description.json> <out.json> <source> <licence> <prefix> "METHOD /path"...');
+  console.error(
+    'usage: api-subset.ts <description.json> <out.json> <source> <licence> <prefix> "METHOD /path"...',
+  );
   process.exit(2);
 }
 const spec = JSON.parse(readFileSync(file, 'utf8')) as Obj;
-const DROP = new Set(['description', 'example', 'examples', 'x-examples', 'externalDocs', 'x-atlassian-connect-scope']);
+const DROP = new Set([
+  'description',
+  'example',
+  'examples',
+  'x-examples',
+  'externalDocs',
+  'x-atlassian-connect-scope',
+]);
 
 function at(ref: string): Json {
   let node: Json = spec;
-  for (const part of ref.replace(/^#\//, '').split('/')) node = (node as Obj)[part.replace(/~1/g, '/')] ?? null;
+  for (const part of ref.replace(/^#\//, '').split('/'))
+    node = (node as Obj)[part.replace(/~1/g, '/')] ?? null;
   return node;
 }
 
@@ -49,7 +59,12 @@ for (const key of wanted) {
   const mediaType = content ? Object.keys(content)[0] : undefined;
   const parameters = ((inline(op.parameters ?? [], 0) as Obj[]) ?? []).filter((p) => p.in !== 'query');
   if (mediaType)
-    parameters.push({ name: 'Content-Type', in: 'header', required: true, schema: { type: 'string', enum: [mediaType] } });
+    parameters.push({
+      name: 'Content-Type',
+      in: 'header',
+      required: true,
+      schema: { type: 'string', enum: [mediaType] },
+    });
   operations[`${method.toUpperCase()} ${prefix}${path}`] = {
     operationId: op.operationId ?? null,
     parameters,
