@@ -67,6 +67,7 @@ describe('Statuspage', () => {
         name: 'Database connection pool exhausted',
         status: 'resolved',
         shortlink: 'https://stspg.io/inc1',
+        metadata: { incident_bot: { incident: String(incident.id) } },
         incident_updates: [
           { body: 'This incident has been resolved.', status: 'resolved' },
           {
@@ -96,6 +97,7 @@ describe('Statuspage', () => {
         body: 'Checkout fails for 30% of users\n\nWhat we are doing: Killing idle transactions',
         component_ids: ['cmp-pg'],
         components: { 'cmp-pg': 'partial_outage' },
+        metadata: { incident_bot: { incident: String(incident.id) } },
       },
     });
     expect(created?.headers).toMatchObject({
@@ -106,6 +108,40 @@ describe('Statuspage', () => {
     expect(t.slack.messages(channel).map((m) => m.text)).toContain(
       ':white_check_mark: The status page incident is resolved: https://stspg.io/inc1.',
     );
+  });
+
+  it('adopts the page incident a create made when its answer was lost, instead of creating a second', async () => {
+    const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
+    sp.loseNextCreate();
+    await postUpdate(
+      channel,
+      'investigating',
+      'Checkout fails for 30% of users',
+      'Killing idle transactions',
+    );
+    await settle(incident.id);
+
+    expect(sp.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['GET', `/pages/${SP_PAGE}/components`, 200],
+      ['POST', `/pages/${SP_PAGE}/incidents`, 504],
+      // The retry looks for its marker first, finds the incident, and sees the update already there.
+      ['GET', `/pages/${SP_PAGE}/components`, 200],
+      ['GET', `/pages/${SP_PAGE}/incidents/unresolved`, 200],
+      ['GET', `/pages/${SP_PAGE}/incidents/inc1`, 200],
+    ]);
+    expect([...sp.incidents.keys()]).toEqual(['inc1']);
+    expect(t.bot.store.externalRefs.get('statuspage', `incident:${incident.id}`)).toMatchObject({
+      remoteId: 'inc1',
+      url: 'https://stspg.io/inc1',
+    });
+    // Later updates patch the adopted incident.
+    await postUpdate(channel, 'identified', 'Checkout fails for 10% of users', 'Raising the pool size');
+    await settle(incident.id);
+    expect(sp.incidents.get('inc1')?.incident_updates.map((u) => u.status)).toEqual([
+      'identified',
+      'investigating',
+    ]);
+    expect(sp.problems).toEqual([]);
   });
 
   it('never publishes a private incident or a drill', async () => {
