@@ -1,4 +1,4 @@
-import { HttpException, Version3Client } from 'jira.js';
+import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { IntegrationError, retryAfterMs } from './errors.ts';
 import type { FollowupIssue, IssueTracker, TrackerIssue } from './tracker.ts';
@@ -42,22 +42,29 @@ export function toAdf(text: string) {
 /** Follow-ups as issues of one Jira Cloud project, through jira.js (REST API v3, basic auth with an API token). */
 export class JiraTracker implements IssueTracker {
   readonly system = 'jira';
-  readonly #client: Version3Client;
+  #client: Promise<Version3Client> | null = null;
 
-  constructor(private readonly settings: JiraSettings) {
-    this.#client = new Version3Client({
-      host: settings.baseUrl,
-      authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },
-      baseRequestConfig: { timeout: 10_000 },
-    });
+  constructor(private readonly settings: JiraSettings) {}
+
+  /** jira.js takes ~0.7 s to load: only a bot that files a follow-up in Jira pays for it, and only once. */
+  #jira(): Promise<Version3Client> {
+    this.#client ??= import('jira.js').then(
+      ({ Version3Client }) =>
+        new Version3Client({
+          host: this.settings.baseUrl,
+          authentication: { basic: { email: this.settings.email, apiToken: this.settings.apiToken } },
+          baseRequestConfig: { timeout: 10_000 },
+        }),
+    );
+    return this.#client;
   }
 
   /** Creates the issue unless an earlier try (whose answer was lost) did: that one carries the follow-up's label. */
   async file(issue: FollowupIssue): Promise<TrackerIssue> {
     const marker = `incident-bot-followup-${issue.followupId}`;
     const found = FoundSchema.parse(
-      await this.#guard('find an earlier try', () =>
-        this.#client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+      await this.#guard('find an earlier try', async () =>
+        (await this.#jira()).issueSearch.searchForIssuesUsingJqlEnhancedSearch({
           jql: `project = "${this.settings.project}" AND labels = "${marker}"`,
           fields: ['key'],
           maxResults: 1,
@@ -67,8 +74,8 @@ export class JiraTracker implements IssueTracker {
     const earlier = found.issues[0];
     if (earlier) return this.#issue(earlier.key);
     const created = CreatedSchema.parse(
-      await this.#guard('create an issue', () =>
-        this.#client.issues.createIssue({
+      await this.#guard('create an issue', async () =>
+        (await this.#jira()).issues.createIssue({
           fields: {
             project: { key: this.settings.project },
             issuetype: { name: ISSUE_TYPE },
@@ -85,14 +92,16 @@ export class JiraTracker implements IssueTracker {
 
   /** The token's user: proves the email and token work. */
   async whoAmI(): Promise<string> {
-    const me = await this.#guard('read the token user', () => this.#client.myself.getCurrentUser());
+    const me = await this.#guard('read the token user', async () =>
+      (await this.#jira()).myself.getCurrentUser(),
+    );
     return me.displayName ?? me.emailAddress ?? me.accountId ?? this.settings.email;
   }
 
   /** The project, read with the token: proves it exists and the token's user may browse it. */
   async project(): Promise<{ key: string; name: string }> {
-    const project = await this.#guard('read the project', () =>
-      this.#client.projects.getProject({ projectIdOrKey: this.settings.project }),
+    const project = await this.#guard('read the project', async () =>
+      (await this.#jira()).projects.getProject({ projectIdOrKey: this.settings.project }),
     );
     return { key: project.key ?? this.settings.project, name: project.name ?? '' };
   }
@@ -112,12 +121,12 @@ export class JiraTracker implements IssueTracker {
 
 /** jira.js throws HttpException with the status (axios's error, with the headers, as its cause); else a network error. */
 function toIntegrationError(what: string, error: unknown): IntegrationError {
-  if (!(error instanceof HttpException))
+  const status = (error as { status?: unknown } | null)?.status;
+  if (!(error instanceof Error) || error.name !== 'HttpException' || typeof status !== 'number')
     return new IntegrationError(
       `Jira unreachable to ${what}: ${error instanceof Error ? error.message : String(error)}`,
       true,
     );
-  const status = error.status;
   const cause = error.cause as
     | { response?: { headers?: Record<string, unknown>; data?: unknown } }
     | undefined;
