@@ -253,6 +253,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const pages = integrations.escalated(incidentId);
     if (pages.length > 0) jobs.enqueue(pages);
   };
+  workflow.statuspagePreview = (incident, update) => integrations.statusPreview(incident, update);
   workflow.publishStatus = (incident, update) => {
     const job = integrations.publishJob(incident, update);
     if (job) jobs.enqueue([job]);

@@ -12,6 +12,7 @@ import {
   statuspageResolveJob,
   statuspageUpdateJob,
 } from '../integrations/statuspageJobs.ts';
+import { type StatuspagePreview, statuspageBody } from '../integrations/statuspageText.ts';
 import {
   followupOf,
   type IssueTracker,
@@ -36,6 +37,8 @@ export interface IntegrationWiring {
   jobsFor(incidentId: number): NewJob[];
   /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
+  /** What a status update would put on the status page, or null when this incident never publishes. */
+  statusPreview(incident: Incident, update: Omit<PublishedUpdate, 'entryId'>): StatuspagePreview | null;
   /** The jobs that send a pinned timeline message to the paging tool as a note. */
   noteJobs(entry: TimelineEntry): NewJob[];
   /** The pages the incident's latest escalation calls for (targets with `pagerduty:` in policy.yml). */
@@ -160,14 +163,18 @@ export function wireIntegrations(deps: {
     },
     publishJob(incident, update) {
       if (!publishes(incident)) return null;
-      const body = update.action ? `${update.impact}\n\nWhat we are doing: ${update.action}` : update.impact;
-      return statuspageUpdateJob(incident.id, update.entryId, {
+      const preview = this.statusPreview(incident, update);
+      if (!preview) return null;
+      return statuspageUpdateJob(incident.id, update.entryId, { ...preview, severity: incident.severity });
+    },
+    statusPreview(incident, update) {
+      if (!publishes(incident)) return null;
+      return {
         name: incident.title,
         status: update.status,
-        body,
-        severity: incident.severity,
+        body: statuspageBody(update),
         components: [...components(incident)],
-      });
+      };
     },
   };
 }

@@ -12,6 +12,7 @@ import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
+import type { StatuspagePreview } from './blocks/updates.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
@@ -82,6 +83,18 @@ export class IncidentWorkflow {
           action: string;
         },
       ) => void)
+    | null = null;
+
+  /** What a status update would put on the status page (null: it publishes nowhere); bot.ts sets it. */
+  statuspagePreview:
+    | ((
+        incident: Incident,
+        update: {
+          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          impact: string;
+          action: string;
+        },
+      ) => StatuspagePreview | null)
     | null = null;
 
   /** Told of each escalation recorded (by timer or by hand); bot.ts pages the PagerDuty targets. */

@@ -144,6 +144,52 @@ describe('Statuspage', () => {
     expect(sp.problems).toEqual([]);
   });
 
+  it('previews in the update form the text the status page will get, and publishes exactly that', async () => {
+    const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
+    await postUpdate(
+      channel,
+      'investigating',
+      'Checkout fails for 30% of users',
+      'Killing idle transactions',
+    );
+    await settle(incident.id);
+    await t.command('update', { channel_id: channel, user_id: IC });
+    const view = t.slack.callsTo('views.open').at(-1)?.args.view as {
+      private_metadata: string;
+      blocks: {
+        type: string;
+        block_id?: string;
+        element?: { initial_value?: string };
+        text?: { text: string };
+      }[];
+    };
+    const initial = (blockId: string) =>
+      view.blocks.find((b) => b.block_id === blockId)?.element?.initial_value ?? '';
+    const impact = initial(UPDATE_FIELDS.impact.blockId);
+    const action = initial(UPDATE_FIELDS.action.blockId);
+    expect(impact).toBe('Checkout fails for 30% of users');
+    const body = action ? `${impact}\n\nWhat we are doing: ${action}` : impact;
+    const texts = view.blocks.map((b) => JSON.stringify(b));
+    const heading = texts.findIndex((x) => x.includes('🌐 On Post update, the public status page gets'));
+    expect(texts[heading]).toContain(
+      '*Database connection pool exhausted* · Investigating · affected: postgres, pgbouncer, api',
+    );
+    expect(view.blocks[heading + 1]?.text?.text).toBe(
+      body
+        .split('\n')
+        .map((line) => `>${line}`)
+        .join('\n'),
+    );
+    await postUpdate(channel, 'identified', impact, action);
+    await settle(incident.id);
+    expect(sp.incidents.get('inc1')?.incident_updates[0]).toEqual({ body, status: 'identified' });
+
+    // A private incident never publishes, so its form previews nothing.
+    const secret = await t.declare('declare P0 Breach of customer data --runbook RUN-004');
+    await t.command('update', { channel_id: secret.channel, user_id: IC });
+    expect(JSON.stringify(t.slack.callsTo('views.open').at(-1)?.args.view)).not.toContain('status page gets');
+  });
+
   it('never publishes a private incident or a drill', async () => {
     const secret = await t.declare('declare P0 Breach of customer data --runbook RUN-004');
     await postUpdate(secret.channel, 'investigating', 'Rotating keys', 'Rotating');
