@@ -42,7 +42,10 @@ function inline(node: Json, depth: number): Json {
   if (node === null || typeof node !== 'object') return node;
   if (typeof node.$ref === 'string') return depth >= 6 ? {} : inline(at(node.$ref), depth + 1);
   const copy: Obj = {};
+  // OpenAPI 3.0's `nullable` is not JSON Schema: the validator (ajv) wants `type: [..., 'null']` instead.
+  if (node.nullable === true && typeof node.type === 'string') copy.type = [node.type, 'null'];
   for (const [key, value] of Object.entries(node)) {
+    if (key === 'nullable' || (key === 'type' && 'type' in copy)) continue;
     // A property may be named "description": only drop the keyword, which is a string or an object of examples.
     if (DROP.has(key) && (typeof value === 'string' || key !== 'description')) continue;
     copy[key] = inline(value, depth);
