@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import { githubWebhookRoute } from './integrations/githubWebhook.ts';
+import { jiraWebhookRoute } from './integrations/jiraWebhook.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
@@ -159,6 +160,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         return { followupId };
       },
     }),
+    jiraWebhookRoute({
+      secret: config.jiraWebhookSecret,
+      done: (event) => {
+        const followupId = githubFollowups?.followupForJiraIssue(event.issue.key) ?? null;
+        if (followupId === null) return null;
+        postmortems.completeFollowup({ followupId, actor: 'bot' });
+        return { followupId };
+      },
+    }),
     ...webhookRoutes({
       config,
       inbox: store.inbox,
@@ -206,6 +216,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
   const integrations = wireIntegrations({
     config,
+    now,
     store,
     service,
     runbooks,
@@ -238,6 +249,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const job = integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);
   };
+  workflow.escalated = (incidentId) => {
+    const pages = integrations.escalated(incidentId);
+    if (pages.length > 0) jobs.enqueue(pages);
+  };
+  workflow.statuspagePreview = (incident, update) => integrations.statusPreview(incident, update);
   workflow.publishStatus = (incident, update) => {
     const job = integrations.publishJob(incident, update);
     if (job) jobs.enqueue([job]);

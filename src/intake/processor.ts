@@ -44,9 +44,14 @@ export interface PageSink {
   ): Promise<void>;
   /** Someone acknowledged the page in the paging tool: record it (MTTA) and show it in the header. */
   acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void>;
+  /** The paging tool resolved or reassigned its incident: record it and show it in the header. */
+  pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void>;
   /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
   allResolved(incident: Incident): Promise<void>;
 }
+
+/** What the paging tool reports beyond an acknowledgement, shown in the header. */
+const PAGING_UPDATES = new Set(['incident.resolved', 'incident.reassigned']);
 
 export interface ProcessorDeps {
   store: Store;
@@ -179,6 +184,8 @@ export class AlertProcessor {
       await this.deps.sink.alerts(incident, fresh);
       const ack = fresh.find((a) => a.event === 'incident.acknowledged');
       if (ack) await this.deps.sink.acknowledged(incident, ack);
+      for (const update of fresh.filter((a) => PAGING_UPDATES.has(a.event ?? '')))
+        await this.deps.sink.pagingUpdate(incident, update);
     }
     // Marked after posting: a Slack failure retries the post; a repeat delivery after this changes nothing.
     this.#markSeen(fresh, incident.id);

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import { GitHubIssues } from './github.ts';
+import { jiraChecks } from './jiraDoctor.ts';
 import { PagerDutyApi } from './pagerduty.ts';
 import { StatuspageApi } from './statuspage.ts';
 
@@ -92,5 +93,6 @@ export async function integrationChecks(config: Config, env: NodeJS.ProcessEnv):
         fix: 'add an issues webhook to the repository pointing at /webhooks/github with a secret, and set GITHUB_WEBHOOK_SECRET to it',
       });
   }
+  checks.push(...(await jiraChecks(config, env)));
   return checks;
 }

@@ -12,6 +12,7 @@ import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
+import type { StatuspagePreview } from './blocks/updates.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
@@ -83,6 +84,21 @@ export class IncidentWorkflow {
         },
       ) => void)
     | null = null;
+
+  /** What a status update would put on the status page (null: it publishes nowhere); bot.ts sets it. */
+  statuspagePreview:
+    | ((
+        incident: Incident,
+        update: {
+          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          impact: string;
+          action: string;
+        },
+      ) => StatuspagePreview | null)
+    | null = null;
+
+  /** Told of each escalation recorded (by timer or by hand); bot.ts pages the PagerDuty targets. */
+  escalated: ((incidentId: number) => void) | null = null;
 
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
@@ -222,6 +238,7 @@ export class IncidentWorkflow {
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
       acknowledged: this.service.externalAcknowledgement(incident.id),
+      paging: this.service.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }

@@ -19,7 +19,9 @@ export function statsMessage(stats: readonly SeverityStats[], days: number): Mes
     blocks: [
       section(`*Response times, last ${days} days*`),
       section(rows.join('\n')),
-      context('MTTA: declared → a commander took it. MTTR: declared → resolved. Drills are not counted.'),
+      context(
+        'MTTA: declared → first acknowledgement (a commander took it, or the page was acknowledged in PagerDuty). MTTR: declared → resolved. Drills are not counted.',
+      ),
     ],
   };
 }

@@ -17,6 +17,14 @@ import {
 } from './kit.ts';
 import { boldSafe, slackDate, truncate, user } from './mrkdwn.ts';
 
+/** Something the paging tool reported: by whom, through which tool, when, and (reassigned) to whom. */
+export interface PagingMark {
+  by: string;
+  via: string;
+  at: string;
+  to: string | null;
+}
+
 export interface HeaderContext {
   runbook: { id: string; title: string } | null;
   now: Date;
@@ -24,6 +32,8 @@ export interface HeaderContext {
   progress: { done: number; total: number };
   /** The latest acknowledgement made in the paging tool (PagerDuty), if any. */
   acknowledged?: { by: string; via: string; at: string } | null;
+  /** The latest resolve and reassignment reported by the paging tool. */
+  paging?: { resolved: PagingMark | null; reassigned: PagingMark | null } | null;
   /** The severity's meeting bridge (policy.yml `bridge`), filled in for this incident. */
   bridge?: string | null;
 }
@@ -82,6 +92,7 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       context(`✅ Acknowledged in ${inline(ack.via, 50)} by ${inline(ack.by, 200)} ${slackDate(ack.at)}`),
     );
   }
+  blocks.push(...pagingLines(ctx.paging, over));
   if (incident.inFallback) {
     blocks.push(context('⚠️ Running in this channel: a dedicated incident channel could not be created.'));
   }
@@ -92,6 +103,26 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
     LIMIT.notification,
   );
   return { text, blocks };
+}
+
+/** What the paging tool says that Slack does not know yet: who it is assigned to, that it was resolved there. */
+function pagingLines(paging: HeaderContext['paging'], over: boolean): KnownBlock[] {
+  const lines: KnownBlock[] = [];
+  const moved = paging?.reassigned;
+  if (moved && !over)
+    lines.push(
+      context(
+        `👤 Assigned in ${inline(moved.via, 50)} to ${inline(moved.to ?? 'nobody', 200)} (by ${inline(moved.by, 200)}) ${slackDate(moved.at)}`,
+      ),
+    );
+  const resolved = paging?.resolved;
+  if (resolved && !over)
+    lines.push(
+      context(
+        `☑️ Resolved in ${inline(resolved.via, 50)} by ${inline(resolved.by, 200)} ${slackDate(resolved.at)}: resolve here too once the responders agree`,
+      ),
+    );
+  return lines;
 }
 
 function headerButtons(incident: Incident): Button[] {
