@@ -75,6 +75,11 @@ console.log(
     : 'heap figure skipped: run with node --expose-gc (npm run bench does)',
 );
 
+// Issue 19: the same corpus in fresh processes, without, with an empty and with a filled disk cache.
+console.log('');
+const { corpusCacheBench } = await import('./corpusCache.ts');
+corpusCacheBench();
+
 // BENCH_ONLY=corpus stops here: the runbook figures alone take seconds, the rest minutes.
 if (process.env.BENCH_ONLY !== 'corpus') {
   // Issue 4: the scheduler tick with 10,000 open incidents and 100,000 timers.
