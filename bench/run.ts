@@ -95,6 +95,10 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   await coldStartBench();
   console.log('');
   await import('./intake.ts');
+  // Issue 19: ack latency and event-loop blocking at 10, 1k and 10k open incidents.
+  console.log('');
+  const { scaleBench } = await import('./scale.ts');
+  await scaleBench();
   // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
   console.log('');
   await import('./largeIncident.ts');
