@@ -99,6 +99,8 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   console.log('');
   const { scaleBench } = await import('./scale.ts');
   await scaleBench();
+  const { ackProcessesBench } = await import('./ackProcesses.ts');
+  await ackProcessesBench();
   // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
   console.log('');
   await import('./largeIncident.ts');
