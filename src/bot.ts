@@ -45,6 +45,7 @@ import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { channelBudget } from './slack/channelPacing.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -225,10 +226,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     },
   });
   githubFollowups = integrations;
+  const { pacer, pages: pagePace } = channelBudget(options.channelRate); // one budget for both
   const jobs = new JobRunner({
     queue: store.jobs,
     handlers: {
-      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
       ...integrations.handlers,
     },
     owner: writer.owner,
@@ -336,7 +338,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     botUserId,
     log,
     now,
-    ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+    channelRate: pagePace,
     onFailed: (item) => metrics.pagesFailed.inc({ source: item.source, reason: 'processing' }),
     onDeduplicated: (source) => metrics.pagesDeduplicated.inc({ source }),
   });

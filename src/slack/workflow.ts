@@ -13,6 +13,7 @@ import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
 import type { StatuspagePreview } from './blocks/updates.ts';
+import { UpdateCoalescer } from './coalescer.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
@@ -54,6 +55,11 @@ export class IncidentWorkflow {
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Every chat.update goes through here: one in flight per message, rendered when sent (see coalescer.ts). */
+  private readonly updates = new UpdateCoalescer(async (channel, ts, message) => {
+    await this.client.chat.update({ channel, ts, ...message });
+  });
 
   private readonly changeListeners: ChangeListener[] = [];
 
@@ -246,11 +252,9 @@ export class IncidentWorkflow {
   async refreshHeader(incidentId: number): Promise<void> {
     const incident = this.service.get(incidentId);
     if (incident.channelId && incident.headerTs) {
-      await this.client.chat.update({
-        channel: incident.channelId,
-        ts: incident.headerTs,
-        ...this.header(incident),
-      });
+      await this.updates.update(incident.channelId, incident.headerTs, () =>
+        this.header(this.service.get(incidentId)),
+      );
     }
     await this.changed(incidentId, 'updated');
   }
@@ -279,11 +283,10 @@ export class IncidentWorkflow {
   async showStep(incident: Incident, step: IncidentStep): Promise<void> {
     if (!incident.channelId) return;
     if (!step.messageTs) return this.postStep(incident, step);
-    await this.client.chat.update({
-      channel: incident.channelId,
-      ts: step.messageTs,
-      ...this.render(incident, step),
-    });
+    // Rendered from the database when sent: a click that arrived meanwhile is shown, never overwritten.
+    await this.updates.update(incident.channelId, step.messageTs, () =>
+      this.render(incident, this.service.step(step.id)),
+    );
   }
 
   async post(channel: string, message: Message): Promise<string> {
@@ -307,7 +310,7 @@ export class IncidentWorkflow {
   }
 
   async update(channel: string, ts: string, message: Message): Promise<void> {
-    await this.client.chat.update({ channel, ts, ...message });
+    await this.updates.update(channel, ts, () => message);
   }
 
   async ephemeral(channel: string, user: string, message: Message | string): Promise<void> {
