@@ -13,12 +13,18 @@ interface PageIncident {
   metadata: Record<string, unknown>;
 }
 
+/** The server URL's path in Statuspage's description (`https://api.statuspage.io/v1`). */
+export const SP_PREFIX = '/v1';
+
 /**
- * A fake Statuspage REST API v1 on 127.0.0.1: checks each request against test/fixtures/statuspage (auth,
- * content type, body), keeps the page's incidents and components, and answers as Statuspage does,
- * including queued 5xx and 429 with Retry-After.
+ * A fake Statuspage REST API v1 on 127.0.0.1: checks each request against the subset of Statuspage's
+ * published description in test/fixtures/statuspage (operation, auth header, content type, body), keeps the
+ * page's incidents and components, and answers as Statuspage does, including queued 5xx and 429 with
+ * Retry-After. A request the description does not allow gets a 422 naming the problems.
  */
 export interface FakeStatuspage extends VendorFake {
+  /** The API's root as STATUSPAGE_API_URL takes it, the fake's address plus `/v1` as in production. */
+  url: string;
   incidents: Map<string, PageIncident>;
   components: { id: string; name: string }[];
   /** The next create is made, but its answer is lost (a 504 from a proxy in front of Statuspage). */
@@ -32,7 +38,7 @@ export async function startFakeStatuspage(): Promise<FakeStatuspage> {
     { id: 'cmp-pg', name: 'Postgres' },
     { id: 'cmp-web', name: 'Website' },
   ];
-  const base = `/pages/${SP_PAGE}`;
+  const base = `${SP_PREFIX}/pages/${SP_PAGE}`;
   const fake = await startVendorFake({
     subset: 'test/fixtures/statuspage/api-subset.json',
     authorized: (headers) => headers.authorization === `OAuth ${SP_API_KEY}`,
@@ -82,6 +88,7 @@ export async function startFakeStatuspage(): Promise<FakeStatuspage> {
   });
   return {
     ...fake,
+    url: `${fake.url}${SP_PREFIX}`,
     incidents,
     components,
     loseNextCreate: () => {
