@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import type { AlertSource } from '../store/alertLinks.ts';
+import type { AlertSource } from '../domain/incident.ts';
 
 /**
  * One alert in the shape every source is turned into. `firing` may open an incident, `resolved` is

@@ -1,7 +1,9 @@
+import type { AlertSource } from '../domain/incident.ts';
+import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { AlertSource, InboxItem, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { AlertProcessor, type PageSink } from './processor.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { InboxWorker } from './worker.ts';

@@ -1,9 +1,11 @@
 import { alertSeverity } from '../domain/alertPolicy.ts';
+import type { AlertSource, Incident } from '../domain/incident.ts';
+import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { AlertSource, InboxItem, Incident, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { digest, type NormalizedAlert } from './alert.ts';
 import { SOURCES } from './sources.ts';
 

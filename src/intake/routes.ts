@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.ts';
+import type { AlertSource } from '../domain/incident.ts';
 import type { Logger } from '../log.ts';
-import type { AlertSource, InboxRepository } from '../store/index.ts';
+import type { InboxRepository } from '../store/index.ts';
 import type { Headers, Refusal } from './alert.ts';
 import type { AlertmanagerPayload } from './alertmanager.ts';
 import { SOURCES } from './sources.ts';

@@ -1,5 +1,6 @@
+import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
-import type { InboxItem, InboxRepository } from '../store/index.ts';
+import type { InboxRepository } from '../store/index.ts';
 
 export interface InboxWorkerOptions {
   inbox: InboxRepository;

@@ -6,7 +6,8 @@ import { isTransient } from '../slack/errors.ts';
 
 export { isTransient };
 
-import { SCHEDULER_HEARTBEAT, type Store, type Timer } from '../store/index.ts';
+import type { Timer } from '../domain/timer.ts';
+import { SCHEDULER_HEARTBEAT, type Store } from '../store/index.ts';
 
 /** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
 const MAX_RETRIES = 8;

@@ -1,22 +1,17 @@
 import { diffSelection, stepComplete } from '../domain/checks.ts';
+import type { Incident, IncidentSource } from '../domain/incident.ts';
 import {
   type IncidentStatus,
   mayResolveOrChangeSeverity,
   severityRank,
   transition,
 } from '../domain/incidentState.ts';
+import type { IncidentStep, NewStep, StepProgress } from '../domain/steps.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { Timer } from '../domain/timer.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
-import type {
-  Incident,
-  IncidentSource,
-  IncidentStep,
-  NewStep,
-  StepProgress,
-  Store,
-  TimelineEntry,
-  Timer,
-} from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 import { skippedByChoice, startWalk, stepExtras } from './walk.ts';
 

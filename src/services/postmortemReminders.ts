@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { formatDuration } from '../domain/duration.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Followup, Postmortem } from '../domain/records.ts';
+import type { Timer } from '../domain/timer.ts';
 import { inWorkingHours, localDate, nextWorkingDayStart, startOfLocalDay } from '../domain/workingHours.ts';
-import type { Followup, Incident, Postmortem, Store, Timer } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { RunbookSet } from './runbookSet.ts';
 
 /** Timer kinds of the aftermath: the scheduler dispatches them to scheduler/handlers/aftermath.ts. */

@@ -1,7 +1,10 @@
+import type { Incident } from '../domain/incident.ts';
 import { transition } from '../domain/incidentState.ts';
 import { postmortemDocument, timelineRows } from '../domain/postmortem.ts';
+import type { Followup, Postmortem } from '../domain/records.ts';
 import { responseStats, type SeverityStats } from '../domain/stats.ts';
-import type { Clock, Followup, Incident, Postmortem, Store, TimelineEntry } from '../store/index.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { Clock, Store } from '../store/index.ts';
 import { UserError } from './incidentService.ts';
 import { PostmortemReminders } from './postmortemReminders.ts';
 import type { RunbookSet } from './runbookSet.ts';

@@ -1,4 +1,5 @@
-import type { TimelineEntry, TimelineRepository } from '../store/index.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { TimelineRepository } from '../store/index.ts';
 
 /** Lets other requests run: a 10k-entry timeline is read and rendered in slices with this between them. */
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

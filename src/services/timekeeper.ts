@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Incident } from '../domain/incident.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { Timer } from '../domain/timer.ts';
 import {
   type PlanHistory,
   type PlannedTimer,
@@ -8,7 +11,7 @@ import {
   type TimerPayload,
 } from '../domain/timerPlan.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
-import type { Incident, Store, TimelineEntry, Timer } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { Escalation } from './incidentService.ts';
 import type { RunbookSet } from './runbookSet.ts';
 

@@ -1,4 +1,4 @@
-import type { Incident } from '../store/index.ts';
+import type { Incident } from '../domain/incident.ts';
 import {
   drillReportMessage,
   followupAdded,

@@ -1,10 +1,13 @@
 import type { WebClient } from '@slack/web-api';
+import type { Incident } from '../domain/incident.ts';
 import { ROLES, type Role } from '../domain/policy.ts';
+import type { Followup } from '../domain/records.ts';
 import type { SeverityStats } from '../domain/stats.ts';
+import type { StepProgress } from '../domain/steps.ts';
+import type { Timer } from '../domain/timer.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Followup, Incident, StepProgress, Timer } from '../store/index.ts';
 import { IncidentAccess } from './access.ts';
 import { type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';

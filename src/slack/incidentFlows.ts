@@ -1,4 +1,5 @@
 import type { DoctorCheck } from '../doctor.ts';
+import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
@@ -8,7 +9,6 @@ import { type ReloadResult, type RunbookSet, responseTeam } from '../services/ru
 import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
-import type { Incident } from '../store/index.ts';
 import type { IncidentAccess } from './access.ts';
 import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Job, NewJob } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Incident, Job, NewJob } from '../store/index.ts';
 import { announcement, fallbackNotice } from './blocks/announce.ts';
 import type { Message } from './blocks/kit.ts';
 import { channel as channelLink } from './blocks/mrkdwn.ts';

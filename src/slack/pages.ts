@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Incident } from '../domain/incident.ts';
 import type { NormalizedAlert } from '../intake/alert.ts';
 import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
-import type { Incident } from '../store/index.ts';
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';

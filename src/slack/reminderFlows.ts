@@ -1,4 +1,4 @@
-import type { Timer } from '../store/index.ts';
+import type { Timer } from '../domain/timer.ts';
 import { followupReminderMessage, postmortemReminderMessage } from './blocks/reminders.ts';
 import type { ListenerDeps } from './incidentFlows.ts';
 

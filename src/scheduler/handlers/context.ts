@@ -1,6 +1,7 @@
+import type { Incident } from '../../domain/incident.ts';
+import type { Timer } from '../../domain/timer.ts';
 import { type TimerPayload, TimerPayloadSchema } from '../../domain/timerPlan.ts';
 import type { ListenerDeps } from '../../slack/incidentFlows.ts';
-import type { Incident, Timer } from '../../store/index.ts';
 
 /**
  * The incident a timer is about, if it still needs the timer: resolving cancels timers, but one claimed

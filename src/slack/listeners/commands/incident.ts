@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type IncidentCommand, parseIncidentCommand } from '../../../domain/command.ts';
+import type { Incident } from '../../../domain/incident.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet.ts';
-import type { Incident } from '../../../store/index.ts';
 import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
