@@ -44,6 +44,7 @@ import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -56,6 +57,7 @@ import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { ResolveIncident } from './usecases/resolve.ts';
 
 export interface BotOptions {
   config: Config;
@@ -292,8 +294,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
   const choices = new StepChoices(store, service);
   workflow.phasePrompt = phasePromptFor(choices, runbooks);
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat: new SlackChat(workflow) });
   const deps = {
     choices,
+    resolve,
     diagnostics,
     service,
     postmortems,
@@ -316,7 +320,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     store,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, log),
+    sink: new SlackPageSink(workflow, service, resolve, log),
     botUserId,
     log,
     now,

@@ -1,10 +1,4 @@
-import type { Incident } from '../domain/incident.ts';
-import {
-  drillReportMessage,
-  followupAdded,
-  postmortemDone,
-  postmortemScheduled,
-} from './blocks/aftermath.ts';
+import { followupAdded, postmortemDone } from './blocks/aftermath.ts';
 import type { Actor, ListenerDeps } from './incidentFlows.ts';
 
 /** `/incident postmortem`: the document from the timeline, uploaded to the incident's channel as a file. */
@@ -46,19 +40,4 @@ export async function addFollowup(
   const incident = deps.service.get(incidentId);
   if (incident.channelId) await deps.workflow.post(incident.channelId, followupAdded(followup));
   else await actor.reply(followupAdded(followup));
-}
-
-/** After resolve: a drill reports on itself; a real incident schedules its post-mortem. */
-export async function afterResolve(deps: ListenerDeps, incident: Incident): Promise<void> {
-  if (!incident.channelId) return;
-  if (incident.drill) {
-    await deps.workflow.post(
-      incident.channelId,
-      drillReportMessage(deps.postmortems.drillReport(incident.id)),
-    );
-    return;
-  }
-  const postmortem = deps.postmortems.scheduleFor(incident);
-  if (postmortem)
-    await deps.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
 }

@@ -9,8 +9,8 @@ import { type ReloadResult, type RunbookSet, responseTeam } from '../services/ru
 import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { IncidentAccess } from './access.ts';
-import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
   TIMELINE_LATEST,
@@ -19,7 +19,6 @@ import {
   timelineWithFile,
 } from './blocks/largeTimeline.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
-import { resolvedMessage } from './blocks/replies.ts';
 import type { DiagnosticsFlow } from './diagnosticsFlow.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
 
@@ -29,6 +28,8 @@ export interface ListenerDeps {
   /** Choices inside a runbook: procedures, alternatives of a step, jumps. */
   choices: StepChoices;
   postmortems: PostmortemService;
+  /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
+  resolve: ResolveIncident;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;
@@ -123,14 +124,8 @@ export async function resolveIncident(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.resolve({ incidentId, note: note ?? '', actor: actor.user });
+  const result = await deps.resolve.run({ incidentId, note, actor: actor.user });
   if (!result.ok) return refuse(deps, actor, result.reason);
-  const { incident } = result;
-  await deps.workflow.refreshHeader(incident.id);
-  if (!incident.channelId) return;
-  await deps.workflow.post(incident.channelId, resolvedMessage(incident, note));
-  for (const step of result.added) await deps.workflow.postStep(incident, step);
-  await afterResolve(deps, incident);
 }
 
 /**

@@ -4,8 +4,8 @@ import type { NormalizedAlert } from '../intake/alert.ts';
 import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
+import type { ResolveIncident } from '../usecases/resolve.ts';
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
-import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** Pages in Slack: the incident channel through the workflow, evidence and summaries as messages. */
@@ -13,6 +13,7 @@ export class SlackPageSink implements PageSink {
   constructor(
     private readonly workflow: IncidentWorkflow,
     private readonly service: IncidentService,
+    private readonly resolve: ResolveIncident,
     private readonly log: Logger,
   ) {}
 
@@ -67,20 +68,8 @@ export class SlackPageSink implements PageSink {
       await this.workflow.post(incident.channelId, alertsResolvedNotice(incident.commanderId));
       return;
     }
-    const result = this.service.resolve({
-      incidentId: incident.id,
-      note: 'all alerts resolved (policy: alerts.auto_resolve)',
-      actor: 'bot',
-    });
-    if (!result.ok) {
-      this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
-      return;
-    }
-    await this.workflow.refreshHeader(incident.id);
-    await this.workflow.post(
-      incident.channelId,
-      resolvedMessage(result.incident, 'all alerts resolved (policy: alerts.auto_resolve)'),
-    );
-    for (const step of result.added) await this.workflow.postStep(result.incident, step);
+    const note = 'all alerts resolved (policy: alerts.auto_resolve)';
+    const result = await this.resolve.run({ incidentId: incident.id, note, actor: 'bot' });
+    if (!result.ok) this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
   }
 }
