@@ -40,6 +40,7 @@ import {
   reloadRunbookSet,
 } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
+import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
@@ -77,6 +78,8 @@ export interface Bot {
   app: App;
   store: Store;
   service: IncidentService;
+  /** Tick, mark done, skip, reopen. */
+  steps: StepService;
   workflow: IncidentWorkflow;
   diagnostics: DiagnosticsFlow;
   runbooks: () => RunbookSet;
@@ -125,6 +128,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);
   const service = new IncidentService(store, runbooks, timekeeper);
+  const steps = new StepService(store, service);
   const postmortems = new PostmortemService(store, runbooks, now);
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
@@ -298,6 +302,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const deps = {
     choices,
     resolve,
+    steps,
     diagnostics,
     service,
     postmortems,
@@ -375,6 +380,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     app,
     store,
     service,
+    steps,
     workflow,
     diagnostics,
     runbooks,

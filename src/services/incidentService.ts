@@ -1,4 +1,3 @@
-import { diffSelection, stepComplete } from '../domain/checks.ts';
 import type { Incident, IncidentSource } from '../domain/incident.ts';
 import {
   type IncidentStatus,
@@ -6,14 +5,14 @@ import {
   severityRank,
   transition,
 } from '../domain/incidentState.ts';
-import type { IncidentStep, NewStep, StepProgress } from '../domain/steps.ts';
+import type { IncidentStep, StepProgress } from '../domain/steps.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
-import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
 import type { Store } from '../store/index.ts';
+import { checklistFor, resolutionChecklists } from './checklists.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
-import { skippedByChoice, startWalk, stepExtras } from './walk.ts';
+import { skippedByChoice, startWalk } from './walk.ts';
 
 /** Timeline kind of an acknowledgement made in the paging tool. */
 export const EXTERNAL_ACK = 'external_ack';
@@ -56,15 +55,6 @@ export interface Escalation {
 }
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
-
-export interface ToggleResult {
-  step: IncidentStep;
-  ticked: number[];
-  cleared: number[];
-  /** The step this click completed, if any, and the step that became active after it. */
-  completed: boolean;
-  next: IncidentStep | null;
-}
 
 /** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
 export class IncidentService {
@@ -216,126 +206,6 @@ export class IncidentService {
   recordInviteSkips(incidentId: number, skipped: readonly { user: string; reason: string }[]): void {
     for (const s of skipped)
       this.note(incidentId, 'bot', 'invite_skipped', `Not invited <@${s.user}>: ${s.reason}`, s);
-  }
-
-  /**
-   * Applies what one click changed, computed against the message the user saw, so two responders ticking
-   * different boxes from slightly stale views both persist; the caller re-renders from the database.
-   */
-  toggleChecks(input: {
-    stepId: number;
-    seen: readonly string[];
-    selected: readonly string[];
-    actor: string;
-  }): ToggleResult {
-    const { tick, clear } = diffSelection(input.seen, input.selected);
-    return this.store.transaction(() => {
-      const before = this.step(input.stepId);
-      const { ticked, cleared, step } = this.store.checklist.setChecks(input.stepId, {
-        tick,
-        clear,
-        by: input.actor,
-      });
-      const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
-      for (const p of ticked)
-        this.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, { stepId: step.id, position: p });
-      for (const p of cleared) {
-        this.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, {
-          stepId: step.id,
-          position: p,
-        });
-      }
-      const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
-      if (!completes) return { step, ticked, cleared, completed: false, next: null };
-      return { ...this.completeStep(step, input.actor), ticked, cleared };
-    });
-  }
-
-  /** "Mark done" for a step whose runbook gives it no checks; a step with checks completes by ticking them. */
-  markStepDone(input: { stepId: number; actor: string }): ToggleResult {
-    return this.store.transaction(() => {
-      const step = this.step(input.stepId);
-      if (step.checks.length > 0)
-        throw new UserError("Tick the step's checks: it completes when the last one is ticked.");
-      if (step.state !== 'active')
-        throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
-      return this.completeStep(step, input.actor);
-    });
-  }
-
-  /** Marks a step done (who, when) and activates the next pending one. */
-  private completeStep(step: IncidentStep, actor: string): ToggleResult {
-    // A step that offers options is only done once the responder has said which one they followed.
-    if (step.options.length > 0 && !step.chosenOption)
-      throw new UserError(
-        `Step ${step.number ?? ''} offers options: choose the option you followed first, then mark it done.`.replace(
-          '  ',
-          ' ',
-        ),
-      );
-    const done = this.store.checklist.setStepState(step.id, 'done', actor).step;
-    this.note(
-      step.incidentId,
-      actor,
-      'step_done',
-      `Step ${step.number ?? ''} done: ${step.title}`.replace('  ', ' '),
-      {
-        stepId: step.id,
-      },
-    );
-    return { step: done, ticked: [], cleared: [], completed: true, next: this.activateNext(step.incidentId) };
-  }
-
-  private activateNext(incidentId: number): IncidentStep | null {
-    const steps = this.store.checklist.listSteps(incidentId).filter((s) => s.section === 'step');
-    if (steps.some((s) => s.state === 'active')) return null;
-    const next = steps.find((s) => s.state === 'pending');
-    if (!next) return null;
-    return this.store.checklist.setStepState(next.id, 'active', 'bot').step;
-  }
-
-  skipStep(input: { stepId: number; reason: string; actor: string }): {
-    step: IncidentStep;
-    next: IncidentStep | null;
-  } {
-    const reason = input.reason.trim();
-    if (!reason) throw new UserError('Say why the step is skipped: the reason goes into the post-mortem.');
-    return this.store.transaction(() => {
-      const current = this.step(input.stepId);
-      if (current.state === 'done' || current.state === 'skipped') {
-        throw new UserError(`Step ${current.number ?? ''} is already ${current.state}. Reopen it first.`);
-      }
-      const step = this.store.checklist.setStepState(input.stepId, 'skipped', input.actor, reason).step;
-      this.note(
-        step.incidentId,
-        input.actor,
-        'step_skipped',
-        `Step ${step.number} skipped: ${step.title}. Reason: ${reason}`,
-        {
-          stepId: step.id,
-          reason,
-        },
-      );
-      return { step, next: this.activateNext(step.incidentId) };
-    });
-  }
-
-  reopenStep(input: { stepId: number; actor: string }): IncidentStep {
-    return this.store.transaction(() => {
-      const current = this.step(input.stepId);
-      if (current.state !== 'done' && current.state !== 'skipped') return current;
-      const step = this.store.checklist.setStepState(input.stepId, 'active', input.actor).step;
-      this.note(
-        step.incidentId,
-        input.actor,
-        'step_reopened',
-        `Step ${step.number} reopened: ${step.title}`,
-        {
-          stepId: step.id,
-        },
-      );
-      return step;
-    });
   }
 
   setStatus(input: {
@@ -578,91 +448,4 @@ export class IncidentService {
       reason: `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,
     };
   }
-}
-
-/**
- * The checklist an incident starts with: the scenario's prerequisites, RUN-000's process as one checklist,
- * then the scenario's steps to walk one at a time. Without a scenario runbook, RUN-000's steps are the walk.
- */
-export function checklistFor(
-  incidentId: number,
-  runbook: Runbook | null,
-  process: Runbook | undefined,
-): NewStep[] {
-  const rows: NewStep[] = [];
-  const add = (row: Omit<NewStep, 'incidentId' | 'position'>) =>
-    rows.push({ incidentId, position: rows.length + 1, ...row });
-  const scenario = runbook && runbook.id !== PROCESS_RUNBOOK_ID ? runbook : null;
-  if (scenario?.prerequisites.length) {
-    add({
-      section: 'prerequisites',
-      runbookId: scenario.id,
-      title: 'Prerequisites',
-      checks: scenario.prerequisites,
-    });
-  }
-  const walk = scenario ?? process ?? null;
-  if (scenario && process) {
-    add({
-      section: 'process',
-      runbookId: process.id,
-      title: process.title,
-      checks: process.steps.map((s) => s.title),
-    });
-  }
-  for (const step of walk?.steps ?? []) {
-    add({
-      section: 'step',
-      runbookId: walk?.id ?? null,
-      number: step.number,
-      title: step.title,
-      body: step.text,
-      commands: step.commands,
-      checks: step.verifications,
-      ...stepExtras(walk, step),
-    });
-  }
-  return rows;
-}
-
-/** RUN-000's resolution verification checks and the runbook's Post-Incident checklist, added once at resolve. */
-export function resolutionChecklists(
-  incidentId: number,
-  firstPosition: number,
-  runbook: Runbook | undefined,
-  process: Runbook | undefined,
-  existing: readonly IncidentStep[],
-  needsUpdate: string | null,
-): NewStep[] {
-  const rows: NewStep[] = [];
-  const has = (section: string) => existing.some((s) => s.section === section);
-  const verification = process?.steps.find((s) => /verif|resolution/i.test(s.title));
-  if (verification && !has('resolution')) {
-    rows.push({
-      incidentId,
-      position: firstPosition + rows.length,
-      section: 'resolution',
-      runbookId: process?.id ?? null,
-      title: 'Resolution verification',
-      checks: verification.verifications.length ? verification.verifications : [verification.title],
-    });
-  }
-  const post = [
-    ...(runbook?.postIncident ?? []),
-    ...(runbook?.id !== process?.id ? (process?.postIncident ?? []) : []),
-  ];
-  // A runbook that had to be skipped or escalated past has taught the team something: write it down.
-  if (runbook && needsUpdate)
-    post.push(`Update ${runbook.id} (${needsUpdate}) → owner: ${runbook.owner ?? 'unassigned'}`);
-  if (post.length && !has('post_incident')) {
-    rows.push({
-      incidentId,
-      position: firstPosition + rows.length,
-      section: 'post_incident',
-      runbookId: runbook?.id ?? process?.id ?? null,
-      title: 'Post-incident follow-up',
-      checks: post,
-    });
-  }
-  return rows;
 }

@@ -8,6 +8,7 @@ import type { PostmortemService } from '../services/postmortemService.ts';
 import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
+import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { IncidentAccess } from './access.ts';
@@ -28,6 +29,8 @@ export interface ListenerDeps {
   /** Choices inside a runbook: procedures, alternatives of a step, jumps. */
   choices: StepChoices;
   postmortems: PostmortemService;
+  /** Tick, mark done, skip, reopen: the operations on one step. */
+  steps: StepService;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
   workflow: IncidentWorkflow;

@@ -90,7 +90,7 @@ describe('the weekly runbook review', () => {
     const step = t.bot.service
       .steps(drill1?.id as number)
       .find((s) => s.section === 'step' && s.number === 2);
-    t.bot.service.skipStep({ stepId: step?.id as number, reason: 'the command is wrong', actor: BACKEND });
+    t.bot.steps.skipStep({ stepId: step?.id as number, reason: 'the command is wrong', actor: BACKEND });
     await t.command('resolve done', { channel_id: drill1?.channelId as string });
 
     await t.bot.scheduler.tick();

@@ -19,7 +19,7 @@ export function reopenStep(deps: ListenerDeps) {
     await ack();
     const stepId = idFromValue(action);
     if (stepId === null) return;
-    const step = deps.service.reopenStep({ stepId, actor: actorOf(deps, body).user });
+    const step = deps.steps.reopenStep({ stepId, actor: actorOf(deps, body).user });
     const incident = deps.service.get(step.incidentId);
     await deps.workflow.showStep(incident, step);
     await deps.workflow.refreshHeader(incident.id);
@@ -35,7 +35,7 @@ export function completeStep(deps: ListenerDeps) {
     const actor = actorOf(deps, body);
     try {
       deps.choices.recordWarningsShown(stepId, actor.user);
-      const result = deps.service.markStepDone({ stepId, actor: actor.user });
+      const result = deps.steps.markStepDone({ stepId, actor: actor.user });
       const incident = deps.service.get(result.step.incidentId);
       await deps.workflow.showStep(incident, result.step);
       if (result.next) await deps.workflow.postStep(incident, result.next);

@@ -45,7 +45,7 @@ export function toggleChecks(deps: ListenerDeps) {
     try {
       // The timeline keeps that whoever acted on this step had its warnings in front of them.
       deps.choices.recordWarningsShown(step.id, actor.user);
-      const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
+      const result = deps.steps.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
       await deps.workflow.showStep(incident, result.step);
       if (result.next) await deps.workflow.postStep(incident, result.next);
       if (result.completed || result.next) await deps.workflow.refreshHeader(incident.id);
