@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { healthRoute } from './app/healthRoute.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
+import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
   finishInterruptedDeclares,
@@ -21,12 +23,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
-import {
-  planRunbookReview,
-  type ReviewDeps,
-  RUNBOOK_REVIEW,
-  runbookReviewHandler,
-} from './scheduler/handlers/runbookReview.ts';
+import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
 import { JobRunner } from './scheduler/jobRunner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
@@ -102,17 +99,6 @@ export interface Bot {
 }
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
-
-function healthRoute(): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true }));
-    },
-  };
-}
 
 export { StartupError };
 
@@ -262,27 +248,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     if (more.length > 0) jobs.enqueue(more);
   });
   const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
-  const reload = (): ReloadResult => {
-    try {
-      const result = reloadRunbookSet(config.runbooksDir, now(), runbookSet);
-      runbookSet = result.set;
-      planReview(review);
-      metrics.runbookReloads.inc({ outcome: result.problems.length ? 'partial' : 'ok' });
-      if (result.problems.length) {
-        log.warn(
-          { problems: result.problems, kept: result.kept, runbooks: result.set.catalog.runbooks.length },
-          'runbooks reloaded with problems: broken files keep their previous version; fix them and reload again',
-        );
-      } else log.info({ runbooks: result.set.catalog.runbooks.length }, 'runbooks reloaded');
-      return result;
-    } catch (error) {
-      metrics.runbookReloads.inc({ outcome: 'failed' });
-      // A policy problem is the operator's to fix (its message says how); anything else is a defect to report.
-      const detail = error instanceof RunbookSetError ? { problem: error.message } : { err: error };
-      log.error(detail, 'runbook reload failed: the previous runbooks and policy stay in use');
-      throw error;
-    }
-  };
+  const reload = runbookReloader({
+    runbooksDir: config.runbooksDir,
+    current: runbooks,
+    replace: (set) => {
+      runbookSet = set;
+    },
+    afterReload: () => planReview(review),
+    metrics,
+    log,
+    now,
+  });
   const diagnostics = new DiagnosticsFlow(
     new DiagnosticsService(service, runbooks, {
       prometheusUrl: config.prometheusUrl,
@@ -405,14 +381,4 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       store.close();
     },
   };
-}
-
-/** Plans the weekly runbook review (issue 10); a failure is logged, never stops the bot. */
-function planReview(review: ReviewDeps): void {
-  try {
-    const next = planRunbookReview(review);
-    review.log.debug({ next: next?.toISOString() ?? null }, 'weekly runbook review planned');
-  } catch (error) {
-    review.log.error({ err: error }, 'could not plan the weekly runbook review');
-  }
 }

@@ -1,7 +1,7 @@
 import type { IncidentStep, NewStep } from '../domain/steps.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { Runbook } from '../runbooks/model.ts';
-import { stepExtras } from './walk.ts';
+import { skippedByChoice, stepExtras } from './walk.ts';
 
 // Which steps an incident's checklist holds, from its runbooks: pure, so the CLI preview and the
 // services build the same checklist.
@@ -91,4 +91,14 @@ export function resolutionChecklists(
     });
   }
   return rows;
+}
+
+/** Why the incident's runbook needs an update, if it does: steps skipped (not by a choice) or an escalation. */
+export function runbookNeedsUpdate(steps: readonly IncidentStep[], escalated: boolean): string | null {
+  const skipped = steps.filter((s) => s.section === 'step' && s.state === 'skipped' && !skippedByChoice(s));
+  const reasons = [
+    skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
+    escalated ? 'escalated' : '',
+  ].filter(Boolean);
+  return reasons.length ? reasons.join(', ') : null;
 }

@@ -1,4 +1,5 @@
-import type { Incident, IncidentSource } from '../domain/incident.ts';
+import { escalationTargets, unknownConditions } from '../domain/escalation.ts';
+import type { Incident } from '../domain/incident.ts';
 import {
   type IncidentStatus,
   mayResolveOrChangeSeverity,
@@ -10,51 +11,15 @@ import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
 import type { Store } from '../store/index.ts';
-import { checklistFor, resolutionChecklists } from './checklists.ts';
+import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
+import { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 import { skippedByChoice, startWalk } from './walk.ts';
 
 /** Timeline kind of an acknowledgement made in the paging tool. */
 export const EXTERNAL_ACK = 'external_ack';
 
-/** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
-
-export interface DeclareInput {
-  title: string;
-  severity: Severity;
-  runbookId?: string | null;
-  description?: string;
-  private?: boolean;
-  /** A rehearsal: no pages, no real escalation targets mentioned, and it counts as a test of the runbook. */
-  drill?: boolean;
-  /** The alert's labels, for a paged incident: diagnostics fill declared placeholders from them. */
-  labels?: Record<string, string>;
-  declaredBy: string;
-  source: IncidentSource;
-  /**
-   * Without a runbookId, match a runbook from the title (the default). Pages pass false: their runbook
-   * comes from the alert name alone, and no match means RUN-000 alone, never a keyword guess.
-   */
-  matchTitle?: boolean;
-}
-
-export interface Declared {
-  incident: Incident;
-  runbook: Runbook | null;
-  steps: IncidentStep[];
-}
-
-export interface Escalation {
-  incident: Incident;
-  targets: { key: string; label: string; users: string[]; groups: string[] }[];
-  conditions: string[];
-  note: string;
-}
-
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
+export { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
 
 /** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
 export class IncidentService {
@@ -316,7 +281,7 @@ export class IncidentService {
           runbook,
           processRunbook(set),
           existing,
-          this.runbookNeedsUpdate(current.id),
+          runbookNeedsUpdate(existing, this.store.timeline.last(current.id, 'escalation') !== null),
         ),
       );
       return { ok: true, incident, added };
@@ -334,24 +299,16 @@ export class IncidentService {
     actor: string;
   }): Escalation {
     const policy = this.runbooks().policy;
-    const unknown = input.conditions.filter((c) => !policy.conditions[c]);
+    const unknown = unknownConditions(policy, input.conditions);
     if (unknown.length)
       throw new UserError(`Unknown condition ${unknown.join(', ')}: reload the runbooks and try again.`);
     return this.store.transaction(() => {
       const incident = this.get(input.incidentId);
-      const targetKeys = new Set<string>();
-      const severityTarget = policy.severities[incident.severity].escalate_to;
-      if (severityTarget) targetKeys.add(severityTarget);
       for (const key of input.conditions) {
-        const condition = policy.conditions[key];
-        if (!condition) continue;
-        for (const t of condition.escalate_to) targetKeys.add(t);
-        this.note(incident.id, input.actor, 'flag', `Flagged: ${condition.label}`, { condition: key });
+        const label = policy.conditions[key]?.label ?? key;
+        this.note(incident.id, input.actor, 'flag', `Flagged: ${label}`, { condition: key });
       }
-      const targets = [...targetKeys].flatMap((key) => {
-        const target = policy.targets[key];
-        return target ? [{ key, ...target }] : [];
-      });
+      const targets = escalationTargets(policy, incident.severity, input.conditions);
       const note = input.note?.trim() ?? '';
       this.note(
         incident.id,
@@ -367,19 +324,6 @@ export class IncidentService {
         note,
       };
     });
-  }
-
-  /** Why the incident's runbook needs an update, if it does: skipped steps or an escalation. */
-  private runbookNeedsUpdate(incidentId: number): string | null {
-    const skipped = this.store.checklist
-      .listSteps(incidentId)
-      .filter((s) => s.section === 'step' && s.state === 'skipped' && !skippedByChoice(s));
-    const escalated = this.store.timeline.last(incidentId, 'escalation') !== null;
-    const reasons = [
-      skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
-      escalated ? 'escalated' : '',
-    ].filter(Boolean);
-    return reasons.length ? reasons.join(', ') : null;
   }
 
   /** A :pushpin: reaction: the message joins the timeline once, however many pins it gets. */

@@ -1,7 +1,8 @@
 import { diffSelection, stepComplete } from '../domain/checks.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { Store } from '../store/index.ts';
-import { type IncidentService, UserError } from './incidentService.ts';
+import type { IncidentService } from './incidentService.ts';
+import { UserError } from './outcomes.ts';
 
 export interface ToggleResult {
   step: IncidentStep;
