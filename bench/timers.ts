@@ -95,6 +95,7 @@ const scheduler = new Scheduler({
   log: createLogger('silent'),
   now: () => new Date(clock),
   tickSeconds: 15,
+  isRetryable: () => false,
 });
 await measure('Scheduler.tick: nothing due', () => scheduler.tick(), 101);
 

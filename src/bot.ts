@@ -41,6 +41,7 @@ import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
+import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
@@ -53,6 +54,7 @@ import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
+import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
@@ -247,7 +249,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const more = integrations.jobsFor(incidentId);
     if (more.length > 0) jobs.enqueue(more);
   });
-  const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
+  const review: ReviewDeps = {
+    store,
+    runbooks,
+    post: (channel, batch) => workflow.post(channel, reviewMessage(batch)),
+    log,
+    now,
+  };
   const reload = runbookReloader({
     runbooksDir: config.runbooksDir,
     current: runbooks,
@@ -325,11 +333,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const scheduler = new Scheduler({
     store,
     handlers: {
-      ...timerHandlers(deps),
+      ...timerHandlers(slackTimerActions(deps)),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
       [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
     },
     log,
+    isRetryable: isTransient,
     now,
     tickSeconds: config.schedulerTickSeconds,
     observe: (timer, lateMs) => {

@@ -2,9 +2,6 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
 // Which failures are worth retrying is Slack's knowledge; the scheduler only acts on the answer.
-import { isTransient } from '../slack/errors.ts';
-
-export { isTransient };
 
 import type { Timer } from '../domain/timer.ts';
 import { SCHEDULER_HEARTBEAT, type Store } from '../store/index.ts';
@@ -48,6 +45,8 @@ export interface SchedulerOptions {
   log: Logger;
   now: () => Date;
   tickSeconds: number;
+  /** A failure that will pass (a chat outage, a rate limit): the timer fires again later instead of being lost. */
+  isRetryable: (error: unknown) => boolean;
   /** Told of each timer as it fires and how late, for metrics. */
   observe?: (timer: Timer, lateMs: number) => void;
 }
@@ -130,7 +129,7 @@ export class Scheduler {
       // A Slack outage must delay an escalation, never lose it: a transient failure fires again later
       // as a new row. Any other failure is a defect that would fail again; it is logged, not retried.
       const attempt = Number(timer.payload?.attempt ?? 0) + 1;
-      if (isTransient(error) && attempt <= MAX_RETRIES) {
+      if (this.options.isRetryable(error) && attempt <= MAX_RETRIES) {
         const dueAt = new Date(now.getTime() + Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
         this.options.store.timers.schedule({
           incidentId: timer.incidentId,

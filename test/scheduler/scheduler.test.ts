@@ -2,6 +2,7 @@ import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
+import { isTransient } from '../../src/slack/errors.ts';
 import { manualClock, tempDatabase } from '../store/helpers.ts';
 
 function setup() {
@@ -24,6 +25,7 @@ function setup() {
     log: createLogger('silent'),
     now: clock.now,
     tickSeconds: 3600,
+    isRetryable: isTransient,
   });
   const at = (offsetMs: number) => new Date(Date.parse('2026-11-23T15:00:00.000Z') + offsetMs);
   return { clock, store, incident, fired, scheduler, at };
@@ -78,6 +80,7 @@ describe('Scheduler.tick', () => {
       log: createLogger('silent'),
       now: clock.now,
       tickSeconds: 3600,
+      isRetryable: isTransient,
     });
     store.timers.schedule({ incidentId: incident.id, kind: 'flaky', dueAt: at(1000) });
     store.timers.schedule({ incidentId: incident.id, kind: 'refused', dueAt: at(1000) });

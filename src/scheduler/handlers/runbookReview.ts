@@ -8,8 +8,6 @@ import {
   TROUBLE_WINDOW_DAYS,
 } from '../../runbooks/review.ts';
 import type { RunbookSet } from '../../services/runbookSet.ts';
-import { reviewMessage } from '../../slack/blocks/review.ts';
-import type { Message } from '../../slack/workflow.ts';
 import { PeriodicTimers, RunbookHistory, type Store } from '../../store/index.ts';
 import type { TimerHandler } from '../scheduler.ts';
 
@@ -19,7 +17,8 @@ export const RUNBOOK_REVIEW = 'runbook_review';
 export interface ReviewDeps {
   store: Store;
   runbooks: () => RunbookSet;
-  post: (channel: string, message: Message) => Promise<unknown>;
+  /** Sends one owner (or the review channel) their runbooks to look at; chat renders it. */
+  post: (channel: string, batch: ReviewBatch) => Promise<unknown>;
   log: Logger;
   now: () => Date;
 }
@@ -58,7 +57,7 @@ export async function postRunbookReview(deps: ReviewDeps, now: Date = deps.now()
   const batches = groupByOwner(items, reviewSchedule(policy).channel);
   for (const batch of batches) {
     try {
-      await deps.post(batch.channel, reviewMessage(batch));
+      await deps.post(batch.channel, batch);
     } catch (error) {
       // One owner's closed DM must not cost the others their reminder.
       deps.log.error(
