@@ -88,11 +88,7 @@ const KNOWN_ADAPTER_IMPORTS = [
   'scheduler/handlers/prune.ts -> store/index.ts',
   'scheduler/handlers/runbookReview.ts -> store/index.ts',
   'scheduler/scheduler.ts -> store/index.ts',
-  'slack/blocks/alerts.ts -> intake/alert.ts',
-  'slack/blocks/alerts.ts -> intake/processor.ts',
   'slack/dedupe.ts -> store/index.ts',
-  'slack/pages.ts -> intake/alert.ts',
-  'slack/pages.ts -> intake/processor.ts',
 ];
 
 describe('the import graph of src/', () => {

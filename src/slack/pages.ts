@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { NormalizedAlert } from '../domain/alert.ts';
 import type { Incident } from '../domain/incident.ts';
-import type { NormalizedAlert } from '../intake/alert.ts';
-import type { PageSink, StormJoin } from '../intake/processor.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
+import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import type { IncidentWorkflow } from './workflow.ts';
