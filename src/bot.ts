@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { healthRoute } from './app/healthRoute.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
@@ -29,13 +29,7 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import {
-  loadRunbookSet,
-  type ReloadResult,
-  type RunbookSet,
-  RunbookSetError,
-  reloadRunbookSet,
-} from './services/runbookSet.ts';
+import { loadRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
 import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';

@@ -3,7 +3,7 @@ import type { AlertSource, Incident } from '../domain/incident.ts';
 import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
-import type { Declared, IncidentService } from '../services/incidentService.ts';
+import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { Store } from '../store/index.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';

@@ -14,7 +14,7 @@ import type { Store } from '../store/index.ts';
 import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
 import { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
-import { skippedByChoice, startWalk } from './walk.ts';
+import { startWalk } from './walk.ts';
 
 /** Timeline kind of an acknowledgement made in the paging tool. */
 export const EXTERNAL_ACK = 'external_ack';
