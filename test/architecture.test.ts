@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every relative import and re-export of a file (static, type-only and dynamic), as paths under src/. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const specifiers = [
     ...text.matchAll(/^\s*(?:import|export)\b[^'";]*?\bfrom\s+'([^']+)'/gm),
     ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
