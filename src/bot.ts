@@ -52,6 +52,7 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
+import { StepUseCases } from './usecases/stepChanged.ts';
 
 export interface BotOptions {
   config: Config;
@@ -276,11 +277,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
   const choices = new StepChoices(store, service);
   workflow.phasePrompt = phasePromptFor(choices, runbooks);
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat: new SlackChat(workflow) });
+  const chat = new SlackChat(workflow);
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
     resolve,
     steps,
+    stepUseCases,
     diagnostics,
     service,
     postmortems,

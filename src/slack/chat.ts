@@ -15,6 +15,10 @@ export class SlackChat implements ChatPort {
     return this.workflow.refreshHeader(incidentId);
   }
 
+  showStep(incident: Incident, step: IncidentStep): Promise<void> {
+    return this.workflow.showStep(incident, step);
+  }
+
   postStep(incident: Incident, step: IncidentStep): Promise<void> {
     return this.workflow.postStep(incident, step);
   }

@@ -11,6 +11,7 @@ import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
+import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
@@ -31,6 +32,8 @@ export interface ListenerDeps {
   postmortems: PostmortemService;
   /** Tick, mark done, skip, reopen: the operations on one step. */
   steps: StepService;
+  /** The same operations with what follows in the channel: redraw the step, post the next, refresh the header. */
+  stepUseCases: StepUseCases;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
   workflow: IncidentWorkflow;

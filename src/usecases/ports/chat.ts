@@ -10,6 +10,8 @@ import type { DrillReport } from '../../services/postmortemService.ts';
 export interface ChatPort {
   /** The pinned header shows the incident as it is now (status, severity, commander, buttons). */
   refreshHeader(incidentId: number): Promise<void>;
+  /** Redraws a step's message from the step as it is now (ticks, state, chosen option). */
+  showStep(incident: Incident, step: IncidentStep): Promise<void>;
   /** A step of the checklist, with its commands and checkboxes, in the incident's channel. */
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
   /** The incident is resolved: said in its channel, with the note given. */
