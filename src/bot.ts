@@ -7,7 +7,6 @@ import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations }
 import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
-  finishInterruptedDeclares,
   isServer,
   StartupError,
   takeWriterLock,
@@ -50,7 +49,9 @@ import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
+import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
 
@@ -106,6 +107,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
+  // The use cases' view of the store: the async port (health, inspect and the writer lock keep `store`).
+  const storePort = asyncStore(store);
   const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
@@ -356,7 +359,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  finishInterruptedDeclares(service, workflow, log);
+  await finishInterruptedDeclares({ store: storePort, chat, log });
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {

@@ -11,6 +11,10 @@ import type { IncidentWorkflow } from './workflow.ts';
 export class SlackChat implements ChatPort {
   constructor(private readonly workflow: IncidentWorkflow) {}
 
+  async queueOpen(incident: Incident): Promise<number> {
+    return this.workflow.queueOpen(incident);
+  }
+
   refreshHeader(incidentId: number): Promise<void> {
     return this.workflow.refreshHeader(incidentId);
   }

@@ -8,6 +8,8 @@ import type { IncidentStep } from '../../domain/steps.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
 export interface ChatPort {
+  /** Queues the opening of the incident's channel (durably); resolves to how many steps were newly queued. */
+  queueOpen(incident: Incident): Promise<number>;
   /** The pinned header shows the incident as it is now (status, severity, commander, buttons). */
   refreshHeader(incidentId: number): Promise<void>;
   /** Redraws a step's message from the step as it is now (ticks, state, chosen option). */
