@@ -5,6 +5,7 @@ import type { Followup } from '../domain/records.ts';
 import type { SeverityStats } from '../domain/stats.ts';
 import type { StepProgress } from '../domain/steps.ts';
 import type { Timer } from '../domain/timer.ts';
+import { TIMER_KIND } from '../domain/timerPlan.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
@@ -27,7 +28,13 @@ const ROLE_LABEL: Record<Role, string> = {
 };
 
 /** Timer kinds are the scheduler's (issue 4); matched loosely so a renamed kind still lands in the right column. */
-const isEscalation = (t: Timer) => /escalat/i.test(t.kind);
+/** The timers that escalate: the severity's, the runbook's own, and the repeat of an unacknowledged one. */
+const ESCALATION_KINDS: ReadonlySet<string> = new Set([
+  TIMER_KIND.escalate,
+  TIMER_KIND.runbookEscalate,
+  TIMER_KIND.escalateRepeat,
+]);
+const isEscalation = (t: Timer) => ESCALATION_KINDS.has(t.kind);
 const isUpdate = (t: Timer) => /update/i.test(t.kind);
 
 /** Post-mortems, follow-ups and response times for the tab (PostmortemService fits). */
