@@ -88,7 +88,6 @@ const KNOWN_ADAPTER_IMPORTS = [
   'scheduler/handlers/prune.ts -> store/index.ts',
   'scheduler/handlers/runbookReview.ts -> store/index.ts',
   'scheduler/scheduler.ts -> store/index.ts',
-  'slack/dedupe.ts -> store/index.ts',
 ];
 
 describe('the import graph of src/', () => {
