@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -13,5 +14,7 @@ export default defineConfig({
     // Safe because no test mocks a module, and every bot, store and fake Slack is made per test;
     // tests that set an environment variable restore it before they end.
     isolate: false,
+    // Runbook parses cached on disk (and shared by the bots the tests start) stay out of the home directory.
+    env: { INCIDENT_BOT_CACHE_DIR: join(tmpdir(), 'incident-bot-test-cache') },
   },
 });

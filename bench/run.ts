@@ -75,6 +75,11 @@ console.log(
     : 'heap figure skipped: run with node --expose-gc (npm run bench does)',
 );
 
+// Issue 19: the same corpus in fresh processes, without, with an empty and with a filled disk cache.
+console.log('');
+const { corpusCacheBench } = await import('./corpusCache.ts');
+corpusCacheBench();
+
 // BENCH_ONLY=corpus stops here: the runbook figures alone take seconds, the rest minutes.
 if (process.env.BENCH_ONLY !== 'corpus') {
   // Issue 4: the scheduler tick with 10,000 open incidents and 100,000 timers.
@@ -90,6 +95,12 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   await coldStartBench();
   console.log('');
   await import('./intake.ts');
+  // Issue 19: ack latency and event-loop blocking at 10, 1k and 10k open incidents.
+  console.log('');
+  const { scaleBench } = await import('./scale.ts');
+  await scaleBench();
+  const { ackProcessesBench } = await import('./ackProcesses.ts');
+  await ackProcessesBench();
   // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
   console.log('');
   await import('./largeIncident.ts');

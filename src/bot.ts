@@ -17,6 +17,7 @@ import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
 import { githubWebhookRoute } from './integrations/githubWebhook.ts';
+import { jiraWebhookRoute } from './integrations/jiraWebhook.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { operabilityRoutes } from './routes.ts';
@@ -36,6 +37,7 @@ import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
 import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
+import { channelBudget } from './slack/channelPacing.ts';
 import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
@@ -151,6 +153,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         return { followupId };
       },
     }),
+    jiraWebhookRoute({
+      secret: config.jiraWebhookSecret,
+      done: (event) => {
+        const followupId = githubFollowups?.followupForJiraIssue(event.issue.key) ?? null;
+        if (followupId === null) return null;
+        postmortems.completeFollowup({ followupId, actor: 'bot' });
+        return { followupId };
+      },
+    }),
     ...webhookRoutes({
       config,
       inbox: store.inbox,
@@ -198,6 +209,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
   const integrations = wireIntegrations({
     config,
+    now,
     store,
     service,
     runbooks,
@@ -206,10 +218,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     },
   });
   githubFollowups = integrations;
+  const { pacer, pages: pagePace } = channelBudget(options.channelRate); // one budget for both
   const jobs = new JobRunner({
     queue: store.jobs,
     handlers: {
-      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
       ...integrations.handlers,
     },
     owner: writer.owner,
@@ -230,6 +243,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const job = integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);
   };
+  workflow.escalated = (incidentId) => {
+    const pages = integrations.escalated(incidentId);
+    if (pages.length > 0) jobs.enqueue(pages);
+  };
+  workflow.statuspagePreview = (incident, update) => integrations.statusPreview(incident, update);
   workflow.publishStatus = (incident, update) => {
     const job = integrations.publishJob(incident, update);
     if (job) jobs.enqueue([job]);
@@ -314,7 +332,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     botUserId,
     log,
     now,
-    ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+    channelRate: pagePace,
     onFailed: (item) => metrics.pagesFailed.inc({ source: item.source, reason: 'processing' }),
     onDeduplicated: (source) => metrics.pagesDeduplicated.inc({ source }),
   });

@@ -53,6 +53,14 @@ const HELP = {
   GITHUB_API_URL: 'leave it unset for https://api.github.com (set it for GitHub Enterprise Server)',
   GITHUB_WEBHOOK_SECRET:
     "set it to the secret of the repository's issues webhook (Settings > Webhooks), or leave it unset",
+  JIRA_BASE_URL:
+    'set it to your Jira Cloud site, e.g. https://acme.atlassian.net, to file follow-ups in Jira, or leave it unset',
+  JIRA_EMAIL: 'set it to the email of the Atlassian account that owns JIRA_API_TOKEN',
+  JIRA_API_TOKEN:
+    'set it to an API token of that account (https://id.atlassian.com/manage-profile/security/api-tokens)',
+  JIRA_PROJECT: 'set it to the key of the Jira project that holds follow-ups, e.g. OPS',
+  JIRA_WEBHOOK_SECRET:
+    'set it to the secret of the Jira webhook (System > WebHooks) that reports closed follow-ups, or leave it unset',
 } as const;
 
 type Variable = keyof typeof HELP;
@@ -105,6 +113,14 @@ const EnvSchema = z.object({
     .optional(),
   GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  JIRA_BASE_URL: httpUrl.optional(),
+  JIRA_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  JIRA_API_TOKEN: z.string().optional(),
+  JIRA_PROJECT: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]+$/, 'must be a project key such as OPS')
+    .optional(),
+  JIRA_WEBHOOK_SECRET: z.string().optional(),
   DIAGNOSTICS_DATABASES: z
     .string()
     .transform((text, ctx) => {
@@ -191,6 +207,18 @@ function integrations(env: z.infer<typeof EnvSchema>) {
         ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, apiUrl: trim(env.GITHUB_API_URL) }
         : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET,
+    jira:
+      env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN && env.JIRA_PROJECT
+        ? {
+            baseUrl: trim(env.JIRA_BASE_URL),
+            email: env.JIRA_EMAIL,
+            apiToken: env.JIRA_API_TOKEN,
+            project: env.JIRA_PROJECT,
+          }
+        : null,
+    jiraWebhookSecret: env.JIRA_WEBHOOK_SECRET,
+    /** Escalations page through the Events API with the routing keys in policy.yml: no token needed. */
+    pagerdutyEventsUrl: trim(env.PAGERDUTY_EVENTS_URL),
   };
 }
 

@@ -38,6 +38,9 @@ describe('loadConfig', () => {
       statuspage: null,
       github: null,
       githubWebhookSecret: undefined,
+      pagerdutyEventsUrl: 'https://events.pagerduty.com',
+      jira: null,
+      jiraWebhookSecret: undefined,
     });
   });
 
@@ -70,6 +73,11 @@ describe('loadConfig', () => {
         GITHUB_REPOSITORY: 'acme/platform',
         GITHUB_API_URL: 'http://127.0.0.1:4004',
         GITHUB_WEBHOOK_SECRET: 'gh-secret',
+        JIRA_BASE_URL: 'http://127.0.0.1:4005/',
+        JIRA_EMAIL: 'bot@example.com',
+        JIRA_API_TOKEN: 'jira-token',
+        JIRA_PROJECT: 'OPS',
+        JIRA_WEBHOOK_SECRET: 'jira-secret',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -100,6 +108,14 @@ describe('loadConfig', () => {
       statuspage: { apiKey: 'sp-key', pageId: 'page1', apiUrl: 'http://127.0.0.1:4003/v1' },
       github: { token: 'gh-token', repository: 'acme/platform', apiUrl: 'http://127.0.0.1:4004' },
       githubWebhookSecret: 'gh-secret',
+      pagerdutyEventsUrl: 'http://127.0.0.1:4002',
+      jira: {
+        baseUrl: 'http://127.0.0.1:4005',
+        email: 'bot@example.com',
+        apiToken: 'jira-token',
+        project: 'OPS',
+      },
+      jiraWebhookSecret: 'jira-secret',
     });
   });
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { isScalar, isSeq, parse, parseDocument } from 'yaml';
+import { SUBCOMMANDS } from '../src/domain/command.ts';
+import { SHORTCUTS } from '../src/slack/ids.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifestText = readFileSync(`${root}manifest.yml`, 'utf8');
@@ -39,6 +41,7 @@ interface Manifest {
       messages_tab_read_only_enabled?: boolean;
     };
     slash_commands: { command: string; url?: string; usage_hint?: string; should_escape?: boolean }[];
+    shortcuts?: { name: string; type: string; callback_id: string; description: string }[];
   };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: {
@@ -105,8 +108,32 @@ describe('manifest.yml', () => {
     const incident = manifest.features.slash_commands[0];
     expect(incident?.should_escape).toBe(false);
     expect(incident?.usage_hint).toBe(
-      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | help',
+      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | postmortem | followup | stats | drill | doctor | help',
     );
+  });
+
+  it('lists every subcommand the parser knows in the usage hint', () => {
+    const hinted = (manifest.features.slash_commands[0]?.usage_hint ?? '')
+      .split('|')
+      .map((part) => part.trim().split(' ')[0]);
+    expect([...hinted].sort()).toEqual([...SUBCOMMANDS].sort());
+  });
+
+  it('declares the two shortcuts the bot listens to, with the callback IDs it registers', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      {
+        name: 'Declare an incident',
+        type: 'global',
+        callback_id: SHORTCUTS.declare,
+        description: 'Open the declare form (severity, title, runbook) from anywhere in Slack',
+      },
+      {
+        name: 'Add to incident timeline',
+        type: 'message',
+        callback_id: SHORTCUTS.addToTimeline,
+        description: 'Add this message to the timeline of the incident whose channel it is in',
+      },
+    ]);
   });
 
   it('runs in Socket Mode with interactivity and exactly the two bot events', () => {

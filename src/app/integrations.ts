@@ -4,16 +4,24 @@ import type { Followup, Job, NewJob } from '../domain/records.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import { IntegrationError } from '../integrations/errors.ts';
 import { GitHubIssues } from '../integrations/github.ts';
-import { GITHUB_SYSTEM, githubIssueJob, githubJobHandlers } from '../integrations/githubJobs.ts';
 import type { IssuesEvent } from '../integrations/githubWebhook.ts';
+import { JiraTracker } from '../integrations/jira.ts';
 import { PagerDutyApi } from '../integrations/pagerduty.ts';
 import { pagerdutyJobHandlers, pagerdutyJobsFor, pagerdutyNoteJobs } from '../integrations/pagerdutyJobs.ts';
+import { PAGING_JOBS, pagingJobHandlers, pagingJobsFor } from '../integrations/pagerdutyPaging.ts';
 import { StatuspageApi } from '../integrations/statuspage.ts';
 import {
   statuspageJobHandlers,
   statuspageResolveJob,
   statuspageUpdateJob,
 } from '../integrations/statuspageJobs.ts';
+import { type StatuspagePreview, statuspageBody } from '../integrations/statuspageText.ts';
+import {
+  followupOf,
+  type IssueTracker,
+  trackerIssueJob,
+  trackerJobHandlers,
+} from '../integrations/tracker.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { Store } from '../store/index.ts';
@@ -32,12 +40,18 @@ export interface IntegrationWiring {
   jobsFor(incidentId: number): NewJob[];
   /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
+  /** What a status update would put on the status page, or null when this incident never publishes. */
+  statusPreview(incident: Incident, update: Omit<PublishedUpdate, 'entryId'>): StatuspagePreview | null;
   /** The jobs that send a pinned timeline message to the paging tool as a note. */
   noteJobs(entry: TimelineEntry): NewJob[];
+  /** The pages the incident's latest escalation calls for (targets with `pagerduty:` in policy.yml). */
+  escalated(incidentId: number): NewJob[];
   /** The job that files a follow-up in the tracker, or null when none is configured. */
   followupJob(followup: Followup): NewJob | null;
   /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
   followupForIssue(event: IssuesEvent): number | null;
+  /** The follow-up a Jira issue (by key) stands for, if it is one of ours. */
+  followupForJiraIssue(key: string): number | null;
 }
 
 /** A vendor failure worth retrying (5xx, 429, network); a refused request would fail again. */
@@ -51,6 +65,7 @@ export function wireIntegrations(deps: {
   store: Store;
   service: IncidentService;
   runbooks: () => RunbookSet;
+  now?: () => Date;
   /** Queues a short confirmation to the incident's channel; `key` makes it once. */
   post: (incidentId: number, key: string, text: string) => void;
 }): IntegrationWiring {
@@ -60,7 +75,12 @@ export function wireIntegrations(deps: {
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
   const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
-  const github = config.github ? new GitHubIssues(config.github) : null;
+  // One tracker files follow-ups: Jira when it is configured, else GitHub (doctor says which).
+  const tracker: IssueTracker | null = config.jira
+    ? new JiraTracker(config.jira)
+    : config.github
+      ? new GitHubIssues(config.github)
+      : null;
   const components = (incident: Incident) =>
     (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
   const pagerdutyIdsOf = (incidentId: number) => [
@@ -71,27 +91,43 @@ export function wireIntegrations(deps: {
         .map((link) => link.dedupKey),
     ),
   ];
+  // The policy, when one of its targets pages PagerDuty; null spares reading timelines for nothing.
+  const pages = () => {
+    const policy = deps.runbooks().policy;
+    return Object.values(policy.targets).some((t) => t.pagerduty) ? policy : null;
+  };
+  const channelLink = (incident: Incident) =>
+    incident.channelId ? `https://slack.com/app_redirect?channel=${incident.channelId}` : null;
   // Private incidents and drills never reach an audience outside their channel.
   const publishes = (incident: Incident) => statuspage !== null && !incident.private && !incident.drill;
   return {
     handlers: {
+      // Paging needs only the routing keys in policy.yml, not a REST API token.
+      ...pagingJobHandlers({
+        eventsUrl: config.pagerdutyEventsUrl,
+        policy: () => deps.runbooks().policy,
+        incident: (id) => service.get(id),
+        channelLink,
+        record,
+      }),
       ...(pagerduty ? pagerdutyJobHandlers({ api: pagerduty, record }) : {}),
       ...(statuspage
         ? statuspageJobHandlers({ api: statuspage, refs: store.externalRefs, record, confirm: deps.post })
         : {}),
-      ...(github && config.github
-        ? githubJobHandlers({
-            issues: github,
-            repository: config.github.repository,
-            refs: store.externalRefs,
-            record,
-          })
-        : {}),
+      ...(tracker ? trackerJobHandlers({ tracker, refs: store.externalRefs, record }) : {}),
+    },
+    escalated(incidentId) {
+      const policy = pages();
+      const latest = store.timeline.last(incidentId, 'escalation');
+      if (!policy || !latest) return [];
+      return pagingJobsFor(service.get(incidentId), [latest], policy).filter(
+        (j) => j.kind === PAGING_JOBS.page,
+      );
     },
     followupJob(followup) {
-      if (!github) return null;
+      if (!tracker) return null;
       const incident = service.get(followup.incidentId);
-      const link = incident.channelId ? `https://slack.com/app_redirect?channel=${incident.channelId}` : null;
+      const link = channelLink(incident);
       const body = [
         `Follow-up of incident #${incident.id} (${incident.severity}): ${incident.title}`,
         '',
@@ -101,15 +137,14 @@ export function wireIntegrations(deps: {
         '',
         'Closing this issue marks the follow-up done in incident-bot and stops its reminders.',
       ].join('\n');
-      return githubIssueJob(incident.id, { followupId: followup.id, title: followup.text, body });
+      const issue = { followupId: followup.id, title: followup.text, body, dueDate: followup.dueDate };
+      return trackerIssueJob(tracker.system, incident.id, issue, deps.now?.() ?? new Date());
     },
     followupForIssue(event) {
-      const ref = store.externalRefs.byRemote(
-        GITHUB_SYSTEM,
-        `${event.repository.full_name}#${event.issue.number}`,
-      );
-      const id = ref?.localKey.startsWith('followup:') ? Number(ref.localKey.slice('followup:'.length)) : NaN;
-      return Number.isInteger(id) ? id : null;
+      return followupOf(store.externalRefs, 'github', `${event.repository.full_name}#${event.issue.number}`);
+    },
+    followupForJiraIssue(key) {
+      return followupOf(store.externalRefs, 'jira', key);
     },
     noteJobs(entry) {
       if (!pagerduty || service.get(entry.incidentId).drill) return [];
@@ -119,8 +154,11 @@ export function wireIntegrations(deps: {
       const incident = service.get(incidentId);
       const pagerdutyIds = pagerdutyIdsOf(incidentId);
       const over = incident.status === 'resolved' || incident.status === 'closed';
+      const paging = over ? pages() : null;
       return [
         ...(pagerduty ? pagerdutyJobsFor(incident, pagerdutyIds) : []),
+        // The resolve of each page sent; the pages themselves are queued by escalated().
+        ...(paging ? pagingJobsFor(incident, store.timeline.list(incidentId), paging) : []),
         ...(publishes(incident) && over && incident.resolvedAt
           ? [statuspageResolveJob(incident.id, incident.resolvedAt, [...components(incident)])]
           : []),
@@ -128,14 +166,18 @@ export function wireIntegrations(deps: {
     },
     publishJob(incident, update) {
       if (!publishes(incident)) return null;
-      const body = update.action ? `${update.impact}\n\nWhat we are doing: ${update.action}` : update.impact;
-      return statuspageUpdateJob(incident.id, update.entryId, {
+      const preview = this.statusPreview(incident, update);
+      if (!preview) return null;
+      return statuspageUpdateJob(incident.id, update.entryId, { ...preview, severity: incident.severity });
+    },
+    statusPreview(incident, update) {
+      if (!publishes(incident)) return null;
+      return {
         name: incident.title,
         status: update.status,
-        body,
-        severity: incident.severity,
+        body: statuspageBody(update),
         components: [...components(incident)],
-      });
+      };
     },
   };
 }

@@ -63,11 +63,13 @@ export function incidentChannelName(input: {
       `incidentChannelName needs a daySeq of 1 or more (got ${input.daySeq}); take it from the stored incident.`,
     );
   }
-  return join(
-    `${input.prefix ?? 'inc'}-${utcDay(input.declaredAt)}-${input.daySeq}`,
-    channelSlug(input.title),
-    '',
-  );
+  const prefix = input.prefix ?? 'inc';
+  // A drill's title starts "DRILL RUN-004: ..." for everywhere else it shows; the prefix already says it.
+  const slug =
+    prefix === 'drill'
+      ? channelSlug(input.title).replace(/^(?:drill(?:-|$))+/, '')
+      : channelSlug(input.title);
+  return join(`${prefix}-${utcDay(input.declaredAt)}-${input.daySeq}`, slug, '');
 }
 
 /**

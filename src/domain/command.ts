@@ -30,6 +30,14 @@ export const SUBCOMMANDS = [
   'doctor',
 ] as const;
 
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** The known subcommand a command text starts with, so an error can show that subcommand's usage alone. */
+export function subcommandOf(text: string): Subcommand | null {
+  const head = tokenize(text)[0]?.value.toLowerCase();
+  return SUBCOMMANDS.find((s) => s === head) ?? null;
+}
+
 /**
  * `incidentId` is the explicit `#12` reference; null means "the incident of the channel the command was
  * typed in", which the caller resolves (or asks which one, outside an incident channel).

@@ -81,6 +81,21 @@ export const ReviewScheduleSchema = z
   .strict();
 export type ReviewSchedule = z.infer<typeof ReviewScheduleSchema>;
 
+/**
+ * A PagerDuty service, or the escalation policy behind it, that an escalation pages through the Events API v2.
+ * The routing key is the "Integration Key" of an Events API v2 integration on that service.
+ */
+export const PagerDutyTargetSchema = z
+  .object({
+    routing_key: z.string().regex(/^[A-Za-z0-9]{20,64}$/, {
+      error: 'must be the 32-character Integration Key of an Events API v2 integration on the service',
+    }),
+    service: z.string().min(1).optional(),
+    escalation_policy: z.string().min(1).optional(),
+  })
+  .strict();
+export type PagerDutyTarget = z.infer<typeof PagerDutyTargetSchema>;
+
 export const ConditionSchema = z
   .object({
     label: z.string(),
@@ -118,8 +133,11 @@ export const PolicySchema = z
       })
       .strict(),
     severities: z.record(PolicySeveritySchema, SeverityPolicySchema),
-    /** Named escalation targets (leadership, project_lead, legal, ...). */
-    targets: z.record(z.string(), AudienceSchema.extend({ label: z.string() })),
+    /** Named escalation targets (leadership, project_lead, legal, ...); escalating pages `pagerduty` too. */
+    targets: z.record(
+      z.string(),
+      AudienceSchema.extend({ label: z.string(), pagerduty: PagerDutyTargetSchema.optional() }),
+    ),
     /** The escalation matrix's conditions that are not timers: flags a responder sets. */
     conditions: z.record(z.string(), ConditionSchema).default({}),
     /** Alerts the monitoring sends; the linter's quality gate checks each maps to a runbook. */

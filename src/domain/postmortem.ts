@@ -46,16 +46,39 @@ export interface TimelineRows {
   evidence: string[];
 }
 
-/** The "Everything recorded" rows and the evidence lines of some timeline entries; slices concatenate. */
+/**
+ * The "Everything recorded" rows and the evidence lines of some timeline entries; slices concatenate.
+ * Table cells write times out (a date token's `|` would split the cell); list lines use date tokens.
+ */
 export function timelineRows(entries: PostmortemInput['timeline'], timezone: string): TimelineRows {
   const table: string[] = [];
   const evidence: string[] = [];
   for (const e of entries) {
-    const time = formatTime(e.at, timezone);
-    table.push(`| ${time} | ${cell(e.actor)} | ${cell(e.text)} |`);
-    if (EVIDENCE_KINDS.has(e.kind)) evidence.push(`- ${time} — ${cell(e.text)}`);
+    const text = (instant: (iso: string) => string) => cell(e.text).replace(ISO_INSTANT, instant);
+    table.push(
+      `| ${formatTime(e.at, timezone)} | ${person(e.actor)} | ${text((iso) => formatTime(iso, timezone))} |`,
+    );
+    if (EVIDENCE_KINDS.has(e.kind)) {
+      evidence.push(`- ${dateToken(e.at, timezone)} — ${text((iso) => dateToken(iso, timezone))}`);
+    }
   }
   return { table, evidence };
+}
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** A person as Slack shows them (a mention renders their name); the bot and integrations by name. */
+export function person(id: string): string {
+  if (id === 'bot') return 'Incident Bot';
+  return SLACK_USER_ID.test(id) ? `<@${id}>` : cell(id);
+}
+
+/** A Slack date token (each reader's own zone) whose fallback is the UTC time with the team's zone. */
+export function dateToken(iso: string, timezone: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return cell(iso);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${formatTime(iso, timezone)}>`;
 }
 
 /** `2026-11-22 10:05 UTC (05:05 EST)`: UTC is the record, the team's zone is for reading. */
@@ -126,6 +149,7 @@ export function postmortemDocument(input: PostmortemInput): string {
   const mitigated = at('status', toStatus('monitoring')) ?? at('status', toStatus('identified'));
   const resolved = incident.resolvedAt;
   const time = (iso: string | null) => (iso ? formatTime(iso, timezone) : 'not recorded');
+  const when = (iso: string | null) => (iso ? dateToken(iso, timezone) : 'not recorded');
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
 
@@ -137,8 +161,8 @@ export function postmortemDocument(input: PostmortemInput): string {
     `- **Severity:** ${incident.severity}`,
     `- **Status:** ${incident.status}`,
     `- **Runbook:** ${input.runbook ? `${input.runbook.id}: ${cell(input.runbook.title)}` : 'none (RUN-000 process only)'}`,
-    `- **Incident commander:** ${incident.commanderId ?? 'nobody claimed it'}`,
-    `- **Declared by:** ${incident.declaredBy}`,
+    `- **Incident commander:** ${incident.commanderId ? person(incident.commanderId) : 'nobody claimed it'}`,
+    `- **Declared by:** ${person(incident.declaredBy)}`,
     `- **Times:** UTC, with ${timezone} in brackets`,
     '',
   );
@@ -182,10 +206,12 @@ export function postmortemDocument(input: PostmortemInput): string {
   for (const s of walk) {
     const label = `Step ${s.number ?? '?'}: ${cell(s.title)}`;
     if (s.state === 'done')
-      push(`- ✅ ${label} — done by ${s.completedBy ?? 'unknown'} at ${time(s.completedAt)}`);
+      push(
+        `- ✅ ${label} — done by ${s.completedBy ? person(s.completedBy) : 'unknown'} at ${when(s.completedAt)}`,
+      );
     else if (s.state === 'skipped')
       push(
-        `- ⏭️ ${label} — skipped by ${s.skippedBy ?? 'unknown'}: ${cell(s.skipReason ?? 'no reason given')}`,
+        `- ⏭️ ${label} — skipped by ${s.skippedBy ? person(s.skippedBy) : 'unknown'}: ${cell(s.skipReason ?? 'no reason given')}`,
       );
     else push(`- ⬜ ${label} — not done (${s.state})`);
   }
@@ -194,7 +220,7 @@ export function postmortemDocument(input: PostmortemInput): string {
   const escalations = timeline.filter((e) => ESCALATION_KINDS.has(e.kind));
   push('## Escalations', '');
   if (escalations.length === 0) push('_None._');
-  for (const e of escalations) push(`- ${time(e.at)} — ${cell(e.text)} (${cell(e.actor)})`);
+  for (const e of escalations) push(`- ${when(e.at)} — ${cell(e.text)} (${person(e.actor)})`);
   push('');
 
   push(
@@ -233,7 +259,7 @@ export function postmortemDocument(input: PostmortemInput): string {
     const issue = f.issue
       ? ` -> ${f.issue.url ? `[${cell(f.issue.ref)}](${f.issue.url})` : cell(f.issue.ref)}`
       : '';
-    push(`- [${f.doneAt ? 'x' : ' '}] ${cell(f.text)} -> ${f.ownerId} -> ${f.dueDate}${issue}`);
+    push(`- [${f.doneAt ? 'x' : ' '}] ${cell(f.text)} -> ${person(f.ownerId)} -> ${f.dueDate}${issue}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ export interface SeverityStats {
   incidents: number;
   acknowledged: number;
   resolved: number;
-  /** Mean time to acknowledge (declared -> a commander took it), ms; null when none was acknowledged. */
+  /** Mean time to acknowledge (declared -> the first acknowledgement: a commander took it, or the page was acknowledged in PagerDuty), ms; null when none was acknowledged. */
   mttaMs: number | null;
   /** Mean time to resolve (declared -> resolved), ms; null when none was resolved. */
   mttrMs: number | null;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { delayFromText } from './escalationDelay.ts';
 import type { Policy, PolicySeverity } from './policy.ts';
+
+export { delayFromText };
 
 /** The kinds of timer the severity policy and the runbook plan; the scheduler dispatches on them. */
 export const TIMER_KIND = {
@@ -179,22 +182,6 @@ function nextDue(
   return after(last?.at ?? declaredAt, every);
 }
 
-const WHEN_PATTERN =
-  /(?:persists?(?:\s+for)?(?:\s+more\s+than)?|after|for\s+more\s+than|more\s+than|longer\s+than|>)\s*(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b/i;
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** "persists > 15 minutes", "still above 90% after 30 minutes": the first delay named in the "when" text. */
-export function delayFromText(text: string): number | null {
-  const match = WHEN_PATTERN.exec(text);
-  if (!match?.[1] || !match[2]) return null;
-  const unit = match[2].toLowerCase().startsWith('h')
-    ? 'h'
-    : match[2].toLowerCase().startsWith('m')
-      ? 'm'
-      : 's';
-  return Number(match[1]) * (UNIT_MS[unit] as number);
-}
-
 /**
  * The runbook's escalation rule: after front matter `escalation.after`, else the delay in its "when to
  * escalate" text; to front matter `escalation.to`, else the first `@name` of "who to contact" that is a
@@ -205,7 +192,9 @@ export function runbookEscalation(
   policy: Pick<Policy, 'targets'>,
 ): { afterMs: number; target: string | null; who: string | null } | null {
   const fromMeta = runbook.meta.escalationAfter ? parseDuration(runbook.meta.escalationAfter) : null;
-  const afterMs = fromMeta ?? runbook.escalation.when.map(delayFromText).find((ms) => ms !== null) ?? null;
+  // Each "when" line is an alternative: the earliest delay is when one of them can first apply.
+  const fromText = runbook.escalation.when.map(delayFromText).filter((ms): ms is number => ms !== null);
+  const afterMs = fromMeta ?? (fromText.length ? Math.min(...fromText) : null);
   if (afterMs === null) return null;
   const who = runbook.escalation.who.join('; ').trim() || null;
   const named = [

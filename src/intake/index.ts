@@ -25,8 +25,8 @@ export interface IntakeOptions {
   botUserId: string;
   log: Logger;
   now?: () => Date;
-  /** conversations.create pacing; tests and benchmarks pass a fast one (or their own bucket). */
-  channelRate?: { perMinute: number; capacity: number } | TokenBucket;
+  /** conversations.create pacing; tests and benchmarks pass a fast one (or their own bucket, or the bot's shared budget). */
+  channelRate?: { perMinute: number; capacity: number } | { take(): Promise<void> };
   retryEveryMs?: number;
   onFailed?: (item: InboxItem) => void;
   onDeduplicated?: (source: AlertSource) => void;
@@ -41,7 +41,7 @@ export interface Intake {
 export function createIntake(options: IntakeOptions): Intake {
   const now = options.now ?? (() => new Date());
   const rate = options.channelRate ?? DEFAULT_CHANNEL_RATE;
-  const bucket = rate instanceof TokenBucket ? rate : new TokenBucket(rate);
+  const bucket = 'take' in rate ? rate : new TokenBucket(rate);
   const processor = new AlertProcessor({
     store: options.store,
     service: options.service,

@@ -26,6 +26,8 @@ export const PagerDutyPayloadSchema = z.looseObject({
       urgency: z.string().optional(),
       html_url: z.string().optional(),
       service: Reference.nullable().optional(),
+      /** Who the incident is assigned to now: the news of an incident.reassigned event. */
+      assignees: z.array(Reference).nullable().optional(),
       priority: Reference.nullable().optional(),
       /** Set on incident_note and similar sub-resources: the incident the event is about. */
       incident: Reference.nullable().optional(),
@@ -79,6 +81,8 @@ export const pagerduty: IntakeSource<PagerDutyPayload> = {
     if (data.priority?.summary) labels.priority = data.priority.summary;
     if (data.status) labels.status = data.status;
     if (event.agent?.summary) labels.agent = event.agent.summary;
+    const assignees = (data.assignees ?? []).map((a) => a.summary).filter((name) => name);
+    if (assignees.length) labels.assignees = assignees.join(', ');
     const htmlUrl = data.html_url ?? data.incident?.html_url;
     const alert: NormalizedAlert = {
       source: 'pagerduty',

@@ -16,6 +16,9 @@ const STORM_SOURCE: AlertSource = 'generic';
 
 export type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 
+/** What the paging tool reports beyond an acknowledgement, shown in the header. */
+const PAGING_UPDATES = new Set(['incident.resolved', 'incident.reassigned']);
+
 export interface ProcessorDeps {
   store: Store;
   service: IncidentService;
@@ -147,6 +150,8 @@ export class AlertProcessor {
       await this.deps.sink.alerts(incident, fresh);
       const ack = fresh.find((a) => a.event === 'incident.acknowledged');
       if (ack) await this.deps.sink.acknowledged(incident, ack);
+      for (const update of fresh.filter((a) => PAGING_UPDATES.has(a.event ?? '')))
+        await this.deps.sink.pagingUpdate(incident, update);
     }
     // Marked after posting: a Slack failure retries the post; a repeat delivery after this changes nothing.
     this.#markSeen(fresh, incident.id);

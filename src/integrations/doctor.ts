@@ -1,15 +1,12 @@
 import type { Config } from '../config.ts';
+import type { IntegrationCheck } from './checks.ts';
 import { GitHubIssues } from './github.ts';
+import { jiraChecks } from './jiraDoctor.ts';
 import { PagerDutyApi } from './pagerduty.ts';
 import { StatuspageApi } from './statuspage.ts';
 
 /** The shape of a doctor line (src/doctor.ts): what was checked, whether it passed, and what to do if not. */
-export interface IntegrationCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export type { IntegrationCheck } from './checks.ts';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -92,5 +89,6 @@ export async function integrationChecks(config: Config, env: NodeJS.ProcessEnv):
         fix: 'add an issues webhook to the repository pointing at /webhooks/github with a secret, and set GITHUB_WEBHOOK_SECRET to it',
       });
   }
+  checks.push(...(await jiraChecks(config, env)));
   return checks;
 }

@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { IntegrationError, retryAfterMs } from './errors.ts';
+import type { FollowupIssue, IssueTracker, TrackerIssue } from './tracker.ts';
 
 export interface GitHubSettings {
   token: string;
@@ -19,7 +20,8 @@ export interface NewIssue {
 export const FOLLOWUP_LABEL = 'incident-followup';
 
 /** Follow-up issues in one repository, through GitHub's own client (@octokit/rest). */
-export class GitHubIssues {
+export class GitHubIssues implements IssueTracker {
+  readonly system = 'github';
   readonly #octokit: Octokit;
   readonly #owner: string;
   readonly #repo: string;
@@ -34,6 +36,16 @@ export class GitHubIssues {
     const [owner = '', repo = ''] = settings.repository.split('/');
     this.#owner = owner;
     this.#repo = repo;
+  }
+
+  async file(issue: FollowupIssue): Promise<TrackerIssue> {
+    const created = await this.create({
+      title: issue.title,
+      body: issue.body,
+      marker: `<!-- incident-bot follow-up ${issue.followupId} -->`,
+      since: issue.since,
+    });
+    return { ref: `${this.#owner}/${this.#repo}#${created.number}`, url: created.url };
   }
 
   /** Creates the issue unless one carrying `marker` exists since `since` (a retried create whose answer was lost). */

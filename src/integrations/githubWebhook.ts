@@ -26,7 +26,7 @@ export function validGitHubSignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -38,7 +38,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+export function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }

@@ -13,6 +13,8 @@ export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_
 
 const IncidentSchema = z.looseObject({
   id: z.string(),
+  /** incident-bot's own marker (`{ incident_bot: { incident: "12" } }`), found again after a lost answer. */
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   name: z.string(),
   status: z.string(),
   shortlink: z.string().nullable().optional(),
@@ -28,6 +30,9 @@ export interface IncidentChange {
   body: string;
   components: Record<string, ComponentStatus>;
 }
+
+/** The metadata key under which the bot marks the page incidents it creates. */
+const MARKER = 'incident_bot';
 
 /** Statuspage allows 1 request a second per token: calls are spaced at least this far apart. */
 const MIN_INTERVAL_MS = 1_000;
@@ -57,10 +62,22 @@ export class StatuspageApi {
     );
   }
 
-  create(change: IncidentChange): Promise<StatuspageIncident> {
-    return this.#call('POST', '/incidents', 'create an incident', { incident: incidentBody(change) }).then(
-      (b) => IncidentSchema.parse(b),
+  /** Creates the page's incident, marked with the bot's incident so a retry can find it (`findMarked`). */
+  create(change: IncidentChange, incidentId: number): Promise<StatuspageIncident> {
+    const incident = { ...incidentBody(change), metadata: { [MARKER]: { incident: String(incidentId) } } };
+    return this.#call('POST', '/incidents', 'create an incident', { incident }).then((b) =>
+      IncidentSchema.parse(b),
     );
+  }
+
+  /** The unresolved page incident an earlier create for this incident made, if its answer was lost. */
+  async findMarked(incidentId: number): Promise<StatuspageIncident | null> {
+    const open = z
+      .array(IncidentSchema)
+      .parse(await this.#call('GET', '/incidents/unresolved', 'list unresolved incidents'));
+    const marked = (i: StatuspageIncident) =>
+      (i.metadata?.[MARKER] as { incident?: unknown } | undefined)?.incident === String(incidentId);
+    return open.find(marked) ?? null;
   }
 
   update(id: string, change: Omit<IncidentChange, 'name'>): Promise<StatuspageIncident> {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ExternalRef, Job, NewExternalRef, NewJob } from '../domain/records.ts';
-import { type ComponentStatus, type StatuspageApi, StatuspageStatusSchema } from './statuspage.ts';
+import {
+  type ComponentStatus,
+  type StatuspageApi,
+  type StatuspageIncident,
+  StatuspageStatusSchema,
+} from './statuspage.ts';
 
 export const STATUSPAGE_JOBS = { update: 'statuspage.update', resolve: 'statuspage.resolve' } as const;
 const SYSTEM = 'statuspage';
@@ -55,6 +60,16 @@ export interface StatuspageJobDeps {
   confirm: (incidentId: number, key: string, text: string) => void;
 }
 
+function recordRef(deps: StatuspageJobDeps, incidentId: number, found: StatuspageIncident): ExternalRef {
+  return deps.refs.record({
+    incidentId,
+    system: SYSTEM,
+    localKey: localKey(incidentId),
+    remoteId: found.id,
+    url: found.shortlink ?? null,
+  });
+}
+
 export function statuspageJobHandlers(deps: StatuspageJobDeps): Record<string, (job: Job) => Promise<void>> {
   const components = async (names: readonly string[], severity: string, status: string) => {
     if (names.length === 0) return {};
@@ -70,9 +85,12 @@ export function statuspageJobHandlers(deps: StatuspageJobDeps): Record<string, (
         ...update,
         components: await components(update.components, update.severity, update.status),
       };
-      const ref = deps.refs.get(SYSTEM, localKey(incidentId));
+      let ref = deps.refs.get(SYSTEM, localKey(incidentId));
+      // A retried create may have made the page incident already, its answer lost: adopt it, not a second one.
+      const lost = ref || job.attempts <= 1 ? null : await deps.api.findMarked(incidentId);
+      if (lost) ref = recordRef(deps, incidentId, lost);
       if (!ref) {
-        const created = await deps.api.create(change);
+        const created = await deps.api.create(change, incidentId);
         const url = created.shortlink ?? null;
         deps.refs.record({
           incidentId,

@@ -1,4 +1,5 @@
 import { differenceInCalendarDays, isValid, parseISO } from 'date-fns';
+import { lintEscalationDelay } from './lintEscalation.ts';
 import { lintSource } from './lintRules.ts';
 import type { Runbook, RunbookIssue } from './model.ts';
 import type { ParsedRunbook } from './parse.ts';
@@ -148,6 +149,7 @@ export function lintRunbook(parsed: ParsedRunbook, options: LintOptions, source?
       ),
     );
   }
+  out.push(...lintEscalationDelay(rb, lines.escalation || lines.title, source));
   if (!rb.owner) {
     out.push(
       issue(

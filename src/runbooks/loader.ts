@@ -5,6 +5,7 @@ import { type LintOptions, lintAlertCoverage, lintRunbook } from './lint.ts';
 import { lintEscalationTarget } from './lintPolicy.ts';
 import type { Runbook, RunbookIssue } from './model.ts';
 import { type ParsedRunbook, parseRunbook } from './parse.ts';
+import { contentKey, defaultCacheDir, ParseDiskCache } from './parseCache.ts';
 import { type PolicyFile, readPolicyFile } from './policyFile.ts';
 
 export interface LoadedFile {
@@ -50,19 +51,39 @@ export function findRunbookFiles(dir: string): string[] {
  */
 const parseCache = new Map<string, ParsedRunbook>();
 const PARSE_CACHE_MAX = 5_000;
+let diskCache: ParseDiskCache | null | undefined;
+
+/** Where parses persist between processes: a directory, `null` for none, `undefined` for the default. */
+export function useParseDiskCache(root: string | null | undefined): void {
+  diskCache = typeof root === 'string' ? new ParseDiskCache(root) : root;
+}
+
+function disk(): ParseDiskCache | null {
+  if (diskCache === undefined) {
+    const root = defaultCacheDir();
+    diskCache = root ? new ParseDiskCache(root) : null;
+  }
+  return diskCache;
+}
+
+function relabel(hit: ParsedRunbook, file: string): ParsedRunbook {
+  if (hit.runbook.source.file === file) return hit;
+  return {
+    ...hit,
+    runbook: { ...hit.runbook, source: { ...hit.runbook.source, file } },
+    issues: hit.issues.map((issue) => ({ ...issue, file })),
+  };
+}
 
 function parseCached(source: string, file: string): ParsedRunbook {
   const hit = parseCache.get(source);
-  if (hit) {
-    if (hit.runbook.source.file === file) return hit;
-    return {
-      ...hit,
-      runbook: { ...hit.runbook, source: { ...hit.runbook.source, file } },
-      issues: hit.issues.map((issue) => ({ ...issue, file })),
-    };
-  }
+  if (hit) return relabel(hit, file);
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
-  const parsed = parseRunbook(source, file);
+  const store = disk();
+  const key = store ? contentKey(source) : '';
+  const stored = store?.get(key);
+  const parsed = stored ? relabel(stored, file) : parseRunbook(source, file);
+  if (store && !stored) store.set(key, parsed);
   parseCache.set(source, parsed);
   return parsed;
 }

@@ -104,11 +104,20 @@ export class HomePublisher {
    * `settled()` waits for it (tests, shutdown).
    */
   refreshInBackground(): void {
-    const run: Promise<void> = this.refresh()
+    // A burst of changes (50 responders clicking) costs one snapshot read: a refresh that has not started
+    // yet reads the state as it is when it starts. It starts after the I/O already waiting (the next acks).
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        this.refreshQueued = false;
+        return this.refresh();
+      })
       .catch((error: unknown) => this.log.warn({ err: error }, 'App Home refresh failed'))
       .finally(() => this.pending.delete(run));
     this.pending.add(run);
   }
+  private refreshQueued = false;
 
   /** Resolves once no background refresh is running. */
   async settled(): Promise<void> {

@@ -40,6 +40,14 @@ export const ACTIONS = {
   choosePhase: 'incident_choose_phase',
 } as const;
 
+/** Callback IDs of the app's shortcuts; manifest.yml declares the same IDs (test/manifest.test.ts checks). */
+export const SHORTCUTS = {
+  /** Global shortcut (lightning menu): opens the declare form. */
+  declare: 'incident_declare_shortcut',
+  /** Message shortcut ("More actions" on a message): adds the message to its incident's timeline. */
+  addToTimeline: 'incident_add_to_timeline',
+} as const;
+
 export const VIEWS = {
   declare: 'incident_declare',
   skipStep: 'step_skip_reason',

@@ -178,6 +178,7 @@ export async function escalateIncident(
     if (incident.channelId) await deps.workflow.post(incident.channelId, drillEscalationNotice(escalation));
     return;
   }
+  deps.workflow.escalated?.(incident.id);
   const users = targets.flatMap((t) => t.users);
   const groups = targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);

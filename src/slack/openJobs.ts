@@ -9,6 +9,7 @@ import type { RunbookSet } from '../services/runbookSet.ts';
 import { announcement, fallbackNotice } from './blocks/announce.ts';
 import type { Message } from './blocks/kit.ts';
 import { channel as channelLink } from './blocks/mrkdwn.ts';
+import { type ChannelPacer, PacedError, queuedNotice } from './channelPacing.ts';
 import { isTransient, slackErrorCode, TransientError } from './errors.ts';
 
 /** The side effects of opening an incident, queued in this order and run in it. */
@@ -47,7 +48,8 @@ export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJo
     payload,
   });
   return [
-    job(OPEN_JOBS.channel, 'main'),
+    // The channel job carries the reply too: when the create budget is spent, it says when the channel opens.
+    job(OPEN_JOBS.channel, 'main', reply ? { reply } : {}),
     job(OPEN_JOBS.header, 'main'),
     job(OPEN_JOBS.steps, 'main'),
     job(OPEN_JOBS.pin, 'pin'),
@@ -119,13 +121,19 @@ export interface OpenJobDeps {
   log: Logger;
   now: () => Date;
   fetch?: typeof globalThis.fetch;
+  /** The conversations.create budget shared with pages; declares wait for their slot as a durable job. */
+  pacer?: ChannelPacer;
 }
 
 /** Each handler checks what is already done (recorded in the database) and does only the rest. */
 export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) => Promise<void>> {
   const incidentOf = (job: Job) => deps.service.get(job.incidentId ?? 0);
   return {
-    [OPEN_JOBS.channel]: (job) => openChannel(deps, incidentOf(job)),
+    [OPEN_JOBS.channel]: async (job) => {
+      const incident = incidentOf(job);
+      if (!incident.channelId) await paceDeclare(deps, incident, job);
+      await openChannel(deps, incident);
+    },
     [OPEN_JOBS.header]: async (job) => {
       const incident = incidentOf(job);
       if (!incident.channelId || incident.headerTs) return;
@@ -246,6 +254,39 @@ async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void>
     fallback: true,
     reason,
   });
+}
+
+/** Pages are paced by the intake before they get here (it holds the inbox); declares wait here, durably. */
+const PACED_HERE = new Set<Incident['source']>(['slash', 'modal']);
+
+async function paceDeclare(deps: OpenJobDeps, incident: Incident, job: Job): Promise<void> {
+  if (!deps.pacer || !PACED_HERE.has(incident.source)) return;
+  const { waitMs, firstWait } = deps.pacer.admit(incident.id);
+  if (waitMs === 0) return;
+  const reply = job.payload.reply as DeclarerReply | undefined;
+  if (firstWait && reply) {
+    await tell(deps, reply, queuedNotice(incident.id, waitMs)).catch((error: unknown) => {
+      deps.log.warn(
+        { incident: incident.id, error: slackErrorCode(error) },
+        'could not say the incident is queued',
+      );
+    });
+  }
+  throw new PacedError(waitMs);
+}
+
+/** An ephemeral word to the declarer, where they declared: the command's response_url or the channel. */
+async function tell(deps: OpenJobDeps, reply: DeclarerReply, text: string): Promise<void> {
+  if (reply.via === 'ephemeral') {
+    await deps.client.chat.postEphemeral({ channel: reply.channel, user: reply.user, text });
+    return;
+  }
+  const response = await (deps.fetch ?? globalThis.fetch)(reply.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', text }),
+  });
+  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }
 
 /** Pages of conversations.list read at most while looking for a lost channel (1000 channels a page). */

@@ -62,6 +62,19 @@ export class SlackPageSink implements PageSink {
     await this.workflow.refreshHeader(incident.id);
   }
 
+  async pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void> {
+    this.service.recordExternalUpdate({
+      incidentId: incident.id,
+      kind: alert.event === 'incident.resolved' ? 'resolved' : 'reassigned',
+      by: alert.labels.agent ?? 'someone',
+      via: alert.source === 'pagerduty' ? 'PagerDuty' : alert.source,
+      to: alert.labels.assignees ?? null,
+      url: alert.links[0]?.url ?? null,
+      at: alert.startsAt,
+    });
+    await this.workflow.refreshHeader(incident.id);
+  }
+
   async allResolved(incident: Incident): Promise<void> {
     if (!incident.channelId) return;
     if (incident.commanderId) {

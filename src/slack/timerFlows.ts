@@ -71,6 +71,7 @@ export async function escalateOnTimer(
   if (incident.drill) return drillTimerEscalation(deps, incident, payload, late);
   const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
   deps.timekeeper.scheduleRepeat(incident, payload);
+  deps.workflow.escalated?.(incident.id);
   const users = escalation.targets.flatMap((t) => t.users);
   const groups = escalation.targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
@@ -163,15 +164,15 @@ export async function openStatusUpdate(
   const incident = deps.service.get(incidentId);
   const last = deps.timekeeper.lastRecord(incidentId, 'status');
   const status: IncidentStatus = incident.status === 'declared' ? 'investigating' : incident.status;
-  await client.views.open({
-    trigger_id: triggerId,
-    view: statusUpdateModal(incident, {
-      status,
-      impact: last?.impact || incident.description,
-      action: currentAction(deps, incident) || last?.action || '',
-      nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
-    }),
-  });
+  const prefill = {
+    status,
+    impact: last?.impact || incident.description,
+    action: currentAction(deps, incident) || last?.action || '',
+    nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
+  };
+  const published = status === 'closed' ? null : { ...prefill, status };
+  const preview = published ? (deps.workflow.statuspagePreview?.(incident, published) ?? null) : null;
+  await client.views.open({ trigger_id: triggerId, view: statusUpdateModal(incident, prefill, preview) });
 }
 
 export async function openExecBrief(

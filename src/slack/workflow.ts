@@ -14,6 +14,8 @@ import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
 import { stepMessage } from './blocks/step.ts';
+import type { StatuspagePreview } from './blocks/updates.ts';
+import { UpdateCoalescer } from './coalescer.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
 
@@ -56,6 +58,11 @@ export class IncidentWorkflow {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Every chat.update goes through here: one in flight per message, rendered when sent (see coalescer.ts). */
+  private readonly updates = new UpdateCoalescer(async (channel, ts, message) => {
+    await this.client.chat.update({ channel, ts, ...message });
+  });
+
   private readonly changeListeners: ChangeListener[] = [];
 
   onChange(listener: ChangeListener): void {
@@ -85,6 +92,21 @@ export class IncidentWorkflow {
         },
       ) => void)
     | null = null;
+
+  /** What a status update would put on the status page (null: it publishes nowhere); bot.ts sets it. */
+  statuspagePreview:
+    | ((
+        incident: Incident,
+        update: {
+          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          impact: string;
+          action: string;
+        },
+      ) => StatuspagePreview | null)
+    | null = null;
+
+  /** Told of each escalation recorded (by timer or by hand); bot.ts pages the PagerDuty targets. */
+  escalated: ((incidentId: number) => void) | null = null;
 
   /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
   jobs: {
@@ -224,6 +246,7 @@ export class IncidentWorkflow {
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
       acknowledged: this.service.externalAcknowledgement(incident.id),
+      paging: this.service.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
@@ -231,11 +254,9 @@ export class IncidentWorkflow {
   async refreshHeader(incidentId: number): Promise<void> {
     const incident = this.service.get(incidentId);
     if (incident.channelId && incident.headerTs) {
-      await this.client.chat.update({
-        channel: incident.channelId,
-        ts: incident.headerTs,
-        ...this.header(incident),
-      });
+      await this.updates.update(incident.channelId, incident.headerTs, () =>
+        this.header(this.service.get(incidentId)),
+      );
     }
     await this.changed(incidentId, 'updated');
   }
@@ -264,11 +285,10 @@ export class IncidentWorkflow {
   async showStep(incident: Incident, step: IncidentStep): Promise<void> {
     if (!incident.channelId) return;
     if (!step.messageTs) return this.postStep(incident, step);
-    await this.client.chat.update({
-      channel: incident.channelId,
-      ts: step.messageTs,
-      ...this.render(incident, step),
-    });
+    // Rendered from the database when sent: a click that arrived meanwhile is shown, never overwritten.
+    await this.updates.update(incident.channelId, step.messageTs, () =>
+      this.render(incident, this.service.step(step.id)),
+    );
   }
 
   async post(channel: string, message: Message): Promise<string> {
@@ -292,7 +312,7 @@ export class IncidentWorkflow {
   }
 
   async update(channel: string, ts: string, message: Message): Promise<void> {
-    await this.client.chat.update({ channel, ts, ...message });
+    await this.updates.update(channel, ts, () => message);
   }
 
   async ephemeral(channel: string, user: string, message: Message | string): Promise<void> {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { DRILL_FINISHED } from './drillRule.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export interface DatabaseHealth {
@@ -52,7 +53,7 @@ export function readDrills(path: string): Map<string, Date> {
     const rows = db
       .prepare(
         `SELECT runbook_id, max(resolved_at) AS at FROM incidents
-         WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL GROUP BY runbook_id`,
+         WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL${DRILL_FINISHED} GROUP BY runbook_id`,
       )
       .all() as { runbook_id: string; at: string }[];
     return new Map(rows.map((r) => [r.runbook_id, new Date(r.at)]));

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type SkippedStep, SkippedStepSchema } from '../domain/steps.ts';
+import { DRILL_FINISHED } from './drillRule.ts';
 import { Flag, parseRows } from './rows.ts';
 
 export { type SkippedStep, SkippedStepSchema } from '../domain/steps.ts';
@@ -14,7 +15,7 @@ export class RunbookHistory {
   constructor(db: Database.Database) {
     this.#drills = db.prepare(
       `SELECT runbook_id, max(resolved_at) AS at FROM incidents
-       WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL GROUP BY runbook_id`,
+       WHERE drill = 1 AND resolved_at IS NOT NULL AND runbook_id IS NOT NULL${DRILL_FINISHED} GROUP BY runbook_id`,
     );
     this.#skipped = db.prepare(
       `SELECT s.runbook_id, s.incident_id, i.drill, s.number, s.title, s.skip_reason, s.updated_at

@@ -40,7 +40,7 @@ describe('incidentHeader', () => {
               type: 'mrkdwn',
               text: `*Started*\n<!date^${DECLARED_UNIX}^{date_short_pretty} {time}|2026-11-22 10:00 UTC>`,
             },
-            { type: 'mrkdwn', text: '*Elapsed*\n1 h 5 min' },
+            { type: 'mrkdwn', text: `*Elapsed*\n<!date^${DECLARED_UNIX}^started {ago}|1 h 5 min so far>` },
             { type: 'mrkdwn', text: '*Runbook*\nRUN-001: Database Connection Pool Exhaustion' },
             { type: 'mrkdwn', text: '*Steps*\n1 of 5 done' },
           ],
@@ -227,5 +227,22 @@ describe('fallbackNotice', () => {
     expectValidMessage(message);
     expectValidMessage(fallbackNotice('x'.repeat(10_000)));
     expectValidMessage(fallbackNotice(''));
+  });
+});
+
+describe('incidentHeader: live and safe to read', () => {
+  it('keeps the bold whole when the title has a `*` in it, and escapes what Slack would parse', () => {
+    const first = incidentHeader(makeIncident({ title: 'p99 *really* high <!here> & 5*5' }), CTX).blocks[0];
+    expect(first).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '🟠 *P1* · *p99 \u2217really\u2217 high &lt;!here&gt; &amp; 5\u22175*' },
+    });
+  });
+
+  it('shows a resolved incident its fixed duration instead of a live token', () => {
+    const resolved = makeIncident({ status: 'resolved', resolvedAt: '2026-11-22T10:30:00.000Z' });
+    const fields = (incidentHeader(resolved, CTX).blocks[1] as { fields: { text: string }[] }).fields;
+    expect(fields.map((f) => f.text)).toContain('*Duration*\n30 min');
+    expect(JSON.stringify(fields)).not.toContain('{ago}');
   });
 });

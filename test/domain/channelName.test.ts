@@ -110,3 +110,33 @@ describe('withSuffix', () => {
     expect(() => withSuffix('inc-20261122-3', 0)).toThrow('withSuffix needs an attempt of 1 or more (got 0)');
   });
 });
+
+describe('drill channel names', () => {
+  const declaredAt = new Date('2026-12-03T09:00:00Z');
+
+  it('say "drill" once: the prefix, not again from the title', () => {
+    expect(
+      incidentChannelName({
+        declaredAt,
+        daySeq: 2,
+        title: 'DRILL RUN-004: Security Incident',
+        prefix: 'drill',
+      }),
+    ).toBe('drill-20261203-2-run-004-security-incident');
+    expect(
+      incidentChannelName({ declaredAt, daySeq: 1, title: 'Drill drill: failover', prefix: 'drill' }),
+    ).toBe('drill-20261203-1-failover');
+  });
+
+  it('keep "drill" inside a title, and in a real incident\'s name', () => {
+    expect(incidentChannelName({ declaredAt, daySeq: 1, title: 'Fire drill overdue', prefix: 'drill' })).toBe(
+      'drill-20261203-1-fire-drill-overdue',
+    );
+    expect(incidentChannelName({ declaredAt, daySeq: 1, title: 'Drill press offline' })).toBe(
+      'inc-20261203-1-drill-press-offline',
+    );
+    expect(incidentChannelName({ declaredAt, daySeq: 1, title: 'DRILL', prefix: 'drill' })).toBe(
+      'drill-20261203-1',
+    );
+  });
+});

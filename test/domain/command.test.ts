@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type IncidentCommand, parseIncidentCommand } from '../../src/domain/command.ts';
+import { type IncidentCommand, parseIncidentCommand, subcommandOf } from '../../src/domain/command.ts';
 
 const DECLARE_EXAMPLE = 'Example: /incident declare P1 Payment latency high';
 const RUNBOOK_EXAMPLE = 'Example: /incident declare P1 Payment latency high --runbook RUN-004';
@@ -311,5 +311,15 @@ describe('aftermath subcommands', () => {
     ['drill', 'drill needs the runbook to rehearse, and nothing else. Example: /incident drill RUN-004'],
   ])('%s is refused with a reason', (text, error) => {
     expect(parseIncidentCommand(text)).toEqual({ kind: 'invalid', error });
+  });
+});
+
+describe('subcommandOf', () => {
+  it('names the known subcommand a text starts with, whatever its case, and nothing else', () => {
+    expect(subcommandOf('severity')).toBe('severity');
+    expect(subcommandOf('  FollowUp fix it @alice 2026-12-01')).toBe('followup');
+    expect(subcommandOf('frobnicate now')).toBeNull();
+    expect(subcommandOf('P1 outage')).toBeNull();
+    expect(subcommandOf('')).toBeNull();
   });
 });

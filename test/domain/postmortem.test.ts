@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatTime, type PostmortemInput, postmortemDocument } from '../../src/domain/postmortem.ts';
 import { responseStats } from '../../src/domain/stats.ts';
 
+/** The Slack date token the document writes for an instant, with its written-out fallback. */
+const token = (iso: string, fallback: string) =>
+  `<!date^${Date.parse(iso) / 1000}^{date_short_pretty} {time}|${fallback}>`;
+
 const input: PostmortemInput = {
   incident: {
     id: 12,
@@ -95,6 +99,34 @@ describe('postmortemDocument', () => {
     expect(formatTime('2026-11-22T10:00:00.000Z', 'UTC')).toBe('2026-11-22 10:00 UTC');
   });
 
+  it('names people with mentions and writes no raw ISO instant', () => {
+    const withDue = postmortemDocument({
+      ...input,
+      timeline: [
+        ...input.timeline,
+        {
+          at: '2026-11-22T11:30:00.000Z',
+          actor: 'bot',
+          kind: 'postmortem_scheduled',
+          text: 'Post-mortem due 2026-12-05T08:22:19.486Z',
+          data: null,
+        },
+      ],
+    });
+    expect(withDue).toContain('- **Incident commander:** <@U0IC>');
+    expect(withDue).toContain('- **Declared by:** <@U0DEC>');
+    expect(withDue).toContain(
+      '| 2026-11-22 10:40 UTC (05:40 EST) | <@U0IC> | Status identified → monitoring |',
+    );
+    expect(withDue).toContain(
+      '| 2026-11-22 11:30 UTC (06:30 EST) | Incident Bot | Post-mortem due 2026-12-05 08:22 UTC (03:22 EST) |',
+    );
+    expect(withDue).toContain(
+      '| 2026-11-22 09:55 UTC (04:55 EST) | alertmanager | PostgresConnectionPoolHigh firing |',
+    );
+    expect(withDue).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+
   it('reconstructs the key moments and durations', () => {
     expect(doc).toContain('| Detected | 2026-11-22 09:55 UTC (04:55 EST) |');
     expect(doc).toContain('| Acknowledged (commander) | 2026-11-22 10:04 UTC (05:04 EST) |');
@@ -109,14 +141,18 @@ describe('postmortemDocument', () => {
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(doc).toContain('# Post-mortem: incident #12 — Checkout \\| payments failing');
-    expect(doc).toContain('- 2026-11-22 09:55 UTC (04:55 EST) — PostgresConnectionPoolHigh firing');
     expect(doc).toContain(
-      '- ✅ Step 1: Confirm pool saturation — done by U0A at 2026-11-22 10:10 UTC (05:10 EST)',
+      `- ${token('2026-11-22T09:55:00.000Z', '2026-11-22 09:55 UTC (04:55 EST)')} — PostgresConnectionPoolHigh firing`,
     );
-    expect(doc).toContain('- ⏭️ Step 2: Kill idle sessions — skipped by U0B: no superuser');
+    expect(doc).toContain(
+      `- ✅ Step 1: Confirm pool saturation — done by <@U0A> at ${token('2026-11-22T10:10:00.000Z', '2026-11-22 10:10 UTC (05:10 EST)')}`,
+    );
+    expect(doc).toContain('- ⏭️ Step 2: Kill idle sessions — skipped by <@U0B>: no superuser');
     expect(doc).not.toContain('Prerequisites —');
-    expect(doc).toContain('- 2026-11-22 10:50 UTC (05:50 EST) — Escalated to Leadership (U0IC)');
-    expect(doc).toContain('- [ ] Alert on pool usage at 70% -> U0ALICE -> 2026-12-01');
+    expect(doc).toContain(
+      `- ${token('2026-11-22T10:50:00.000Z', '2026-11-22 10:50 UTC (05:50 EST)')} — Escalated to Leadership (<@U0IC>)`,
+    );
+    expect(doc).toContain('- [ ] Alert on pool usage at 70% -> <@U0ALICE> -> 2026-12-01');
     for (const heading of ['## Root cause analysis', '## Impact', '## Prevention', '## Action items'])
       expect(doc).toContain(heading);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { readDrills } from '../../src/store/inspect.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import {
   buttonClick,
@@ -65,8 +66,12 @@ describe('after resolution', () => {
     const body = file?.uploadedBody ?? '';
     expect(body).toContain(`# Post-mortem: incident #${incident.id} — Database connection pool exhausted`);
     expect(body).toContain('Declared P1: Database connection pool exhausted');
-    expect(body).toContain('- [ ] Alert on pool usage at 70% -> U0RESPOND1 -> 2026-12-01');
+    expect(body).toContain('- [ ] Alert on pool usage at 70% -> <@U0RESPOND1> -> 2026-12-01');
     expect(body.indexOf('Declared P1')).toBeLessThan(body.indexOf('is the incident commander'));
+    // People by mention and times written out or as date tokens: the "Post-mortem due" entry included.
+    expect(body).toContain(`- **Incident commander:** <@${IC}>`);
+    expect(body).toMatch(/\| Post-mortem due \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 
     await t.command('postmortem done <https://wiki.example.com/pm/1>', { channel_id: channel, user_id: IC });
     expect(t.bot.service.get(incident.id).status).toBe('closed');
@@ -92,13 +97,47 @@ describe('after resolution', () => {
   });
 });
 
+/** Skips step `n` of the walk in `channel` through its Skip button and the reason form, as OTHER. */
+async function skipStepOf(channel: string, n: number, reason: string): Promise<void> {
+  const step = t.slack
+    .messages(channel)
+    .find((m) => m.text.startsWith(`Step ${n}`) && findElement(m.blocks, ACTIONS.skipStep));
+  if (!step) throw new Error(`no step ${n} with a Skip button in ${channel}`);
+  await t.act(OTHER, step, buttonClick(step, ACTIONS.skipStep));
+  const form = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
+  await interaction(
+    t.url,
+    SECRET,
+    viewSubmissionPayload({
+      user: OTHER,
+      view: {
+        callback_id: VIEWS.skipStep,
+        private_metadata: form.private_metadata,
+        state: { values: { skip_reason: { reason: inputValue.plainText(reason) } } },
+      },
+    }),
+  );
+}
+
 describe('drills', () => {
+  it('reports an empty drill honestly, and it does not count as a test of the runbook', async () => {
+    await t.command('drill RUN-001');
+    const drill = t.bot.service.listOpen()[0];
+    const channel = drill?.channelId as string;
+    await t.command('resolve', { channel_id: channel });
+    const report = JSON.stringify(t.slack.messages(channel).at(-1));
+    expect(report).toContain('*0 of 4 steps completed, 0 skipped, 4 not done.* Nothing was done');
+    expect(report).toContain('does not count as a test of the runbook');
+    expect(report).not.toContain('Every step was done');
+    expect(readDrills(t.dbPath)).toEqual(new Map());
+  });
+
   it('runs a runbook in a DRILL channel: nobody paged, targets named not mentioned, a report at the end', async () => {
     await t.command('drill RUN-001');
     const drill = t.bot.service.listOpen()[0];
     expect(drill).toMatchObject({ drill: true, runbookId: 'RUN-001' });
     const channel = drill?.channelId as string;
-    expect(drill?.channelName).toMatch(/^drill-\d{8}-1-drill-run-001-database-connection-pool-exhaustion$/);
+    expect(drill?.channelName).toMatch(/^drill-\d{8}-1-run-001-database-connection-pool-exhaustion$/);
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining([DECLARER]));
     expect(t.slack.members(channel)).not.toContain(IC);
     expect(t.slack.messages(ANNOUNCE)).toEqual([]);
@@ -140,9 +179,12 @@ describe('drills', () => {
         (m) => m.text.startsWith('Step 2') && findElement(m.blocks, ACTIONS.toggleChecks),
       ) as StoredMessage;
     await t.act(OTHER, second, checkboxChange(second, ACTIONS.toggleChecks, { check: ['0'] }));
+    // A drill counts as a test only when every step was completed or skipped: skip the rest.
+    for (const n of [2, 3, 4]) await skipStepOf(channel, n, `step ${n} left for the next drill`);
     await t.command('resolve', { channel_id: channel });
     const report = JSON.stringify(t.slack.messages(channel).at(-1));
     expect(report).toContain('Drill finished');
+    expect(report).toContain('*0 of 4 steps completed, 4 skipped.*');
     expect(report).toContain('step 1 does not say which database');
     expect(report).toContain('Last Tested: ');
     expect(t.bot.store.postmortems.get(drill?.id as number)).toBeNull();

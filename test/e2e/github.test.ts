@@ -105,7 +105,7 @@ describe('follow-ups in GitHub Issues', () => {
     await t.command('resolve pool back to normal', { channel_id: channel, user_id: IC });
     await t.command('postmortem', { channel_id: channel, user_id: IC });
     expect(t.slack.files()[0]?.uploadedBody).toContain(
-      `- [x] Alert on pool usage at 70% -> U0RESPOND1 -> 2026-12-01 -> [${GH_REPO}#101](https://github.com/${GH_REPO}/issues/101)`,
+      `- [x] Alert on pool usage at 70% -> <@U0RESPOND1> -> 2026-12-01 -> [${GH_REPO}#101](https://github.com/${GH_REPO}/issues/101)`,
     );
   });
 });

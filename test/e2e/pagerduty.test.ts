@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { responseStats } from '../../src/domain/stats.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { type FakePagerDuty, PD_API_TOKEN, PD_FROM, startFakePagerDuty } from '../support/fakePagerDuty.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
@@ -69,6 +70,15 @@ describe('PagerDuty, both ways', () => {
     await settle(id);
     const acknowledged = t.bot.service.get(id);
     expect(acknowledged.acknowledgedAt).not.toBeNull();
+    // MTTA (declared -> first acknowledgement) counts the acknowledgement made in PagerDuty.
+    const p1 = responseStats(t.bot.store.incidents.listDeclaredSince(new Date(0))).find(
+      (s) => s.severity === acknowledged.severity,
+    );
+    expect(p1).toMatchObject({
+      incidents: 1,
+      acknowledged: 1,
+      mttaMs: Date.parse(acknowledged.acknowledgedAt ?? '') - Date.parse(acknowledged.declaredAt),
+    });
     const header = t.slack.messages(channel)[0];
     expect(header?.text).toContain(
       'commander unassigned — acknowledged in PagerDuty by Ada Oncall; claim it',
@@ -147,5 +157,56 @@ describe('PagerDuty, both ways', () => {
       [`/incidents/${PD_INCIDENT}/notes`, 201, PD_FROM],
     ]);
     expect(pd.problems).toEqual([]);
+  });
+});
+
+/** Opens an incident from PagerDuty incident `id` (the triggered fixture, renumbered), then delivers `file` as sent. */
+async function openThenDeliver(id: string, file: string) {
+  const triggered = JSON.parse(fixture('pagerduty-incident-triggered.json')) as {
+    event: { id: string; data: { id: string } };
+  };
+  triggered.event.id = `ev-trig-${id}`;
+  triggered.event.data.id = id;
+  for (const body of [JSON.stringify(triggered), fixture(file)]) {
+    const res = await postWebhook(t.url, 'pagerduty', body, {
+      'x-pagerduty-signature': pdSignature(body, PD_SECRET),
+    });
+    expect(res.status).toBe(202);
+    await t.bot.intake.worker.idle();
+  }
+  const [incident] = t.bot.service.listOpen();
+  return { id: incident?.id ?? 0, channel: incident?.channelId ?? '' };
+}
+
+const entriesOf = (id: number, kind: string) =>
+  t.bot.service
+    .timeline(id)
+    .filter((e) => e.kind === kind)
+    .map((e) => e.text);
+
+describe('PagerDuty resolved and reassigned webhooks (v3 payloads as PagerDuty sends them)', () => {
+  it('incident.reassigned: the header says who PagerDuty assigns it to, and the timeline records it', async () => {
+    const { id, channel } = await openThenDeliver('PIQUG8X', 'pagerduty-v3/reassigned.json');
+    expect(entriesOf(id, 'external_reassign')).toEqual(['Reassigned in PagerDuty to Test User by PIG 208']);
+    const header = t.slack.messages(channel)[0];
+    expect(JSON.stringify(header?.blocks)).toContain(
+      '👤 Assigned in PagerDuty to Test User (by PIG 208) <!date^1622801874^',
+    );
+    // A reassignment is not an acknowledgement: MTTA is untouched and the commander is still to claim.
+    expect(t.bot.service.get(id).acknowledgedAt).toBeNull();
+    expect(header?.text).toContain('commander unassigned — claim it');
+  });
+
+  it('incident.resolved: the header says PagerDuty resolved it, and the incident stays for the responders to resolve', async () => {
+    const { id, channel } = await openThenDeliver('PCPZE64', 'pagerduty-v3/resolved.json');
+    expect(entriesOf(id, 'external_resolve')).toEqual(['Resolved in PagerDuty by PIG 208']);
+    expect(t.bot.service.get(id).status).toBe('declared');
+    const blocks = JSON.stringify(t.slack.messages(channel)[0]?.blocks);
+    expect(blocks).toContain('☑️ Resolved in PagerDuty by PIG 208 <!date^1622812613^');
+    expect(blocks).toContain('resolve here too once the responders agree');
+
+    // Once resolved in Slack the line is history: the header no longer asks for a resolve.
+    await t.command('resolve agreed with PagerDuty', { channel_id: channel, user_id: DECLARER });
+    expect(JSON.stringify(t.slack.messages(channel)[0]?.blocks)).not.toContain('Resolved in PagerDuty');
   });
 });

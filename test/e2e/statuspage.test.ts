@@ -67,6 +67,7 @@ describe('Statuspage', () => {
         name: 'Database connection pool exhausted',
         status: 'resolved',
         shortlink: 'https://stspg.io/inc1',
+        metadata: { incident_bot: { incident: String(incident.id) } },
         incident_updates: [
           { body: 'This incident has been resolved.', status: 'resolved' },
           {
@@ -96,6 +97,7 @@ describe('Statuspage', () => {
         body: 'Checkout fails for 30% of users\n\nWhat we are doing: Killing idle transactions',
         component_ids: ['cmp-pg'],
         components: { 'cmp-pg': 'partial_outage' },
+        metadata: { incident_bot: { incident: String(incident.id) } },
       },
     });
     expect(created?.headers).toMatchObject({
@@ -106,6 +108,86 @@ describe('Statuspage', () => {
     expect(t.slack.messages(channel).map((m) => m.text)).toContain(
       ':white_check_mark: The status page incident is resolved: https://stspg.io/inc1.',
     );
+  });
+
+  it('adopts the page incident a create made when its answer was lost, instead of creating a second', async () => {
+    const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
+    sp.loseNextCreate();
+    await postUpdate(
+      channel,
+      'investigating',
+      'Checkout fails for 30% of users',
+      'Killing idle transactions',
+    );
+    await settle(incident.id);
+
+    expect(sp.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['GET', `/pages/${SP_PAGE}/components`, 200],
+      ['POST', `/pages/${SP_PAGE}/incidents`, 504],
+      // The retry looks for its marker first, finds the incident, and sees the update already there.
+      ['GET', `/pages/${SP_PAGE}/components`, 200],
+      ['GET', `/pages/${SP_PAGE}/incidents/unresolved`, 200],
+      ['GET', `/pages/${SP_PAGE}/incidents/inc1`, 200],
+    ]);
+    expect([...sp.incidents.keys()]).toEqual(['inc1']);
+    expect(t.bot.store.externalRefs.get('statuspage', `incident:${incident.id}`)).toMatchObject({
+      remoteId: 'inc1',
+      url: 'https://stspg.io/inc1',
+    });
+    // Later updates patch the adopted incident.
+    await postUpdate(channel, 'identified', 'Checkout fails for 10% of users', 'Raising the pool size');
+    await settle(incident.id);
+    expect(sp.incidents.get('inc1')?.incident_updates.map((u) => u.status)).toEqual([
+      'identified',
+      'investigating',
+    ]);
+    expect(sp.problems).toEqual([]);
+  });
+
+  it('previews in the update form the text the status page will get, and publishes exactly that', async () => {
+    const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
+    await postUpdate(
+      channel,
+      'investigating',
+      'Checkout fails for 30% of users',
+      'Killing idle transactions',
+    );
+    await settle(incident.id);
+    await t.command('update', { channel_id: channel, user_id: IC });
+    const view = t.slack.callsTo('views.open').at(-1)?.args.view as {
+      private_metadata: string;
+      blocks: {
+        type: string;
+        block_id?: string;
+        element?: { initial_value?: string };
+        text?: { text: string };
+      }[];
+    };
+    const initial = (blockId: string) =>
+      view.blocks.find((b) => b.block_id === blockId)?.element?.initial_value ?? '';
+    const impact = initial(UPDATE_FIELDS.impact.blockId);
+    const action = initial(UPDATE_FIELDS.action.blockId);
+    expect(impact).toBe('Checkout fails for 30% of users');
+    const body = action ? `${impact}\n\nWhat we are doing: ${action}` : impact;
+    const texts = view.blocks.map((b) => JSON.stringify(b));
+    const heading = texts.findIndex((x) => x.includes('🌐 On Post update, the public status page gets'));
+    expect(texts[heading]).toContain(
+      '*Database connection pool exhausted* · Investigating · affected: postgres, pgbouncer, api',
+    );
+    expect(view.blocks[heading + 1]?.text?.text).toBe(
+      body
+        .split('\n')
+        .map((line) => `>${line}`)
+        .join('\n'),
+    );
+    await postUpdate(channel, 'identified', impact, action);
+    await settle(incident.id);
+    expect(sp.incidents.get('inc1')?.incident_updates[0]).toEqual({ body, status: 'identified' });
+
+    // A private incident never publishes, so its form previews nothing.
+    const secret = await t.declare('declare P0 Breach of customer data --runbook RUN-004');
+    await t.command('update', { channel_id: secret.channel, user_id: IC });
+    expect(JSON.stringify(t.slack.callsTo('views.open').at(-1)?.args.view)).not.toContain('status page gets');
   });
 
   it('never publishes a private incident or a drill', async () => {

@@ -125,6 +125,17 @@ describe('declare -> walk the runbook -> resolve', () => {
     expect(t.bot.service.listOpen()).toEqual([]);
   });
 
+  it('answers a bad use of a known subcommand with that usage line alone, not the whole help', async () => {
+    const res = await t.command('severity P7');
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.text) as { text: string; blocks: unknown[] };
+    expect(body.text).toBe('⚠️ Severity must be P0, P1, P2 or P3 (got "P7"). Example: /incident severity P0');
+    const shown = JSON.stringify(body.blocks);
+    expect(shown).toContain('`/incident severity P0..P3`');
+    expect(shown).not.toContain('/incident declare');
+    expect(shown).not.toContain('How to use');
+  });
+
   it('escapes a title of <!channel> everywhere it is shown', async () => {
     await t.command('declare P2 <!channel> test');
     const channel = incidentChannel();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { integrationChecks } from '../../src/integrations/doctor.ts';
 import { type FakeGitHub, GH_REPO, GH_TOKEN, startFakeGitHub } from '../support/fakeGitHub.ts';
+import { JIRA_EMAIL, JIRA_PROJECT, JIRA_TOKEN, startFakeJira } from '../support/fakeJira.ts';
 import { type FakePagerDuty, PD_API_TOKEN, PD_FROM, startFakePagerDuty } from '../support/fakePagerDuty.ts';
 import { type FakeStatuspage, SP_PAGE, startFakeStatuspage } from '../support/fakeStatuspage.ts';
 
@@ -56,5 +57,58 @@ describe('doctor: integrations', () => {
       },
     ]);
     expect(await integrationChecks(loadConfig(SLACK), SLACK)).toEqual([]);
+  });
+});
+
+describe('doctor: Jira', () => {
+  it('checks the token and the project, and names the fix when the project is not there', async () => {
+    const jira = await startFakeJira();
+    try {
+      const env = {
+        ...SLACK,
+        JIRA_BASE_URL: jira.url,
+        JIRA_EMAIL,
+        JIRA_API_TOKEN: JIRA_TOKEN,
+        JIRA_PROJECT,
+        JIRA_WEBHOOK_SECRET: 'secret',
+      };
+      expect(await integrationChecks(loadConfig(env), env)).toEqual([
+        {
+          name: 'Jira follow-ups',
+          ok: true,
+          detail: 'token valid (Incident Bot); project OPS "Operations" reachable',
+        },
+      ]);
+      const wrong = { ...env, JIRA_PROJECT: 'NOPE', JIRA_WEBHOOK_SECRET: '' };
+      const checks = await integrationChecks(loadConfig(wrong), wrong);
+      expect(checks.map((c) => [c.name, c.ok, c.detail])).toEqual([
+        [
+          'Jira follow-ups',
+          false,
+          `Jira answered 404 to read the project: {"errorMessages":["No project could be found with key 'NOPE'."],"errors":{}}`,
+        ],
+        [
+          'Jira webhook',
+          false,
+          'JIRA_WEBHOOK_SECRET is not set: moving an issue to Done does not mark its follow-up done',
+        ],
+      ]);
+      expect(checks[0]?.fix).toContain('Browse projects and Create issues in NOPE');
+      expect(jira.problems).toEqual([]);
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it('names the missing Jira variables when only some are set', async () => {
+    const env = { ...SLACK, JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_PROJECT: 'OPS' };
+    expect(await integrationChecks(loadConfig(env), env)).toEqual([
+      {
+        name: 'Jira follow-ups',
+        ok: false,
+        detail: 'JIRA_BASE_URL, JIRA_PROJECT set but JIRA_EMAIL, JIRA_API_TOKEN not: the integration is off',
+        fix: 'set JIRA_EMAIL, JIRA_API_TOKEN',
+      },
+    ]);
   });
 });

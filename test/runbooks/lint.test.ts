@@ -250,3 +250,34 @@ describe('incident-bot lint / list / show', () => {
     expect(run(['show', 'RUN-999', '--dir', dir()]).err).toMatch(/no runbook with that ID/);
   });
 });
+
+describe('lintRunbook: escalation delays written in prose', () => {
+  const withWhen = (when: string, frontMatter = '') =>
+    `${frontMatter}${GOOD.replace('errors persist > 15 minutes', when)}`;
+
+  it('names file and line when a duration cannot be read as a delay or a threshold', () => {
+    const source = withWhen('escalate 30 minutes in; or errors persist > 15 minutes');
+    const file = 'runbooks/RUN-050-x.md';
+    const found = lintRunbook(parseRunbook(source, file), { today: TODAY, maxAgeDays: 90 }, source);
+    expect(found.filter((f) => f.rule === 'escalation-delay')).toEqual([
+      {
+        level: 'warning',
+        rule: 'escalation-delay',
+        file: 'runbooks/RUN-050-x.md',
+        line: 22,
+        message:
+          'cannot tell whether "30 minutes" in "escalate 30 minutes in" is how long to wait before escalating: write "for 30 minutes" or "after 30 minutes" for a delay, or set escalation.after in the front matter',
+      },
+    ]);
+  });
+
+  it('accepts thresholds, deadlines and delays it reads safely', () => {
+    expect(lint(withWhen('lag > 30s for 10 minutes'))).toEqual([]);
+    expect(lint(withWhen('less than 48 hours to expiry with no issued certificate'))).toEqual([]);
+  });
+
+  it('says nothing when the front matter sets escalation.after: the prose is not read then', () => {
+    const front = '---\nescalation:\n  after: 20m\n---\n';
+    expect(lint(withWhen('escalate 30 minutes in', front))).toEqual([]);
+  });
+});

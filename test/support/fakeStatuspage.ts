@@ -10,6 +10,7 @@ interface PageIncident {
   shortlink: string;
   incident_updates: { body: string; status: string }[];
   components: Record<string, string>;
+  metadata: Record<string, unknown>;
 }
 
 /**
@@ -20,10 +21,13 @@ interface PageIncident {
 export interface FakeStatuspage extends VendorFake {
   incidents: Map<string, PageIncident>;
   components: { id: string; name: string }[];
+  /** The next create is made, but its answer is lost (a 504 from a proxy in front of Statuspage). */
+  loseNextCreate(): void;
 }
 
 export async function startFakeStatuspage(): Promise<FakeStatuspage> {
   const incidents = new Map<string, PageIncident>();
+  let loseCreate = false;
   const components = [
     { id: 'cmp-pg', name: 'Postgres' },
     { id: 'cmp-web', name: 'Website' },
@@ -38,6 +42,11 @@ export async function startFakeStatuspage(): Promise<FakeStatuspage> {
     route: ({ method, path, body }, answer) => {
       if (method === 'GET' && path === base) return answer(200, { id: SP_PAGE, name: 'Acme Status' });
       if (method === 'GET' && path === `${base}/components`) return answer(200, components);
+      if (method === 'GET' && path === `${base}/incidents/unresolved`)
+        return answer(
+          200,
+          [...incidents.values()].filter((i) => i.status !== 'resolved'),
+        );
       if (method === 'POST' && path === `${base}/incidents`) {
         const input = (body as { incident: Record<string, unknown> }).incident;
         const id = `inc${incidents.size + 1}`;
@@ -48,8 +57,13 @@ export async function startFakeStatuspage(): Promise<FakeStatuspage> {
           shortlink: `https://stspg.io/${id}`,
           incident_updates: [{ body: String(input.body ?? ''), status: String(input.status) }],
           components: { ...((input.components as Record<string, string>) ?? {}) },
+          metadata: (input.metadata as Record<string, unknown> | undefined) ?? {},
         };
         incidents.set(id, incident);
+        if (loseCreate) {
+          loseCreate = false;
+          return answer(504, { error: 'Gateway Timeout' });
+        }
         return answer(201, incident);
       }
       const match = new RegExp(`^${base}/incidents/([^/]+)$`).exec(path);
@@ -66,5 +80,12 @@ export async function startFakeStatuspage(): Promise<FakeStatuspage> {
       answer(405, { error: 'Method not allowed' });
     },
   });
-  return { ...fake, incidents, components };
+  return {
+    ...fake,
+    incidents,
+    components,
+    loseNextCreate: () => {
+      loseCreate = true;
+    },
+  };
 }

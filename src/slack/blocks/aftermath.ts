@@ -1,3 +1,4 @@
+import { type DrillOutcome, drillOutcome, drillSummary } from '../../domain/drill.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { Followup, Postmortem } from '../../domain/records.ts';
@@ -19,7 +20,9 @@ export function statsMessage(stats: readonly SeverityStats[], days: number): Mes
     blocks: [
       section(`*Response times, last ${days} days*`),
       section(rows.join('\n')),
-      context('MTTA: declared → a commander took it. MTTR: declared → resolved. Drills are not counted.'),
+      context(
+        'MTTA: declared → first acknowledgement (a commander took it, or the page was acknowledged in PagerDuty). MTTR: declared → resolved. Drills are not counted.',
+      ),
     ],
   };
 }
@@ -40,6 +43,19 @@ export function postmortemScheduled(postmortem: Postmortem, commanderId: string 
   return { text: 'Post-mortem scheduled', blocks: [section(text)] };
 }
 
+/** What the drill proves, and what the owner does next; only a finished drill counts as a test. */
+function drillVerdict(outcome: DrillOutcome, owner: string, today: string): string {
+  if (!outcome.countsAsTest) {
+    const what =
+      outcome.completed + outcome.skipped === 0 ? 'Nothing was done' : 'The drill stopped part-way';
+    return `${what}, so it does not count as a test of the runbook: \`npx incident-bot lint\` still uses its Last Tested date. Run the drill again and complete or skip (with a reason) every step.`;
+  }
+  const unclear = outcome.skipped
+    ? `${outcome.skipped === 1 ? 'One step was' : `${outcome.skipped} steps were`} skipped: the runbook is unclear there. ${owner}: update it there, and set`
+    : `Every step was done as written. ${owner}: set`;
+  return `${unclear} \`Last Tested: ${today}\`. \`npx incident-bot lint\` already counts this drill as a test.`;
+}
+
 /** The end of a drill: time per step, where the runbook was unclear, and what its owner should update. */
 export function drillReportMessage(report: DrillReport): Message {
   const lines = report.steps.map((s) => {
@@ -47,22 +63,17 @@ export function drillReportMessage(report: DrillReport): Message {
     if (s.state === 'skipped')
       return `⏭️ ${label}: skipped after ${duration(s.tookMs)} — _${escapeMrkdwn(truncate(s.skipReason ?? 'no reason', 300))}_`;
     if (s.state === 'done') return `✅ ${label}: ${duration(s.tookMs)}`;
-    return `⬜ ${label}: not reached`;
+    return `⬜ ${label}: not done`;
   });
-  const skipped = report.steps.filter((s) => s.state === 'skipped').length;
   const runbook = report.runbook;
   const owner = runbook?.owner ? escapeMrkdwn(runbook.owner) : 'the runbook owner';
-  const verdict = skipped
-    ? `${skipped} step${skipped === 1 ? ' was' : 's were'} skipped: the runbook is unclear there.`
-    : 'Every step was done as written.';
+  const outcome = drillOutcome(report.steps.map((s) => s.state));
   const blocks = [
     section(
       `🎭 *Drill finished* · ${runbook ? `${escapeMrkdwn(runbook.id)}: ${escapeMrkdwn(runbook.title)}` : 'no runbook'} · ${duration(report.totalMs)} in all`,
     ),
     ...splitText(lines.join('\n')).map(section),
-    section(
-      `${verdict} ${owner}: update the runbook where it was unclear, and set \`Last Tested: ${report.today}\`. \`npx incident-bot lint\` already counts this drill as a test.`,
-    ),
+    section(`*${drillSummary(outcome)}.* ${drillVerdict(outcome, owner, report.today)}`),
   ];
   return { text: `Drill finished: ${runbook?.id ?? 'no runbook'}`, blocks };
 }

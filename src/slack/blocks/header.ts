@@ -15,7 +15,15 @@ import {
   STATUS_LABEL,
   section,
 } from './kit.ts';
-import { slackDate, truncate, user } from './mrkdwn.ts';
+import { boldSafe, slackDate, truncate, user } from './mrkdwn.ts';
+
+/** Something the paging tool reported: by whom, through which tool, when, and (reassigned) to whom. */
+export interface PagingMark {
+  by: string;
+  via: string;
+  at: string;
+  to: string | null;
+}
 
 export interface HeaderContext {
   runbook: { id: string; title: string } | null;
@@ -24,6 +32,8 @@ export interface HeaderContext {
   progress: { done: number; total: number };
   /** The latest acknowledgement made in the paging tool (PagerDuty), if any. */
   acknowledged?: { by: string; via: string; at: string } | null;
+  /** The latest resolve and reassignment reported by the paging tool. */
+  paging?: { resolved: PagingMark | null; reassigned: PagingMark | null } | null;
   /** The severity's meeting bridge (policy.yml `bridge`), filled in for this incident. */
   bridge?: string | null;
 }
@@ -33,7 +43,7 @@ const TITLE_MAX = 1000;
 /** "🟠 P1 · title", with the drill and private markers a reader must not miss. */
 export function incidentHeadline(incident: Incident): string {
   const markers = `${incident.drill ? '🧪 *DRILL* · ' : ''}${incident.private ? '🔒 ' : ''}`;
-  return `${markers}${SEVERITY_EMOJI[incident.severity]} *${incident.severity}* · *${inline(incident.title, TITLE_MAX)}*`;
+  return `${markers}${SEVERITY_EMOJI[incident.severity]} *${incident.severity}* · *${boldSafe(inline(incident.title, TITLE_MAX))}*`;
 }
 
 function isOver(incident: Incident): boolean {
@@ -53,7 +63,12 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       : 'unassigned — claim it';
   const over = isOver(incident);
   const end = over && incident.resolvedAt ? Date.parse(incident.resolvedAt) : ctx.now.getTime();
-  const elapsed = formatDuration(end - Date.parse(incident.declaredAt));
+  const sofar = formatDuration(end - Date.parse(incident.declaredAt));
+  // A live incident's elapsed time is Slack's {ago} token, which every client keeps current; the
+  // fallback is the time when the header was last rendered. A resolved incident's duration is fixed.
+  const elapsed = over
+    ? sofar
+    : `<!date^${Math.floor(Date.parse(incident.declaredAt) / 1000)}^started {ago}|${sofar} so far>`;
   const runbook = ctx.runbook ? `${inline(ctx.runbook.id, 50)}: ${inline(ctx.runbook.title, 500)}` : 'none';
   const steps =
     ctx.progress.total > 0 ? `${ctx.progress.done} of ${ctx.progress.total} done` : 'no runbook steps';
@@ -77,6 +92,7 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
       context(`✅ Acknowledged in ${inline(ack.via, 50)} by ${inline(ack.by, 200)} ${slackDate(ack.at)}`),
     );
   }
+  blocks.push(...pagingLines(ctx.paging, over));
   if (incident.inFallback) {
     blocks.push(context('⚠️ Running in this channel: a dedicated incident channel could not be created.'));
   }
@@ -87,6 +103,26 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
     LIMIT.notification,
   );
   return { text, blocks };
+}
+
+/** What the paging tool says that Slack does not know yet: who it is assigned to, that it was resolved there. */
+function pagingLines(paging: HeaderContext['paging'], over: boolean): KnownBlock[] {
+  const lines: KnownBlock[] = [];
+  const moved = paging?.reassigned;
+  if (moved && !over)
+    lines.push(
+      context(
+        `👤 Assigned in ${inline(moved.via, 50)} to ${inline(moved.to ?? 'nobody', 200)} (by ${inline(moved.by, 200)}) ${slackDate(moved.at)}`,
+      ),
+    );
+  const resolved = paging?.resolved;
+  if (resolved && !over)
+    lines.push(
+      context(
+        `☑️ Resolved in ${inline(resolved.via, 50)} by ${inline(resolved.by, 200)} ${slackDate(resolved.at)}: resolve here too once the responders agree`,
+      ),
+    );
+  return lines;
 }
 
 function headerButtons(incident: Incident): Button[] {

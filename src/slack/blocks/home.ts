@@ -8,6 +8,7 @@ import {
   actions,
   button,
   context,
+  count,
   fitSections,
   inline,
   SEVERITY_EMOJI,
@@ -185,7 +186,9 @@ export function homeView(input: HomeInput): HomeView {
   blocks.push(...cards.map((h) => section(card(h, now))));
   const rest = incidents.slice(HOME_CARDS);
   if (rest.length > 0) {
-    blocks.push(context(`${rest.length} more open incidents, one line each:`));
+    blocks.push(
+      context(`${count(rest.length, 'more open incident', 'more open incidents')}, one line each:`),
+    );
     const budget = HOME_BLOCKS - blocks.length - stats.length;
     blocks.push(
       ...fitSections(

@@ -94,6 +94,11 @@ export function inline(text: string, max: number): string {
   return truncate(escapeMrkdwn(text.replace(/\s+/g, ' ').trim()), max);
 }
 
+/** "1 entry", "2 entries": a count with its noun, for every number a person reads. */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Who did something: a mention for a Slack user, a name for the bot's own actors. */
 export function actor(id: string): string {
   if (id === 'bot') return 'Incident Bot';

@@ -95,6 +95,41 @@ export function channel(id: string): string {
   return SLACK_CHANNEL_ID.test(id) ? `<#${id}>` : escapeMrkdwn(id);
 }
 
+// What the bot itself writes into recorded text: mentions of people and channels, and date tokens without
+// a link. Broadcasts (`<!channel>`), group pings and links stay escaped, whoever typed them.
+const RECORDED_TOKEN =
+  /<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>|<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>|<!date\^\d+\^[^|<>^]+\|[^<>]*>/g;
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+function escapeWithDates(text: string): string {
+  return escapeMrkdwn(text).replace(ISO_INSTANT, (iso) => slackDate(iso));
+}
+
+/**
+ * Recorded text (a timeline entry: "<@U0BOB0001> is the incident commander", "Post-mortem due
+ * 2026-12-05T08:22:19Z") for people to read: mentions show as names and instants as dates in the reader's
+ * zone; everything else is escaped, so a note of `<!channel>` still pings nobody.
+ */
+export function recordedText(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(RECORDED_TOKEN)) {
+    const at = match.index ?? 0;
+    out += escapeWithDates(text.slice(from, at));
+    out += match[1] ? `<@${match[1]}>` : match[2] ? `<#${match[2]}>` : match[0];
+    from = at + match[0].length;
+  }
+  return out + escapeWithDates(text.slice(from));
+}
+
+/**
+ * A title inside bold (`*title*`): escaped, with `*` shown as the look-alike `∗`, since mrkdwn has no
+ * escape for it and a literal one would end the bold half-way.
+ */
+export function boldSafe(text: string): string {
+  return text.replaceAll('*', '\u2217');
+}
+
 /** Slack renders entities inside code blocks, so the code is escaped like any other text. */
 export function codeBlock(code: string): string {
   return `\`\`\`\n${escapeMrkdwn(code)}\n\`\`\``;

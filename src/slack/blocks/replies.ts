@@ -10,6 +10,7 @@ import {
   actor,
   button,
   context,
+  count,
   fitSections,
   inline,
   LIMIT,
@@ -21,87 +22,19 @@ import {
   STATUS_LABEL,
   section,
 } from './kit.ts';
-import { channel, escapeMrkdwn, SECTION_TEXT_MAX, slackDate, splitText, truncate, user } from './mrkdwn.ts';
 
-const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
-  {
-    syntax: 'declare P1 <title> [--runbook RUN-004]',
-    example: 'declare P1 Payment latency high --runbook RUN-004',
-    does: 'declare at once: a channel, the response team and the runbook',
-  },
-  { syntax: 'declare', example: 'declare', does: 'open the declare form (so does `/incident` alone)' },
-  {
-    syntax: 'status investigating|identified|monitoring [note]',
-    example: 'status identified Bad deploy of payments-api',
-    does: 'set the status, with a note for the timeline',
-  },
-  {
-    syntax: 'severity P0..P3',
-    example: 'severity P0',
-    does: 're-grade; a higher severity invites its larger team',
-  },
-  { syntax: 'commander @user', example: 'commander @alice', does: 'hand the commander role over' },
-  {
-    syntax: 'resolve [note]',
-    example: 'resolve Rolled back to v1.4.2',
-    does: 'resolve and post the verification and follow-up checklists',
-  },
-  { syntax: 'timeline', example: 'timeline', does: 'post the timeline of the incident' },
-  { syntax: 'update', example: 'update', does: 'post a status-page update (prefilled form)' },
-  { syntax: 'exec', example: 'exec', does: 'post the executive brief (P0; prefilled form)' },
-  { syntax: 'list', example: 'list', does: 'list the open incidents' },
-  {
-    syntax: 'runbooks <keyword>',
-    example: 'runbooks connection pool',
-    does: 'search the runbooks by symptom or component',
-  },
-  {
-    syntax: 'postmortem',
-    example: 'postmortem',
-    does: 'post the post-mortem draft built from the timeline, as a file',
-  },
-  {
-    syntax: 'postmortem done <link>',
-    example: 'postmortem done https://wiki.example.com/pm/42',
-    does: 'record the finished post-mortem and close the incident',
-  },
-  {
-    syntax: 'followup <action> @owner <YYYY-MM-DD>',
-    example: 'followup Alert on pool usage at 70% @alice 2026-12-01',
-    does: 'record an action item; its owner is reminded when it is overdue',
-  },
-  { syntax: 'stats [30d]', example: 'stats 30d', does: 'MTTA and MTTR per severity over the window' },
-  {
-    syntax: 'drill RUN-004',
-    example: 'drill RUN-004',
-    does: 'rehearse a runbook in a DRILL channel: nobody is paged',
-  },
-  {
-    syntax: 'doctor',
-    example: 'doctor',
-    does: "check the bot's setup: token, scopes, channels, groups, database, scheduler (admins)",
-  },
-  { syntax: 'help', example: 'help', does: 'show this help' },
-];
+export { usage, usageError } from './usage.ts';
 
-/** The `/incident` help, to send as an ephemeral reply; a given error (bad arguments) comes first. */
-export function usage(error?: string): Message {
-  const lines = COMMANDS.map(({ syntax, example, does }) => {
-    const head = `\`/incident ${escapeMrkdwn(syntax)}\` — ${does}`;
-    return syntax === example ? head : `${head}, e.g. \`/incident ${escapeMrkdwn(example)}\``;
-  });
-  const blocks: KnownBlock[] = [];
-  if (error?.trim()) blocks.push(section(`⚠️ ${inline(error, 1000)}`));
-  blocks.push(
-    section('*How to use `/incident`*'),
-    ...splitText(lines.join('\n')).map(section),
-    context(
-      'In an incident channel a command applies to that incident. Elsewhere, name one by its number from `/incident list` (`/incident resolve #12`), or you are asked which one.',
-    ),
-  );
-  const text = error?.trim() ? `⚠️ ${inline(error, LIMIT.notification)}` : 'How to use /incident';
-  return { text, blocks };
-}
+import {
+  channel,
+  escapeMrkdwn,
+  recordedText,
+  SECTION_TEXT_MAX,
+  slackDate,
+  splitText,
+  truncate,
+  user,
+} from './mrkdwn.ts';
 
 /** Commander-only actions; the others get this refusal (the caller records it on the timeline). */
 export type RestrictedAction = 'resolve' | 'severity';
@@ -168,7 +101,7 @@ export function incidentList(
     LIMIT.messageBlocks - 1 - more.length,
     (n) => `… and ${n} more sections.`,
   );
-  return { text: `${total} open incidents`, blocks: [section(heading), ...body, ...more] };
+  return { text: `${count(total, 'open incident')}`, blocks: [section(heading), ...body, ...more] };
 }
 
 const TIMELINE_DATE = '{date_short_pretty} {time_secs}';
@@ -213,13 +146,13 @@ function packLatest(lines: readonly string[], budget: number): { texts: string[]
 export function timelineMessage(incident: Incident, entries: readonly TimelineEntry[]): Message {
   const heading = section(`*Timeline* · ${incidentHeadline(incident)}`);
   const text = truncate(
-    `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification)}: ${entries.length} entries`,
+    `Timeline of ${incident.severity} ${inline(incident.title, LIMIT.notification)}: ${count(entries.length, 'entry', 'entries')}`,
     LIMIT.notification,
   );
   if (entries.length === 0) return { text, blocks: [heading, context('Nothing on the timeline yet.')] };
   const lines = entries.map(
     (e) =>
-      `${slackDate(e.at, TIMELINE_DATE)} · ${actor(e.actor)} · ${escapeMrkdwn(e.text.replace(/\s+/g, ' ').trim())}`,
+      `${slackDate(e.at, TIMELINE_DATE)} · ${actor(e.actor)} · ${recordedText(e.text.replace(/\s+/g, ' ').trim())}`,
   );
   const all = packLatest(lines, LIMIT.messageBlocks - 1);
   if (all.first === 0) return { text, blocks: [heading, ...all.texts.map(section)] };
@@ -230,7 +163,7 @@ export function timelineMessage(incident: Incident, entries: readonly TimelineEn
     blocks: [
       heading,
       context(
-        `… and ${latest.first} earlier entries: a Slack message holds at most ${LIMIT.messageBlocks} blocks.`,
+        `… and ${count(latest.first, 'earlier entry', 'earlier entries')}: a Slack message holds at most ${LIMIT.messageBlocks} blocks.`,
       ),
       ...latest.texts.map(section),
     ],

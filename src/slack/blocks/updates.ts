@@ -9,7 +9,7 @@ import {
 } from '../../domain/templates.ts';
 import { VIEWS } from '../ids.ts';
 import { incidentHeadline } from './header.ts';
-import { type Message, plain, STATUS_LABEL, section } from './kit.ts';
+import { context, inline, type Message, plain, STATUS_LABEL, section } from './kit.ts';
 import { escapeMrkdwn, slackDate, splitText, truncate } from './mrkdwn.ts';
 
 /** Where a submitted update or brief modal's answers are: `view.state.values[blockId][actionId]`. */
@@ -94,8 +94,37 @@ export interface UpdatePrefill {
   nextUpdateAt: Date;
 }
 
+/** What the status page will get from the update (see src/integrations/statuspageText.ts). */
+export interface StatuspagePreview {
+  name: string;
+  status: IncidentStatus;
+  body: string;
+  components: string[];
+}
+
+/** The text the status page will get, quoted as it will read, so nobody publishes a surprise. */
+function previewBlocks(preview: StatuspagePreview): KnownBlock[] {
+  const quoted = preview.body
+    .split('\n')
+    .map((line) => `>${escapeMrkdwn(line)}`)
+    .join('\n');
+  const affected = preview.components.length
+    ? ` · affected: ${preview.components.map((c) => escapeMrkdwn(c)).join(', ')}`
+    : '';
+  return [
+    context(
+      `🌐 On Post update, the public status page gets (from the fields as they are when this form opened): *${inline(preview.name, 200)}* · ${STATUS_LABEL[preview.status]}${affected}`,
+    ),
+    section(quoted.slice(0, 2900)),
+  ];
+}
+
 /** `/incident update`: the status-page update, prefilled; `private_metadata` is the incident ID. */
-export function statusUpdateModal(incident: Incident, prefill: UpdatePrefill): ModalView {
+export function statusUpdateModal(
+  incident: Incident,
+  prefill: UpdatePrefill,
+  preview: StatuspagePreview | null = null,
+): ModalView {
   const options: PlainTextOption[] = UPDATE_STATUSES.map((s) => ({ text: plain(STATUS_LABEL[s]), value: s }));
   const initial = options.find((o) => o.value === prefill.status);
   const blocks: KnownBlock[] = [
@@ -116,6 +145,7 @@ export function statusUpdateModal(incident: Incident, prefill: UpdatePrefill): M
       placeholder: 'What the team is doing now',
     }),
     nextInput(UPDATE_FIELDS.next, prefill.nextUpdateAt),
+    ...(preview ? previewBlocks(preview) : []),
   ];
   return {
     type: 'modal',

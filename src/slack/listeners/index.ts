@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../incidentFlows.ts';
 import * as actions from './actions/index.ts';
 import * as commands from './commands/index.ts';
 import * as events from './events/index.ts';
+import * as shortcuts from './shortcuts/index.ts';
 import * as views from './views/index.ts';
 
 /** Wires every listener; each folder's index.ts maps IDs to one small callback file. */
@@ -11,4 +12,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   actions.register(app, deps);
   views.register(app, deps);
   events.register(app, deps);
+  shortcuts.register(app, deps);
 }

@@ -35,6 +35,8 @@ export interface PageSink {
   ): Promise<void>;
   /** Someone acknowledged the page in the paging tool: record it (MTTA) and show it in the header. */
   acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void>;
+  /** The paging tool resolved or reassigned its incident: record it and show it in the header. */
+  pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void>;
   /** All alerts of the incident resolved and policy says auto-resolve: resolve it, or tell the commander. */
   allResolved(incident: Incident): Promise<void>;
 }

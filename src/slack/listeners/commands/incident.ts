@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { type IncidentCommand, parseIncidentCommand } from '../../../domain/command.ts';
+import { type IncidentCommand, parseIncidentCommand, subcommandOf } from '../../../domain/command.ts';
 import type { Incident } from '../../../domain/incident.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet.ts';
@@ -8,7 +8,7 @@ import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathF
 import { statsMessage } from '../../blocks/aftermath.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
-import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
+import { incidentList, pickIncident, runbookSearch, usage, usageError } from '../../blocks/replies.ts';
 import { startDrill } from '../../drillFlow.ts';
 import {
   type Actor,
@@ -38,7 +38,7 @@ export function incidentCommand(deps: ListenerDeps) {
     const reply = replier(respond);
     switch (parsed.kind) {
       case 'invalid':
-        return ack({ response_type: 'ephemeral', ...usage(parsed.error) });
+        return ack({ response_type: 'ephemeral', ...usageError(parsed.error, subcommandOf(command.text)) });
       case 'help':
         return ack({ response_type: 'ephemeral', ...usage() });
       case 'list': {

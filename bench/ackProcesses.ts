@@ -1,0 +1,142 @@
+/**
+ * Ack latency with the bot and a bare Bolt app each in its own process (issue 19): 50 responders click
+ * checkboxes on one step (and send `/incident help`) over HTTP on 127.0.0.1, the load generator and the
+ * fake Slack in this process. The fake answers every chat.update after 50 ms; the number of updates and
+ * the most in flight for one message are counted. Run: `node --import tsx bench/ackProcesses.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { ACTIONS } from '../src/slack/ids.ts';
+import { SECRET } from '../test/e2e/testBot.ts';
+import type { StoredMessage } from '../test/support/fakeSlack.ts';
+import { processRig } from '../test/support/processRig.ts';
+import {
+  blockActionsPayload,
+  checkboxChange,
+  findElement,
+  interaction,
+  slashCommand,
+} from '../test/support/slackRequests.ts';
+import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
+
+const RESPONDERS = 50;
+const PER_RESPONDER = 20;
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
+
+async function load(send: (i: number) => Promise<{ status: number }>): Promise<number[]> {
+  const latencies: number[] = [];
+  let n = 0;
+  const lane = async () => {
+    for (let k = 0; k < PER_RESPONDER; k++) {
+      const start = performance.now();
+      const res = await send(n++);
+      latencies.push(performance.now() - start);
+      if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: RESPONDERS }, lane));
+  return latencies.sort((a, b) => a - b);
+}
+const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+const mmm = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return `${(s[0] ?? 0).toFixed(0)} / ${(s[Math.floor(s.length / 2)] ?? 0).toFixed(0)} / ${(s.at(-1) ?? 0).toFixed(0)} ms`;
+};
+
+export async function ackProcessesBench(): Promise<void> {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    const rig = await processRig(cleanup, { name: 'ack', secret: SECRET });
+    const bot = await rig.start();
+    const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareBolt.ts'], {
+      env: { ...process.env, SLACK_API_URL: rig.slack.url },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanup.push(() => void bare.kill('SIGTERM'));
+    const barePort = await new Promise<number>((resolve) => {
+      let out = '';
+      bare.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /port (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    const urls = { bare: `http://127.0.0.1:${barePort}`, bot: `http://127.0.0.1:${bot.port}` };
+    await slashCommand(urls.bot, SECRET, {
+      text: 'declare P1 Checkout errors',
+      user_id: DECLARER,
+      channel_id: GENERAL,
+      response_url: rig.slack.responseUrl(),
+    });
+    const posted = await rig.slack.waitFor('chat.postMessage', (a) =>
+      JSON.stringify(a.blocks ?? '').includes(ACTIONS.toggleChecks),
+    );
+    const seen = rig.slack
+      .messages(String(posted.args.channel))
+      .find((m) => findElement(m.blocks, ACTIONS.toggleChecks));
+    if (!seen) throw new Error('no step message');
+    const step: StoredMessage = seen;
+    const updates = { calls: 0, inFlight: new Map<string, number>(), max: 0 };
+    rig.slack.on('chat.update', async (args) => {
+      const ts = String(args.ts);
+      updates.calls++;
+      const now = (updates.inFlight.get(ts) ?? 0) + 1;
+      updates.inFlight.set(ts, now);
+      updates.max = Math.max(updates.max, now);
+      await new Promise((r) => setTimeout(r, 50));
+      updates.inFlight.set(ts, (updates.inFlight.get(ts) ?? 1) - 1);
+      return undefined;
+    });
+    const sends = {
+      'checkbox click': (url: string) => (i: number) =>
+        interaction(
+          url,
+          SECRET,
+          blockActionsPayload({
+            user: IC,
+            channel: step.channel,
+            message: step,
+            actions: [
+              checkboxChange(step, ACTIONS.toggleChecks, i % 2 ? { check: ['0'] } : { uncheck: ['0'] }),
+            ],
+            response_url: rig.slack.responseUrl(),
+          }),
+        ),
+      '/incident help': (url: string) => () =>
+        slashCommand(url, SECRET, {
+          text: 'help',
+          user_id: IC,
+          channel_id: step.channel,
+          response_url: rig.slack.responseUrl(),
+        }),
+    };
+    console.log(
+      `ack in separate processes, ${RESPONDERS} concurrent x ${PER_RESPONDER}, ${RUNS} runs (min / median / max)`,
+    );
+    for (const [name, make] of Object.entries(sends)) {
+      const p99 = { bare: [] as number[], bot: [] as number[] };
+      const p50 = { bare: [] as number[], bot: [] as number[] };
+      await load(make(urls.bare));
+      await load(make(urls.bot));
+      for (let r = 0; r < RUNS; r++) {
+        for (const which of r % 2 ? (['bot', 'bare'] as const) : (['bare', 'bot'] as const)) {
+          const s = await load(make(urls[which]));
+          p50[which].push(pct(s, 50));
+          p99[which].push(pct(s, 99));
+        }
+      }
+      const ratios = p99.bot.map((b, i) => b / (p99.bare[i] ?? 1));
+      console.log(
+        `  ${name}: bare p50 ${mmm(p50.bare)}, p99 ${mmm(p99.bare)}; bot p50 ${mmm(p50.bot)}, p99 ${mmm(p99.bot)}; ` +
+          `p99 ratio per run ${ratios.map((x) => x.toFixed(2)).join(', ')}x`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    console.log(
+      `  chat.update: ${updates.calls} for ${(RUNS + 1) * RESPONDERS * PER_RESPONDER} clicks, at most ${updates.max} in flight per message`,
+    );
+  } finally {
+    for (const c of cleanup.reverse()) await c();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await ackProcessesBench();

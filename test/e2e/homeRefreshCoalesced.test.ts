@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { appHomeOpenedEvent, event } from '../support/slackRequests.ts';
+import { OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
+
+let t: TestBot;
+beforeEach(async () => {
+  t = await startTestBot();
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+it('a burst of changes refreshes App Home once, after the burst, from the state at that time', async () => {
+  await event(t.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
+  const service = t.bot.service;
+  const openBoard = service.openBoard.bind(service);
+  let reads = 0;
+  service.openBoard = () => {
+    reads++;
+    return openBoard();
+  };
+  try {
+    const publishes = t.slack.callsTo('views.publish').length;
+    for (let i = 0; i < 20; i++) t.bot.home.refreshInBackground();
+    // Nothing is read in the caller's turn: the refresh starts after it.
+    expect(reads).toBe(0);
+    await t.bot.home.settled();
+    expect(reads).toBe(1);
+    expect(t.slack.callsTo('views.publish')).toHaveLength(publishes + 1);
+    // The next change after the burst refreshes again.
+    t.bot.home.refreshInBackground();
+    await t.bot.home.settled();
+    expect(reads).toBe(2);
+  } finally {
+    service.openBoard = openBoard;
+  }
+});
