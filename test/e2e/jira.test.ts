@@ -121,7 +121,7 @@ describe('follow-ups in Jira Cloud', () => {
     await t.command('resolve pool back to normal', { channel_id: channel, user_id: IC });
     await t.command('postmortem', { channel_id: channel, user_id: IC });
     expect(t.slack.files()[0]?.uploadedBody).toContain(
-      `- [x] Alert on pool usage at 70% -> U0RESPOND1 -> 2026-12-01 -> [OPS-41](${jira.url}/browse/OPS-41)`,
+      `- [x] Alert on pool usage at 70% -> <@U0RESPOND1> -> 2026-12-01 -> [OPS-41](${jira.url}/browse/OPS-41)`,
     );
   });
 });
