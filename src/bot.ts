@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
-import { healthRoute } from './app/healthRoute.ts';
+import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
 import {
@@ -15,12 +15,9 @@ import {
 } from './app/startup.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
-import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
-import { githubWebhookRoute } from './integrations/githubWebhook.ts';
-import { jiraWebhookRoute } from './integrations/jiraWebhook.ts';
+import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
 import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
@@ -134,46 +131,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let intake: Intake | null = null;
   // Set once the integrations are wired (after the app): the route only reads it when a request arrives.
   let githubFollowups: IntegrationWiring | null = null;
-  const routes = [
-    healthRoute(),
-    ...operabilityRoutes({
-      metrics,
-      store,
-      runbooks,
-      slack: slackHealth,
-      slackWindowMs: config.slackReadyWindowMs,
-      jobs: () => store.jobs.counts(),
-    }),
-    githubWebhookRoute({
-      secret: config.githubWebhookSecret,
-      closed: (event) => {
-        const followupId = githubFollowups?.followupForIssue(event) ?? null;
-        if (followupId === null) return null;
-        postmortems.completeFollowup({ followupId, actor: 'bot' });
-        return { followupId };
-      },
-    }),
-    jiraWebhookRoute({
-      secret: config.jiraWebhookSecret,
-      done: (event) => {
-        const followupId = githubFollowups?.followupForJiraIssue(event.issue.key) ?? null;
-        if (followupId === null) return null;
-        postmortems.completeFollowup({ followupId, actor: 'bot' });
-        return { followupId };
-      },
-    }),
-    ...webhookRoutes({
-      config,
-      inbox: store.inbox,
-      log,
-      stored: () => intake?.worker.kick(),
-      observe: ({ source, outcome, reason }) => {
-        if (outcome === 'stored') metrics.pagesReceived.inc({ source });
-        else if (outcome === 'duplicate') metrics.pagesDeduplicated.inc({ source });
-        else metrics.pagesFailed.inc({ source, reason: reason ?? 'refused' });
-      },
-    }),
-  ];
+  const routes = httpRoutes({
+    config,
+    store,
+    metrics,
+    slackHealth,
+    runbooks,
+    postmortems,
+    log,
+    integrations: () => githubFollowups,
+    intake: () => intake,
+  });
   // Checked before Bolt starts, so Bolt never calls auth.test itself: a restart during a Slack outage
   // starts with the identity remembered from the last run instead of failing every request.
   const identity = await checkSlackIdentity({ config, clientOptions, store, log, release: writer.release });

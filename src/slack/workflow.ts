@@ -245,8 +245,8 @@ export class IncidentWorkflow {
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
-      acknowledged: this.service.externalAcknowledgement(incident.id),
-      paging: this.service.externalUpdates(incident.id),
+      acknowledged: this.service.paging.externalAcknowledgement(incident.id),
+      paging: this.service.paging.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
