@@ -134,6 +134,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const routes = httpRoutes({
     config,
     store,
+    storePort,
     metrics,
     slackHealth,
     runbooks,
@@ -234,7 +235,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     if (more.length > 0) jobs.enqueue(more);
   });
   const review: ReviewDeps = {
-    store,
+    store: storePort,
     runbooks,
     post: (channel, batch) => workflow.post(channel, reviewMessage(batch)),
     log,
@@ -294,6 +295,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   registerListeners(app, deps);
   intake = createIntake({
     store,
+    inbox: storePort.inbox,
     service,
     runbooks,
     sink: new SlackPageSink(workflow, service, resolve, log),
@@ -318,11 +320,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       ? config.port
       : null;
   const scheduler = new Scheduler({
-    store,
+    store: storePort,
+    isOpen: () => store.db.open,
     handlers: {
       ...timerHandlers(slackTimerActions(deps)),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
-      [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
+      [PRUNE_KIND]: pruneHandler(storePort, log, config.inboxRetentionMs),
     },
     log,
     isRetryable: isTransient,
@@ -335,8 +338,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
     },
   });
-  planReview(review);
-  ensurePrune(store, now());
+  await planReview(review);
+  await ensurePrune(storePort, now());
   postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();

@@ -10,12 +10,14 @@ import type { PostmortemService } from '../services/postmortemService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { SlackHealth } from '../slack/instrumentation.ts';
 import type { Store } from '../store/index.ts';
+import type { StorePort } from '../usecases/ports/store.ts';
 import { healthRoute } from './healthRoute.ts';
 import type { IntegrationWiring } from './integrations.ts';
 
 export interface HttpRouteDeps {
   config: Config;
   store: Store;
+  storePort: StorePort;
   metrics: Metrics;
   slackHealth: SlackHealth;
   runbooks: () => RunbookSet;
@@ -54,7 +56,7 @@ export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
     }),
     ...webhookRoutes({
       config,
-      inbox: store.inbox,
+      inbox: deps.storePort.inbox,
       log: deps.log,
       stored: () => deps.intake()?.worker.kick(),
       observe: ({ source, outcome, reason }) => {

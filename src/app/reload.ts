@@ -14,7 +14,7 @@ export interface RunbookReloadDeps {
   /** Takes the reloaded set into use. */
   replace: (set: RunbookSet) => void;
   /** What else depends on the runbooks and policy (the weekly review plan). */
-  afterReload: () => void;
+  afterReload: () => Promise<void>;
   metrics: Pick<Metrics, 'runbookReloads'>;
   log: Logger;
   now: () => Date;
@@ -27,7 +27,7 @@ export function runbookReloader(deps: RunbookReloadDeps): () => ReloadResult {
     try {
       const result = reloadRunbookSet(deps.runbooksDir, deps.now(), deps.current());
       deps.replace(result.set);
-      deps.afterReload();
+      void deps.afterReload();
       metrics.runbookReloads.inc({ outcome: result.problems.length ? 'partial' : 'ok' });
       if (result.problems.length) {
         log.warn(
@@ -47,9 +47,9 @@ export function runbookReloader(deps: RunbookReloadDeps): () => ReloadResult {
 }
 
 /** Plans the weekly runbook review (issue 10); a failure is logged, never stops the bot. */
-export function planReview(review: ReviewDeps): void {
+export async function planReview(review: ReviewDeps): Promise<void> {
   try {
-    const next = planRunbookReview(review);
+    const next = await planRunbookReview(review);
     review.log.debug({ next: next?.toISOString() ?? null }, 'weekly runbook review planned');
   } catch (error) {
     review.log.error({ err: error }, 'could not plan the weekly runbook review');

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { type JsonObject, JsonObjectSchema } from './timeline.ts';
 
+/** The scheduler's tick records its heartbeat under this name (store/heartbeats.ts reads the same row). */
+export const SCHEDULER_HEARTBEAT = 'scheduler';
+
 export const TimerSchema = z.object({
   id: z.number().int(),
   /** Null for timers that belong to no incident (e.g. a periodic runbook review reminder). */

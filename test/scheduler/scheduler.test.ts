@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
 import { isTransient } from '../../src/slack/errors.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { manualClock, tempDatabase } from '../store/helpers.ts';
 
 function setup() {
@@ -20,7 +21,7 @@ function setup() {
     },
   };
   const scheduler = new Scheduler({
-    store,
+    store: asyncStore(store),
     handlers,
     log: createLogger('silent'),
     now: clock.now,
@@ -75,7 +76,7 @@ describe('Scheduler.tick', () => {
       });
     };
     const retrying = new Scheduler({
-      store,
+      store: asyncStore(store),
       handlers: { flaky, refused },
       log: createLogger('silent'),
       now: clock.now,
