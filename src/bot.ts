@@ -114,7 +114,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const timekeeper = new Timekeeper(store, runbooks, now);
   const service = new IncidentService(store, runbooks, timekeeper);
   const steps = new StepService(store, service);
-  const postmortems = new PostmortemService(store, runbooks, now);
+  const postmortems = new PostmortemService(storePort, runbooks, now, (followup) => {
+    // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
+    const job = integrations.followupJob(followup);
+    if (job) jobs.enqueue([job]);
+  });
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
@@ -208,10 +212,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     const notes = integrations.noteJobs(entry);
     if (notes.length > 0) jobs.enqueue(notes);
   };
-  postmortems.onFollowupAdded = (followup) => {
-    const job = integrations.followupJob(followup);
-    if (job) jobs.enqueue([job]);
-  };
   workflow.escalated = (incidentId) => {
     const pages = integrations.escalated(incidentId);
     if (pages.length > 0) jobs.enqueue(pages);
@@ -222,8 +222,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     if (job) jobs.enqueue([job]);
   };
   const access = new IncidentAccess(app.client, log);
-  const home = new HomePublisher(app.client, service, runbooks, access, log, now);
-  home.aftermath = postmortems;
+  const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = service.get(incidentId);
@@ -340,7 +339,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   await planReview(review);
   await ensurePrune(storePort, now());
-  postmortems.reminders.ensureFollowupCheck();
+  await postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Side effects queued before a restart (a declare made while Slack was down) run now.

@@ -31,9 +31,9 @@ export interface HttpRouteDeps {
 /** The bot's own HTTP routes beside /slack/events: health, readiness, metrics, and the webhooks in. */
 export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
   const { config, store, metrics, postmortems } = deps;
-  const complete = (followupId: number | null) => {
+  const complete = async (followupId: number | null) => {
     if (followupId === null) return null;
-    postmortems.completeFollowup({ followupId, actor: 'bot' });
+    await postmortems.completeFollowup({ followupId, actor: 'bot' });
     return { followupId };
   };
   return [

@@ -25,7 +25,7 @@ export async function closePostmortem(
   link: string,
   actor: Actor,
 ): Promise<void> {
-  const incident = deps.postmortems.markDone({ incidentId, link, actor: actor.user });
+  const incident = await deps.postmortems.markDone({ incidentId, link, actor: actor.user });
   await deps.workflow.refreshHeader(incident.id);
   if (incident.channelId) await deps.workflow.post(incident.channelId, postmortemDone(incident, link));
 }
@@ -36,7 +36,7 @@ export async function addFollowup(
   input: { text: string; ownerId: string; dueDate: string },
   actor: Actor,
 ): Promise<void> {
-  const followup = deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
+  const followup = await deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
   const incident = deps.service.get(incidentId);
   if (incident.channelId) await deps.workflow.post(incident.channelId, followupAdded(followup));
   else await actor.reply(followupAdded(followup));

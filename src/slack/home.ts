@@ -39,10 +39,12 @@ const isUpdate = (t: Timer) => /update/i.test(t.kind);
 
 /** Post-mortems, follow-ups and response times for the tab (PostmortemService fits). */
 export interface HomeAftermathSource {
-  stats(days: number): SeverityStats[];
+  stats(days: number): Promise<SeverityStats[]>;
   reminders: {
-    openPostmortemsOf(userId: string): { incidentId: number; channelId: string | null; dueAt: string }[];
-    overdueFollowupsOf(userId: string): Followup[];
+    openPostmortemsOf(
+      userId: string,
+    ): Promise<{ incidentId: number; channelId: string | null; dueAt: string }[]>;
+    overdueFollowupsOf(userId: string): Promise<Followup[]>;
   };
 }
 
@@ -75,14 +77,14 @@ export class HomePublisher {
    * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
-  /** Set by bot.ts: the viewer's post-mortems and overdue follow-ups in "My tasks", and MTTA/MTTR. */
-  aftermath: HomeAftermathSource | null = null;
 
   constructor(
     private readonly client: WebClient,
     private readonly service: IncidentService,
     private readonly runbooks: () => RunbookSet,
     private readonly access: IncidentAccess,
+    /** The post-mortems, follow-ups and MTTA/MTTR of the tab; null leaves them out. */
+    private readonly aftermath: HomeAftermathSource | null,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -188,7 +190,7 @@ export class HomePublisher {
   }
 
   /** The tab `user` sees for this snapshot: private incidents they are not in show by severity only. */
-  view(user: string, snapshot: Snapshot) {
+  async view(user: string, snapshot: Snapshot) {
     const now = this.now();
     const policy = this.runbooks().policy;
     const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, progress, timers, members }) => {
@@ -221,20 +223,20 @@ export class HomePublisher {
       incidents,
       now,
       aftermath: {
-        postmortems: aftermath.reminders.openPostmortemsOf(user),
-        followups: aftermath.reminders.overdueFollowupsOf(user).map((f) => ({
+        postmortems: await aftermath.reminders.openPostmortemsOf(user),
+        followups: (await aftermath.reminders.overdueFollowupsOf(user)).map((f) => ({
           incidentId: f.incidentId,
           text: f.text,
           dueDate: f.dueDate,
         })),
-        stats: { days: STATS_DAYS, rows: aftermath.stats(STATS_DAYS) },
+        stats: { days: STATS_DAYS, rows: await aftermath.stats(STATS_DAYS) },
       },
     });
   }
 
   private async publishOne(user: string, snapshot: Snapshot): Promise<void> {
     try {
-      await this.client.views.publish({ user_id: user, view: this.view(user, snapshot) });
+      await this.client.views.publish({ user_id: user, view: await this.view(user, snapshot) });
     } catch (error) {
       this.log.warn({ user, error: slackErrorCode(error) }, 'could not publish the App Home tab');
     }

@@ -34,12 +34,12 @@ export class ResolveIncident {
     if (!result.ok) return result;
     const { incident, added } = result;
     // Scheduled before anything is posted: a Slack failure below must not lose the post-mortem.
-    const postmortem = postmortems.scheduleFor(incident);
+    const postmortem = await postmortems.scheduleFor(incident);
     await chat.refreshHeader(incident.id);
     if (!incident.channelId) return { ok: true, incident };
     await chat.announceResolved(incident, input.note);
     for (const step of added) await chat.postStep(incident, step);
-    if (incident.drill) await chat.announceDrillReport(incident, postmortems.drillReport(incident.id));
+    if (incident.drill) await chat.announceDrillReport(incident, await postmortems.drillReport(incident.id));
     else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
     return { ok: true, incident };
   }

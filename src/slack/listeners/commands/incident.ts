@@ -92,7 +92,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'stats':
         return ack({
           response_type: 'ephemeral',
-          ...statsMessage(deps.postmortems.stats(parsed.days), parsed.days),
+          ...statsMessage(await deps.postmortems.stats(parsed.days), parsed.days),
         });
       case 'drill': {
         await ack({ response_type: 'ephemeral', text: `Starting a drill of ${parsed.runbookId}…` });
