@@ -15,6 +15,7 @@ import {
 } from './app/startup.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
+import type { NewJob } from './domain/records.ts';
 import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -112,7 +113,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);
-  const service = new IncidentService(store, runbooks, timekeeper);
+  // Jobs for the integrations, queued once the job runner exists (it does before any listener, timer or page runs).
+  const enqueue = (batch: readonly NewJob[]): void => {
+    // Only when there is something to do: an empty enqueue would still start a background drain.
+    if (batch.length > 0) jobs.enqueue(batch);
+  };
+  const service = new IncidentService(store, runbooks, timekeeper, (entry) =>
+    enqueue(integrations.noteJobs(entry)),
+  );
   const steps = new StepService(store, service);
   const postmortems = new PostmortemService(storePort, runbooks, now, (followup) => {
     // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
@@ -177,7 +185,34 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await app.init();
   const botUserId = identity.userId;
 
-  const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  const diagnosticsService = new DiagnosticsService(service, runbooks, {
+    prometheusUrl: config.prometheusUrl,
+    databases: config.diagnosticsDatabases,
+    now,
+  });
+  const choices = new StepChoices(store, service);
+  const workflow: IncidentWorkflow = new IncidentWorkflow(
+    app.client,
+    service,
+    runbooks,
+    botUserId,
+    {
+      jobs: {
+        enqueue: (batch): number => jobs.enqueue(batch),
+        runIncident: (incidentId) => jobs.runIncident(incidentId),
+      },
+      stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
+      phasePrompt: phasePromptFor(choices, runbooks),
+      escalated: (incidentId) => enqueue(integrations.escalated(incidentId)),
+      statuspagePreview: (incident, update) => integrations.statusPreview(incident, update),
+      publishStatus: (incident, update) => {
+        const job = integrations.publishJob(incident, update);
+        if (job) enqueue([job]);
+      },
+    },
+    log,
+    now,
+  );
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
   const integrations = wireIntegrations({
@@ -192,7 +227,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   githubFollowups = integrations;
   const { pacer, pages: pagePace } = channelBudget(options.channelRate); // one budget for both
-  const jobs = new JobRunner({
+  const jobs: JobRunner = new JobRunner({
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
@@ -207,20 +242,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     probe: async () => (await probeClient.auth.test()).ok === true,
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
-  workflow.jobs = jobs;
-  service.onPinned = (entry) => {
-    const notes = integrations.noteJobs(entry);
-    if (notes.length > 0) jobs.enqueue(notes);
-  };
-  workflow.escalated = (incidentId) => {
-    const pages = integrations.escalated(incidentId);
-    if (pages.length > 0) jobs.enqueue(pages);
-  };
-  workflow.statuspagePreview = (incident, update) => integrations.statusPreview(incident, update);
-  workflow.publishStatus = (incident, update) => {
-    const job = integrations.publishJob(incident, update);
-    if (job) jobs.enqueue([job]);
-  };
   const access = new IncidentAccess(app.client, log);
   const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
   workflow.onChange(async (incidentId, what) => {
@@ -229,9 +250,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
-    // Only when there is something to do: an empty enqueue would still start a background drain.
-    const more = integrations.jobsFor(incidentId);
-    if (more.length > 0) jobs.enqueue(more);
+    enqueue(integrations.jobsFor(incidentId));
   });
   const review: ReviewDeps = {
     store: storePort,
@@ -251,21 +270,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
   });
-  const diagnostics = new DiagnosticsFlow(
-    new DiagnosticsService(service, runbooks, {
-      prometheusUrl: config.prometheusUrl,
-      databases: config.diagnosticsDatabases,
-      now,
-    }),
-    service,
-    workflow,
-    log,
-  );
+  const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
-  const choices = new StepChoices(store, service);
-  workflow.phasePrompt = phasePromptFor(choices, runbooks);
   const chat = new SlackChat(workflow);
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });

@@ -27,6 +27,8 @@ export class IncidentService {
     private readonly runbooks: () => RunbookSet,
     /** Re-plans the incident's escalation and reminder timers inside the same transaction as each change. */
     private readonly timers?: { replan(incidentId: number): void },
+    /** Told of each message pinned to the timeline: the composition root sends it to the paging tool as a note. */
+    private readonly onPinned: (entry: TimelineEntry) => void = () => {},
   ) {
     this.paging = new PagingRecords(store);
   }
@@ -339,12 +341,9 @@ export class IncidentService {
       );
     if (already) return null;
     const entry = this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
-    this.onPinned?.(entry);
+    this.onPinned(entry);
     return entry;
   }
-
-  /** Told of each message pinned to the timeline: bot.ts sends it to the paging tool as a note. */
-  onPinned: ((entry: TimelineEntry) => void) | null = null;
 
   note(
     incidentId: number,
