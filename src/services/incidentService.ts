@@ -7,7 +7,7 @@ import {
   transition,
 } from '../domain/incidentState.ts';
 import type { IncidentStep, StepProgress } from '../domain/steps.ts';
-import type { TimelineEntry } from '../domain/timeline.ts';
+import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
 import type { Store } from '../store/index.ts';
@@ -130,7 +130,7 @@ export class IncidentService {
   }
 
   /** The newest timeline entry of `kind`, without reading the whole timeline. */
-  lastOfKind(incidentId: number, kind: string): TimelineEntry | null {
+  lastOfKind(incidentId: number, kind: TimelineKind): TimelineEntry | null {
     return this.store.timeline.last(incidentId, kind);
   }
 
@@ -348,7 +348,7 @@ export class IncidentService {
   note(
     incidentId: number,
     actor: string,
-    kind: string,
+    kind: TimelineKind,
     text: string,
     data?: Record<string, unknown>,
   ): TimelineEntry {

@@ -1,4 +1,4 @@
-import type { TimelineEntry } from '../domain/timeline.ts';
+import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Store } from '../store/index.ts';
 
 /** Timeline kind of an acknowledgement made in the paging tool. */
@@ -58,7 +58,7 @@ export class PagingRecords {
 
   /** The latest resolve and reassignment reported by the paging tool, for the header. */
   externalUpdates(incidentId: number): Record<keyof typeof EXTERNAL_UPDATE, ExternalUpdate | null> {
-    const read = (kind: string): ExternalUpdate | null => {
+    const read = (kind: TimelineKind): ExternalUpdate | null => {
       const entry = this.store.timeline.last(incidentId, kind);
       const data = entry?.data as
         | { by?: unknown; via?: unknown; to?: unknown; at?: unknown }
@@ -79,7 +79,12 @@ export class PagingRecords {
     return { by: data.by, via: data.via, at: entry.at };
   }
 
-  private note(incidentId: number, kind: string, text: string, data: Record<string, unknown>): TimelineEntry {
+  private note(
+    incidentId: number,
+    kind: TimelineKind,
+    text: string,
+    data: Record<string, unknown>,
+  ): TimelineEntry {
     return this.store.timeline.append({ incidentId, actor: 'bot', kind, text, data });
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatDuration } from '../domain/duration.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { Followup, Postmortem } from '../domain/records.ts';
-import type { Timer } from '../domain/timer.ts';
+import type { Timer, TimerKind } from '../domain/timer.ts';
 import { inWorkingHours, localDate, nextWorkingDayStart, startOfLocalDay } from '../domain/workingHours.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import type { RunbookSet } from './runbookSet.ts';
@@ -15,7 +15,7 @@ export const REMINDER_KIND = {
   postmortemOverdue: 'postmortem_overdue',
   /** Global (no incident): once a working day, remind owners of their overdue follow-ups. */
   followupsCheck: 'followups_check',
-} as const;
+} as const satisfies Record<string, TimerKind>;
 
 export const PostmortemReminderPayloadSchema = z.object({
   /** The post-mortem's due time (ISO). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
-import type { TimelineEntry } from '../domain/timeline.ts';
+import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import {
   type PlanHistory,
@@ -69,7 +69,7 @@ export class Timekeeper {
   }
 
   history(incidentId: number): PlanHistory {
-    const last = (kind: string) => {
+    const last = (kind: TimelineKind) => {
       const entry = this.store.timeline.last(incidentId, kind);
       return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
     };

@@ -27,7 +27,6 @@ const ROLE_LABEL: Record<Role, string> = {
   verification: 'verification',
 };
 
-/** Timer kinds are the scheduler's (issue 4); matched loosely so a renamed kind still lands in the right column. */
 /** The timers that escalate: the severity's, the runbook's own, and the repeat of an unacknowledged one. */
 const ESCALATION_KINDS: ReadonlySet<string> = new Set([
   TIMER_KIND.escalate,
@@ -35,7 +34,7 @@ const ESCALATION_KINDS: ReadonlySet<string> = new Set([
   TIMER_KIND.escalateRepeat,
 ]);
 const isEscalation = (t: Timer) => ESCALATION_KINDS.has(t.kind);
-const isUpdate = (t: Timer) => /update/i.test(t.kind);
+const isUpdate = (t: Timer) => t.kind === TIMER_KIND.updateDue;
 
 /** Post-mortems, follow-ups and response times for the tab (PostmortemService fits). */
 export interface HomeAftermathSource {

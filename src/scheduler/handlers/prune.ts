@@ -1,8 +1,9 @@
+import type { TimerKind } from '../../domain/timer.ts';
 import type { Logger } from '../../log.ts';
 import type { StoreRepositories } from '../../usecases/ports/store.ts';
 import type { TimerHandler } from '../scheduler.ts';
 
-export const PRUNE_KIND = 'store_prune';
+export const PRUNE_KIND: TimerKind = 'store_prune';
 const EVERY_MS = 86_400_000;
 /**
  * Long enough that a still-firing alert or a Slack retry is never taken for new; short enough that the

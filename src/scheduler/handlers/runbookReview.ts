@@ -1,3 +1,4 @@
+import type { TimerKind } from '../../domain/timer.ts';
 import type { Logger } from '../../log.ts';
 import {
   groupByOwner,
@@ -12,7 +13,7 @@ import type { StorePort } from '../../usecases/ports/store.ts';
 import type { TimerHandler } from '../scheduler.ts';
 
 /** The weekly runbook review: one durable timer row, which re-plans the next week when it fires. */
-export const RUNBOOK_REVIEW = 'runbook_review';
+export const RUNBOOK_REVIEW: TimerKind = 'runbook_review';
 
 export interface ReviewDeps {
   store: StorePort;
