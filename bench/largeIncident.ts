@@ -13,6 +13,7 @@ import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { renderInSlices } from '../src/services/slices.ts';
 import { timelineFileLines } from '../src/slack/blocks/largeTimeline.ts';
 import { timelineMessage } from '../src/slack/blocks/replies.ts';
+import { asyncStore } from '../src/store/asyncStore.ts';
 import { createStore } from '../src/store/index.ts';
 
 const ENTRIES = 10_000;
@@ -42,7 +43,7 @@ try {
   const store = createStore(join(dir, 'bench.db'));
   const set = loadRunbookSet('runbooks', new Date());
   const service = new IncidentService(store, () => set);
-  const postmortems = new PostmortemService(store, () => set);
+  const postmortems = new PostmortemService(asyncStore(store), () => set);
   const { incident } = service.declare({
     title: 'Alert flood',
     severity: 'P1',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/log.ts';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
+import { asyncStore } from '../src/store/asyncStore.ts';
 import { createStore } from '../src/store/index.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -83,7 +84,7 @@ await measure('claimDue: nothing due (the usual tick)', () => store.timers.claim
 
 let fired = 0;
 const scheduler = new Scheduler({
-  store,
+  store: asyncStore(store),
   handlers: Object.fromEntries(
     Array.from({ length: TIMERS_PER_INCIDENT }, (_, k) => [
       `kind_${k}`,
@@ -95,6 +96,7 @@ const scheduler = new Scheduler({
   log: createLogger('silent'),
   now: () => new Date(clock),
   tickSeconds: 15,
+  isRetryable: () => false,
 });
 await measure('Scheduler.tick: nothing due', () => scheduler.tick(), 101);
 

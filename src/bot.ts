@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
+import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
-  finishInterruptedDeclares,
   isServer,
   StartupError,
   takeWriterLock,
@@ -14,38 +15,28 @@ import {
 } from './app/startup.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
-import { createIntake, type Intake, type TokenBucket, webhookRoutes } from './intake/index.ts';
-import { githubWebhookRoute } from './integrations/githubWebhook.ts';
-import { jiraWebhookRoute } from './integrations/jiraWebhook.ts';
+import type { NewJob } from './domain/records.ts';
+import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { operabilityRoutes } from './routes.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
-import {
-  planRunbookReview,
-  type ReviewDeps,
-  RUNBOOK_REVIEW,
-  runbookReviewHandler,
-} from './scheduler/handlers/runbookReview.ts';
+import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
 import { JobRunner } from './scheduler/jobRunner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import {
-  loadRunbookSet,
-  type ReloadResult,
-  type RunbookSet,
-  RunbookSetError,
-  reloadRunbookSet,
-} from './services/runbookSet.ts';
+import { loadRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
+import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
 import { IncidentAccess } from './slack/access.ts';
 import { section } from './slack/blocks/kit.ts';
+import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { channelBudget } from './slack/channelPacing.ts';
+import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -56,8 +47,13 @@ import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
+import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
+import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { finishInterruptedDeclares } from './usecases/recovery.ts';
+import { ResolveIncident } from './usecases/resolve.ts';
+import { StepUseCases } from './usecases/stepChanged.ts';
 
 export interface BotOptions {
   config: Config;
@@ -77,6 +73,8 @@ export interface Bot {
   app: App;
   store: Store;
   service: IncidentService;
+  /** Tick, mark done, skip, reopen. */
+  steps: StepService;
   workflow: IncidentWorkflow;
   diagnostics: DiagnosticsFlow;
   runbooks: () => RunbookSet;
@@ -100,17 +98,6 @@ export interface Bot {
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 
-function healthRoute(): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true }));
-    },
-  };
-}
-
 export { StartupError };
 
 /** Builds and starts the whole bot: store, runbooks, services, the Bolt app and its HTTP routes. */
@@ -120,12 +107,26 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const store = createStore(config.databasePath, now);
+  // The use cases' view of the store: the async port (health, inspect and the writer lock keep `store`).
+  const storePort = asyncStore(store);
   const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
   const timekeeper = new Timekeeper(store, runbooks, now);
-  const service = new IncidentService(store, runbooks, timekeeper);
-  const postmortems = new PostmortemService(store, runbooks, now);
+  // Jobs for the integrations, queued once the job runner exists (it does before any listener, timer or page runs).
+  const enqueue = (batch: readonly NewJob[]): void => {
+    // Only when there is something to do: an empty enqueue would still start a background drain.
+    if (batch.length > 0) jobs.enqueue(batch);
+  };
+  const service = new IncidentService(store, runbooks, timekeeper, (entry) =>
+    enqueue(integrations.noteJobs(entry)),
+  );
+  const steps = new StepService(store, service);
+  const postmortems = new PostmortemService(storePort, runbooks, now, (followup) => {
+    // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
+    const job = integrations.followupJob(followup);
+    if (job) jobs.enqueue([job]);
+  });
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
@@ -142,46 +143,18 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   let intake: Intake | null = null;
   // Set once the integrations are wired (after the app): the route only reads it when a request arrives.
   let githubFollowups: IntegrationWiring | null = null;
-  const routes = [
-    healthRoute(),
-    ...operabilityRoutes({
-      metrics,
-      store,
-      runbooks,
-      slack: slackHealth,
-      slackWindowMs: config.slackReadyWindowMs,
-      jobs: () => store.jobs.counts(),
-    }),
-    githubWebhookRoute({
-      secret: config.githubWebhookSecret,
-      closed: (event) => {
-        const followupId = githubFollowups?.followupForIssue(event) ?? null;
-        if (followupId === null) return null;
-        postmortems.completeFollowup({ followupId, actor: 'bot' });
-        return { followupId };
-      },
-    }),
-    jiraWebhookRoute({
-      secret: config.jiraWebhookSecret,
-      done: (event) => {
-        const followupId = githubFollowups?.followupForJiraIssue(event.issue.key) ?? null;
-        if (followupId === null) return null;
-        postmortems.completeFollowup({ followupId, actor: 'bot' });
-        return { followupId };
-      },
-    }),
-    ...webhookRoutes({
-      config,
-      inbox: store.inbox,
-      log,
-      stored: () => intake?.worker.kick(),
-      observe: ({ source, outcome, reason }) => {
-        if (outcome === 'stored') metrics.pagesReceived.inc({ source });
-        else if (outcome === 'duplicate') metrics.pagesDeduplicated.inc({ source });
-        else metrics.pagesFailed.inc({ source, reason: reason ?? 'refused' });
-      },
-    }),
-  ];
+  const routes = httpRoutes({
+    config,
+    store,
+    storePort,
+    metrics,
+    slackHealth,
+    runbooks,
+    postmortems,
+    log,
+    integrations: () => githubFollowups,
+    intake: () => intake,
+  });
   // Checked before Bolt starts, so Bolt never calls auth.test itself: a restart during a Slack outage
   // starts with the identity remembered from the last run instead of failing every request.
   const identity = await checkSlackIdentity({ config, clientOptions, store, log, release: writer.release });
@@ -212,7 +185,34 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await app.init();
   const botUserId = identity.userId;
 
-  const workflow = new IncidentWorkflow(app.client, service, runbooks, botUserId, log, now);
+  const diagnosticsService = new DiagnosticsService(service, runbooks, {
+    prometheusUrl: config.prometheusUrl,
+    databases: config.diagnosticsDatabases,
+    now,
+  });
+  const choices = new StepChoices(store, service);
+  const workflow: IncidentWorkflow = new IncidentWorkflow(
+    app.client,
+    service,
+    runbooks,
+    botUserId,
+    {
+      jobs: {
+        enqueue: (batch): number => jobs.enqueue(batch),
+        runIncident: (incidentId) => jobs.runIncident(incidentId),
+      },
+      stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
+      phasePrompt: phasePromptFor(choices, runbooks),
+      escalated: (incidentId) => enqueue(integrations.escalated(incidentId)),
+      statuspagePreview: (incident, update) => integrations.statusPreview(incident, update),
+      publishStatus: (incident, update) => {
+        const job = integrations.publishJob(incident, update);
+        if (job) enqueue([job]);
+      },
+    },
+    log,
+    now,
+  );
   // A probe without the client's own retries: it answers in one round trip whether Slack is back.
   const probeClient = new WebClient(config.slackBotToken, { ...clientOptions, retryConfig: { retries: 0 } });
   const integrations = wireIntegrations({
@@ -227,7 +227,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   githubFollowups = integrations;
   const { pacer, pages: pagePace } = channelBudget(options.channelRate); // one budget for both
-  const jobs = new JobRunner({
+  const jobs: JobRunner = new JobRunner({
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
@@ -242,76 +242,45 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     probe: async () => (await probeClient.auth.test()).ok === true,
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
-  workflow.jobs = jobs;
-  service.onPinned = (entry) => {
-    const notes = integrations.noteJobs(entry);
-    if (notes.length > 0) jobs.enqueue(notes);
-  };
-  postmortems.onFollowupAdded = (followup) => {
-    const job = integrations.followupJob(followup);
-    if (job) jobs.enqueue([job]);
-  };
-  workflow.escalated = (incidentId) => {
-    const pages = integrations.escalated(incidentId);
-    if (pages.length > 0) jobs.enqueue(pages);
-  };
-  workflow.statuspagePreview = (incident, update) => integrations.statusPreview(incident, update);
-  workflow.publishStatus = (incident, update) => {
-    const job = integrations.publishJob(incident, update);
-    if (job) jobs.enqueue([job]);
-  };
   const access = new IncidentAccess(app.client, log);
-  const home = new HomePublisher(app.client, service, runbooks, access, log, now);
-  home.aftermath = postmortems;
+  const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = service.get(incidentId);
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
-    // Only when there is something to do: an empty enqueue would still start a background drain.
-    const more = integrations.jobsFor(incidentId);
-    if (more.length > 0) jobs.enqueue(more);
+    enqueue(integrations.jobsFor(incidentId));
   });
-  const review: ReviewDeps = { store, runbooks, post: (channel, m) => workflow.post(channel, m), log, now };
-  const reload = (): ReloadResult => {
-    try {
-      const result = reloadRunbookSet(config.runbooksDir, now(), runbookSet);
-      runbookSet = result.set;
-      planReview(review);
-      metrics.runbookReloads.inc({ outcome: result.problems.length ? 'partial' : 'ok' });
-      if (result.problems.length) {
-        log.warn(
-          { problems: result.problems, kept: result.kept, runbooks: result.set.catalog.runbooks.length },
-          'runbooks reloaded with problems: broken files keep their previous version; fix them and reload again',
-        );
-      } else log.info({ runbooks: result.set.catalog.runbooks.length }, 'runbooks reloaded');
-      return result;
-    } catch (error) {
-      metrics.runbookReloads.inc({ outcome: 'failed' });
-      // A policy problem is the operator's to fix (its message says how); anything else is a defect to report.
-      const detail = error instanceof RunbookSetError ? { problem: error.message } : { err: error };
-      log.error(detail, 'runbook reload failed: the previous runbooks and policy stay in use');
-      throw error;
-    }
-  };
-  const diagnostics = new DiagnosticsFlow(
-    new DiagnosticsService(service, runbooks, {
-      prometheusUrl: config.prometheusUrl,
-      databases: config.diagnosticsDatabases,
-      now,
-    }),
-    service,
-    workflow,
+  const review: ReviewDeps = {
+    store: storePort,
+    runbooks,
+    post: (channel, batch) => workflow.post(channel, reviewMessage(batch)),
     log,
-  );
+    now,
+  };
+  const reload = runbookReloader({
+    runbooksDir: config.runbooksDir,
+    current: runbooks,
+    replace: (set) => {
+      runbookSet = set;
+    },
+    afterReload: () => planReview(review),
+    metrics,
+    log,
+    now,
+  });
+  const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
-  const choices = new StepChoices(store, service);
-  workflow.phasePrompt = phasePromptFor(choices, runbooks);
+  const chat = new SlackChat(workflow);
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
+    resolve,
+    steps,
+    stepUseCases,
     diagnostics,
     service,
     postmortems,
@@ -332,9 +301,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   registerListeners(app, deps);
   intake = createIntake({
     store,
+    inbox: storePort.inbox,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, log),
+    sink: new SlackPageSink(workflow, service, resolve, log),
     botUserId,
     log,
     now,
@@ -356,13 +326,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       ? config.port
       : null;
   const scheduler = new Scheduler({
-    store,
+    store: storePort,
+    isOpen: () => store.db.open,
     handlers: {
-      ...timerHandlers(deps),
+      ...timerHandlers(slackTimerActions(deps)),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
-      [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
+      [PRUNE_KIND]: pruneHandler(storePort, log, config.inboxRetentionMs),
     },
     log,
+    isRetryable: isTransient,
     now,
     tickSeconds: config.schedulerTickSeconds,
     observe: (timer, lateMs) => {
@@ -372,9 +344,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
     },
   });
-  planReview(review);
-  ensurePrune(store, now());
-  postmortems.reminders.ensureFollowupCheck();
+  await planReview(review);
+  await ensurePrune(storePort, now());
+  await postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
   // Side effects queued before a restart (a declare made while Slack was down) run now.
@@ -382,13 +354,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  finishInterruptedDeclares(service, workflow, log);
+  await finishInterruptedDeclares({ store: storePort, chat, log });
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
     app,
     store,
     service,
+    steps,
     workflow,
     diagnostics,
     runbooks,
@@ -413,14 +386,4 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       store.close();
     },
   };
-}
-
-/** Plans the weekly runbook review (issue 10); a failure is logged, never stops the bot. */
-function planReview(review: ReviewDeps): void {
-  try {
-    const next = planRunbookReview(review);
-    review.log.debug({ next: next?.toISOString() ?? null }, 'weekly runbook review planned');
-  } catch (error) {
-    review.log.error({ err: error }, 'could not plan the weekly runbook review');
-  }
 }

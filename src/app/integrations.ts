@@ -1,4 +1,7 @@
 import type { Config } from '../config.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Followup, Job, NewJob } from '../domain/records.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import { IntegrationError } from '../integrations/errors.ts';
 import { GitHubIssues } from '../integrations/github.ts';
 import type { IssuesEvent } from '../integrations/githubWebhook.ts';
@@ -21,7 +24,7 @@ import {
 } from '../integrations/tracker.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Followup, Incident, Job, NewJob, Store, TimelineEntry } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 
 /** A status update as the responder wrote it, to publish on the status page. */
 export interface PublishedUpdate {

@@ -5,10 +5,8 @@ import { type App, LogLevel } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { IncidentService } from '../services/incidentService.ts';
 import { isTransient, slackErrorCode } from '../slack/errors.ts';
 import type { SlackHealth } from '../slack/instrumentation.ts';
-import type { IncidentWorkflow } from '../slack/workflow.ts';
 import { DatabaseInUseError, processAlive, type Store, WriterLock } from '../store/index.ts';
 
 export class StartupError extends Error {
@@ -111,26 +109,6 @@ export function takeWriterLock(
       lock.release();
     },
   };
-}
-
-/**
- * A slash or modal declaration whose process died before its open jobs were queued (they are queued just
- * after the declaration is stored) gets them now; queuing is idempotent, so incidents whose jobs exist are
- * untouched. The job runner opens them in the background: start-up never waits for Slack.
- */
-export function finishInterruptedDeclares(
-  service: IncidentService,
-  workflow: IncidentWorkflow,
-  log: Logger,
-): void {
-  for (const incident of service.listOpen()) {
-    if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
-    if (workflow.queueOpen(incident) > 0)
-      log.warn(
-        { incident: incident.id },
-        'queued the opening of an incident whose declaration a restart interrupted',
-      );
-  }
 }
 
 export function isServer(value: unknown): value is Server {

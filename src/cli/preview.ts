@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import type { IncidentStep } from '../domain/steps.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { Runbook } from '../runbooks/model.ts';
-import { checklistFor, resolutionChecklists } from '../services/incidentService.ts';
+import { checklistFor, resolutionChecklists } from '../services/checklists.ts';
 import { checklistMessage, incidentHeader, type Message, stepMessage } from '../slack/blocks/index.ts';
-import type { IncidentStep } from '../store/checklist.ts';
 import { createStore } from '../store/index.ts';
 import type { CliIO, ParsedCommand } from './args.ts';
 import { defaultDir, findRunbook } from './targets.ts';

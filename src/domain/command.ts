@@ -1,4 +1,3 @@
-import { type Severity, SeveritySchema } from '../runbooks/model.ts';
 import { AFTERMATH_SUBCOMMANDS, type AftermathCommand, parseAftermathCommand } from './aftermathCommand.ts';
 import {
   INCIDENT_REF,
@@ -10,6 +9,7 @@ import {
   tokenize,
 } from './commandTokens.ts';
 import { WORKING_STATUSES, type WorkingStatus } from './incidentState.ts';
+import { type Severity, SeveritySchema } from './severity.ts';
 
 /** Long enough for a useful headline, short enough for a channel topic and a status-page title. */
 export const TITLE_MAX = 150;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { delayFromText } from './escalationDelay.ts';
 import type { Policy, PolicySeverity } from './policy.ts';
+import type { TimerKind } from './timer.ts';
+
+export type { TimerKind } from './timer.ts';
 
 export { delayFromText };
 
@@ -19,8 +22,7 @@ export const TIMER_KIND = {
   execBriefDue: 'exec_brief_due',
   /** An escalation nobody has acknowledged yet, repeated every repeat_every. Not planned: a fired escalation schedules it. */
   escalateRepeat: 'escalate_repeat',
-} as const;
-export type TimerKind = (typeof TIMER_KIND)[keyof typeof TIMER_KIND];
+} as const satisfies Record<string, TimerKind>;
 
 /** The kinds `planTimers` owns: re-planning cancels and replaces exactly these. */
 export const PLANNED_KINDS = [

@@ -1,7 +1,10 @@
+import type { AlertSource } from '../domain/incident.ts';
+import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { AlertSource, InboxItem, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { InboxStore } from '../usecases/ports/store.ts';
 import { AlertProcessor, type PageSink } from './processor.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { InboxWorker } from './worker.ts';
@@ -17,6 +20,7 @@ export const DEFAULT_CHANNEL_RATE = { perMinute: 20, capacity: 10 };
 
 export interface IntakeOptions {
   store: Store;
+  inbox: InboxStore;
   service: IncidentService;
   runbooks: () => RunbookSet;
   sink: PageSink;
@@ -52,7 +56,7 @@ export function createIntake(options: IntakeOptions): Intake {
     ...(options.onDeduplicated ? { onDeduplicated: options.onDeduplicated } : {}),
   });
   const worker = new InboxWorker({
-    inbox: options.store.inbox,
+    inbox: options.inbox,
     process: (item) => processor.process(item),
     afterBatch: () => processor.flush(),
     log: options.log,

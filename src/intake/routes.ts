@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.ts';
+import type { AlertSource } from '../domain/incident.ts';
 import type { Logger } from '../log.ts';
-import type { AlertSource, InboxRepository } from '../store/index.ts';
+import type { InboxStore } from '../usecases/ports/store.ts';
 import type { Headers, Refusal } from './alert.ts';
 import type { AlertmanagerPayload } from './alertmanager.ts';
 import { SOURCES } from './sources.ts';
@@ -16,7 +17,7 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface WebhookRouteDeps {
   config: Config;
-  inbox: InboxRepository;
+  inbox: InboxStore;
   log: Logger;
   /** Called after a page is stored: wakes the worker. */
   stored: () => void;
@@ -104,7 +105,7 @@ export async function acceptPage(
   const alerts = source.toAlerts(parsed.payload);
   let stored: { id: number; duplicate: boolean };
   try {
-    stored = deps.inbox.insert({
+    stored = await deps.inbox.insert({
       source: name,
       rawBody: text,
       deliveryId: source.deliveryId(headers, parsed.payload),

@@ -1,4 +1,4 @@
-import type { AlertSource } from '../store/alertLinks.ts';
+import type { AlertSource } from '../domain/incident.ts';
 import type { IntakeSource } from './alert.ts';
 import { alertmanager } from './alertmanager.ts';
 import { generic } from './generic.ts';

@@ -1,8 +1,9 @@
+import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
-import type { InboxItem, InboxRepository } from '../store/index.ts';
+import type { InboxStore } from '../usecases/ports/store.ts';
 
 export interface InboxWorkerOptions {
-  inbox: InboxRepository;
+  inbox: InboxStore;
   process: (item: InboxItem) => Promise<number | null>;
   /** When the inbox is empty (and every few batches in a long drain): the storm summary. */
   afterBatch?: () => Promise<void>;
@@ -87,7 +88,7 @@ export class InboxWorker {
         if (this.#stopped) return;
         let items: InboxItem[];
         try {
-          items = this.#o.inbox.claim(this.#o.batchSize, this.#o.leaseMs);
+          items = await this.#o.inbox.claim(this.#o.batchSize, this.#o.leaseMs);
         } catch (error) {
           this.#o.log.error({ err: error }, 'could not read the inbox; retrying on the next tick');
           return;
@@ -114,7 +115,7 @@ export class InboxWorker {
   async #one(item: InboxItem): Promise<void> {
     try {
       const incidentId = await this.#o.process(item);
-      this.#o.inbox.markDone(item.id, incidentId);
+      await this.#o.inbox.markDone(item.id, incidentId);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#o.onFailed?.(item);
@@ -124,7 +125,7 @@ export class InboxWorker {
         'processing a page failed; it stays in the inbox and is retried',
       );
       try {
-        this.#o.inbox.markFailed(item.id, message, next);
+        await this.#o.inbox.markFailed(item.id, message, next);
       } catch (markError) {
         // The lease runs out and the item is claimed again: late, never lost.
         this.#o.log.error({ inbox: item.id, err: markError }, 'could not record the failure');

@@ -1,16 +1,12 @@
 import type { Config } from '../config.ts';
+import type { IntegrationCheck } from './checks.ts';
 import { GitHubIssues } from './github.ts';
 import { jiraChecks } from './jiraDoctor.ts';
 import { PagerDutyApi } from './pagerduty.ts';
 import { StatuspageApi } from './statuspage.ts';
 
 /** The shape of a doctor line (src/doctor.ts): what was checked, whether it passed, and what to do if not. */
-export interface IntegrationCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export type { IntegrationCheck } from './checks.ts';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -49,7 +49,7 @@ export function reply(res: ServerResponse, status: number, body: Record<string, 
  */
 export function githubWebhookRoute(deps: {
   secret: string | undefined;
-  closed: (event: IssuesEvent) => { followupId: number } | null;
+  closed: (event: IssuesEvent) => Promise<{ followupId: number } | null>;
 }): CustomRoute {
   return {
     path: '/webhooks/github',
@@ -80,7 +80,7 @@ export function githubWebhookRoute(deps: {
       const event = IssuesEventSchema.safeParse(json);
       if (!event.success) return reply(res, 400, { error: 'The body is not a GitHub issues event.' });
       if (event.data.action !== 'closed') return reply(res, 202, { ignored: `action ${event.data.action}` });
-      const done = deps.closed(event.data);
+      const done = await deps.closed(event.data);
       return reply(res, 200, done ? { followupDone: done.followupId } : { ignored: 'not a follow-up issue' });
     },
   };

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { IntegrationCheck } from './doctor.ts';
+import type { IntegrationCheck } from './checks.ts';
 import { JiraTracker } from './jira.ts';
 
 const VARIABLES = ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT'] as const;

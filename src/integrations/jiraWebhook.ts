@@ -32,7 +32,7 @@ export function isDone(event: JiraIssueUpdated): boolean {
  */
 export function jiraWebhookRoute(deps: {
   secret: string | undefined;
-  done: (event: JiraIssueUpdated) => { followupId: number } | null;
+  done: (event: JiraIssueUpdated) => Promise<{ followupId: number } | null>;
 }): CustomRoute {
   return {
     path: '/webhooks/jira',
@@ -61,7 +61,7 @@ export function jiraWebhookRoute(deps: {
       if (event.data.webhookEvent !== 'jira:issue_updated')
         return reply(res, 202, { ignored: `event ${event.data.webhookEvent}` });
       if (!isDone(event.data)) return reply(res, 202, { ignored: 'status is not done' });
-      const done = deps.done(event.data);
+      const done = await deps.done(event.data);
       return reply(res, 200, done ? { followupDone: done.followupId } : { ignored: 'not a follow-up issue' });
     },
   };

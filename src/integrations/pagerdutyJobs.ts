@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Incident, Job, NewJob } from '../store/index.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Job, NewJob } from '../domain/records.ts';
 import type { PagerDutyApi } from './pagerduty.ts';
 
 export const PAGERDUTY_JOBS = { status: 'pagerduty.status', note: 'pagerduty.note' } as const;

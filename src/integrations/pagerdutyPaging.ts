@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { Incident } from '../domain/incident.ts';
 import type { Policy } from '../domain/policy.ts';
-import type { Incident, Job, NewJob, TimelineEntry } from '../store/index.ts';
+import type { Job, NewJob } from '../domain/records.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import { type EventSeverity, PagerDutyEvents } from './pagerdutyEvents.ts';
 
 export const PAGING_JOBS = { page: 'pagerduty.page', unpage: 'pagerduty.unpage' } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ExternalRef, Job, NewExternalRef, NewJob } from '../store/index.ts';
+import type { ExternalRef, Job, NewExternalRef, NewJob } from '../domain/records.ts';
 import {
   type ComponentStatus,
   type StatuspageApi,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ExternalRef, Job, NewExternalRef, NewJob } from '../store/index.ts';
+import type { ExternalRef, Job, NewExternalRef, NewJob } from '../domain/records.ts';
 
 /** A follow-up as the tracker files it. */
 export const FollowupIssueSchema = z.object({

@@ -1,5 +1,5 @@
+import type { ClaimRequest, Job, JobCounts, NewJob } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
-import type { ClaimRequest, Job, JobCounts, NewJob } from '../store/jobs.ts';
 
 /** What the runner needs of the database: the SQLite JobRepository now, a PostgreSQL one later. */
 export interface JobQueue {

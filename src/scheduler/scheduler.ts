@@ -2,11 +2,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
 // Which failures are worth retrying is Slack's knowledge; the scheduler only acts on the answer.
-import { isTransient } from '../slack/errors.ts';
 
-export { isTransient };
-
-import { SCHEDULER_HEARTBEAT, type Store, type Timer } from '../store/index.ts';
+import { SCHEDULER_HEARTBEAT, type Timer } from '../domain/timer.ts';
+import type { StoreRepositories } from '../usecases/ports/store.ts';
 
 /** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
 const MAX_RETRIES = 8;
@@ -42,11 +40,15 @@ export function cronExpression(tickSeconds: number): string {
 }
 
 export interface SchedulerOptions {
-  store: Store;
+  store: Pick<StoreRepositories, 'timers' | 'heartbeats'>;
+  /** False once the database is closed (the bot stopping): a tick then claims nothing. */
+  isOpen?: () => boolean;
   handlers: Readonly<Record<string, TimerHandler>>;
   log: Logger;
   now: () => Date;
   tickSeconds: number;
+  /** A failure that will pass (a chat outage, a rate limit): the timer fires again later instead of being lost. */
+  isRetryable: (error: unknown) => boolean;
   /** Told of each timer as it fires and how late, for metrics. */
   observe?: (timer: Timer, lateMs: number) => void;
 }
@@ -90,12 +92,13 @@ export class Scheduler {
 
   async #fireDue(): Promise<number> {
     const { store } = this.options;
+    const open = this.options.isOpen ?? (() => true);
     let fired = 0;
-    if (!this.#stopped && store.db.open) this.#beat();
+    if (!this.#stopped && open()) await this.#beat();
     for (;;) {
-      if (this.#stopped || !store.db.open) return fired;
+      if (this.#stopped || !open()) return fired;
       const now = this.options.now();
-      const due = store.timers.claimDue(now, CLAIM_BATCH);
+      const due = await store.timers.claimDue(now, CLAIM_BATCH);
       for (const timer of due) {
         await this.#fire(timer, now);
         fired += 1;
@@ -105,9 +108,9 @@ export class Scheduler {
   }
 
   /** Records the tick durably, so `doctor` can tell a stuck scheduler; a failure never stops the tick. */
-  #beat(): void {
+  async #beat(): Promise<void> {
     try {
-      this.options.store.heartbeats.beat(SCHEDULER_HEARTBEAT, this.options.now());
+      await this.options.store.heartbeats.beat(SCHEDULER_HEARTBEAT, this.options.now());
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not record the scheduler heartbeat');
     }
@@ -129,9 +132,9 @@ export class Scheduler {
       // A Slack outage must delay an escalation, never lose it: a transient failure fires again later
       // as a new row. Any other failure is a defect that would fail again; it is logged, not retried.
       const attempt = Number(timer.payload?.attempt ?? 0) + 1;
-      if (isTransient(error) && attempt <= MAX_RETRIES) {
+      if (this.options.isRetryable(error) && attempt <= MAX_RETRIES) {
         const dueAt = new Date(now.getTime() + Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
-        this.options.store.timers.schedule({
+        await this.options.store.timers.schedule({
           incidentId: timer.incidentId,
           kind: timer.kind,
           dueAt,

@@ -3,8 +3,8 @@ import { decide, needsApproval } from '../diagnostics/decide.ts';
 import { type RemediationRun, runRemediation } from '../diagnostics/remediate.ts';
 import { runChecks } from '../diagnostics/runner.ts';
 import { type CheckContext, type CheckResult, CheckResultSchema } from '../diagnostics/types.ts';
+import type { Incident } from '../domain/incident.ts';
 import type { Diagnostics, Remediation } from '../runbooks/model.ts';
-import type { Incident } from '../store/index.ts';
 import { type IncidentService, UserError } from './incidentService.ts';
 import type { RunbookSet } from './runbookSet.ts';
 

@@ -1,84 +1,24 @@
-import { diffSelection, stepComplete } from '../domain/checks.ts';
+import { escalationTargets, unknownConditions } from '../domain/escalation.ts';
+import type { Incident } from '../domain/incident.ts';
 import {
   type IncidentStatus,
   mayResolveOrChangeSeverity,
   severityRank,
   transition,
 } from '../domain/incidentState.ts';
-import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
+import type { IncidentStep, StepProgress } from '../domain/steps.ts';
+import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
+import type { Timer } from '../domain/timer.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
-import type {
-  Incident,
-  IncidentSource,
-  IncidentStep,
-  NewStep,
-  StepProgress,
-  Store,
-  TimelineEntry,
-  Timer,
-} from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
+import { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
+import { PagingRecords } from './pagingRecords.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
-import { skippedByChoice, startWalk, stepExtras } from './walk.ts';
+import { startWalk } from './walk.ts';
 
-/** Timeline kind of an acknowledgement made in the paging tool. */
-export const EXTERNAL_ACK = 'external_ack';
-/** Timeline kinds of what else the paging tool reports: resolved or reassigned there. */
-export const EXTERNAL_UPDATE = { resolved: 'external_resolve', reassigned: 'external_reassign' } as const;
-export interface ExternalUpdate {
-  by: string;
-  via: string;
-  at: string;
-  /** Who the paging tool now assigns the incident to (reassigned only). */
-  to: string | null;
-}
-
-/** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
-
-export interface DeclareInput {
-  title: string;
-  severity: Severity;
-  runbookId?: string | null;
-  description?: string;
-  private?: boolean;
-  /** A rehearsal: no pages, no real escalation targets mentioned, and it counts as a test of the runbook. */
-  drill?: boolean;
-  /** The alert's labels, for a paged incident: diagnostics fill declared placeholders from them. */
-  labels?: Record<string, string>;
-  declaredBy: string;
-  source: IncidentSource;
-  /**
-   * Without a runbookId, match a runbook from the title (the default). Pages pass false: their runbook
-   * comes from the alert name alone, and no match means RUN-000 alone, never a keyword guess.
-   */
-  matchTitle?: boolean;
-}
-
-export interface Declared {
-  incident: Incident;
-  runbook: Runbook | null;
-  steps: IncidentStep[];
-}
-
-export interface Escalation {
-  incident: Incident;
-  targets: { key: string; label: string; users: string[]; groups: string[] }[];
-  conditions: string[];
-  note: string;
-}
-
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
-
-export interface ToggleResult {
-  step: IncidentStep;
-  ticked: number[];
-  cleared: number[];
-  /** The step this click completed, if any, and the step that became active after it. */
-  completed: boolean;
-  next: IncidentStep | null;
-}
+export { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
+export { EXTERNAL_ACK, EXTERNAL_UPDATE, type ExternalUpdate } from './pagingRecords.ts';
 
 /** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
 export class IncidentService {
@@ -87,7 +27,14 @@ export class IncidentService {
     private readonly runbooks: () => RunbookSet,
     /** Re-plans the incident's escalation and reminder timers inside the same transaction as each change. */
     private readonly timers?: { replan(incidentId: number): void },
-  ) {}
+    /** Told of each message pinned to the timeline: the composition root sends it to the paging tool as a note. */
+    private readonly onPinned: (entry: TimelineEntry) => void = () => {},
+  ) {
+    this.paging = new PagingRecords(store);
+  }
+
+  /** What the paging tool reports (acknowledged, resolved, reassigned there), kept on the timeline. */
+  readonly paging: PagingRecords;
 
   declare(input: DeclareInput): Declared {
     const set = this.runbooks();
@@ -183,7 +130,7 @@ export class IncidentService {
   }
 
   /** The newest timeline entry of `kind`, without reading the whole timeline. */
-  lastOfKind(incidentId: number, kind: string): TimelineEntry | null {
+  lastOfKind(incidentId: number, kind: TimelineKind): TimelineEntry | null {
     return this.store.timeline.last(incidentId, kind);
   }
 
@@ -230,126 +177,6 @@ export class IncidentService {
   recordInviteSkips(incidentId: number, skipped: readonly { user: string; reason: string }[]): void {
     for (const s of skipped)
       this.note(incidentId, 'bot', 'invite_skipped', `Not invited <@${s.user}>: ${s.reason}`, s);
-  }
-
-  /**
-   * Applies what one click changed, computed against the message the user saw, so two responders ticking
-   * different boxes from slightly stale views both persist; the caller re-renders from the database.
-   */
-  toggleChecks(input: {
-    stepId: number;
-    seen: readonly string[];
-    selected: readonly string[];
-    actor: string;
-  }): ToggleResult {
-    const { tick, clear } = diffSelection(input.seen, input.selected);
-    return this.store.transaction(() => {
-      const before = this.step(input.stepId);
-      const { ticked, cleared, step } = this.store.checklist.setChecks(input.stepId, {
-        tick,
-        clear,
-        by: input.actor,
-      });
-      const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
-      for (const p of ticked)
-        this.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, { stepId: step.id, position: p });
-      for (const p of cleared) {
-        this.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, {
-          stepId: step.id,
-          position: p,
-        });
-      }
-      const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
-      if (!completes) return { step, ticked, cleared, completed: false, next: null };
-      return { ...this.completeStep(step, input.actor), ticked, cleared };
-    });
-  }
-
-  /** "Mark done" for a step whose runbook gives it no checks; a step with checks completes by ticking them. */
-  markStepDone(input: { stepId: number; actor: string }): ToggleResult {
-    return this.store.transaction(() => {
-      const step = this.step(input.stepId);
-      if (step.checks.length > 0)
-        throw new UserError("Tick the step's checks: it completes when the last one is ticked.");
-      if (step.state !== 'active')
-        throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
-      return this.completeStep(step, input.actor);
-    });
-  }
-
-  /** Marks a step done (who, when) and activates the next pending one. */
-  private completeStep(step: IncidentStep, actor: string): ToggleResult {
-    // A step that offers options is only done once the responder has said which one they followed.
-    if (step.options.length > 0 && !step.chosenOption)
-      throw new UserError(
-        `Step ${step.number ?? ''} offers options: choose the option you followed first, then mark it done.`.replace(
-          '  ',
-          ' ',
-        ),
-      );
-    const done = this.store.checklist.setStepState(step.id, 'done', actor).step;
-    this.note(
-      step.incidentId,
-      actor,
-      'step_done',
-      `Step ${step.number ?? ''} done: ${step.title}`.replace('  ', ' '),
-      {
-        stepId: step.id,
-      },
-    );
-    return { step: done, ticked: [], cleared: [], completed: true, next: this.activateNext(step.incidentId) };
-  }
-
-  private activateNext(incidentId: number): IncidentStep | null {
-    const steps = this.store.checklist.listSteps(incidentId).filter((s) => s.section === 'step');
-    if (steps.some((s) => s.state === 'active')) return null;
-    const next = steps.find((s) => s.state === 'pending');
-    if (!next) return null;
-    return this.store.checklist.setStepState(next.id, 'active', 'bot').step;
-  }
-
-  skipStep(input: { stepId: number; reason: string; actor: string }): {
-    step: IncidentStep;
-    next: IncidentStep | null;
-  } {
-    const reason = input.reason.trim();
-    if (!reason) throw new UserError('Say why the step is skipped: the reason goes into the post-mortem.');
-    return this.store.transaction(() => {
-      const current = this.step(input.stepId);
-      if (current.state === 'done' || current.state === 'skipped') {
-        throw new UserError(`Step ${current.number ?? ''} is already ${current.state}. Reopen it first.`);
-      }
-      const step = this.store.checklist.setStepState(input.stepId, 'skipped', input.actor, reason).step;
-      this.note(
-        step.incidentId,
-        input.actor,
-        'step_skipped',
-        `Step ${step.number} skipped: ${step.title}. Reason: ${reason}`,
-        {
-          stepId: step.id,
-          reason,
-        },
-      );
-      return { step, next: this.activateNext(step.incidentId) };
-    });
-  }
-
-  reopenStep(input: { stepId: number; actor: string }): IncidentStep {
-    return this.store.transaction(() => {
-      const current = this.step(input.stepId);
-      if (current.state !== 'done' && current.state !== 'skipped') return current;
-      const step = this.store.checklist.setStepState(input.stepId, 'active', input.actor).step;
-      this.note(
-        step.incidentId,
-        input.actor,
-        'step_reopened',
-        `Step ${step.number} reopened: ${step.title}`,
-        {
-          stepId: step.id,
-        },
-      );
-      return step;
-    });
   }
 
   setStatus(input: {
@@ -460,7 +287,7 @@ export class IncidentService {
           runbook,
           processRunbook(set),
           existing,
-          this.runbookNeedsUpdate(current.id),
+          runbookNeedsUpdate(existing, this.store.timeline.last(current.id, 'escalation') !== null),
         ),
       );
       return { ok: true, incident, added };
@@ -478,24 +305,16 @@ export class IncidentService {
     actor: string;
   }): Escalation {
     const policy = this.runbooks().policy;
-    const unknown = input.conditions.filter((c) => !policy.conditions[c]);
+    const unknown = unknownConditions(policy, input.conditions);
     if (unknown.length)
       throw new UserError(`Unknown condition ${unknown.join(', ')}: reload the runbooks and try again.`);
     return this.store.transaction(() => {
       const incident = this.get(input.incidentId);
-      const targetKeys = new Set<string>();
-      const severityTarget = policy.severities[incident.severity].escalate_to;
-      if (severityTarget) targetKeys.add(severityTarget);
       for (const key of input.conditions) {
-        const condition = policy.conditions[key];
-        if (!condition) continue;
-        for (const t of condition.escalate_to) targetKeys.add(t);
-        this.note(incident.id, input.actor, 'flag', `Flagged: ${condition.label}`, { condition: key });
+        const label = policy.conditions[key]?.label ?? key;
+        this.note(incident.id, input.actor, 'flag', `Flagged: ${label}`, { condition: key });
       }
-      const targets = [...targetKeys].flatMap((key) => {
-        const target = policy.targets[key];
-        return target ? [{ key, ...target }] : [];
-      });
+      const targets = escalationTargets(policy, incident.severity, input.conditions);
       const note = input.note?.trim() ?? '';
       this.note(
         incident.id,
@@ -513,19 +332,6 @@ export class IncidentService {
     });
   }
 
-  /** Why the incident's runbook needs an update, if it does: skipped steps or an escalation. */
-  private runbookNeedsUpdate(incidentId: number): string | null {
-    const skipped = this.store.checklist
-      .listSteps(incidentId)
-      .filter((s) => s.section === 'step' && s.state === 'skipped' && !skippedByChoice(s));
-    const escalated = this.store.timeline.last(incidentId, 'escalation') !== null;
-    const reasons = [
-      skipped.length ? `${skipped.length} step${skipped.length === 1 ? '' : 's'} skipped` : '',
-      escalated ? 'escalated' : '',
-    ].filter(Boolean);
-    return reasons.length ? reasons.join(', ') : null;
-  }
-
   /** A :pushpin: reaction: the message joins the timeline once, however many pins it gets. */
   pin(input: { incidentId: number; actor: string; messageTs: string; text: string }): TimelineEntry | null {
     const already = this.store.timeline
@@ -535,79 +341,14 @@ export class IncidentService {
       );
     if (already) return null;
     const entry = this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
-    this.onPinned?.(entry);
+    this.onPinned(entry);
     return entry;
-  }
-
-  /** Told of each message pinned to the timeline: bot.ts sends it to the paging tool as a note. */
-  onPinned: ((entry: TimelineEntry) => void) | null = null;
-
-  /**
-   * Someone acknowledged the page in the paging tool (PagerDuty): the first acknowledgement counts for MTTA,
-   * each one is on the timeline and the latest shows in the header.
-   */
-  acknowledgeExternally(input: {
-    incidentId: number;
-    by: string;
-    via: string;
-    url: string | null;
-  }): TimelineEntry {
-    return this.store.transaction(() => {
-      this.store.incidents.acknowledge(input.incidentId);
-      return this.note(input.incidentId, 'bot', EXTERNAL_ACK, `Acknowledged in ${input.via} by ${input.by}`, {
-        by: input.by,
-        via: input.via,
-        url: input.url,
-      });
-    });
-  }
-
-  /** The paging tool resolved or reassigned the incident: on the timeline, and (the latest of each) in the header. */
-  recordExternalUpdate(input: {
-    incidentId: number;
-    kind: keyof typeof EXTERNAL_UPDATE;
-    by: string;
-    via: string;
-    to: string | null;
-    url: string | null;
-    /** When the paging tool says it happened. */
-    at: string;
-  }): TimelineEntry {
-    const { incidentId, kind, by, via, to, url, at } = input;
-    const text =
-      kind === 'resolved'
-        ? `Resolved in ${via} by ${by}`
-        : `Reassigned in ${via} to ${to ?? 'nobody'} by ${by}`;
-    return this.note(incidentId, 'bot', EXTERNAL_UPDATE[kind], text, { by, via, to, url, at });
-  }
-
-  /** The latest resolve and reassignment reported by the paging tool, for the header. */
-  externalUpdates(incidentId: number): Record<keyof typeof EXTERNAL_UPDATE, ExternalUpdate | null> {
-    const read = (kind: string): ExternalUpdate | null => {
-      const entry = this.store.timeline.last(incidentId, kind);
-      const data = entry?.data as
-        | { by?: unknown; via?: unknown; to?: unknown; at?: unknown }
-        | null
-        | undefined;
-      if (!entry || typeof data?.by !== 'string' || typeof data.via !== 'string') return null;
-      const at = typeof data.at === 'string' && !Number.isNaN(Date.parse(data.at)) ? data.at : entry.at;
-      return { by: data.by, via: data.via, at, to: typeof data.to === 'string' ? data.to : null };
-    };
-    return { resolved: read(EXTERNAL_UPDATE.resolved), reassigned: read(EXTERNAL_UPDATE.reassigned) };
-  }
-
-  /** The latest acknowledgement made in the paging tool, for the header. */
-  externalAcknowledgement(incidentId: number): { by: string; via: string; at: string } | null {
-    const entry = this.store.timeline.last(incidentId, EXTERNAL_ACK);
-    const data = entry?.data as { by?: unknown; via?: unknown } | null | undefined;
-    if (!entry || typeof data?.by !== 'string' || typeof data.via !== 'string') return null;
-    return { by: data.by, via: data.via, at: entry.at };
   }
 
   note(
     incidentId: number,
     actor: string,
-    kind: string,
+    kind: TimelineKind,
     text: string,
     data?: Record<string, unknown>,
   ): TimelineEntry {
@@ -626,91 +367,4 @@ export class IncidentService {
       reason: `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,
     };
   }
-}
-
-/**
- * The checklist an incident starts with: the scenario's prerequisites, RUN-000's process as one checklist,
- * then the scenario's steps to walk one at a time. Without a scenario runbook, RUN-000's steps are the walk.
- */
-export function checklistFor(
-  incidentId: number,
-  runbook: Runbook | null,
-  process: Runbook | undefined,
-): NewStep[] {
-  const rows: NewStep[] = [];
-  const add = (row: Omit<NewStep, 'incidentId' | 'position'>) =>
-    rows.push({ incidentId, position: rows.length + 1, ...row });
-  const scenario = runbook && runbook.id !== PROCESS_RUNBOOK_ID ? runbook : null;
-  if (scenario?.prerequisites.length) {
-    add({
-      section: 'prerequisites',
-      runbookId: scenario.id,
-      title: 'Prerequisites',
-      checks: scenario.prerequisites,
-    });
-  }
-  const walk = scenario ?? process ?? null;
-  if (scenario && process) {
-    add({
-      section: 'process',
-      runbookId: process.id,
-      title: process.title,
-      checks: process.steps.map((s) => s.title),
-    });
-  }
-  for (const step of walk?.steps ?? []) {
-    add({
-      section: 'step',
-      runbookId: walk?.id ?? null,
-      number: step.number,
-      title: step.title,
-      body: step.text,
-      commands: step.commands,
-      checks: step.verifications,
-      ...stepExtras(walk, step),
-    });
-  }
-  return rows;
-}
-
-/** RUN-000's resolution verification checks and the runbook's Post-Incident checklist, added once at resolve. */
-export function resolutionChecklists(
-  incidentId: number,
-  firstPosition: number,
-  runbook: Runbook | undefined,
-  process: Runbook | undefined,
-  existing: readonly IncidentStep[],
-  needsUpdate: string | null,
-): NewStep[] {
-  const rows: NewStep[] = [];
-  const has = (section: string) => existing.some((s) => s.section === section);
-  const verification = process?.steps.find((s) => /verif|resolution/i.test(s.title));
-  if (verification && !has('resolution')) {
-    rows.push({
-      incidentId,
-      position: firstPosition + rows.length,
-      section: 'resolution',
-      runbookId: process?.id ?? null,
-      title: 'Resolution verification',
-      checks: verification.verifications.length ? verification.verifications : [verification.title],
-    });
-  }
-  const post = [
-    ...(runbook?.postIncident ?? []),
-    ...(runbook?.id !== process?.id ? (process?.postIncident ?? []) : []),
-  ];
-  // A runbook that had to be skipped or escalated past has taught the team something: write it down.
-  if (runbook && needsUpdate)
-    post.push(`Update ${runbook.id} (${needsUpdate}) → owner: ${runbook.owner ?? 'unassigned'}`);
-  if (post.length && !has('post_incident')) {
-    rows.push({
-      incidentId,
-      position: firstPosition + rows.length,
-      section: 'post_incident',
-      runbookId: runbook?.id ?? process?.id ?? null,
-      title: 'Post-incident follow-up',
-      checks: post,
-    });
-  }
-  return rows;
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { formatDuration } from '../domain/duration.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Followup, Postmortem } from '../domain/records.ts';
+import type { Timer, TimerKind } from '../domain/timer.ts';
 import { inWorkingHours, localDate, nextWorkingDayStart, startOfLocalDay } from '../domain/workingHours.ts';
-import type { Followup, Incident, Postmortem, Store, Timer } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import type { RunbookSet } from './runbookSet.ts';
 
 /** Timer kinds of the aftermath: the scheduler dispatches them to scheduler/handlers/aftermath.ts. */
@@ -12,7 +15,7 @@ export const REMINDER_KIND = {
   postmortemOverdue: 'postmortem_overdue',
   /** Global (no incident): once a working day, remind owners of their overdue follow-ups. */
   followupsCheck: 'followups_check',
-} as const;
+} as const satisfies Record<string, TimerKind>;
 
 export const PostmortemReminderPayloadSchema = z.object({
   /** The post-mortem's due time (ISO). */
@@ -44,7 +47,7 @@ export interface FollowupReminder {
  */
 export class PostmortemReminders {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly runbooks: () => RunbookSet,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -59,7 +62,7 @@ export class PostmortemReminders {
    * At resolve: one reminder remind_before the due time (unless that moment has passed) and the first
    * overdue reminder at the due time. Idempotent: planning again plans the same rows.
    */
-  plan(postmortem: Postmortem): void {
+  async plan(postmortem: Postmortem, tx: Pick<StoreRepositories, 'timers'> = this.store): Promise<void> {
     if (postmortem.doneAt) return;
     const { remind_before } = this.runbooks().policy.postmortem;
     const due = new Date(postmortem.dueAt);
@@ -69,14 +72,14 @@ export class PostmortemReminders {
       const at = this.working(before);
       // Moved past the due time by the working hours, the overdue reminder says it instead.
       if (at.getTime() < due.getTime())
-        this.store.timers.schedule({
+        await tx.timers.schedule({
           incidentId: postmortem.incidentId,
           kind: REMINDER_KIND.postmortemReminder,
           dueAt: at,
           payload,
         });
     }
-    this.store.timers.schedule({
+    await tx.timers.schedule({
       incidentId: postmortem.incidentId,
       kind: REMINDER_KIND.postmortemOverdue,
       dueAt: this.working(due),
@@ -88,10 +91,10 @@ export class PostmortemReminders {
    * A post-mortem timer fired: the reminder to send, or null when none is needed any more (done, closed,
    * reopened, a drill). An overdue reminder plans the next one remind_every from now, before anything is sent.
    */
-  fire(timer: Timer): PostmortemReminder | null {
+  async fire(timer: Timer): Promise<PostmortemReminder | null> {
     if (timer.incidentId === null) return null;
-    const incident = this.store.incidents.get(timer.incidentId);
-    const postmortem = this.store.postmortems.get(timer.incidentId);
+    const incident = await this.store.incidents.get(timer.incidentId);
+    const postmortem = await this.store.postmortems.get(timer.incidentId);
     if (!incident || incident.drill || incident.status !== 'resolved') return null;
     if (!postmortem || postmortem.doneAt) return null;
     const parsed = PostmortemReminderPayloadSchema.safeParse(timer.payload ?? {});
@@ -99,17 +102,17 @@ export class PostmortemReminders {
     const now = this.now();
     const overdueMs = now.getTime() - Date.parse(postmortem.dueAt);
     const kind = timer.kind === REMINDER_KIND.postmortemReminder ? 'soon' : 'overdue';
-    return this.store.transaction(() => {
+    return this.store.transaction(async (tx) => {
       if (kind === 'overdue') {
         const every = this.runbooks().policy.postmortem.remind_every;
-        this.store.timers.schedule({
+        await tx.timers.schedule({
           incidentId: incident.id,
           kind: REMINDER_KIND.postmortemOverdue,
           dueAt: this.working(new Date(now.getTime() + every)),
           payload: { dueAt: postmortem.dueAt, round: payload.round + 1 },
         });
       }
-      this.store.timeline.append({
+      await tx.timeline.append({
         incidentId: incident.id,
         actor: 'bot',
         kind: 'postmortem_reminder',
@@ -121,7 +124,8 @@ export class PostmortemReminders {
               : 'Post-mortem due now',
         data: { timer: timer.id, round: payload.round },
       });
-      return { incident, postmortem, kind, overdueMs, round: payload.round };
+      const reminder: PostmortemReminder = { incident, postmortem, kind, overdueMs, round: payload.round };
+      return reminder;
     });
   }
 
@@ -129,53 +133,59 @@ export class PostmortemReminders {
    * Makes sure a follow-up check is planned (at start): one at the next working moment, unless one is
    * already planned by then. Extra checks are harmless: a follow-up is reminded at most once a local day.
    */
-  ensureFollowupCheck(): void {
+  async ensureFollowupCheck(): Promise<void> {
     const at = this.working(this.now());
-    const open = this.store.timers.listOpenGlobal(REMINDER_KIND.followupsCheck);
+    const open = await this.store.timers.listOpenGlobal(REMINDER_KIND.followupsCheck);
     if (open.some((t) => Date.parse(t.dueAt) <= at.getTime())) return;
-    this.store.timers.schedule({ incidentId: null, kind: REMINDER_KIND.followupsCheck, dueAt: at });
+    await this.store.timers.schedule({ incidentId: null, kind: REMINDER_KIND.followupsCheck, dueAt: at });
   }
 
   /**
    * The daily check fired: plans the next one (next business day's start, unless another check is already
    * planned) and returns the overdue follow-ups not yet reminded today, in the team's zone.
    */
-  followupsDue(): FollowupReminder[] {
+  async followupsDue(): Promise<FollowupReminder[]> {
     const policy = this.runbooks().policy;
     const now = this.now();
-    if (this.store.timers.listOpenGlobal(REMINDER_KIND.followupsCheck).length === 0) {
-      this.store.timers.schedule({
+    if ((await this.store.timers.listOpenGlobal(REMINDER_KIND.followupsCheck)).length === 0) {
+      await this.store.timers.schedule({
         incidentId: null,
         kind: REMINDER_KIND.followupsCheck,
         dueAt: nextWorkingDayStart(now, policy.timezone, policy.business_hours),
       });
     }
     const today = localDate(now, policy.timezone);
-    return this.store.followups
-      .listOverdue(today, startOfLocalDay(now, policy.timezone))
-      .map((followup) => ({ followup, incident: this.store.incidents.get(followup.incidentId), today }));
+    const overdue = await this.store.followups.listOverdue(today, startOfLocalDay(now, policy.timezone));
+    const reminders: FollowupReminder[] = [];
+    for (const followup of overdue)
+      reminders.push({ followup, incident: await this.store.incidents.get(followup.incidentId), today });
+    return reminders;
   }
 
   /** Recorded once the owner has the reminder: no second one the same day, even after a restart. */
-  followupReminded(followup: Followup): void {
-    this.store.followups.markReminded(followup.id);
+  followupReminded(followup: Followup): Promise<void> {
+    return this.store.followups.markReminded(followup.id);
   }
 
   /** Open follow-ups of `userId` past their due date, for the App Home. */
-  overdueFollowupsOf(userId: string): Followup[] {
+  async overdueFollowupsOf(userId: string): Promise<Followup[]> {
     const policy = this.runbooks().policy;
     const today = localDate(this.now(), policy.timezone);
     // remindedBefore far ahead (a four-digit year, so the ISO strings compare): every overdue item.
     const far = new Date('9999-12-31T00:00:00.000Z');
-    return this.store.followups.listOverdue(today, far).filter((f) => f.ownerId === userId);
+    return (await this.store.followups.listOverdue(today, far)).filter((f) => f.ownerId === userId);
   }
 
   /** Unwritten post-mortems of resolved incidents `userId` commanded, soonest due first, for the App Home. */
-  openPostmortemsOf(userId: string): { incidentId: number; channelId: string | null; dueAt: string }[] {
-    return this.store.postmortems.listOpen().flatMap((p) => {
-      const incident = this.store.incidents.get(p.incidentId);
-      if (incident?.status !== 'resolved' || incident.commanderId !== userId) return [];
-      return [{ incidentId: incident.id, channelId: incident.channelId, dueAt: p.dueAt }];
-    });
+  async openPostmortemsOf(
+    userId: string,
+  ): Promise<{ incidentId: number; channelId: string | null; dueAt: string }[]> {
+    const open: { incidentId: number; channelId: string | null; dueAt: string }[] = [];
+    for (const p of await this.store.postmortems.listOpen()) {
+      const incident = await this.store.incidents.get(p.incidentId);
+      if (incident?.status !== 'resolved' || incident.commanderId !== userId) continue;
+      open.push({ incidentId: incident.id, channelId: incident.channelId, dueAt: p.dueAt });
+    }
+    return open;
   }
 }

@@ -1,7 +1,10 @@
+import type { Incident } from '../domain/incident.ts';
 import { transition } from '../domain/incidentState.ts';
 import { postmortemDocument, timelineRows } from '../domain/postmortem.ts';
+import type { Followup, Postmortem } from '../domain/records.ts';
 import { responseStats, type SeverityStats } from '../domain/stats.ts';
-import type { Clock, Followup, Incident, Postmortem, Store, TimelineEntry } from '../store/index.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { UserError } from './incidentService.ts';
 import { PostmortemReminders } from './postmortemReminders.ts';
 import type { RunbookSet } from './runbookSet.ts';
@@ -31,23 +34,25 @@ export class PostmortemService {
   readonly reminders: PostmortemReminders;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly runbooks: () => RunbookSet,
-    private readonly now: Clock = () => new Date(),
+    private readonly now: () => Date = () => new Date(),
+    /** Told of each new follow-up after it is stored: the composition root files it in the issue tracker. */
+    private readonly onFollowupAdded: (followup: Followup) => void = () => {},
   ) {
     this.reminders = new PostmortemReminders(store, runbooks, now);
   }
 
   /** The post-mortem document of an incident, built from what was recorded. */
-  document(incidentId: number): string {
-    const incident = this.incident(incidentId);
+  async document(incidentId: number): Promise<string> {
+    const incident = await this.incident(incidentId);
     const runbook = incident.runbookId ? this.runbooks().catalog.byId(incident.runbookId) : undefined;
     return postmortemDocument({
       incident,
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
-      timeline: this.store.timeline.list(incidentId),
-      steps: this.store.checklist.listSteps(incidentId),
-      followups: this.#followupsWithIssues(incidentId),
+      timeline: await this.store.timeline.list(incidentId),
+      steps: await this.store.checklist.listSteps(incidentId),
+      followups: await this.#followupsWithIssues(incidentId),
       timezone: this.runbooks().policy.timezone,
     });
   }
@@ -62,7 +67,7 @@ export class PostmortemService {
    * slices, yielding to other requests between them (a 10k-entry timeline, see BENCHMARKS.md).
    */
   async documentInSlices(incidentId: number): Promise<string> {
-    const incident = this.incident(incidentId);
+    const incident = await this.incident(incidentId);
     const runbook = incident.runbookId ? this.runbooks().catalog.byId(incident.runbookId) : undefined;
     const timezone = this.runbooks().policy.timezone;
     const timeline = await readTimeline(this.store.timeline, incidentId);
@@ -74,8 +79,8 @@ export class PostmortemService {
       incident,
       runbook: runbook ? { id: runbook.id, title: runbook.title, owner: runbook.owner } : null,
       timeline,
-      steps: this.store.checklist.listSteps(incidentId),
-      followups: this.#followupsWithIssues(incidentId),
+      steps: await this.store.checklist.listSteps(incidentId),
+      followups: await this.#followupsWithIssues(incidentId),
       timezone,
       rows: {
         table: rendered.flatMap((r) => r.table),
@@ -85,32 +90,35 @@ export class PostmortemService {
   }
 
   /** Resolving schedules the post-mortem, due after the policy's delay; drills have none. */
-  scheduleFor(incident: Incident): Postmortem | null {
-    if (incident.drill || !incident.resolvedAt) return null;
-    const due = new Date(Date.parse(incident.resolvedAt) + this.runbooks().policy.postmortem.due_after);
-    const postmortem = this.store.postmortems.schedule(incident.id, due);
-    this.reminders.plan(postmortem);
-    this.store.timeline.append({
-      incidentId: incident.id,
-      actor: 'bot',
-      kind: 'postmortem_scheduled',
-      text: `Post-mortem due ${due.toISOString()}`,
-      data: { dueAt: due.toISOString() },
+  async scheduleFor(incident: Incident): Promise<Postmortem | null> {
+    const { resolvedAt } = incident;
+    if (incident.drill || !resolvedAt) return null;
+    const due = new Date(Date.parse(resolvedAt) + this.runbooks().policy.postmortem.due_after);
+    return this.store.transaction(async (tx) => {
+      const postmortem = await tx.postmortems.schedule(incident.id, due);
+      await this.reminders.plan(postmortem, tx);
+      await tx.timeline.append({
+        incidentId: incident.id,
+        actor: 'bot',
+        kind: 'postmortem_scheduled',
+        text: `Post-mortem due ${due.toISOString()}`,
+        data: { dueAt: due.toISOString() },
+      });
+      return postmortem;
     });
-    return postmortem;
   }
 
   /** Marks the post-mortem written: the incident closes and its reminders stop. */
-  markDone(input: { incidentId: number; link: string; actor: string }): Incident {
-    return this.store.transaction(() => {
-      const incident = this.incident(input.incidentId);
+  markDone(input: { incidentId: number; link: string; actor: string }): Promise<Incident> {
+    return this.store.transaction(async (tx) => {
+      const incident = await this.incident(input.incidentId, tx);
       const allowed = transition(incident.status, 'closed', { postMortemDone: true });
       if (!allowed.ok) throw new UserError(allowed.reason);
-      this.store.postmortems.schedule(incident.id, this.now());
-      this.store.postmortems.markDone(incident.id, input.link, input.actor);
-      this.store.timers.cancel(incident.id);
-      const closed = this.store.incidents.setStatus(incident.id, 'closed', incident.status) as Incident;
-      this.store.timeline.append({
+      await tx.postmortems.schedule(incident.id, this.now());
+      await tx.postmortems.markDone(incident.id, input.link, input.actor);
+      await tx.timers.cancel(incident.id);
+      const closed = (await tx.incidents.setStatus(incident.id, 'closed', incident.status)) as Incident;
+      await tx.timeline.append({
         incidentId: incident.id,
         actor: input.actor,
         kind: 'postmortem_done',
@@ -121,22 +129,22 @@ export class PostmortemService {
     });
   }
 
-  addFollowup(input: {
+  async addFollowup(input: {
     incidentId: number;
     text: string;
     ownerId: string;
     dueDate: string;
     actor: string;
-  }): Followup {
+  }): Promise<Followup> {
     const text = input.text.trim();
     if (!text)
       throw new UserError(
         'Say what has to be done. Example: /incident followup Add an alert on pool usage @alice 2026-12-01',
       );
-    const added = this.store.transaction(() => {
-      this.incident(input.incidentId);
-      const followup = this.store.followups.add({ ...input, text, createdBy: input.actor });
-      this.store.timeline.append({
+    const added = await this.store.transaction(async (tx) => {
+      await this.incident(input.incidentId, tx);
+      const followup = await tx.followups.add({ ...input, text, createdBy: input.actor });
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: 'followup',
@@ -145,19 +153,16 @@ export class PostmortemService {
       });
       return followup;
     });
-    this.onFollowupAdded?.(added);
+    this.onFollowupAdded(added);
     return added;
   }
 
-  /** Told of each new follow-up after it is stored: bot.ts files it in the issue tracker. */
-  onFollowupAdded: ((followup: Followup) => void) | null = null;
-
   /** Marks a follow-up done, by its owner or anyone on the incident; its reminders stop. Null when already done. */
-  completeFollowup(input: { followupId: number; actor: string }): Followup | null {
-    return this.store.transaction(() => {
-      const done = this.store.followups.markDone(input.followupId);
+  completeFollowup(input: { followupId: number; actor: string }): Promise<Followup | null> {
+    return this.store.transaction(async (tx) => {
+      const done = await tx.followups.markDone(input.followupId);
       if (done) {
-        this.store.timeline.append({
+        await tx.timeline.append({
           incidentId: done.incidentId,
           actor: input.actor,
           kind: 'followup_done',
@@ -170,39 +175,40 @@ export class PostmortemService {
   }
 
   /** Follow-ups with the tracker issue each was filed as, for the document's action items. */
-  #followupsWithIssues(incidentId: number) {
+  async #followupsWithIssues(incidentId: number) {
     const refs = new Map(
-      this.store.externalRefs
-        .forIncident(incidentId)
-        .map((r) => [r.localKey, { ref: r.remoteId, url: r.url }]),
+      (await this.store.externalRefs.forIncident(incidentId)).map((r) => [
+        r.localKey,
+        { ref: r.remoteId, url: r.url },
+      ]),
     );
-    return this.store.followups
-      .listForIncident(incidentId)
-      .map((f) => ({ ...f, issue: refs.get(`followup:${f.id}`) ?? null }));
+    return (await this.store.followups.listForIncident(incidentId)).map((f) => ({
+      ...f,
+      issue: refs.get(`followup:${f.id}`) ?? null,
+    }));
   }
 
-  followups(incidentId: number): Followup[] {
+  followups(incidentId: number): Promise<Followup[]> {
     return this.store.followups.listForIncident(incidentId);
   }
 
-  postmortem(incidentId: number): Postmortem | null {
+  postmortem(incidentId: number): Promise<Postmortem | null> {
     return this.store.postmortems.get(incidentId);
   }
 
   /** MTTA and MTTR per severity over the last `days` days (drills excluded). */
-  stats(days: number): SeverityStats[] {
+  async stats(days: number): Promise<SeverityStats[]> {
     const since = new Date(this.now().getTime() - days * 86_400_000);
-    return responseStats(this.store.incidents.listDeclaredSince(since));
+    return responseStats(await this.store.incidents.listDeclaredSince(since));
   }
 
   /** The end of a drill: how long each step took and where the runbook was unclear. */
-  drillReport(incidentId: number): DrillReport {
-    const incident = this.incident(incidentId);
+  async drillReport(incidentId: number): Promise<DrillReport> {
+    const incident = await this.incident(incidentId);
     if (!incident.drill) throw new UserError(`Incident #${incidentId} is not a drill.`);
     const runbook = incident.runbookId ? this.runbooks().catalog.byId(incident.runbookId) : undefined;
     let previous = Date.parse(incident.declaredAt);
-    const steps = this.store.checklist
-      .listSteps(incidentId)
+    const steps = (await this.store.checklist.listSteps(incidentId))
       .filter((s) => s.section === 'step')
       .map((s) => {
         const finished = s.completedAt ?? (s.state === 'skipped' ? s.updatedAt : null);
@@ -220,8 +226,11 @@ export class PostmortemService {
     };
   }
 
-  private incident(incidentId: number): Incident {
-    const incident = this.store.incidents.get(incidentId);
+  private async incident(
+    incidentId: number,
+    store: Pick<StoreRepositories, 'incidents'> = this.store,
+  ): Promise<Incident> {
+    const incident = await store.incidents.get(incidentId);
     if (!incident)
       throw new UserError(`There is no incident #${incidentId}. /incident list shows the open ones.`);
     return incident;

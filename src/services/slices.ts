@@ -1,4 +1,5 @@
-import type { TimelineEntry, TimelineRepository } from '../store/index.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
+import type { TimelineStore } from '../usecases/ports/store.ts';
 
 /** Lets other requests run: a 10k-entry timeline is read and rendered in slices with this between them. */
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -7,11 +8,14 @@ export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImme
 const PAGE = 250;
 
 /** The whole timeline, oldest first, read in slices so a huge incident never holds the event loop. */
-export async function readTimeline(repo: TimelineRepository, incidentId: number): Promise<TimelineEntry[]> {
+export async function readTimeline(
+  repo: Pick<TimelineStore, 'page'>,
+  incidentId: number,
+): Promise<TimelineEntry[]> {
   const all: TimelineEntry[] = [];
   for (;;) {
     const last = all.at(-1);
-    const page = repo.page(incidentId, last ? { at: last.at, id: last.id } : null, PAGE);
+    const page = await repo.page(incidentId, last ? { at: last.at, id: last.id } : null, PAGE);
     all.push(...page);
     if (page.length < PAGE) return all;
     await yieldToLoop();

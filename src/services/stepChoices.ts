@@ -1,5 +1,7 @@
+import type { IncidentStep } from '../domain/steps.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Warning } from '../runbooks/model.ts';
-import type { IncidentStep, Store, TimelineEntry } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { type IncidentService, UserError } from './incidentService.ts';
 import {
   applyPhase,

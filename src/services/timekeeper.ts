@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Incident } from '../domain/incident.ts';
+import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
+import type { Timer } from '../domain/timer.ts';
 import {
   type PlanHistory,
   type PlannedTimer,
@@ -8,7 +11,7 @@ import {
   type TimerPayload,
 } from '../domain/timerPlan.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
-import type { Incident, Store, TimelineEntry, Timer } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { Escalation } from './incidentService.ts';
 import type { RunbookSet } from './runbookSet.ts';
 
@@ -66,7 +69,7 @@ export class Timekeeper {
   }
 
   history(incidentId: number): PlanHistory {
-    const last = (kind: string) => {
+    const last = (kind: TimelineKind) => {
       const entry = this.store.timeline.last(incidentId, kind);
       return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
     };

@@ -1,5 +1,6 @@
+import type { IncidentStep, NewStep } from '../domain/steps.ts';
 import type { ContextSection, Option, Runbook, Step } from '../runbooks/model.ts';
-import type { IncidentStep, NewStep, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 
 /**
  * How an incident walks its runbook when the runbook holds several procedures (phases): which one

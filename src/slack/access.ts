@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import type { Incident } from '../domain/incident.ts';
 import type { Logger } from '../log.ts';
-import type { Incident } from '../store/index.ts';
 import { slackErrorCode } from './errors.ts';
 
 /** At most this many member pages are read per channel; a private incident with 10 000 members is no secret. */

@@ -1,10 +1,4 @@
-import type { Incident } from '../store/index.ts';
-import {
-  drillReportMessage,
-  followupAdded,
-  postmortemDone,
-  postmortemScheduled,
-} from './blocks/aftermath.ts';
+import { followupAdded, postmortemDone } from './blocks/aftermath.ts';
 import type { Actor, ListenerDeps } from './incidentFlows.ts';
 
 /** `/incident postmortem`: the document from the timeline, uploaded to the incident's channel as a file. */
@@ -31,7 +25,7 @@ export async function closePostmortem(
   link: string,
   actor: Actor,
 ): Promise<void> {
-  const incident = deps.postmortems.markDone({ incidentId, link, actor: actor.user });
+  const incident = await deps.postmortems.markDone({ incidentId, link, actor: actor.user });
   await deps.workflow.refreshHeader(incident.id);
   if (incident.channelId) await deps.workflow.post(incident.channelId, postmortemDone(incident, link));
 }
@@ -42,23 +36,8 @@ export async function addFollowup(
   input: { text: string; ownerId: string; dueDate: string },
   actor: Actor,
 ): Promise<void> {
-  const followup = deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
+  const followup = await deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
   const incident = deps.service.get(incidentId);
   if (incident.channelId) await deps.workflow.post(incident.channelId, followupAdded(followup));
   else await actor.reply(followupAdded(followup));
-}
-
-/** After resolve: a drill reports on itself; a real incident schedules its post-mortem. */
-export async function afterResolve(deps: ListenerDeps, incident: Incident): Promise<void> {
-  if (!incident.channelId) return;
-  if (incident.drill) {
-    await deps.workflow.post(
-      incident.channelId,
-      drillReportMessage(deps.postmortems.drillReport(incident.id)),
-    );
-    return;
-  }
-  const postmortem = deps.postmortems.scheduleFor(incident);
-  if (postmortem)
-    await deps.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
 }

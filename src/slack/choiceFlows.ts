@@ -1,7 +1,7 @@
+import type { Incident } from '../domain/incident.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import { phaseAbout } from '../services/walk.ts';
-import type { Incident } from '../store/index.ts';
 import { phasePrompt } from './blocks/choices.ts';
 import type { Message } from './blocks/kit.ts';
 

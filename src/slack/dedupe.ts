@@ -1,6 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.ts';
-import type { IdempotencyRepository } from '../store/index.ts';
 
 /**
  * The key Slack repeats when it delivers the same request again, or null when there is none to trust.
@@ -10,6 +9,12 @@ import type { IdempotencyRepository } from '../store/index.ts';
  *   `action_ts` + user + action, and a view submission to view id + hash (the hash changes on update).
  * Keys are namespaced by team so two workspaces never collide.
  */
+/** The store's idempotency keys, read synchronously: Bolt must know before the listener runs. */
+export interface SeenKeys {
+  /** True the first time `key` is seen, false afterwards. */
+  firstTime(key: string): boolean;
+}
+
 export function slackRequestKey(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const b = body as Record<string, unknown>;
@@ -55,10 +60,7 @@ function teamOf(b: Record<string, unknown>): string {
  * recorded before the listener runs (at most once): a repeat is acknowledged and dropped, so a retried
  * `/incident declare` never opens a second channel and a retried event never writes a second timeline entry.
  */
-export function dedupeRequests(
-  idempotency: IdempotencyRepository,
-  log: Logger,
-): Middleware<AnyMiddlewareArgs> {
+export function dedupeRequests(idempotency: SeenKeys, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = slackRequestKey(args.body);
     if (key === null || idempotency.firstTime(key)) {

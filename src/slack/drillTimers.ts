@@ -1,5 +1,5 @@
+import type { Incident } from '../domain/incident.ts';
 import type { TimerPayload } from '../domain/timerPlan.ts';
-import type { Incident } from '../store/index.ts';
 import { drillEscalationNotice } from './blocks/escalation.ts';
 import { context, type Message } from './blocks/kit.ts';
 import { escapeMrkdwn } from './blocks/mrkdwn.ts';

@@ -1,10 +1,14 @@
 import type { WebClient } from '@slack/web-api';
+import type { Incident } from '../domain/incident.ts';
 import { ROLES, type Role } from '../domain/policy.ts';
+import type { Followup } from '../domain/records.ts';
 import type { SeverityStats } from '../domain/stats.ts';
+import type { StepProgress } from '../domain/steps.ts';
+import type { Timer } from '../domain/timer.ts';
+import { TIMER_KIND } from '../domain/timerPlan.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Followup, Incident, StepProgress, Timer } from '../store/index.ts';
 import { IncidentAccess } from './access.ts';
 import { type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
@@ -23,16 +27,23 @@ const ROLE_LABEL: Record<Role, string> = {
   verification: 'verification',
 };
 
-/** Timer kinds are the scheduler's (issue 4); matched loosely so a renamed kind still lands in the right column. */
-const isEscalation = (t: Timer) => /escalat/i.test(t.kind);
-const isUpdate = (t: Timer) => /update/i.test(t.kind);
+/** The timers that escalate: the severity's, the runbook's own, and the repeat of an unacknowledged one. */
+const ESCALATION_KINDS: ReadonlySet<string> = new Set([
+  TIMER_KIND.escalate,
+  TIMER_KIND.runbookEscalate,
+  TIMER_KIND.escalateRepeat,
+]);
+const isEscalation = (t: Timer) => ESCALATION_KINDS.has(t.kind);
+const isUpdate = (t: Timer) => t.kind === TIMER_KIND.updateDue;
 
 /** Post-mortems, follow-ups and response times for the tab (PostmortemService fits). */
 export interface HomeAftermathSource {
-  stats(days: number): SeverityStats[];
+  stats(days: number): Promise<SeverityStats[]>;
   reminders: {
-    openPostmortemsOf(userId: string): { incidentId: number; channelId: string | null; dueAt: string }[];
-    overdueFollowupsOf(userId: string): Followup[];
+    openPostmortemsOf(
+      userId: string,
+    ): Promise<{ incidentId: number; channelId: string | null; dueAt: string }[]>;
+    overdueFollowupsOf(userId: string): Promise<Followup[]>;
   };
 }
 
@@ -65,14 +76,14 @@ export class HomePublisher {
    * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
-  /** Set by bot.ts: the viewer's post-mortems and overdue follow-ups in "My tasks", and MTTA/MTTR. */
-  aftermath: HomeAftermathSource | null = null;
 
   constructor(
     private readonly client: WebClient,
     private readonly service: IncidentService,
     private readonly runbooks: () => RunbookSet,
     private readonly access: IncidentAccess,
+    /** The post-mortems, follow-ups and MTTA/MTTR of the tab; null leaves them out. */
+    private readonly aftermath: HomeAftermathSource | null,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -178,7 +189,7 @@ export class HomePublisher {
   }
 
   /** The tab `user` sees for this snapshot: private incidents they are not in show by severity only. */
-  view(user: string, snapshot: Snapshot) {
+  async view(user: string, snapshot: Snapshot) {
     const now = this.now();
     const policy = this.runbooks().policy;
     const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, progress, timers, members }) => {
@@ -211,20 +222,20 @@ export class HomePublisher {
       incidents,
       now,
       aftermath: {
-        postmortems: aftermath.reminders.openPostmortemsOf(user),
-        followups: aftermath.reminders.overdueFollowupsOf(user).map((f) => ({
+        postmortems: await aftermath.reminders.openPostmortemsOf(user),
+        followups: (await aftermath.reminders.overdueFollowupsOf(user)).map((f) => ({
           incidentId: f.incidentId,
           text: f.text,
           dueDate: f.dueDate,
         })),
-        stats: { days: STATS_DAYS, rows: aftermath.stats(STATS_DAYS) },
+        stats: { days: STATS_DAYS, rows: await aftermath.stats(STATS_DAYS) },
       },
     });
   }
 
   private async publishOne(user: string, snapshot: Snapshot): Promise<void> {
     try {
-      await this.client.views.publish({ user_id: user, view: this.view(user, snapshot) });
+      await this.client.views.publish({ user_id: user, view: await this.view(user, snapshot) });
     } catch (error) {
       this.log.warn({ user, error: slackErrorCode(error) }, 'could not publish the App Home tab');
     }

@@ -1,4 +1,5 @@
 import type { DoctorCheck } from '../doctor.ts';
+import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
@@ -7,10 +8,11 @@ import type { PostmortemService } from '../services/postmortemService.ts';
 import { type ReloadResult, type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
+import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
-import type { Incident } from '../store/index.ts';
+import type { ResolveIncident } from '../usecases/resolve.ts';
+import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
-import { afterResolve } from './aftermathFlows.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
   TIMELINE_LATEST,
@@ -19,7 +21,6 @@ import {
   timelineWithFile,
 } from './blocks/largeTimeline.ts';
 import { escapeMrkdwn, user } from './blocks/mrkdwn.ts';
-import { resolvedMessage } from './blocks/replies.ts';
 import type { DiagnosticsFlow } from './diagnosticsFlow.ts';
 import type { IncidentWorkflow, Message } from './workflow.ts';
 
@@ -29,6 +30,12 @@ export interface ListenerDeps {
   /** Choices inside a runbook: procedures, alternatives of a step, jumps. */
   choices: StepChoices;
   postmortems: PostmortemService;
+  /** Tick, mark done, skip, reopen: the operations on one step. */
+  steps: StepService;
+  /** The same operations with what follows in the channel: redraw the step, post the next, refresh the header. */
+  stepUseCases: StepUseCases;
+  /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
+  resolve: ResolveIncident;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;
@@ -123,14 +130,8 @@ export async function resolveIncident(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.resolve({ incidentId, note: note ?? '', actor: actor.user });
+  const result = await deps.resolve.run({ incidentId, note, actor: actor.user });
   if (!result.ok) return refuse(deps, actor, result.reason);
-  const { incident } = result;
-  await deps.workflow.refreshHeader(incident.id);
-  if (!incident.channelId) return;
-  await deps.workflow.post(incident.channelId, resolvedMessage(incident, note));
-  for (const step of result.added) await deps.workflow.postStep(incident, step);
-  await afterResolve(deps, incident);
 }
 
 /**

@@ -1,15 +1,16 @@
 import type { WebClient } from '@slack/web-api';
 import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { Job, NewJob } from '../domain/records.ts';
+import type { IncidentStep } from '../domain/steps.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Incident, Job, NewJob } from '../store/index.ts';
 import { announcement, fallbackNotice } from './blocks/announce.ts';
 import type { Message } from './blocks/kit.ts';
 import { channel as channelLink } from './blocks/mrkdwn.ts';
 import { type ChannelPacer, PacedError, queuedNotice } from './channelPacing.ts';
 import { isTransient, slackErrorCode, TransientError } from './errors.ts';
-import type { IncidentWorkflow } from './workflow.ts';
 
 /** The side effects of opening an incident, queued in this order and run in it. */
 export const OPEN_JOBS = {
@@ -93,11 +94,29 @@ export function postJob(
   };
 }
 
+/**
+ * What the open jobs need of the workflow that runs them, declared here so that the workflow and its
+ * jobs do not import each other.
+ */
+export interface OpenJobWorkflow {
+  post(channel: string, message: Message): Promise<string>;
+  header(incident: Incident): Message;
+  postStep(incident: Incident, step: IncidentStep): Promise<void>;
+  inviteTeam(incident: Incident, channelId: string): Promise<void>;
+  invite(
+    incident: Incident,
+    channelId: string,
+    users: readonly string[],
+    groups: readonly string[],
+  ): Promise<void>;
+  opened(incidentId: number): Promise<void>;
+}
+
 export interface OpenJobDeps {
   client: WebClient;
   service: IncidentService;
   runbooks: () => RunbookSet;
-  workflow: IncidentWorkflow;
+  workflow: OpenJobWorkflow;
   botUserId: string;
   log: Logger;
   now: () => Date;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { NormalizedAlert } from '../intake/alert.ts';
-import type { PageSink, StormJoin } from '../intake/processor.ts';
+import type { NormalizedAlert } from '../domain/alert.ts';
+import type { Incident } from '../domain/incident.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
-import type { Incident } from '../store/index.ts';
+import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
+import type { ResolveIncident } from '../usecases/resolve.ts';
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
-import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** Pages in Slack: the incident channel through the workflow, evidence and summaries as messages. */
@@ -13,6 +13,7 @@ export class SlackPageSink implements PageSink {
   constructor(
     private readonly workflow: IncidentWorkflow,
     private readonly service: IncidentService,
+    private readonly resolve: ResolveIncident,
     private readonly log: Logger,
   ) {}
 
@@ -52,7 +53,7 @@ export class SlackPageSink implements PageSink {
   }
 
   async acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.acknowledgeExternally({
+    this.service.paging.acknowledgeExternally({
       incidentId: incident.id,
       by: alert.labels.agent ?? 'someone',
       via: alert.source === 'pagerduty' ? 'PagerDuty' : alert.source,
@@ -62,7 +63,7 @@ export class SlackPageSink implements PageSink {
   }
 
   async pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.recordExternalUpdate({
+    this.service.paging.recordExternalUpdate({
       incidentId: incident.id,
       kind: alert.event === 'incident.resolved' ? 'resolved' : 'reassigned',
       by: alert.labels.agent ?? 'someone',
@@ -80,20 +81,8 @@ export class SlackPageSink implements PageSink {
       await this.workflow.post(incident.channelId, alertsResolvedNotice(incident.commanderId));
       return;
     }
-    const result = this.service.resolve({
-      incidentId: incident.id,
-      note: 'all alerts resolved (policy: alerts.auto_resolve)',
-      actor: 'bot',
-    });
-    if (!result.ok) {
-      this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
-      return;
-    }
-    await this.workflow.refreshHeader(incident.id);
-    await this.workflow.post(
-      incident.channelId,
-      resolvedMessage(result.incident, 'all alerts resolved (policy: alerts.auto_resolve)'),
-    );
-    for (const step of result.added) await this.workflow.postStep(result.incident, step);
+    const note = 'all alerts resolved (policy: alerts.auto_resolve)';
+    const result = await this.resolve.run({ incidentId: incident.id, note, actor: 'bot' });
+    if (!result.ok) this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
   }
 }

@@ -1,4 +1,4 @@
-import type { Timer } from '../store/index.ts';
+import type { Timer } from '../domain/timer.ts';
 import { followupReminderMessage, postmortemReminderMessage } from './blocks/reminders.ts';
 import type { ListenerDeps } from './incidentFlows.ts';
 
@@ -7,7 +7,7 @@ import type { ListenerDeps } from './incidentFlows.ts';
  * channel. One failed post does not stop the other.
  */
 export async function remindPostmortem(deps: ListenerDeps, timer: Timer, late: string): Promise<void> {
-  const reminder = deps.postmortems.reminders.fire(timer);
+  const reminder = await deps.postmortems.reminders.fire(timer);
   if (!reminder) return;
   const { incident } = reminder;
   const targets: { to: string; dm: boolean }[] = [];
@@ -24,10 +24,10 @@ export async function remindPostmortem(deps: ListenerDeps, timer: Timer, late: s
 
 /** The daily follow-up check: each overdue item's owner gets a DM, recorded so it is sent once a day. */
 export async function remindFollowups(deps: ListenerDeps): Promise<void> {
-  for (const reminder of deps.postmortems.reminders.followupsDue()) {
+  for (const reminder of await deps.postmortems.reminders.followupsDue()) {
     try {
       await deps.workflow.post(reminder.followup.ownerId, followupReminderMessage(reminder));
-      deps.postmortems.reminders.followupReminded(reminder.followup);
+      await deps.postmortems.reminders.followupReminded(reminder.followup);
     } catch (error) {
       deps.log.warn(
         { err: error, followup: reminder.followup.id },

@@ -1,10 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../domain/duration.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { IncidentStatus } from '../domain/incidentState.ts';
 import { templatesOf } from '../domain/templates.ts';
+import type { Timer } from '../domain/timer.ts';
 import type { TimerPayload } from '../domain/timerPlan.ts';
 import { responseTeam } from '../services/runbookSet.ts';
-import type { Incident, IncidentStatus, Timer } from '../store/index.ts';
 import { escalationBrief } from './blocks/escalation.ts';
 import { context, type Message, STATUS_LABEL } from './blocks/kit.ts';
 import { channel as channelLink, user } from './blocks/mrkdwn.ts';

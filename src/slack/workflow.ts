@@ -3,11 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
 import { bridgeUrl } from '../domain/bridge.ts';
 import { progress } from '../domain/checks.ts';
+import type { Incident } from '../domain/incident.ts';
+import type { NewJob } from '../domain/records.ts';
+import type { IncidentStep } from '../domain/steps.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { stepBackground } from '../services/walk.ts';
-import type { Incident, IncidentStep, NewJob } from '../store/index.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
@@ -35,6 +37,29 @@ const SKIPPABLE_INVITE_ERRORS = new Set([
   'user_is_inactive',
 ]);
 
+/** Status updates as the status page takes them. */
+interface PublishedUpdate {
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  impact: string;
+  action: string;
+}
+
+/** What the workflow is given by the composition root beside the Slack client and the incident rules. */
+export interface WorkflowWiring {
+  /** The durable job queue: opening an incident is a series of jobs run in order. */
+  jobs: {
+    enqueue(jobs: readonly NewJob[]): number;
+    runIncident(incidentId: number): Promise<void>;
+  };
+  /** Latest automated results linked to a step, shown in its message. */
+  stepDiagnostics?: (incidentId: number, stepNumber: number | null) => CheckResult[];
+  /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
+  phasePrompt?: (incident: Incident) => Message | null;
+  publishStatus?: (incident: Incident, update: PublishedUpdate & { entryId: number }) => void;
+  statuspagePreview?: (incident: Incident, update: PublishedUpdate) => StatuspagePreview | null;
+  escalated?: (incidentId: number) => void;
+}
+
 /**
  * The Slack side of an incident: its channel, members, pinned header and step messages. Rules and records
  * live in IncidentService; this class performs the Slack calls and reports what happened back to it.
@@ -42,19 +67,30 @@ const SKIPPABLE_INVITE_ERRORS = new Set([
 export class IncidentWorkflow {
   /** Called (not awaited) after an incident's space is open, e.g. to run its diagnostics. */
   private readonly openedHooks: ((incident: Incident) => void)[] = [];
-  /** Latest automated results linked to a step, shown in its message; set by the diagnostics wiring. */
-  stepDiagnostics: ((incidentId: number, stepNumber: number | null) => CheckResult[]) | null = null;
-  /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
-  phasePrompt: ((incident: Incident) => Message | null) | null = null;
-
   constructor(
     private readonly client: WebClient,
     private readonly service: IncidentService,
     private readonly runbooks: () => RunbookSet,
     private readonly botUserId: string,
+    private readonly wiring: WorkflowWiring,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Publishes a status update outside Slack (the status page), when one is configured. */
+  get publishStatus(): WorkflowWiring['publishStatus'] {
+    return this.wiring.publishStatus;
+  }
+
+  /** What a status update would put on the status page (undefined: it publishes nowhere). */
+  get statuspagePreview(): WorkflowWiring['statuspagePreview'] {
+    return this.wiring.statuspagePreview;
+  }
+
+  /** Told of each escalation recorded (by timer or by hand): the paging tool's targets are paged. */
+  get escalated(): WorkflowWiring['escalated'] {
+    return this.wiring.escalated;
+  }
 
   /** Every chat.update goes through here: one in flight per message, rendered when sent (see coalescer.ts). */
   private readonly updates = new UpdateCoalescer(async (channel, ts, message) => {
@@ -78,48 +114,9 @@ export class IncidentWorkflow {
     }
   }
 
-  /** Publishes a status update outside Slack (the status page); bot.ts sets it when one is configured. */
-  publishStatus:
-    | ((
-        incident: Incident,
-        update: {
-          entryId: number;
-          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
-          impact: string;
-          action: string;
-        },
-      ) => void)
-    | null = null;
-
-  /** What a status update would put on the status page (null: it publishes nowhere); bot.ts sets it. */
-  statuspagePreview:
-    | ((
-        incident: Incident,
-        update: {
-          status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
-          impact: string;
-          action: string;
-        },
-      ) => StatuspagePreview | null)
-    | null = null;
-
-  /** Told of each escalation recorded (by timer or by hand); bot.ts pages the PagerDuty targets. */
-  escalated: ((incidentId: number) => void) | null = null;
-
-  /** The durable job queue; bot.ts sets it. Opening an incident is a series of jobs run in order. */
-  jobs: {
-    enqueue(jobs: readonly NewJob[]): number;
-    runIncident(incidentId: number): Promise<void>;
-  } | null = null;
-
-  private queue(): NonNullable<IncidentWorkflow['jobs']> {
-    if (!this.jobs) throw new Error('IncidentWorkflow.jobs is not set: bot.ts wires the job runner');
-    return this.jobs;
-  }
-
   /** Queues jobs of an incident and runs its queue now; what Slack refuses for now runs when it answers. */
   private async runJobs(incidentId: number, jobs: readonly NewJob[]): Promise<void> {
-    const queue = this.queue();
+    const queue = this.wiring.jobs;
     queue.enqueue(jobs);
     await queue.runIncident(incidentId);
   }
@@ -137,12 +134,12 @@ export class IncidentWorkflow {
 
   /** Queues the incident's open jobs without waiting for them; returns how many were new. */
   queueOpen(incident: Incident): number {
-    return this.queue().enqueue(this.openJobsFor(incident, null));
+    return this.wiring.jobs.enqueue(this.openJobsFor(incident, null));
   }
 
   /** The open jobs, then (in the main lane, after the first step) the question which procedure applies. */
   private openJobsFor(incident: Incident, reply: DeclarerReply | null): NewJob[] {
-    const prompt = this.phasePrompt?.(incident);
+    const prompt = this.wiring.phasePrompt?.(incident);
     return [...openJobs(incident, reply), ...(prompt ? [postJob(incident.id, 'phase-prompt', prompt)] : [])];
   }
 
@@ -243,8 +240,8 @@ export class IncidentWorkflow {
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
-      acknowledged: this.service.externalAcknowledgement(incident.id),
-      paging: this.service.externalUpdates(incident.id),
+      acknowledged: this.service.paging.externalAcknowledgement(incident.id),
+      paging: this.service.paging.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
@@ -267,7 +264,7 @@ export class IncidentWorkflow {
       index: walk.findIndex((s) => s.id === step.id) + 1,
       total: walk.length,
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
-      diagnostics: this.stepDiagnostics?.(incident.id, step.number) ?? [],
+      diagnostics: this.wiring.stepDiagnostics?.(incident.id, step.number) ?? [],
       background: stepBackground(runbook, step, walk),
     });
   }

@@ -1,24 +1,17 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { type AlertLink, AlertLinkSchema, type AlertSource, type NewAlertLink } from '../domain/incident.ts';
 import { type Clock, parseOptionalRow, parseRow, parseRows } from './rows.ts';
 
-export const AlertSourceSchema = z.enum(['alertmanager', 'pagerduty', 'generic']);
-export type AlertSource = z.infer<typeof AlertSourceSchema>;
-
-export const AlertLinkSchema = z.object({
-  id: z.number().int(),
-  source: AlertSourceSchema,
-  /** Alertmanager group key, PagerDuty incident id, or the generic payload's dedup key. */
-  dedupKey: z.string(),
-  incidentId: z.number().int(),
-  openedAt: z.string(),
-  closedAt: z.string().nullable(),
-});
-export type AlertLink = z.infer<typeof AlertLinkSchema>;
+export {
+  type AlertLink,
+  AlertLinkSchema,
+  type AlertSource,
+  AlertSourceSchema,
+  type NewAlertLink,
+} from '../domain/incident.ts';
 
 const CountRow = z.object({ n: z.number().int() });
-
-export type NewAlertLink = Pick<AlertLink, 'source' | 'dedupKey' | 'incidentId'>;
 
 /** Which open incident an alert group belongs to, so repeated pages join it instead of opening another. */
 export class AlertLinkRepository {

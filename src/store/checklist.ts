@@ -1,90 +1,48 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { CommandSchema, ExampleSchema, JumpSchema, OptionSchema, WarningSchema } from '../runbooks/model.ts';
+import {
+  CommandSchema,
+  ExampleSchema,
+  JumpSchema,
+  OptionSchema,
+  WarningSchema,
+} from '../domain/stepContent.ts';
+import {
+  type CheckChange,
+  type CheckChangeResult,
+  type IncidentCheck,
+  IncidentCheckSchema,
+  type IncidentStep,
+  type NewStep,
+  StepFieldsSchema,
+  type StepSection,
+  type StepState,
+} from '../domain/steps.ts';
 import { type Clock, Flag, jsonColumn, parseOptionalRow, parseRows } from './rows.ts';
 
-/** 'process' is RUN-000's checklist, applied to every incident beside the scenario runbook's steps. */
-export const StepSectionSchema = z.enum(['prerequisites', 'process', 'step', 'resolution', 'post_incident']);
-export type StepSection = z.infer<typeof StepSectionSchema>;
+export {
+  type CheckChange,
+  type CheckChangeResult,
+  type IncidentCheck,
+  IncidentCheckSchema,
+  type IncidentStep,
+  IncidentStepSchema,
+  type NewStep,
+  type StepSection,
+  StepSectionSchema,
+  type StepState,
+  StepStateSchema,
+} from '../domain/steps.ts';
 
-export const StepStateSchema = z.enum(['pending', 'active', 'done', 'skipped']);
-export type StepState = z.infer<typeof StepStateSchema>;
-
-export const IncidentCheckSchema = z.object({
-  id: z.number().int(),
-  stepId: z.number().int(),
-  position: z.number().int(),
-  text: z.string(),
-  checked: Flag,
-  checkedBy: z.string().nullable(),
-  checkedAt: z.string().nullable(),
-});
-export type IncidentCheck = z.infer<typeof IncidentCheckSchema>;
-
-const StepRowSchema = z.object({
-  id: z.number().int(),
-  incidentId: z.number().int(),
-  /** Order within the incident's checklist, across sections. */
-  position: z.number().int(),
-  section: StepSectionSchema,
-  runbookId: z.string().nullable(),
-  /** The step's number in its runbook (`### Step 3`); null for prerequisites and post-incident items. */
-  number: z.number().int().nullable(),
-  title: z.string(),
-  body: z.string(),
+/** SQLite keeps flags as 0/1 and lists as JSON text. */
+const CheckRowSchema = IncidentCheckSchema.extend({ checked: Flag });
+const StepRowSchema = StepFieldsSchema.extend({
   commands: jsonColumn(z.array(CommandSchema)),
-  /** Shown above the step's text and commands, never cut. */
   warnings: jsonColumn(z.array(WarningSchema)),
-  /** Expected output, log samples and examples: labelled, never offered as commands. */
   examples: jsonColumn(z.array(ExampleSchema)),
-  /** Alternatives the responder picks one of; empty for an ordinary step. */
   options: jsonColumn(z.array(OptionSchema)),
   jumps: jsonColumn(z.array(JumpSchema)),
-  /** The procedure of a multi-procedure runbook this step belongs to (key and title); null for one procedure. */
-  phase: z.string().nullable(),
-  phaseTitle: z.string().nullable(),
-  /** The key of the option picked, by whom and when; null until someone picks. */
-  chosenOption: z.string().nullable(),
-  chosenBy: z.string().nullable(),
-  chosenAt: z.string().nullable(),
-  state: StepStateSchema,
-  /** The Slack message that shows this step, updated in place as checks are ticked. */
-  messageTs: z.string().nullable(),
-  completedBy: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  skipReason: z.string().nullable(),
-  skippedBy: z.string().nullable(),
-  updatedAt: z.string(),
 });
-
-export const IncidentStepSchema = StepRowSchema.extend({ checks: z.array(IncidentCheckSchema) });
-export type IncidentStep = z.infer<typeof IncidentStepSchema>;
-
-export type NewStep = Pick<IncidentStep, 'incidentId' | 'position' | 'section' | 'title'> &
-  Partial<
-    Pick<
-      IncidentStep,
-      'runbookId' | 'number' | 'body' | 'commands' | 'warnings' | 'examples' | 'options' | 'jumps'
-    >
-  > &
-  Partial<Pick<IncidentStep, 'phase' | 'phaseTitle'>> & {
-    /** Verification items, in order; their positions are 0, 1, 2, ... */
-    checks?: readonly string[];
-  };
-
-export interface CheckChange {
-  /** Positions to tick and to clear; a position in neither is left as it is. */
-  tick?: readonly number[];
-  clear?: readonly number[];
-  by: string;
-}
-
-export interface CheckChangeResult {
-  /** Positions that actually changed: ticking a ticked box is not a change and must not be logged twice. */
-  ticked: number[];
-  cleared: number[];
-  step: IncidentStep;
-}
 
 export class ChecklistRepository {
   readonly #db: Database.Database;
@@ -200,13 +158,13 @@ export class ChecklistRepository {
   getStep(stepId: number): IncidentStep | null {
     const row = parseOptionalRow(StepRowSchema, this.#getStep.get(stepId));
     if (!row) return null;
-    return { ...row, checks: parseRows(IncidentCheckSchema, this.#checksOfStep.all(stepId)) };
+    return { ...row, checks: parseRows(CheckRowSchema, this.#checksOfStep.all(stepId)) };
   }
 
   /** The incident's checklist in order, each step with its checks in order. */
   listSteps(incidentId: number): IncidentStep[] {
     const checksByStep = new Map<number, IncidentCheck[]>();
-    for (const check of parseRows(IncidentCheckSchema, this.#checksOfIncident.all(incidentId))) {
+    for (const check of parseRows(CheckRowSchema, this.#checksOfIncident.all(incidentId))) {
       const list = checksByStep.get(check.stepId) ?? [];
       list.push(check);
       checksByStep.set(check.stepId, list);

@@ -1,20 +1,8 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import { type ExternalRef, ExternalRefSchema, type NewExternalRef } from '../domain/records.ts';
 import { type Clock, parseOptionalRow, parseRows } from './rows.ts';
 
-export const ExternalRefSchema = z.object({
-  id: z.number().int(),
-  incidentId: z.number().int(),
-  /** statuspage, github, jira. */
-  system: z.string(),
-  /** What it stands for here: `incident:12` for a Statuspage incident, `followup:7` for an issue. */
-  localKey: z.string(),
-  remoteId: z.string(),
-  url: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type ExternalRef = z.infer<typeof ExternalRefSchema>;
-export type NewExternalRef = Pick<ExternalRef, 'incidentId' | 'system' | 'localKey' | 'remoteId' | 'url'>;
+export { type ExternalRef, ExternalRefSchema, type NewExternalRef } from '../domain/records.ts';
 
 /** Records integrations created elsewhere, one per (system, local key): the first recorded wins. */
 export class ExternalRefRepository {

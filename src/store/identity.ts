@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import { type BotIdentity, BotIdentitySchema } from '../domain/records.ts';
 import { type Clock, parseOptionalRow } from './rows.ts';
 
-export const BotIdentitySchema = z.object({ userId: z.string(), botId: z.string(), checkedAt: z.string() });
-export type BotIdentity = z.infer<typeof BotIdentitySchema>;
+export { type BotIdentity, BotIdentitySchema } from '../domain/records.ts';
 
 /** The bot's Slack identity as last confirmed by auth.test, so a restart during a Slack outage can start. */
 export class IdentityRepository {

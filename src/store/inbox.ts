@@ -1,38 +1,18 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { AlertSourceSchema } from './alertLinks.ts';
+import { type InboxItem, InboxItemSchema, type InboxStatus, type NewInboxItem } from '../domain/records.ts';
 import { type Clock, jsonColumn, parseOptionalRow, parseRow, parseRows } from './rows.ts';
 
-export const InboxStatusSchema = z.enum(['pending', 'done', 'failed']);
-export type InboxStatus = z.infer<typeof InboxStatusSchema>;
+export {
+  type InboxItem,
+  InboxItemSchema,
+  type InboxStatus,
+  InboxStatusSchema,
+  type NewInboxItem,
+} from '../domain/records.ts';
 
-export const InboxItemSchema = z.object({
-  id: z.number().int(),
-  source: AlertSourceSchema,
-  /** The sender's id for this delivery (e.g. X-Webhook-Id); a redelivery carries the same one. */
-  deliveryId: z.string().nullable(),
-  dedupKey: z.string().nullable(),
-  receivedAt: z.string(),
-  rawBody: z.string(),
-  headers: jsonColumn(z.record(z.string(), z.string())),
-  /**
-   * pending: waiting or being processed; done; failed: the last attempt failed, and it is retried at
-   * nextAttemptAt, or never if that is null.
-   */
-  status: InboxStatusSchema,
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-  processedAt: z.string().nullable(),
-  incidentId: z.number().int().nullable(),
-  /** The body's sha256: identical deliveries share one stored body (inbox_bodies). */
-  bodyHash: z.string().nullable(),
-});
-export type InboxItem = z.infer<typeof InboxItemSchema>;
-
-export type NewInboxItem = Pick<InboxItem, 'source' | 'rawBody'> &
-  Partial<Pick<InboxItem, 'deliveryId' | 'dedupKey' | 'headers'>>;
+const InboxRowSchema = InboxItemSchema.extend({ headers: jsonColumn(z.record(z.string(), z.string())) });
 
 const IdRow = z.object({ id: z.number().int() });
 
@@ -133,7 +113,7 @@ export class InboxRepository {
   }
 
   get(id: number): InboxItem | null {
-    const item = parseOptionalRow(InboxItemSchema, this.#get.get(id));
+    const item = parseOptionalRow(InboxRowSchema, this.#get.get(id));
     return item && this.#withBody(item);
   }
 
@@ -170,7 +150,7 @@ export class InboxRepository {
         }),
       )
       .immediate();
-    return parseRows(InboxItemSchema, rows)
+    return parseRows(InboxRowSchema, rows)
       .sort((a, b) => a.id - b.id)
       .map((item) => this.#withBody(item));
   }
@@ -188,7 +168,7 @@ export class InboxRepository {
   /** Newest first; all statuses unless one is given. */
   list(options: { status?: InboxStatus; limit?: number } = {}): InboxItem[] {
     return parseRows(
-      InboxItemSchema,
+      InboxRowSchema,
       this.#list.all({ status: options.status ?? null, limit: options.limit ?? 100 }),
     ).map((item) => this.#withBody(item));
   }

@@ -1,67 +1,31 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import {
+  INCIDENT_PATCHABLE,
+  type Incident,
+  type IncidentPatch,
+  type IncidentPatchable,
+  IncidentSchema,
+  type NewIncident,
+} from '../domain/incident.ts';
 // The state machine owns the statuses; the store only persists them.
 import { type IncidentStatus, IncidentStatusSchema } from '../domain/incidentState.ts';
-import { SeveritySchema } from '../runbooks/model.ts';
-import { AlertSourceSchema } from './alertLinks.ts';
 import { type Clock, Flag, parseOptionalRow, parseRow, parseRows, toFlag } from './rows.ts';
 
+export {
+  type Incident,
+  type IncidentPatch,
+  IncidentSchema,
+  type IncidentSource,
+  IncidentSourceSchema,
+  type NewIncident,
+} from '../domain/incident.ts';
 export { type IncidentStatus, IncidentStatusSchema };
 
-export const IncidentSourceSchema = z.enum(['slash', 'modal', ...AlertSourceSchema.options]);
-export type IncidentSource = z.infer<typeof IncidentSourceSchema>;
+const PATCHABLE = INCIDENT_PATCHABLE;
+type Patchable = IncidentPatchable;
 
-export const IncidentSchema = z.object({
-  id: z.number().int(),
-  title: z.string(),
-  description: z.string(),
-  severity: SeveritySchema,
-  status: IncidentStatusSchema,
-  private: Flag,
-  drill: Flag,
-  runbookId: z.string().nullable(),
-  commanderId: z.string().nullable(),
-  declaredBy: z.string(),
-  source: IncidentSourceSchema,
-  channelId: z.string().nullable(),
-  channelName: z.string().nullable(),
-  /** Channel creation failed, so the incident runs in the announce channel (`channelId`). */
-  inFallback: Flag,
-  /** The pinned header message in the incident channel. */
-  headerTs: z.string().nullable(),
-  declaredAt: z.string(),
-  acknowledgedAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  closedAt: z.string().nullable(),
-  updatedAt: z.string(),
-  /** 1, 2, 3, ... within the UTC day of `declaredAt`, for channel names like `inc-20261122-3-db-down`. */
-  daySeq: z.number().int(),
-});
-export type Incident = z.infer<typeof IncidentSchema>;
-
-export type NewIncident = Pick<Incident, 'title' | 'severity' | 'declaredBy' | 'source'> &
-  Partial<
-    Pick<
-      Incident,
-      'description' | 'private' | 'drill' | 'runbookId' | 'commanderId' | 'channelId' | 'channelName'
-    >
-  >;
-
-/** Status and its timestamps change only through setStatus/acknowledge, which keep them consistent. */
-const PATCHABLE = [
-  'title',
-  'description',
-  'severity',
-  'private',
-  'runbookId',
-  'commanderId',
-  'channelId',
-  'channelName',
-  'inFallback',
-  'headerTs',
-] as const satisfies readonly (keyof Incident)[];
-type Patchable = (typeof PATCHABLE)[number];
-export type IncidentPatch = Partial<Pick<Incident, Patchable>>;
+/** SQLite keeps flags as 0/1. */
+const IncidentRowSchema = IncidentSchema.extend({ private: Flag, drill: Flag, inFallback: Flag });
 
 const COLUMN: Record<Patchable, string> = {
   title: 'title',
@@ -149,25 +113,25 @@ export class IncidentRepository {
       channelName: input.channelName ?? null,
       now: this.#now().toISOString(),
     });
-    return parseRow(IncidentSchema, row);
+    return parseRow(IncidentRowSchema, row);
   }
 
   get(id: number): Incident | null {
-    return parseOptionalRow(IncidentSchema, this.#get.get(id));
+    return parseOptionalRow(IncidentRowSchema, this.#get.get(id));
   }
 
   getByChannel(channelId: string): Incident | null {
-    return parseOptionalRow(IncidentSchema, this.#getByChannel.get(channelId));
+    return parseOptionalRow(IncidentRowSchema, this.#getByChannel.get(channelId));
   }
 
   /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
   listDeclaredSince(since: Date): Incident[] {
-    return parseRows(IncidentSchema, this.#since.all(since.toISOString()));
+    return parseRows(IncidentRowSchema, this.#since.all(since.toISOString()));
   }
 
   /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
   listOpen(limit?: number): Incident[] {
-    return parseRows(IncidentSchema, this.#listOpen.all(limit ?? -1));
+    return parseRows(IncidentRowSchema, this.#listOpen.all(limit ?? -1));
   }
 
   /** How many incidents are not yet resolved, read from the incidents_open index alone. */
@@ -183,7 +147,7 @@ export class IncidentRepository {
       params[`set_${field}`] = value === undefined ? 0 : 1;
       params[field] = typeof value === 'boolean' ? toFlag(value) : (value ?? null);
     }
-    return parseOptionalRow(IncidentSchema, this.#update.get(params));
+    return parseOptionalRow(IncidentRowSchema, this.#update.get(params));
   }
 
   /**
@@ -193,7 +157,7 @@ export class IncidentRepository {
    */
   setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Incident | null {
     const row = this.#setStatus.get({ id, status, from: from ?? null, now: this.#now().toISOString() });
-    return parseOptionalRow(IncidentSchema, row);
+    return parseOptionalRow(IncidentRowSchema, row);
   }
 
   /** Records the first acknowledgement; returns false if it was already acknowledged (or does not exist). */

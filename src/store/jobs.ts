@@ -1,49 +1,17 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import { type ClaimRequest, type Job, type JobCounts, JobSchema, type NewJob } from '../domain/records.ts';
 import { type Clock, JsonObjectSchema, jsonColumn, parseRows } from './rows.ts';
 
-export const JobStatusSchema = z.enum(['queued', 'done', 'failed']);
+export {
+  type ClaimRequest,
+  type Job,
+  type JobCounts,
+  JobSchema,
+  JobStatusSchema,
+  type NewJob,
+} from '../domain/records.ts';
 
-export const JobSchema = z.object({
-  id: z.number().int(),
-  incidentId: z.number().int().nullable(),
-  kind: z.string(),
-  /** Enqueuing a job whose key exists already does nothing: each side effect is queued once. */
-  key: z.string(),
-  /** Ordering: a job waits for earlier jobs of its lane and of the 'main' lane of its incident. */
-  lane: z.string(),
-  payload: jsonColumn(JsonObjectSchema),
-  /** queued: waiting, retrying or running (claimed); done; failed: failed for good. */
-  status: JobStatusSchema,
-  attempts: z.number().int(),
-  nextAttemptAt: z.string(),
-  claimedBy: z.string().nullable(),
-  leaseUntil: z.string().nullable(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-export type Job = z.infer<typeof JobSchema>;
-export type NewJob = Pick<Job, 'incidentId' | 'kind' | 'key'> & {
-  payload?: Job['payload'];
-  lane?: string;
-};
-
-export interface ClaimRequest {
-  owner: string;
-  leaseMs: number;
-  limit: number;
-  /** Only this incident's next job (the declare path runs its own jobs at once). */
-  incidentId?: number;
-}
-
-export interface JobCounts {
-  /** Waiting to run for the first time, or running. */
-  queued: number;
-  /** Failed at least once and waiting for their next attempt. */
-  retrying: number;
-  failed: number;
-}
+const JobRowSchema = JobSchema.extend({ payload: jsonColumn(JsonObjectSchema) });
 
 /**
  * The job queue on SQLite. Only the job runner and the code that enqueues side effects use it, through the
@@ -148,7 +116,7 @@ export class JobRepository {
         }),
       )
       .immediate();
-    return parseRows(JobSchema, rows).sort((a, b) => a.id - b.id);
+    return parseRows(JobRowSchema, rows).sort((a, b) => a.id - b.id);
   }
 
   complete(id: number, owner: string): void {
@@ -184,7 +152,7 @@ export class JobRepository {
   }
 
   forIncident(incidentId: number): Job[] {
-    return parseRows(JobSchema, this.#forIncident.all(incidentId));
+    return parseRows(JobRowSchema, this.#forIncident.all(incidentId));
   }
 
   /** Forgets finished jobs older than `before`; queued ones are never pruned. */

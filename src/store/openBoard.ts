@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { StepProgress } from '../domain/steps.ts';
+import type { Timer } from '../domain/timer.ts';
 import { parseRows } from './rows.ts';
-import { type Timer, TimerSchema } from './timers.ts';
+import { TimerRowSchema } from './timers.ts';
 
 const OPEN = "i.status NOT IN ('resolved', 'closed')";
 
@@ -21,7 +23,8 @@ const ProgressRowSchema = z
     currentStep:
       activeTitle === null ? null : activeNumber === null ? activeTitle : `${activeNumber}. ${activeTitle}`,
   }));
-export type StepProgress = z.output<typeof ProgressRowSchema>;
+
+export type { StepProgress };
 
 /**
  * What App Home shows of every open incident, read in a fixed number of statements whatever the
@@ -62,7 +65,7 @@ export class OpenBoardReads {
   /** Timers still to fire of each open incident, soonest first, by incident id. */
   timers(): Map<number, Timer[]> {
     const byIncident = new Map<number, Timer[]>();
-    for (const timer of parseRows(TimerSchema, this.#timers.all())) {
+    for (const timer of parseRows(TimerRowSchema, this.#timers.all())) {
       if (timer.incidentId === null) continue;
       const list = byIncident.get(timer.incidentId) ?? [];
       list.push(timer);

@@ -1,30 +1,20 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import {
+  type Followup,
+  FollowupSchema,
+  type NewFollowup,
+  type Postmortem,
+  PostmortemSchema,
+} from '../domain/records.ts';
 import { type Clock, parseOptionalRow, parseRow, parseRows } from './rows.ts';
 
-export const PostmortemSchema = z.object({
-  incidentId: z.number().int(),
-  dueAt: z.string(),
-  documentUrl: z.string().nullable(),
-  doneAt: z.string().nullable(),
-  doneBy: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type Postmortem = z.infer<typeof PostmortemSchema>;
-
-export const FollowupSchema = z.object({
-  id: z.number().int(),
-  incidentId: z.number().int(),
-  text: z.string(),
-  ownerId: z.string(),
-  /** YYYY-MM-DD in the team's time zone. */
-  dueDate: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  doneAt: z.string().nullable(),
-  lastRemindedAt: z.string().nullable(),
-});
-export type Followup = z.infer<typeof FollowupSchema>;
+export {
+  type Followup,
+  FollowupSchema,
+  type NewFollowup,
+  type Postmortem,
+  PostmortemSchema,
+} from '../domain/records.ts';
 
 /** Post-mortems of resolved incidents: scheduled once, closed once. */
 export class PostmortemRepository {
@@ -98,7 +88,7 @@ export class FollowupRepository {
     );
   }
 
-  add(input: Pick<Followup, 'incidentId' | 'text' | 'ownerId' | 'dueDate' | 'createdBy'>): Followup {
+  add(input: NewFollowup): Followup {
     return parseRow(FollowupSchema, this.#insert.get({ ...input, now: this.#now().toISOString() }));
   }
 

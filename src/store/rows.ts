@@ -8,9 +8,7 @@ export const Flag = z.union([z.literal(0), z.literal(1)]).transform((value) => v
 
 export const toFlag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 
-/** Free-form structured data (timeline details, timer payloads), stored as a JSON object. */
-export const JsonObjectSchema = z.record(z.string(), z.unknown());
-export type JsonObject = z.infer<typeof JsonObjectSchema>;
+export { type JsonObject, JsonObjectSchema } from '../domain/timeline.ts';
 
 /** A TEXT column holding JSON, validated against `schema` after parsing. */
 export function jsonColumn<T extends z.ZodType>(schema: T) {

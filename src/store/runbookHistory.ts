@@ -1,19 +1,11 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import { type SkippedStep, SkippedStepSchema } from '../domain/steps.ts';
 import { DRILL_FINISHED } from './drillRule.ts';
 import { Flag, parseRows } from './rows.ts';
 
-/** A runbook step skipped during an incident or a drill: where the runbook was unclear or wrong. */
-export const SkippedStepSchema = z.object({
-  runbookId: z.string(),
-  incidentId: z.number().int(),
-  drill: Flag,
-  number: z.number().int().nullable(),
-  title: z.string(),
-  skipReason: z.string().nullable(),
-  updatedAt: z.string(),
-});
-export type SkippedStep = z.infer<typeof SkippedStepSchema>;
+export { type SkippedStep, SkippedStepSchema } from '../domain/steps.ts';
+
+const SkippedRowSchema = SkippedStepSchema.extend({ drill: Flag });
 
 /** What incidents and drills say about each runbook, for the weekly review. */
 export class RunbookHistory {
@@ -41,7 +33,7 @@ export class RunbookHistory {
 
   /** Runbook steps skipped since `since`, in incidents and drills alike. */
   skippedSince(since: Date): SkippedStep[] {
-    return parseRows(SkippedStepSchema, this.#skipped.all(since.toISOString()));
+    return parseRows(SkippedRowSchema, this.#skipped.all(since.toISOString()));
   }
 }
 

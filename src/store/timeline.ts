@@ -1,33 +1,15 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
 import {
-  type Clock,
-  type JsonObject,
   JsonObjectSchema,
-  jsonColumn,
-  parseOptionalRow,
-  parseRow,
-  parseRows,
-} from './rows.ts';
+  type NewTimelineEntry,
+  type TimelineEntry,
+  TimelineEntrySchema,
+} from '../domain/timeline.ts';
+import { type Clock, jsonColumn, parseOptionalRow, parseRow, parseRows } from './rows.ts';
 
-export const TimelineEntrySchema = z.object({
-  id: z.number().int(),
-  incidentId: z.number().int(),
-  at: z.string(),
-  /** A Slack user id, or 'bot' / 'system' for what the bot did on its own. */
-  actor: z.string(),
-  /** declared, status, severity, commander, step_done, check, escalation, flag, update, note, ... */
-  kind: z.string(),
-  text: z.string(),
-  data: jsonColumn(JsonObjectSchema).nullable(),
-});
-export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export { type NewTimelineEntry, type TimelineEntry, TimelineEntrySchema } from '../domain/timeline.ts';
 
-export type NewTimelineEntry = Pick<TimelineEntry, 'incidentId' | 'actor' | 'kind' | 'text'> & {
-  data?: JsonObject | null;
-  /** Defaults to now; set it when recording something that happened earlier (e.g. an alert's start). */
-  at?: Date;
-};
+const TimelineRowSchema = TimelineEntrySchema.extend({ data: jsonColumn(JsonObjectSchema).nullable() });
 
 /** The append-only record of an incident, from which the post-mortem is built. */
 export class TimelineRepository {
@@ -63,24 +45,24 @@ export class TimelineRepository {
       text: entry.text,
       data: entry.data == null ? null : JSON.stringify(entry.data),
     });
-    return parseRow(TimelineEntrySchema, row);
+    return parseRow(TimelineRowSchema, row);
   }
 
   /** The next `limit` entries after `after` (null: from the start), in list() order: for reading in slices. */
   page(incidentId: number, after: { at: string; id: number } | null, limit: number): TimelineEntry[] {
     return parseRows(
-      TimelineEntrySchema,
+      TimelineRowSchema,
       this.#page.all({ incidentId, at: after?.at ?? '', id: after?.id ?? 0, limit }),
     );
   }
 
   /** Oldest first; entries with the same time keep the order they were appended in. */
   list(incidentId: number): TimelineEntry[] {
-    return parseRows(TimelineEntrySchema, this.#list.all(incidentId));
+    return parseRows(TimelineRowSchema, this.#list.all(incidentId));
   }
 
   /** The newest entry of `kind` (the one list() would put last), read through timeline_kind alone. */
   last(incidentId: number, kind: string): TimelineEntry | null {
-    return parseOptionalRow(TimelineEntrySchema, this.#last.get(incidentId, kind));
+    return parseOptionalRow(TimelineRowSchema, this.#last.get(incidentId, kind));
   }
 }

@@ -1,37 +1,11 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
-import {
-  type Clock,
-  type JsonObject,
-  JsonObjectSchema,
-  jsonColumn,
-  parseOptionalRow,
-  parseRow,
-  parseRows,
-} from './rows.ts';
+import { JsonObjectSchema } from '../domain/timeline.ts';
+import { type NewTimer, type Timer, TimerSchema } from '../domain/timer.ts';
+import { type Clock, jsonColumn, parseOptionalRow, parseRow, parseRows } from './rows.ts';
 
-export const TimerSchema = z.object({
-  id: z.number().int(),
-  /** Null for timers that belong to no incident (e.g. a periodic runbook review reminder). */
-  incidentId: z.number().int().nullable(),
-  /** escalation, status_update, postmortem_reminder, ...: the scheduler dispatches on it. */
-  kind: z.string(),
-  dueAt: z.string(),
-  firedAt: z.string().nullable(),
-  cancelledAt: z.string().nullable(),
-  /** When a scheduler tick took the timer; equal to firedAt, since a timer is handed out at most once. */
-  claimedAt: z.string().nullable(),
-  payload: jsonColumn(JsonObjectSchema).nullable(),
-  createdAt: z.string(),
-});
-export type Timer = z.infer<typeof TimerSchema>;
+export { type NewTimer, type Timer, TimerSchema } from '../domain/timer.ts';
 
-export interface NewTimer {
-  incidentId: number | null;
-  kind: string;
-  dueAt: Date;
-  payload?: JsonObject | null;
-}
+export const TimerRowSchema = TimerSchema.extend({ payload: jsonColumn(JsonObjectSchema).nullable() });
 
 /** Durable timers: rows a scheduler tick scans, so a restart neither loses nor repeats one. */
 export class TimerRepository {
@@ -96,15 +70,15 @@ export class TimerRepository {
       payload: timer.payload == null ? null : JSON.stringify(timer.payload),
       now: this.#now().toISOString(),
     });
-    if (row !== undefined) return { timer: parseRow(TimerSchema, row), created: true };
-    const existing = parseOptionalRow(TimerSchema, this.#findPlanned.get(key));
+    if (row !== undefined) return { timer: parseRow(TimerRowSchema, row), created: true };
+    const existing = parseOptionalRow(TimerRowSchema, this.#findPlanned.get(key));
     if (!existing)
       throw new Error(`Timer ${timer.kind} for incident ${timer.incidentId} was neither created nor found`);
     return { timer: existing, created: false };
   }
 
   get(id: number): Timer | null {
-    return parseOptionalRow(TimerSchema, this.#get.get(id));
+    return parseOptionalRow(TimerRowSchema, this.#get.get(id));
   }
 
   /** Cancels the incident's timers that have not fired, all of them or only the given kinds. */
@@ -125,18 +99,18 @@ export class TimerRepository {
   claimDue(now: Date = this.#now(), limit = 100): Timer[] {
     const rows = this.#db.transaction(() => this.#claim.all({ now: now.toISOString(), limit })).immediate();
     // RETURNING gives no order guarantee.
-    return parseRows(TimerSchema, rows).sort((a, b) =>
+    return parseRows(TimerRowSchema, rows).sort((a, b) =>
       a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1,
     );
   }
 
   /** Timers of the incident still waiting to fire, soonest first. */
   listOpen(incidentId: number): Timer[] {
-    return parseRows(TimerSchema, this.#listOpen.all(incidentId));
+    return parseRows(TimerRowSchema, this.#listOpen.all(incidentId));
   }
 
   /** Timers of `kind` that belong to no incident (e.g. the daily follow-up check) still waiting to fire. */
   listOpenGlobal(kind: string): Timer[] {
-    return parseRows(TimerSchema, this.#listOpenGlobal.all(kind));
+    return parseRows(TimerRowSchema, this.#listOpenGlobal.all(kind));
   }
 }

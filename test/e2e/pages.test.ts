@@ -184,6 +184,31 @@ describe('Alertmanager', () => {
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(2);
   });
 
+  it('schedules the post-mortem when the alert policy auto-resolves the page, as a responder resolving would', async () => {
+    const bot = await start({ policy: withAlertPolicy('  auto_resolve: true') });
+    await postWebhook(bot.url, 'alertmanager', alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1 }));
+    await drained(bot);
+    const [opened] = bot.bot.service.listOpen();
+    if (!opened?.channelId) throw new Error('the page opened no incident channel');
+    await postWebhook(
+      bot.url,
+      'alertmanager',
+      alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1, status: 'resolved' }),
+    );
+    await drained(bot);
+    const resolved = bot.bot.service.get(opened.id);
+    expect(resolved.status).toBe('resolved');
+    const dueAfter = bot.bot.runbooks().policy.postmortem.due_after;
+    expect(bot.bot.store.postmortems.get(opened.id)).toMatchObject({
+      incidentId: opened.id,
+      dueAt: new Date(Date.parse(resolved.resolvedAt as string) + dueAfter).toISOString(),
+      doneAt: null,
+    });
+    expect(bot.bot.store.timeline.last(opened.id, 'postmortem_scheduled')?.actor).toBe('bot');
+    const texts = bot.slack.messages(opened.channelId).map((m) => m.text);
+    expect(texts.filter((text) => text === 'Post-mortem scheduled')).toHaveLength(1);
+  });
+
   it('maps severity through the policy; P0 only where policy maps it', async () => {
     const bot = await start({
       policy: withAlertPolicy('  severity_map: { critical: P0, warning: P2 }\n  default_severity: P3'),

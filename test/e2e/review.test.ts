@@ -72,10 +72,10 @@ function reminders(): [string, string[]][] {
 function completeEveryStep(incidentId: number): void {
   for (const { id } of t.bot.service.steps(incidentId).filter((s) => s.section === 'step')) {
     const step = t.bot.service.step(id);
-    if (step.checks.length === 0) t.bot.service.markStepDone({ stepId: id, actor: BACKEND });
+    if (step.checks.length === 0) t.bot.steps.markStepDone({ stepId: id, actor: BACKEND });
     else {
       const all = step.checks.map((c) => String(c.position));
-      t.bot.service.toggleChecks({ stepId: id, seen: [], selected: all, actor: BACKEND });
+      t.bot.steps.toggleChecks({ stepId: id, seen: [], selected: all, actor: BACKEND });
     }
   }
   const left = t.bot.service.steps(incidentId).filter((s) => s.section === 'step' && s.state !== 'done');
@@ -106,7 +106,7 @@ describe('the weekly runbook review', () => {
     const step = t.bot.service
       .steps(drill1?.id as number)
       .find((s) => s.section === 'step' && s.number === 2);
-    t.bot.service.skipStep({ stepId: step?.id as number, reason: 'the command is wrong', actor: BACKEND });
+    t.bot.steps.skipStep({ stepId: step?.id as number, reason: 'the command is wrong', actor: BACKEND });
     await t.command('resolve done', { channel_id: drill1?.channelId as string });
 
     await t.bot.scheduler.tick();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/intake/tokenBucket.ts';
 import { InboxWorker, retryDelayMs } from '../../src/intake/worker.ts';
 import { createLogger } from '../../src/log.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { createStore } from '../../src/store/index.ts';
 
 describe('TokenBucket', () => {
@@ -31,7 +32,7 @@ describe('InboxWorker', () => {
     const seen: number[] = [];
     let fail = true;
     const worker = new InboxWorker({
-      inbox: store.inbox,
+      inbox: asyncStore(store).inbox,
       log: createLogger('silent'),
       now: () => now,
       process: async (item) => {

@@ -2,6 +2,8 @@ import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
+import { isTransient } from '../../src/slack/errors.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { manualClock, tempDatabase } from '../store/helpers.ts';
 
 function setup() {
@@ -19,11 +21,12 @@ function setup() {
     },
   };
   const scheduler = new Scheduler({
-    store,
+    store: asyncStore(store),
     handlers,
     log: createLogger('silent'),
     now: clock.now,
     tickSeconds: 3600,
+    isRetryable: isTransient,
   });
   const at = (offsetMs: number) => new Date(Date.parse('2026-11-23T15:00:00.000Z') + offsetMs);
   return { clock, store, incident, fired, scheduler, at };
@@ -73,11 +76,12 @@ describe('Scheduler.tick', () => {
       });
     };
     const retrying = new Scheduler({
-      store,
+      store: asyncStore(store),
       handlers: { flaky, refused },
       log: createLogger('silent'),
       now: clock.now,
       tickSeconds: 3600,
+      isRetryable: isTransient,
     });
     store.timers.schedule({ incidentId: incident.id, kind: 'flaky', dueAt: at(1000) });
     store.timers.schedule({ incidentId: incident.id, kind: 'refused', dueAt: at(1000) });

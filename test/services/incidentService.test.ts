@@ -5,12 +5,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IncidentService, UserError } from '../../src/services/incidentService.ts';
 import type { RunbookSet } from '../../src/services/runbookSet.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
+import { StepService } from '../../src/services/stepService.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
 let dir: string;
 let store: Store;
 let service: IncidentService;
+let stepOps: StepService;
 let set: RunbookSet;
 const runbooks = runbooksDir();
 
@@ -21,6 +23,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'incident-service-'));
   store = createStore(join(dir, 'db.sqlite'));
   service = new IncidentService(store, () => set);
+  stepOps = new StepService(store, service);
 });
 afterEach(() => {
   store.close();
@@ -83,13 +86,13 @@ describe('the walk-through', () => {
     const positions = first.checks.map((c) => String(c.position));
     expect(positions.length).toBeGreaterThanOrEqual(2);
     // Both responders saw the step with nothing ticked.
-    const a = service.toggleChecks({
+    const a = stepOps.toggleChecks({
       stepId: first.id,
       seen: [],
       selected: [positions[0] as string],
       actor: 'UA',
     });
-    const b = service.toggleChecks({
+    const b = stepOps.toggleChecks({
       stepId: first.id,
       seen: [],
       selected: [positions[1] as string],
@@ -104,7 +107,7 @@ describe('the walk-through', () => {
     ]);
     let last = b;
     for (const p of positions.slice(2))
-      last = service.toggleChecks({ stepId: first.id, seen: [], selected: [p], actor: 'UA' });
+      last = stepOps.toggleChecks({ stepId: first.id, seen: [], selected: [p], actor: 'UA' });
     expect(last.completed).toBe(true);
     expect(last.step).toMatchObject({ state: 'done', completedBy: 'UA' });
     expect(last.next).toMatchObject({ state: 'active', number: 2 });
@@ -120,10 +123,10 @@ describe('the walk-through', () => {
   it('unticks only what the user cleared, and a repeated click changes nothing', () => {
     const { steps } = declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    service.toggleChecks({ stepId: first.id, seen: [], selected: ['0', '1'], actor: 'UA' });
-    const again = service.toggleChecks({ stepId: first.id, seen: [], selected: ['0'], actor: 'UA' });
+    stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0', '1'], actor: 'UA' });
+    const again = stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0'], actor: 'UA' });
     expect(again).toMatchObject({ ticked: [], cleared: [] });
-    const cleared = service.toggleChecks({
+    const cleared = stepOps.toggleChecks({
       stepId: first.id,
       seen: ['0', '1'],
       selected: ['1'],
@@ -135,11 +138,11 @@ describe('the walk-through', () => {
   it('skips with a reason, activates the next step, and reopens', () => {
     const { incident, steps } = declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    expect(() => service.skipStep({ stepId: first.id, reason: '  ', actor: 'UA' })).toThrow(/Say why/);
-    const skipped = service.skipStep({ stepId: first.id, reason: 'no psql access', actor: 'UA' });
+    expect(() => stepOps.skipStep({ stepId: first.id, reason: '  ', actor: 'UA' })).toThrow(/Say why/);
+    const skipped = stepOps.skipStep({ stepId: first.id, reason: 'no psql access', actor: 'UA' });
     expect(skipped.step).toMatchObject({ state: 'skipped', skipReason: 'no psql access', skippedBy: 'UA' });
     expect(skipped.next?.number).toBe(2);
-    expect(service.reopenStep({ stepId: first.id, actor: 'UB' }).state).toBe('active');
+    expect(stepOps.reopenStep({ stepId: first.id, actor: 'UB' }).state).toBe('active');
     expect(
       service
         .timeline(incident.id)
@@ -205,7 +208,7 @@ describe('roles and resolution', () => {
     );
     const { incident, steps } = declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    service.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
+    stepOps.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
     service.escalate({ incidentId: incident.id, conditions: [], actor: 'UA' });
     const resolved = service.resolve({ incidentId: incident.id, actor: 'UA' });
     const post = resolved.ok ? resolved.added.find((s) => s.section === 'post_incident') : undefined;
@@ -220,6 +223,7 @@ describe('roles and resolution', () => {
     store.close();
     store = createStore(join(dir, 'db.sqlite'));
     service = new IncidentService(store, () => set);
+    stepOps = new StepService(store, service);
     expect(service.get(incident.id)).toMatchObject({ commanderId: 'UC', runbookId: 'RUN-001' });
     expect(service.timeline(incident.id).map((e) => e.kind)).toEqual(['declared', 'runbook', 'commander']);
   });
@@ -229,7 +233,7 @@ describe('steps without checks', () => {
   it('completes by "Mark done" only when the step has no checks and is active', () => {
     const { incident, steps } = declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    expect(() => service.markStepDone({ stepId: first.id, actor: 'UA' })).toThrow(/Tick the step's checks/);
+    expect(() => stepOps.markStepDone({ stepId: first.id, actor: 'UA' })).toThrow(/Tick the step's checks/);
     // A step imported from a layout without verification checks.
     const [bare] = store.checklist.insertSteps([
       {
@@ -242,9 +246,9 @@ describe('steps without checks', () => {
       },
     ]);
     const id = (bare as (typeof steps)[number]).id;
-    expect(() => service.markStepDone({ stepId: id, actor: 'UA' })).toThrow(/is pending, not active/);
+    expect(() => stepOps.markStepDone({ stepId: id, actor: 'UA' })).toThrow(/is pending, not active/);
     store.checklist.setStepState(id, 'active', 'bot');
-    const done = service.markStepDone({ stepId: id, actor: 'UA' });
+    const done = stepOps.markStepDone({ stepId: id, actor: 'UA' });
     expect(done).toMatchObject({ completed: true, step: { state: 'done', completedBy: 'UA' } });
   });
 });

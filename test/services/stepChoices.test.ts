@@ -7,6 +7,7 @@ import { type Runbook, type Step, StepSchema } from '../../src/runbooks/model.ts
 import { IncidentService, UserError } from '../../src/services/incidentService.ts';
 import { loadRunbookSet, type RunbookSet } from '../../src/services/runbookSet.ts';
 import { StepChoices } from '../../src/services/stepChoices.ts';
+import { StepService } from '../../src/services/stepService.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
 import { makeRunbook } from '../blocks/fixtures.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
@@ -88,6 +89,7 @@ const PHASED: Runbook = makeRunbook({
 let dir: string;
 let store: Store;
 let service: IncidentService;
+let stepOps: StepService;
 let choices: StepChoices;
 let set: RunbookSet;
 
@@ -103,6 +105,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'step-choices-'));
   store = createStore(join(dir, 'db.sqlite'));
   service = new IncidentService(store, () => set);
+  stepOps = new StepService(store, service);
   choices = new StepChoices(store, service);
 });
 afterEach(() => {
@@ -172,7 +175,7 @@ describe('alternatives', () => {
   function atStep2() {
     const { incident } = declare('RUN-900');
     const [first, second] = walk(incident.id);
-    service.toggleChecks({ stepId: first?.id ?? 0, seen: [], selected: ['0'], actor: 'U2' });
+    stepOps.toggleChecks({ stepId: first?.id ?? 0, seen: [], selected: ['0'], actor: 'U2' });
     return { incident, second: service.step(second?.id ?? 0) };
   }
 
@@ -217,13 +220,13 @@ describe('alternatives', () => {
 
   it('refuses the last check until an option is chosen, then completes', () => {
     const { second } = atStep2();
-    expect(() => service.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' })).toThrow(
+    expect(() => stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' })).toThrow(
       new UserError('Step 2 offers options: choose the option you followed first, then mark it done.'),
     );
     expect(walk(second.incidentId)[1]).toMatchObject({ state: 'active', chosenOption: null });
     expect(walk(second.incidentId)[1]?.checks.map((c) => c.checked)).toEqual([false]);
     choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
-    service.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
+    stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
     expect(walk(second.incidentId)[1]?.state).toBe('done');
   });
 });

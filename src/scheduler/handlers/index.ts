@@ -1,5 +1,5 @@
 import { TIMER_KIND } from '../../domain/timerPlan.ts';
-import type { ListenerDeps } from '../../slack/incidentFlows.ts';
+import type { TimerActions } from '../../usecases/ports/timerActions.ts';
 import type { TimerHandler } from '../scheduler.ts';
 import { aftermathHandlers } from './aftermath.ts';
 import { escalateHandler, escalateRepeatHandler } from './escalate.ts';
@@ -7,14 +7,14 @@ import { reminderHandler } from './reminder.ts';
 import { unclaimedHandler } from './unclaimed.ts';
 
 /** Every timer kind and the module that fires it. */
-export function timerHandlers(deps: ListenerDeps): Record<string, TimerHandler> {
+export function timerHandlers(actions: TimerActions): Record<string, TimerHandler> {
   return {
-    [TIMER_KIND.unclaimed]: unclaimedHandler(deps),
-    [TIMER_KIND.escalate]: escalateHandler(deps),
-    [TIMER_KIND.runbookEscalate]: escalateHandler(deps),
-    [TIMER_KIND.escalateRepeat]: escalateRepeatHandler(deps),
-    [TIMER_KIND.updateDue]: reminderHandler(deps, 'status'),
-    [TIMER_KIND.execBriefDue]: reminderHandler(deps, 'brief'),
-    ...aftermathHandlers(deps),
+    [TIMER_KIND.unclaimed]: unclaimedHandler(actions),
+    [TIMER_KIND.escalate]: escalateHandler(actions),
+    [TIMER_KIND.runbookEscalate]: escalateHandler(actions),
+    [TIMER_KIND.escalateRepeat]: escalateRepeatHandler(actions),
+    [TIMER_KIND.updateDue]: reminderHandler(actions, 'status'),
+    [TIMER_KIND.execBriefDue]: reminderHandler(actions, 'brief'),
+    ...aftermathHandlers(actions),
   };
 }

@@ -1,8 +1,9 @@
+import type { TimerKind } from '../../domain/timer.ts';
 import type { Logger } from '../../log.ts';
-import type { Store } from '../../store/index.ts';
+import type { StoreRepositories } from '../../usecases/ports/store.ts';
 import type { TimerHandler } from '../scheduler.ts';
 
-export const PRUNE_KIND = 'store_prune';
+export const PRUNE_KIND: TimerKind = 'store_prune';
 const EVERY_MS = 86_400_000;
 /**
  * Long enough that a still-firing alert or a Slack retry is never taken for new; short enough that the
@@ -14,9 +15,13 @@ const KEEP_MS = 30 * 86_400_000;
 export const DEFAULT_RETENTION_MS = 7 * 86_400_000;
 
 /** Plans the daily prune unless one is already planned: at start, so a restart neither loses nor doubles it. */
-export function ensurePrune(store: Store, now: Date): void {
-  if (store.timers.listOpenGlobal(PRUNE_KIND).length > 0) return;
-  store.timers.schedule({ incidentId: null, kind: PRUNE_KIND, dueAt: new Date(now.getTime() + EVERY_MS) });
+export async function ensurePrune(store: Pick<StoreRepositories, 'timers'>, now: Date): Promise<void> {
+  if ((await store.timers.listOpenGlobal(PRUNE_KIND)).length > 0) return;
+  await store.timers.schedule({
+    incidentId: null,
+    kind: PRUNE_KIND,
+    dueAt: new Date(now.getTime() + EVERY_MS),
+  });
 }
 
 /**
@@ -24,14 +29,18 @@ export function ensurePrune(store: Store, now: Date): void {
  * processed inbox rows after 30 days; webhook bodies and finished jobs after `retentionMs`. Then plans the
  * next prune.
  */
-export function pruneHandler(store: Store, log: Logger, retentionMs = DEFAULT_RETENTION_MS): TimerHandler {
+export function pruneHandler(
+  store: Pick<StoreRepositories, 'timers' | 'idempotency' | 'inbox' | 'jobs'>,
+  log: Logger,
+  retentionMs = DEFAULT_RETENTION_MS,
+): TimerHandler {
   return async (_timer, { now }) => {
     const keepUntil = new Date(now.getTime() - KEEP_MS);
     const retainUntil = new Date(now.getTime() - retentionMs);
-    const removed = store.idempotency.prune(keepUntil);
-    const inbox = store.inbox.prune(retainUntil, keepUntil);
-    const jobs = store.jobs.prune(retainUntil);
-    ensurePrune(store, now);
+    const removed = await store.idempotency.prune(keepUntil);
+    const inbox = await store.inbox.prune(retainUntil, keepUntil);
+    const jobs = await store.jobs.prune(retainUntil);
+    await ensurePrune(store, now);
     log.info(
       { removed, inboxRows: inbox.rows, bodies: inbox.bodies, jobs },
       'pruned old request keys, processed webhook bodies and finished side effects',

@@ -1,3 +1,4 @@
+import type { TimerKind } from '../../domain/timer.ts';
 import type { Logger } from '../../log.ts';
 import {
   groupByOwner,
@@ -8,18 +9,17 @@ import {
   TROUBLE_WINDOW_DAYS,
 } from '../../runbooks/review.ts';
 import type { RunbookSet } from '../../services/runbookSet.ts';
-import { reviewMessage } from '../../slack/blocks/review.ts';
-import type { Message } from '../../slack/workflow.ts';
-import { PeriodicTimers, RunbookHistory, type Store } from '../../store/index.ts';
+import type { StorePort } from '../../usecases/ports/store.ts';
 import type { TimerHandler } from '../scheduler.ts';
 
 /** The weekly runbook review: one durable timer row, which re-plans the next week when it fires. */
-export const RUNBOOK_REVIEW = 'runbook_review';
+export const RUNBOOK_REVIEW: TimerKind = 'runbook_review';
 
 export interface ReviewDeps {
-  store: Store;
+  store: StorePort;
   runbooks: () => RunbookSet;
-  post: (channel: string, message: Message) => Promise<unknown>;
+  /** Sends one owner (or the review channel) their runbooks to look at; chat renders it. */
+  post: (channel: string, batch: ReviewBatch) => Promise<unknown>;
   log: Logger;
   now: () => Date;
 }
@@ -30,16 +30,15 @@ export interface ReviewDeps {
  * due while the bot was down is kept and fires once, late; a future one at a slot the policy no longer
  * names is cancelled. Returns the next slot, or null when reviews are turned off.
  */
-export function planRunbookReview(deps: ReviewDeps, now: Date = deps.now()): Date | null {
+export function planRunbookReview(deps: ReviewDeps, now: Date = deps.now()): Promise<Date | null> {
   const schedule = reviewSchedule(deps.runbooks().policy);
-  const periodic = new PeriodicTimers(deps.store.db);
   const next = schedule.enabled ? nextReviewAt(now, schedule) : null;
-  return deps.store.transaction(() => {
-    for (const timer of periodic.pending(RUNBOOK_REVIEW)) {
+  return deps.store.transaction(async (tx) => {
+    for (const timer of await tx.periodicTimers.pending(RUNBOOK_REVIEW)) {
       const future = Date.parse(timer.dueAt) > now.getTime();
-      if (future && timer.dueAt !== next?.toISOString()) periodic.cancel(timer.id, now);
+      if (future && timer.dueAt !== next?.toISOString()) await tx.periodicTimers.cancel(timer.id, now);
     }
-    if (next) deps.store.timers.schedule({ incidentId: null, kind: RUNBOOK_REVIEW, dueAt: next });
+    if (next) await tx.timers.schedule({ incidentId: null, kind: RUNBOOK_REVIEW, dueAt: next });
     return next;
   });
 }
@@ -47,18 +46,19 @@ export function planRunbookReview(deps: ReviewDeps, now: Date = deps.now()): Dat
 /** Posts this week's review: to each owner the runbooks that need a look. Returns what was sent where. */
 export async function postRunbookReview(deps: ReviewDeps, now: Date = deps.now()): Promise<ReviewBatch[]> {
   const { catalog, policy } = deps.runbooks();
-  const history = new RunbookHistory(deps.store.db);
   const items = runbooksToReview({
     runbooks: catalog.runbooks,
     policy,
     now,
-    drills: history.lastDrills(),
-    skipped: history.skippedSince(new Date(now.getTime() - TROUBLE_WINDOW_DAYS * 86_400_000)),
+    drills: await deps.store.runbookHistory.lastDrills(),
+    skipped: await deps.store.runbookHistory.skippedSince(
+      new Date(now.getTime() - TROUBLE_WINDOW_DAYS * 86_400_000),
+    ),
   });
   const batches = groupByOwner(items, reviewSchedule(policy).channel);
   for (const batch of batches) {
     try {
-      await deps.post(batch.channel, reviewMessage(batch));
+      await deps.post(batch.channel, batch);
     } catch (error) {
       // One owner's closed DM must not cost the others their reminder.
       deps.log.error(
@@ -77,7 +77,7 @@ export function runbookReviewHandler(deps: ReviewDeps): TimerHandler {
       await postRunbookReview(deps, firing.now);
     } finally {
       // Whatever happened to this week's, next week's is planned.
-      planRunbookReview(deps, firing.now);
+      await planRunbookReview(deps, firing.now);
     }
   };
 }

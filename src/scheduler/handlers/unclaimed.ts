@@ -1,13 +1,12 @@
-import type { ListenerDeps } from '../../slack/incidentFlows.ts';
-import { repageTeam } from '../../slack/timerFlows.ts';
+import type { TimerActions } from '../../usecases/ports/timerActions.ts';
 import type { TimerHandler } from '../scheduler.ts';
-import { openIncident, payloadOf } from './context.ts';
+import { payloadOf } from './context.ts';
 
 /** No commander within the severity's response time: page the response team again. */
-export function unclaimedHandler(deps: ListenerDeps): TimerHandler {
+export function unclaimedHandler(actions: TimerActions): TimerHandler {
   return async (timer, firing) => {
-    const incident = openIncident(deps, timer);
+    const incident = actions.openIncident(timer);
     if (!incident || incident.commanderId) return;
-    await repageTeam(deps, incident, payloadOf(timer), firing.late);
+    await actions.repageTeam(incident, payloadOf(timer), firing.late);
   };
 }

@@ -1,8 +1,9 @@
 import { type DrillOutcome, drillOutcome, drillSummary } from '../../domain/drill.ts';
 import { formatDuration } from '../../domain/duration.ts';
+import type { Incident } from '../../domain/incident.ts';
+import type { Followup, Postmortem } from '../../domain/records.ts';
 import type { SeverityStats } from '../../domain/stats.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
-import type { Followup, Incident, Postmortem } from '../../store/index.ts';
 import { context, type Message, SEVERITY_EMOJI, section } from './kit.ts';
 import { escapeMrkdwn, slackDate, splitText, truncate, user } from './mrkdwn.ts';
 

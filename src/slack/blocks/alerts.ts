@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
-import type { NormalizedAlert } from '../../intake/alert.ts';
-import type { StormJoin } from '../../intake/processor.ts';
-import type { Incident } from '../../store/index.ts';
+import type { NormalizedAlert } from '../../domain/alert.ts';
+import type { Incident } from '../../domain/incident.ts';
+import type { StormJoin } from '../../usecases/ports/pages.ts';
 import { context, inline, type Message, section } from './kit.ts';
 import { escapeMrkdwn, SECTION_TEXT_MAX, slackDate, truncate, user } from './mrkdwn.ts';
 

@@ -1,4 +1,4 @@
-import type { Incident } from '../../store/incidents.ts';
+import type { Incident } from '../../domain/incident.ts';
 import { context, inline, type Message, SEVERITY_EMOJI, section } from './kit.ts';
 import { channel, escapeMrkdwn, truncate, user } from './mrkdwn.ts';
 

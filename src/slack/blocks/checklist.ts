@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import type { IncidentStep, StepSection } from '../../domain/steps.ts';
 import { PROCESS_RUNBOOK_ID } from '../../runbooks/catalog.ts';
-import type { IncidentStep, StepSection } from '../../store/checklist.ts';
 import { checkBlocks, lastTickLine } from './checks.ts';
 import { context, fitSections, inline, LIMIT, type Message, proseTexts, section } from './kit.ts';
 

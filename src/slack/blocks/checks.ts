@@ -1,5 +1,5 @@
 import type { ActionsBlock, Checkboxes, PlainTextOption } from '@slack/types';
-import type { IncidentCheck, IncidentStep } from '../../store/checklist.ts';
+import type { IncidentCheck, IncidentStep } from '../../domain/steps.ts';
 import { ACTIONS, checksBlockId } from '../ids.ts';
 import { actions, actor, inline, LIMIT, plain } from './kit.ts';
 import { slackDate, splitLabel, truncate } from './mrkdwn.ts';

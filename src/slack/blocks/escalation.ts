@@ -1,6 +1,6 @@
 import { formatDuration } from '../../domain/duration.ts';
+import type { IncidentStep } from '../../domain/steps.ts';
 import type { Escalation } from '../../services/incidentService.ts';
-import type { IncidentStep } from '../../store/index.ts';
 import { context, type Message, SEVERITY_EMOJI, section } from './kit.ts';
 import { channel, escapeMrkdwn, truncate, user } from './mrkdwn.ts';
 

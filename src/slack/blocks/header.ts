@@ -1,6 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
-import type { Incident } from '../../store/incidents.ts';
+import type { Incident } from '../../domain/incident.ts';
 import { ACTIONS } from '../ids.ts';
 import {
   actions,

@@ -1,8 +1,8 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
+import type { Incident } from '../../domain/incident.ts';
 import { severityRank } from '../../domain/incidentState.ts';
 import type { SeverityStats } from '../../domain/stats.ts';
-import type { Incident } from '../../store/incidents.ts';
 import { ACTIONS } from '../ids.ts';
 import {
   actions,

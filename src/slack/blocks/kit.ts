@@ -9,8 +9,8 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import type { IncidentStatus } from '../../domain/incidentState.ts';
 import type { Severity } from '../../runbooks/model.ts';
-import type { IncidentStatus } from '../../store/incidents.ts';
 import { escapeMrkdwn, SECTION_TEXT_MAX, splitText, truncate, user } from './mrkdwn.ts';
 
 /** What `chat.postMessage` / `chat.update` / `respond` take: `text` is the notification and fallback. */

@@ -1,5 +1,5 @@
-import type { Incident } from '../../store/incidents.ts';
-import type { TimelineEntry } from '../../store/timeline.ts';
+import type { Incident } from '../../domain/incident.ts';
+import type { TimelineEntry } from '../../domain/timeline.ts';
 import { context, inline, LIMIT, type Message } from './kit.ts';
 import { timelineMessage } from './replies.ts';
 

@@ -1,9 +1,10 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Incident } from '../../domain/incident.ts';
+import type { IncidentStatus } from '../../domain/incidentState.ts';
 import type { Policy } from '../../domain/policy.ts';
+import type { IncidentStep } from '../../domain/steps.ts';
 import { PROCESS_RUNBOOK_ID } from '../../runbooks/catalog.ts';
 import type { Severity } from '../../runbooks/model.ts';
-import type { IncidentStep } from '../../store/checklist.ts';
-import type { Incident, IncidentStatus } from '../../store/incidents.ts';
 import { VIEWS } from '../ids.ts';
 import { incidentHeadline } from './header.ts';
 import { inline, LIMIT, plain, SEVERITY_EMOJI, section } from './kit.ts';

@@ -1,8 +1,8 @@
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
+import type { Incident } from '../../domain/incident.ts';
+import type { TimelineEntry } from '../../domain/timeline.ts';
 import type { SearchHit } from '../../runbooks/catalog.ts';
-import type { Incident } from '../../store/incidents.ts';
-import type { TimelineEntry } from '../../store/timeline.ts';
 import { ACTIONS } from '../ids.ts';
 import { incidentHeadline } from './header.ts';
 import {

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckResult } from '../../diagnostics/types.ts';
+import type { IncidentStep } from '../../domain/steps.ts';
 import type { ContextSection } from '../../runbooks/model.ts';
 import { optionName } from '../../services/walk.ts';
-import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
 import { stepDiagnosticsText } from './diagnostics.ts';

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { IncidentStep } from '../../domain/steps.ts';
 import type { Command, ContextSection, Example, Option, Warning } from '../../runbooks/model.ts';
 import { optionName } from '../../services/walk.ts';
-import type { IncidentStep } from '../../store/checklist.ts';
 import { ACTIONS, nthAction } from '../ids.ts';
 import { actions, actor, button, context, inline, type Part, proseTexts, section } from './kit.ts';
 import { codeBlocks, escapeMrkdwn, SECTION_TEXT_MAX, slackDate, splitText, truncate } from './mrkdwn.ts';

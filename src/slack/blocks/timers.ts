@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
-import type { Incident } from '../../store/index.ts';
+import type { Incident } from '../../domain/incident.ts';
 import { ACTIONS } from '../ids.ts';
 import { incidentHeadline } from './header.ts';
 import { actions, button, context, type Message, section } from './kit.ts';

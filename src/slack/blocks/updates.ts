@@ -1,11 +1,12 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Incident } from '../../domain/incident.ts';
+import type { IncidentStatus } from '../../domain/incidentState.ts';
 import {
   type ExecBriefFields,
   renderTemplate,
   type StatusUpdateFields,
   type Templates,
 } from '../../domain/templates.ts';
-import type { Incident, IncidentStatus } from '../../store/index.ts';
 import { VIEWS } from '../ids.ts';
 import { incidentHeadline } from './header.ts';
 import { context, inline, type Message, plain, STATUS_LABEL, section } from './kit.ts';

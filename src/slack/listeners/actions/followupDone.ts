@@ -9,7 +9,7 @@ export function followupDone(deps: ListenerDeps) {
     const followupId = idFromValue(action);
     if (followupId === null) return;
     const actor = actorOf(deps, body);
-    const done = deps.postmortems.completeFollowup({ followupId, actor: actor.user });
+    const done = await deps.postmortems.completeFollowup({ followupId, actor: actor.user });
     await respond({
       replace_original: true,
       text: done

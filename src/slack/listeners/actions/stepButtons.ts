@@ -19,10 +19,7 @@ export function reopenStep(deps: ListenerDeps) {
     await ack();
     const stepId = idFromValue(action);
     if (stepId === null) return;
-    const step = deps.service.reopenStep({ stepId, actor: actorOf(deps, body).user });
-    const incident = deps.service.get(step.incidentId);
-    await deps.workflow.showStep(incident, step);
-    await deps.workflow.refreshHeader(incident.id);
+    await deps.stepUseCases.reopen({ stepId, actor: actorOf(deps, body).user });
   };
 }
 
@@ -34,12 +31,7 @@ export function completeStep(deps: ListenerDeps) {
     if (stepId === null) return;
     const actor = actorOf(deps, body);
     try {
-      deps.choices.recordWarningsShown(stepId, actor.user);
-      const result = deps.service.markStepDone({ stepId, actor: actor.user });
-      const incident = deps.service.get(result.step.incidentId);
-      await deps.workflow.showStep(incident, result.step);
-      if (result.next) await deps.workflow.postStep(incident, result.next);
-      await deps.workflow.refreshHeader(incident.id);
+      await deps.stepUseCases.markDone({ stepId, actor: actor.user });
     } catch (error) {
       await actor.reply(errorText(error, deps));
     }

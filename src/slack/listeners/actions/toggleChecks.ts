@@ -43,12 +43,7 @@ export function toggleChecks(deps: ListenerDeps) {
     );
     const selected = checkboxes.selected_options.map((o) => o.value ?? '');
     try {
-      // The timeline keeps that whoever acted on this step had its warnings in front of them.
-      deps.choices.recordWarningsShown(step.id, actor.user);
-      const result = deps.service.toggleChecks({ stepId: step.id, seen, selected, actor: actor.user });
-      await deps.workflow.showStep(incident, result.step);
-      if (result.next) await deps.workflow.postStep(incident, result.next);
-      if (result.completed || result.next) await deps.workflow.refreshHeader(incident.id);
+      await deps.stepUseCases.tick({ stepId: step.id, seen, selected, actor: actor.user });
     } catch (error) {
       // A refused tick (choose an option first, a closed incident) is said to the one who ticked, and the
       // message is drawn again from the database so the box they ticked shows unticked.

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type IncidentCommand, parseIncidentCommand, subcommandOf } from '../../../domain/command.ts';
+import type { Incident } from '../../../domain/incident.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet.ts';
-import type { Incident } from '../../../store/index.ts';
 import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
@@ -92,7 +92,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'stats':
         return ack({
           response_type: 'ephemeral',
-          ...statsMessage(deps.postmortems.stats(parsed.days), parsed.days),
+          ...statsMessage(await deps.postmortems.stats(parsed.days), parsed.days),
         });
       case 'drill': {
         await ack({ response_type: 'ephemeral', text: `Starting a drill of ${parsed.runbookId}…` });

@@ -20,11 +20,7 @@ export function skipSubmitted(deps: ListenerDeps) {
     await ack();
     const stepId = metadataId(body);
     if (stepId === null) return;
-    const { step, next } = deps.service.skipStep({ stepId, reason, actor: body.user.id });
-    const incident = deps.service.get(step.incidentId);
-    await deps.workflow.showStep(incident, step);
-    if (next) await deps.workflow.postStep(incident, next);
-    await deps.workflow.refreshHeader(incident.id);
+    await deps.stepUseCases.skip({ stepId, reason, actor: body.user.id });
   };
 }
 

@@ -1,16 +1,17 @@
 import type { App } from '@slack/bolt';
 import { VIEWS } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
+import { guarded } from '../guard.ts';
 import { declareSubmitted } from './declare.ts';
 import { escalateSubmitted, severitySubmitted, skipSubmitted, statusSubmitted } from './incidentModals.ts';
 import { execBriefSubmitted, statusUpdateSubmitted } from './updates.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.view(VIEWS.declare, declareSubmitted(deps));
-  app.view(VIEWS.skipStep, skipSubmitted(deps));
-  app.view(VIEWS.status, statusSubmitted(deps));
-  app.view(VIEWS.severity, severitySubmitted(deps));
-  app.view(VIEWS.escalate, escalateSubmitted(deps));
-  app.view(VIEWS.statusUpdate, statusUpdateSubmitted(deps));
-  app.view(VIEWS.execBrief, execBriefSubmitted(deps));
+  app.view(VIEWS.declare, guarded(deps, 'declareSubmitted', declareSubmitted(deps)));
+  app.view(VIEWS.skipStep, guarded(deps, 'skipSubmitted', skipSubmitted(deps)));
+  app.view(VIEWS.status, guarded(deps, 'statusSubmitted', statusSubmitted(deps)));
+  app.view(VIEWS.severity, guarded(deps, 'severitySubmitted', severitySubmitted(deps)));
+  app.view(VIEWS.escalate, guarded(deps, 'escalateSubmitted', escalateSubmitted(deps)));
+  app.view(VIEWS.statusUpdate, guarded(deps, 'statusUpdateSubmitted', statusUpdateSubmitted(deps)));
+  app.view(VIEWS.execBrief, guarded(deps, 'execBriefSubmitted', execBriefSubmitted(deps)));
 }

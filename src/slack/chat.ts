@@ -1,0 +1,42 @@
+import type { Incident } from '../domain/incident.ts';
+import type { Postmortem } from '../domain/records.ts';
+import type { IncidentStep } from '../domain/steps.ts';
+import type { DrillReport } from '../services/postmortemService.ts';
+import type { ChatPort } from '../usecases/ports/chat.ts';
+import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
+import { resolvedMessage } from './blocks/replies.ts';
+import type { IncidentWorkflow } from './workflow.ts';
+
+/** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
+export class SlackChat implements ChatPort {
+  constructor(private readonly workflow: IncidentWorkflow) {}
+
+  async queueOpen(incident: Incident): Promise<number> {
+    return this.workflow.queueOpen(incident);
+  }
+
+  refreshHeader(incidentId: number): Promise<void> {
+    return this.workflow.refreshHeader(incidentId);
+  }
+
+  showStep(incident: Incident, step: IncidentStep): Promise<void> {
+    return this.workflow.showStep(incident, step);
+  }
+
+  postStep(incident: Incident, step: IncidentStep): Promise<void> {
+    return this.workflow.postStep(incident, step);
+  }
+
+  async announceResolved(incident: Incident, note: string | null): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, resolvedMessage(incident, note));
+  }
+
+  async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
+    if (incident.channelId)
+      await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, drillReportMessage(report));
+  }
+}

@@ -1,0 +1,25 @@
+// The chat port: what the use cases tell the responders, in the incident's terms. slack/ implements it
+// (rendering with its pure Block Kit builders, posting through its durable workflow); a use case never
+// sees a Slack message.
+
+import type { Incident } from '../../domain/incident.ts';
+import type { Postmortem } from '../../domain/records.ts';
+import type { IncidentStep } from '../../domain/steps.ts';
+import type { DrillReport } from '../../services/postmortemService.ts';
+
+export interface ChatPort {
+  /** Queues the opening of the incident's channel (durably); resolves to how many steps were newly queued. */
+  queueOpen(incident: Incident): Promise<number>;
+  /** The pinned header shows the incident as it is now (status, severity, commander, buttons). */
+  refreshHeader(incidentId: number): Promise<void>;
+  /** Redraws a step's message from the step as it is now (ticks, state, chosen option). */
+  showStep(incident: Incident, step: IncidentStep): Promise<void>;
+  /** A step of the checklist, with its commands and checkboxes, in the incident's channel. */
+  postStep(incident: Incident, step: IncidentStep): Promise<void>;
+  /** The incident is resolved: said in its channel, with the note given. */
+  announceResolved(incident: Incident, note: string | null): Promise<void>;
+  /** The post-mortem is due: the commander is told when and how to draft and close it. */
+  announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** The end of a drill: time per step and where the runbook was unclear. */
+  announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
+}

@@ -1,0 +1,46 @@
+import type { Incident } from '../domain/incident.ts';
+import type { IncidentService, Outcome } from '../services/incidentService.ts';
+import type { PostmortemService } from '../services/postmortemService.ts';
+import type { ChatPort } from './ports/chat.ts';
+
+export interface ResolveInput {
+  incidentId: number;
+  note: string | null;
+  /** A Slack user, or 'bot' when the alert policy or a timer resolves. */
+  actor: string;
+}
+
+export interface ResolveDeps {
+  incidents: Pick<IncidentService, 'resolve'>;
+  postmortems: Pick<PostmortemService, 'scheduleFor' | 'drillReport'>;
+  chat: ChatPort;
+}
+
+/**
+ * The one way an incident gets resolved, whoever resolves it (a responder's button or command, a page
+ * whose alerts all resolved, a status timer): the resolution checklist is posted, and a real incident's
+ * post-mortem is scheduled while a drill reports on itself.
+ */
+export class ResolveIncident {
+  constructor(private readonly deps: ResolveDeps) {}
+
+  async run(input: ResolveInput): Promise<Outcome<{ incident: Incident }>> {
+    const { incidents, postmortems, chat } = this.deps;
+    const result = incidents.resolve({
+      incidentId: input.incidentId,
+      note: input.note ?? '',
+      actor: input.actor,
+    });
+    if (!result.ok) return result;
+    const { incident, added } = result;
+    // Scheduled before anything is posted: a Slack failure below must not lose the post-mortem.
+    const postmortem = await postmortems.scheduleFor(incident);
+    await chat.refreshHeader(incident.id);
+    if (!incident.channelId) return { ok: true, incident };
+    await chat.announceResolved(incident, input.note);
+    for (const step of added) await chat.postStep(incident, step);
+    if (incident.drill) await chat.announceDrillReport(incident, await postmortems.drillReport(incident.id));
+    else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
+    return { ok: true, incident };
+  }
+}

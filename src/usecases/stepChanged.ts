@@ -1,0 +1,63 @@
+import type { Incident } from '../domain/incident.ts';
+import type { IncidentStep } from '../domain/steps.ts';
+import type { IncidentService } from '../services/incidentService.ts';
+import type { StepChoices } from '../services/stepChoices.ts';
+import type { StepService, ToggleResult } from '../services/stepService.ts';
+import type { ChatPort } from './ports/chat.ts';
+
+export interface StepUseCaseDeps {
+  steps: Pick<StepService, 'toggleChecks' | 'markStepDone' | 'skipStep' | 'reopenStep'>;
+  incidents: Pick<IncidentService, 'get'>;
+  choices: Pick<StepChoices, 'recordWarningsShown'>;
+  chat: Pick<ChatPort, 'showStep' | 'postStep' | 'refreshHeader'>;
+}
+
+/**
+ * A step changed (ticked, done, skipped, reopened): the step's message is redrawn from the database, the
+ * step that became active is posted, and the header shows the new progress. Written once, here.
+ */
+export class StepUseCases {
+  constructor(private readonly deps: StepUseCaseDeps) {}
+
+  /** One click on a step's checkboxes: what the user saw ticked, and what is ticked now. */
+  async tick(input: {
+    stepId: number;
+    seen: string[];
+    selected: string[];
+    actor: string;
+  }): Promise<ToggleResult> {
+    // The timeline keeps that whoever acted on this step had its warnings in front of them.
+    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = this.deps.steps.toggleChecks(input);
+    await this.changed(result.step, result.next, result.completed || result.next !== null);
+    return result;
+  }
+
+  /** "Mark done" on a step without checks. */
+  async markDone(input: { stepId: number; actor: string }): Promise<void> {
+    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = this.deps.steps.markStepDone(input);
+    await this.changed(result.step, result.next, true);
+  }
+
+  async skip(input: { stepId: number; reason: string; actor: string }): Promise<void> {
+    const { step, next } = this.deps.steps.skipStep(input);
+    await this.changed(step, next, true);
+  }
+
+  async reopen(input: { stepId: number; actor: string }): Promise<void> {
+    await this.changed(this.deps.steps.reopenStep(input), null, true);
+  }
+
+  private async changed(
+    step: IncidentStep,
+    next: IncidentStep | null,
+    refreshHeader: boolean,
+  ): Promise<void> {
+    const { chat } = this.deps;
+    const incident: Incident = this.deps.incidents.get(step.incidentId);
+    await chat.showStep(incident, step);
+    if (next) await chat.postStep(incident, next);
+    if (refreshHeader) await chat.refreshHeader(incident.id);
+  }
+}
