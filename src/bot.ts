@@ -47,6 +47,7 @@ import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
+import { redrawJobHandlers } from './slack/redrawJobs.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
@@ -210,6 +211,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
+      ...redrawJobHandlers({ service, workflow }),
       ...integrations.handlers,
     },
     owner: writer.owner,

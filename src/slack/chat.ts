@@ -31,6 +31,10 @@ export class SlackChat implements ChatPort {
     if (incident.channelId) await this.workflow.post(incident.channelId, resolvedMessage(incident, note));
   }
 
+  async showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void> {
+    await this.workflow.redrawDurably(incident.id, steps, incident.resolvedAt ?? incident.status);
+  }
+
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));

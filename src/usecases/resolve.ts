@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { IncidentService, Outcome } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import type { ChatPort } from './ports/chat.ts';
@@ -11,7 +12,7 @@ export interface ResolveInput {
 }
 
 export interface ResolveDeps {
-  incidents: Pick<IncidentService, 'resolve'>;
+  incidents: Pick<IncidentService, 'resolve' | 'steps'>;
   postmortems: Pick<PostmortemService, 'scheduleFor' | 'drillReport'>;
   chat: ChatPort;
 }
@@ -38,6 +39,9 @@ export class ResolveIncident {
     await chat.refreshHeader(incident.id);
     if (!incident.channelId) return { ok: true, incident };
     await chat.announceResolved(incident, input.note);
+    // Steps posted before the resolve must not keep live checkboxes: a tick there would change nothing.
+    const worked = incidents.steps(incident.id).filter((s) => s.messageTs && isReadOnlyStep(incident, s));
+    await chat.showReadOnly(incident, worked);
     for (const step of added) await chat.postStep(incident, step);
     if (incident.drill) await chat.announceDrillReport(incident, postmortems.drillReport(incident.id));
     else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);

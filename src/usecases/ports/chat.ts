@@ -18,6 +18,11 @@ export interface ChatPort {
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
   /** The incident is resolved: said in its channel, with the note given. */
   announceResolved(incident: Incident, note: string | null): Promise<void>;
+  /**
+   * The steps worked before the resolve are shown read-only (what became of each, who resolved and when),
+   * durably: a Slack outage delays the redraw, never loses it.
+   */
+  showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
