@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { laterChatJobHandlers } from './app/chatJobs.ts';
 import { healthRoute } from './app/healthRoute.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -47,11 +48,11 @@ import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
-import { redrawJobHandlers } from './slack/redrawJobs.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { ArchiveChannels } from './usecases/archive.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -211,7 +212,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now }),
-      ...redrawJobHandlers({ service, workflow }),
+      ...laterChatJobHandlers({ client: app.client, service, workflow }),
       ...integrations.handlers,
     },
     owner: writer.owner,
@@ -283,10 +284,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const choices = new StepChoices(store, service);
   workflow.phasePrompt = phasePromptFor(choices, runbooks);
   const chat = new SlackChat(workflow);
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
+    archive,
     resolve,
     steps,
     stepUseCases,

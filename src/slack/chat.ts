@@ -4,6 +4,7 @@ import type { IncidentStep } from '../domain/steps.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
+import { archiveNoticeMessage } from './blocks/archive.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
@@ -38,6 +39,14 @@ export class SlackChat implements ChatPort {
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceArchive(incident: Incident, at: Date): Promise<void> {
+    if (incident.channelId) await this.workflow.postDurably(incident.id, archiveNoticeMessage(incident, at));
+  }
+
+  archiveChannel(incident: Incident): Promise<void> {
+    return this.workflow.archiveDurably(incident.id);
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

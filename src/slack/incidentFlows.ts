@@ -10,6 +10,7 @@ import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import type { ArchiveChannels } from '../usecases/archive.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -42,6 +43,8 @@ export interface ListenerDeps {
   now: () => Date;
   reload: () => ReloadResult;
   diagnostics: DiagnosticsFlow;
+  /** The incident channel's archive, a while after the incident is over. */
+  archive: ArchiveChannels;
   /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
   timekeeper: Timekeeper;
   /** Who may see and act on a private incident; without it only declarer and commander may. */

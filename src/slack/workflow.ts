@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { stepBackground } from '../services/walk.ts';
+import { archiveJob } from './archiveJobs.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
@@ -151,6 +152,11 @@ export class IncidentWorkflow {
       incidentId,
       steps.map((step) => redrawStepJob(incidentId, step.id, occasion)),
     );
+  }
+
+  /** Archives the incident's channel as a durable job: now if Slack answers, else when it does. */
+  async archiveDurably(incidentId: number): Promise<void> {
+    await this.runJobs(incidentId, [archiveJob(incidentId)]);
   }
 
   /** Invites people as a durable job: now if Slack answers, else when it does; nobody is skipped for an outage. */

@@ -2,6 +2,7 @@ import type { Incident } from '../domain/incident.ts';
 import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { IncidentService, Outcome } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
+import type { ArchiveChannels } from './archive.ts';
 import type { ChatPort } from './ports/chat.ts';
 
 export interface ResolveInput {
@@ -15,6 +16,8 @@ export interface ResolveDeps {
   incidents: Pick<IncidentService, 'resolve' | 'steps'>;
   postmortems: Pick<PostmortemService, 'scheduleFor' | 'drillReport'>;
   chat: ChatPort;
+  /** A drill is over once resolved (it has no post-mortem): its channel's archive is planned then. */
+  archive?: Pick<ArchiveChannels, 'schedule'>;
 }
 
 /**
@@ -43,8 +46,10 @@ export class ResolveIncident {
     const worked = incidents.steps(incident.id).filter((s) => s.messageTs && isReadOnlyStep(incident, s));
     await chat.showReadOnly(incident, worked);
     for (const step of added) await chat.postStep(incident, step);
-    if (incident.drill) await chat.announceDrillReport(incident, postmortems.drillReport(incident.id));
-    else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
+    if (incident.drill) {
+      await chat.announceDrillReport(incident, postmortems.drillReport(incident.id));
+      await this.deps.archive?.schedule(incident);
+    } else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
     return { ok: true, incident };
   }
 }

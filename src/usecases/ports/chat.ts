@@ -25,6 +25,10 @@ export interface ChatPort {
   showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** The channel will be archived at `at`: said in it first, so nobody is surprised. */
+  announceArchive(incident: Incident, at: Date): Promise<void>;
+  /** Archives the incident's channel (durably); a channel already archived or left is recorded, not retried. */
+  archiveChannel(incident: Incident): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
   announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
 }
