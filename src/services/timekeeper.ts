@@ -254,6 +254,38 @@ export class Timekeeper {
     });
   }
 
+  /**
+   * A status update posted by hand in the channel (a responder marked it with a reaction): recorded once
+   * per message, and the reminder's clock restarts from it as from the form's.
+   */
+  recordHandUpdate(input: { incidentId: number; actor: string; messageTs: string; text: string }): boolean {
+    return this.store.transaction(() => {
+      const seen = this.store.timeline
+        .list(input.incidentId)
+        .some((e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs);
+      if (seen) return false;
+      const incident = this.store.incidents.get(input.incidentId);
+      this.store.timeline.append({
+        incidentId: input.incidentId,
+        actor: input.actor,
+        kind: UPDATE_KIND.status,
+        text: `Status update (posted by hand): ${input.text}`,
+        data: {
+          ...UpdateRecordSchema.parse({ status: incident?.status ?? '', impact: input.text }),
+          messageTs: input.messageTs,
+        },
+      });
+      this.replan(input.incidentId);
+      return true;
+    });
+  }
+
+  /** When the next status update is due (the reminder's time), if one is planned. */
+  nextUpdateDue(incidentId: number): string | null {
+    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER.status);
+    return timer?.dueAt ?? null;
+  }
+
   /** Records a posted status update or brief and moves the reminder to the time it promised. */
   recordUpdate(input: {
     incidentId: number;

@@ -3,8 +3,14 @@ import { slackDate } from '../../src/slack/blocks/mrkdwn.ts';
 import { UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import { FAKE_BOT, type StoredMessage } from '../support/fakeSlack.ts';
-import { appHomeOpenedEvent, buttonClick, event, inputValue } from '../support/slackRequests.ts';
-import { ANNOUNCE, ESCALATIONS, IC, LEADS, SECRET, startTestBot, type TestBot } from './testBot.ts';
+import {
+  appHomeOpenedEvent,
+  buttonClick,
+  event,
+  inputValue,
+  reactionAddedEvent,
+} from '../support/slackRequests.ts';
+import { ANNOUNCE, ESCALATIONS, IC, LEADS, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
 
 // Issue 18: a reminder can be snoozed or dismissed, stops at its cap, restarts from a posted update, and
 // App Home shows an overdue update even though its re-armed reminder is due in the future.
@@ -148,6 +154,34 @@ describe('update reminders (issue 18)', () => {
     await tickAt(210);
     expect(reminders(channel).at(-1)?.text).toMatch(/^Status update due: /);
     expect(lastContext(reminders(channel).at(-1))).toContain('Reminder 1 of 3');
+  });
+
+  it('a status update posted by hand and marked with :loudspeaker: resets the clock, once', async () => {
+    const { incident, channel } = await start();
+    await tickAt(60);
+    await tickAt(120);
+    clock = T0 + 150_000;
+    const posted = t.slack.postAsUser(channel, OTHER, 'Status: checkout recovering, rollback 80% done');
+    const mark = (user: string) =>
+      event(t.url, SECRET, reactionAddedEvent({ user, reaction: 'loudspeaker', channel, ts: posted.ts }));
+    expect((await mark(IC)).status).toBe(200);
+    expect((await mark(OTHER)).status).toBe(200);
+    const updates = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'status_update');
+    expect(updates.map((e) => [e.actor, e.text])).toEqual([
+      [IC, 'Status update (posted by hand): Status: checkout recovering, rollback 80% done'],
+    ]);
+    const next = new Date(T0 + 210_000).toISOString();
+    expect(updateTimers(incident.id).map((x) => [x.dueAt, x.payload?.round])).toEqual([[next, 1]]);
+    expect(t.slack.ephemerals(channel).map((e) => [e.user, e.text])).toEqual([
+      [
+        IC,
+        `:loudspeaker: Recorded as a status update on the timeline; the reminder's clock starts again. The next one is due ${slackDate(next)}.`,
+      ],
+    ]);
+    await tickAt(180);
+    expect(reminders(channel)).toHaveLength(2);
+    await tickAt(210);
+    expect(reminders(channel).at(-1)?.text).toMatch(/^Status update due: /);
   });
 
   it('App Home lists the overdue update although its re-armed reminder is due later', async () => {

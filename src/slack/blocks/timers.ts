@@ -145,10 +145,18 @@ function reminderButtons(incidentId: number, kind: 'status' | 'brief') {
   ];
 }
 
+const BY_HAND = 'Posted it by hand? React with :loudspeaker: on that message to record it.';
+
 function roundLine(round: number, cap: number): string {
   if (round >= cap)
-    return `Reminder ${round} of ${cap}: the last one. No more reminders until an update is posted.`;
-  return `Reminder ${round} of ${cap}. Posting the update resets the clock.`;
+    return `Reminder ${round} of ${cap}: the last one. No more reminders until an update is posted. ${BY_HAND}`;
+  return `Reminder ${round} of ${cap}. Posting the update resets the clock. ${BY_HAND}`;
+}
+
+/** Said to whoever marked a message as a status update posted by hand. */
+export function handUpdateRecorded(nextDue: string | null): string {
+  const next = nextDue ? ` The next one is due ${slackDate(nextDue)}.` : '';
+  return `:loudspeaker: Recorded as a status update on the timeline; the reminder's clock starts again.${next}`;
 }
 
 /** A reminder after Snooze or Dismiss: its buttons give way to what was done, by whom. */
