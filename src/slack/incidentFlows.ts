@@ -1,6 +1,7 @@
 import type { DoctorCheck } from '../doctor.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
@@ -81,8 +82,12 @@ export async function changeStatus(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
+  const before = deps.service.get(incidentId);
   const result = deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
   if (!result.ok) return refuse(deps, actor, result.reason);
+  // Reopened: the steps made read-only by the resolve get their checkboxes and buttons back.
+  const frozen = deps.service.steps(incidentId).filter((s) => s.messageTs && isReadOnlyStep(before, s));
+  await deps.workflow.redrawDurably(incidentId, frozen, `reopened:${deps.now().toISOString()}`);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(
     deps,

@@ -97,6 +97,17 @@ describe('a resolved incident’s step messages (issue 18)', () => {
     expect(findElement(t.slack.message(channel, stale.ts)?.blocks, ACTIONS.toggleChecks)).toBeUndefined();
   });
 
+  it('reopened with /incident status investigating: the steps are live again and a tick counts', async () => {
+    const { incident, channel, stale } = await resolvedWithStaleViews();
+    await t.command('status investigating the fix did not hold', { channel_id: channel, user_id: DECLARER });
+    await t.bot.jobs.idle();
+    const live = t.slack.message(channel, stale.ts) as StoredMessage;
+    expect(findElement(live.blocks, ACTIONS.toggleChecks)).toBeDefined();
+    await t.act(OTHER, live, checkboxChange(live, ACTIONS.toggleChecks, { check: ['1'] }));
+    const step = t.bot.service.steps(incident.id).find((s) => s.messageTs === stale.ts);
+    expect(step?.checks.slice(0, 2).map((c) => c.checked)).toEqual([true, true]);
+  });
+
   it('Skip from a stale view opens no modal, and a skip modal opened before the resolve is refused', async () => {
     const { incident, channel, stale, modal } = await resolvedWithStaleViews();
     const opened = t.slack.callsTo('views.open').length;
