@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { laterChatJobHandlers } from './app/chatJobs.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -51,6 +52,7 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { ArchiveChannels } from './usecases/archive.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -231,6 +233,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
+      ...laterChatJobHandlers({ client: app.client, service, workflow }),
       ...integrations.handlers,
     },
     owner: writer.owner,
@@ -274,10 +277,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   const chat = new SlackChat(workflow);
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
+    archive,
     resolve,
     steps,
     stepUseCases,

@@ -23,6 +23,8 @@ const HELP = {
     "set it to the signing secret shown when you add the webhook subscription in PagerDuty's " +
     'Integrations > Generic Webhooks (v3), or leave it unset',
   SCHEDULER_TICK_SECONDS: 'set it to a whole number of seconds, at least 1, or leave it unset for 15',
+  ARCHIVE_AFTER_DAYS:
+    'set it to how many days after an incident is closed its channel is archived (1 to 3650), or leave it unset for policy.yml (default 30)',
   SLACK_READY_WINDOW_SECONDS:
     'set it to how many seconds of failing Slack calls make /readyz answer 503, or leave it unset for 15',
   JOB_BACKOFF_MAX_SECONDS:
@@ -93,6 +95,7 @@ const EnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     'must be a whole number, at least 1',
   ).default(15),
+  ARCHIVE_AFTER_DAYS: wholeNumber(1, 3650, 'must be a whole number from 1 to 3650').optional(),
   SLACK_READY_WINDOW_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(15),
   JOB_BACKOFF_MAX_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(30),
   JOB_TICK_MS: wholeNumber(50, 60_000, 'must be a whole number from 50 to 60000').default(1000),
@@ -169,6 +172,8 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   webhookToken: env.WEBHOOK_TOKEN,
   pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
+  /** Overrides policy.yml archive.after when set. */
+  archiveAfterMs: env.ARCHIVE_AFTER_DAYS === undefined ? null : env.ARCHIVE_AFTER_DAYS * 86_400_000,
   logLevel: env.LOG_LEVEL,
   /** /readyz answers 503 once Slack calls have failed with no success for this long. */
   slackReadyWindowMs: env.SLACK_READY_WINDOW_SECONDS * 1000,

@@ -53,6 +53,11 @@ export const TimelineKindSchema = z.enum([
   'remediation_refused',
   'remediation_approved',
   'remediation_run',
+  'reminder_snoozed',
+  'reminder_stopped',
+  'archive_scheduled',
+  'channel_archived',
+  'archive_failed',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 

@@ -4,6 +4,7 @@ import type { IncidentStep } from '../domain/steps.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
+import { archiveNoticeMessage } from './blocks/archive.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
@@ -31,9 +32,21 @@ export class SlackChat implements ChatPort {
     if (incident.channelId) await this.workflow.post(incident.channelId, resolvedMessage(incident, note));
   }
 
+  async showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void> {
+    await this.workflow.redrawDurably(incident.id, steps, incident.resolvedAt ?? incident.status);
+  }
+
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceArchive(incident: Incident, at: Date): Promise<void> {
+    if (incident.channelId) await this.workflow.postDurably(incident.id, archiveNoticeMessage(incident, at));
+  }
+
+  archiveChannel(incident: Incident): Promise<void> {
+    return this.workflow.archiveDurably(incident.id);
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

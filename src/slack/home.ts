@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Incident } from '../domain/incident.ts';
 import { ROLES, type Role } from '../domain/policy.ts';
 import type { Followup } from '../domain/records.ts';
+import { overdueOf } from '../domain/reminders.ts';
 import type { SeverityStats } from '../domain/stats.ts';
 import type { StepProgress } from '../domain/steps.ts';
 import type { Timer } from '../domain/timer.ts';
@@ -209,11 +210,7 @@ export class HomePublisher {
         nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
         nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
         roles,
-        overdue: mine
-          ? timers
-              .filter((t) => Date.parse(t.dueAt) < now.getTime())
-              .map((t) => ({ what: t.kind.replace(/_/g, ' '), since: t.dueAt }))
-          : [],
+        overdue: mine ? overdueOf(timers, now) : [],
       };
     });
     const aftermath = this.aftermath;

@@ -28,6 +28,11 @@ export const ACTIONS = {
   ackEscalation: 'escalation_acknowledge',
   /** Opens the prefilled status-update modal (reminders). Value: incident ID. */
   openStatusUpdate: 'incident_open_status_update',
+  /** "Snooze 15 min" / "Snooze 1 h" on an update reminder; value `<incidentId>:<status|brief>:<15m|1h>`. */
+  snoozeReminder: 'reminder_snooze_15m',
+  snoozeReminderHour: 'reminder_snooze_1h',
+  /** "Dismiss" on an update reminder: no more reminders of this due update; value `<incidentId>:<status|brief>`. */
+  dismissReminder: 'reminder_dismiss',
   /** Opens the prefilled executive-brief modal (reminders). Value: incident ID. */
   openExecBrief: 'incident_open_exec_brief',
   /** "Start a drill" on the weekly runbook review; value: the runbook ID. Same flow as /incident drill. */

@@ -1,6 +1,7 @@
 import type { DoctorCheck } from '../doctor.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
@@ -10,6 +11,7 @@ import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import type { ArchiveChannels } from '../usecases/archive.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -42,6 +44,8 @@ export interface ListenerDeps {
   now: () => Date;
   reload: () => ReloadResult;
   diagnostics: DiagnosticsFlow;
+  /** The incident channel's archive, a while after the incident is over. */
+  archive: ArchiveChannels;
   /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
   timekeeper: Timekeeper;
   /** Who may see and act on a private incident; without it only declarer and commander may. */
@@ -78,8 +82,12 @@ export async function changeStatus(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
+  const before = deps.service.get(incidentId);
   const result = deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
   if (!result.ok) return refuse(deps, actor, result.reason);
+  // Reopened: the steps made read-only by the resolve get their checkboxes and buttons back.
+  const frozen = deps.service.steps(incidentId).filter((s) => s.messageTs && isReadOnlyStep(before, s));
+  await deps.workflow.redrawDurably(incidentId, frozen, `reopened:${deps.now().toISOString()}`);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(
     deps,

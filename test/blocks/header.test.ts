@@ -42,7 +42,7 @@ describe('incidentHeader', () => {
             },
             { type: 'mrkdwn', text: `*Elapsed*\n<!date^${DECLARED_UNIX}^started {ago}|1 h 5 min so far>` },
             { type: 'mrkdwn', text: '*Runbook*\nRUN-001: Database Connection Pool Exhaustion' },
-            { type: 'mrkdwn', text: '*Steps*\n1 of 5 done' },
+            { type: 'mrkdwn', text: '*Steps*\n1 of 5 runbook steps done' },
           ],
         },
         {

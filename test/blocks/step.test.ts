@@ -317,7 +317,10 @@ describe('checklistMessage', () => {
       (section) => checklistMessage(makeStep({ section, runbookId: null, checks: makeChecks(1) })).blocks[0],
     );
     expect(headings).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '*Incident process (RUN-000)* · 0 of 1 done' } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '*Incident process (RUN-000)* · 0 of 1 process checks done' },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: '*Resolution verification* · 0 of 1 done' } },
       { type: 'section', text: { type: 'mrkdwn', text: '*Post-incident follow-up* · 0 of 1 done' } },
     ]);

@@ -71,7 +71,10 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
     : `<!date^${Math.floor(Date.parse(incident.declaredAt) / 1000)}^started {ago}|${sofar} so far>`;
   const runbook = ctx.runbook ? `${inline(ctx.runbook.id, 50)}: ${inline(ctx.runbook.title, 500)}` : 'none';
   const steps =
-    ctx.progress.total > 0 ? `${ctx.progress.done} of ${ctx.progress.total} done` : 'no runbook steps';
+    // Says "runbook steps": the process checklist (RUN-000) keeps its own "of N" counter beside this one.
+    ctx.progress.total > 0
+      ? `${ctx.progress.done} of ${ctx.progress.total} runbook steps done`
+      : 'no runbook steps';
   const blocks: KnownBlock[] = [
     section(incidentHeadline(incident)),
     {

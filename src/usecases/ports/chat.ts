@@ -18,8 +18,17 @@ export interface ChatPort {
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
   /** The incident is resolved: said in its channel, with the note given. */
   announceResolved(incident: Incident, note: string | null): Promise<void>;
+  /**
+   * The steps worked before the resolve are shown read-only (what became of each, who resolved and when),
+   * durably: a Slack outage delays the redraw, never loses it.
+   */
+  showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** The channel will be archived at `at`: said in it first, so nobody is surprised. */
+  announceArchive(incident: Incident, at: Date): Promise<void>;
+  /** Archives the incident's channel (durably); a channel already archived or left is recorded, not retried. */
+  archiveChannel(incident: Incident): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
   announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { startDrillButton } from './drillButton.ts';
 import { followupDone } from './followupDone.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
+import { reminderButton } from './reminderButtons.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
 import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
@@ -30,6 +31,9 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.ackEscalation, guarded(deps, 'ackEscalation', ackEscalation(deps)));
   app.action(ACTIONS.openStatusUpdate, guarded(deps, 'openUpdateModal', openUpdateModal(deps, 'status')));
   app.action(ACTIONS.openExecBrief, guarded(deps, 'openUpdateModal', openUpdateModal(deps, 'brief')));
+  app.action(ACTIONS.snoozeReminder, guarded(deps, 'snoozeReminder', reminderButton(deps, 'snooze')));
+  app.action(ACTIONS.snoozeReminderHour, guarded(deps, 'snoozeReminder', reminderButton(deps, 'snooze')));
+  app.action(ACTIONS.dismissReminder, guarded(deps, 'dismissReminder', reminderButton(deps, 'dismiss')));
   app.action(ACTIONS.startDrill, guarded(deps, 'startDrillButton', startDrillButton(deps)));
   app.action(anyNthAction(ACTIONS.chooseOption), guarded(deps, 'chooseOption', chooseOption(deps)));
   app.action(anyNthAction(ACTIONS.takeJump), guarded(deps, 'takeJump', takeJump(deps)));
