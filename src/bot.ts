@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { buildCourse } from './app/course.ts';
 import { healthRoute } from './app/healthRoute.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -280,14 +281,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   workflow.stepDiagnostics = (incidentId, stepNumber) => diagnostics.service.forStep(incidentId, stepNumber);
   const choices = new StepChoices(store, service);
   workflow.phasePrompt = phasePromptFor(choices, runbooks);
-  const chat = new SlackChat(workflow);
+  const chat = new SlackChat(workflow, home);
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
+  const course = buildCourse({ store, service, runbooks, chat, home });
   const deps = {
     choices,
     resolve,
     steps,
     stepUseCases,
+    course,
     diagnostics,
     service,
     postmortems,

@@ -105,7 +105,7 @@ describe('manifest.yml', () => {
     const incident = manifest.features.slash_commands[0];
     expect(incident?.should_escape).toBe(false);
     expect(incident?.usage_hint).toBe(
-      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | help',
+      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | runbook RUN-002 | step add <title> | assign step 2 @user | catchup | help',
     );
   });
 

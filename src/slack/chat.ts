@@ -4,12 +4,17 @@ import type { IncidentStep } from '../domain/steps.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
+import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
 export class SlackChat implements ChatPort {
-  constructor(private readonly workflow: IncidentWorkflow) {}
+  constructor(
+    private readonly workflow: IncidentWorkflow,
+    /** Publishes a person's App Home tab, so a step assigned to them is listed at once. */
+    private readonly home: { opened(userId: string): Promise<void> } | null = null,
+  ) {}
 
   async queueOpen(incident: Incident): Promise<number> {
     return this.workflow.queueOpen(incident);
@@ -34,6 +39,21 @@ export class SlackChat implements ChatPort {
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceRunbookSwitched(
+    incident: Incident,
+    change: { from: string | null; to: { id: string; title: string }; by: string; skipped: number },
+  ): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, runbookSwitchedMessage(change));
+  }
+
+  async tellAssignee(incident: Incident, step: IncidentStep, by: string): Promise<void> {
+    if (!step.assigneeId) return;
+    // In the channel, so whoever is not a member yet is added to do the step.
+    await this.workflow.inviteDurably(incident, [step.assigneeId], []);
+    if (incident.channelId) await this.workflow.post(incident.channelId, stepAssignedMessage(step, by));
+    await this.home?.opened(step.assigneeId);
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import { IncidentAccess } from './access.ts';
-import { type HomeIncident, homeView } from './blocks/home.ts';
+import { type AssignedTask, type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
 
 /** Home tabs kept fresh on changes: people who opened theirs within this window, at most MAX_VIEWERS of them. */
@@ -77,6 +77,8 @@ export class HomePublisher {
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
   /** Set by bot.ts: the viewer's post-mortems and overdue follow-ups in "My tasks", and MTTA/MTTR. */
   aftermath: HomeAftermathSource | null = null;
+  /** Set by bot.ts: the steps handed to the viewer, first in "My tasks". */
+  assignments: ((userId: string) => AssignedTask[]) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -207,10 +209,12 @@ export class HomePublisher {
       };
     });
     const aftermath = this.aftermath;
-    if (!aftermath) return homeView({ incidents, now });
+    const assigned = this.assignments?.(user) ?? [];
+    if (!aftermath) return homeView({ incidents, now, assigned });
     return homeView({
       incidents,
       now,
+      assigned,
       aftermath: {
         postmortems: aftermath.reminders.openPostmortemsOf(user),
         followups: aftermath.reminders.overdueFollowupsOf(user).map((f) => ({

@@ -75,6 +75,18 @@ describe('incidentHeader', () => {
             },
             {
               type: 'button',
+              action_id: ACTIONS.switchRunbook,
+              text: { type: 'plain_text', text: 'Switch runbook' },
+              value: '7',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.addStep,
+              text: { type: 'plain_text', text: 'Add step' },
+              value: '7',
+            },
+            {
+              type: 'button',
               action_id: ACTIONS.resolve,
               text: { type: 'plain_text', text: 'Resolve' },
               value: '7',

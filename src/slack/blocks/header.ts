@@ -118,6 +118,9 @@ function headerButtons(incident: Incident): Button[] {
     changeStatus,
     changeSeverity,
     button({ text: 'Escalate', actionId: ACTIONS.escalate, value, style: 'danger' }),
+    // Changing course: the matched runbook was wrong, or the incident needs a step of its own.
+    button({ text: 'Switch runbook', actionId: ACTIONS.switchRunbook, value }),
+    button({ text: 'Add step', actionId: ACTIONS.addStep, value }),
     button({
       text: 'Resolve',
       actionId: ACTIONS.resolve,

@@ -20,6 +20,13 @@ export interface ChatPort {
   announceResolved(incident: Incident, note: string | null): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** The runbook changed mid-incident: who switched, from what to what, how many old steps were skipped. */
+  announceRunbookSwitched(
+    incident: Incident,
+    change: { from: string | null; to: { id: string; title: string }; by: string; skipped: number },
+  ): Promise<void>;
+  /** A step was handed to someone: they are pinged, and their App Home lists it. */
+  tellAssignee(incident: Incident, step: IncidentStep, by: string): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
   announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
 }

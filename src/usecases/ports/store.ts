@@ -77,6 +77,9 @@ export interface ChecklistStore {
   ): Promise<{ changed: boolean; step: IncidentStep }>;
   setMessageTs(stepId: number, messageTs: string | null): Promise<void>;
   chooseOption(stepId: number, key: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  assign(stepId: number, assignee: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  /** One person's open steps across the open incidents, the first `limit`. */
+  assignedTo(userId: string, limit?: number): Promise<IncidentStep[]>;
 }
 
 export interface TimelineStore {

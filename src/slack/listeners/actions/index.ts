@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { guarded } from '../guard.ts';
+import { addStepButton, assignStep, switchRunbookButton } from './courseButtons.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
 import { followupDone } from './followupDone.ts';
@@ -34,4 +35,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(anyNthAction(ACTIONS.chooseOption), guarded(deps, 'chooseOption', chooseOption(deps)));
   app.action(anyNthAction(ACTIONS.takeJump), guarded(deps, 'takeJump', takeJump(deps)));
   app.action(anyNthAction(ACTIONS.choosePhase), guarded(deps, 'choosePhase', choosePhase(deps)));
+  app.action(ACTIONS.switchRunbook, guarded(deps, 'switchRunbook', switchRunbookButton(deps)));
+  app.action(ACTIONS.addStep, guarded(deps, 'addStep', addStepButton(deps)));
+  app.action(ACTIONS.assignStep, guarded(deps, 'assignStep', assignStep(deps)));
 }

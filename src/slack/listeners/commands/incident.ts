@@ -6,6 +6,7 @@ import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet
 import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
+import { addStepModal } from '../../blocks/courseModals.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage } from '../../blocks/replies.ts';
@@ -120,6 +121,11 @@ export function incidentCommand(deps: ListenerDeps) {
             return await openStatusUpdate(deps, client, command.trigger_id, incidentId);
           if (parsed.kind === 'exec')
             return await openExecBrief(deps, client, command.trigger_id, incidentId);
+          if (parsed.kind === 'step-add-modal')
+            return void (await client.views.open({
+              trigger_id: command.trigger_id,
+              view: addStepModal(deps.service.get(incidentId)),
+            }));
           await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
         } catch (error) {
           await reply(errorText(error, deps));
@@ -165,6 +171,26 @@ export async function runTargeted(
       return resolveIncident(deps, incidentId, parsed.note, actor);
     case 'timeline':
       return postTimeline(deps, incidentId, actor);
+    case 'runbook':
+      return deps.course.switchRunbook({ incidentId, runbookId: parsed.runbookId, actor: actor.user });
+    case 'step-add':
+      return void (await deps.course.addStep({
+        incidentId,
+        title: parsed.title,
+        checks: parsed.checks,
+        actor: actor.user,
+      }));
+    case 'assign':
+      return void (await deps.course.assignNumber({
+        incidentId,
+        number: parsed.stepNumber,
+        assignee: parsed.userId,
+        actor: actor.user,
+      }));
+    case 'step-add-modal':
+      return actor.reply(
+        `Run /incident step add #${incidentId} <title> | <check>, or run /incident step add in the incident's channel to open the form.`,
+      );
     case 'update':
     case 'exec':
       return actor.reply(

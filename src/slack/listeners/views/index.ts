@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { VIEWS } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { guarded } from '../guard.ts';
+import { addStepSubmitted, switchRunbookSubmitted } from './course.ts';
 import { declareSubmitted } from './declare.ts';
 import { escalateSubmitted, severitySubmitted, skipSubmitted, statusSubmitted } from './incidentModals.ts';
 import { execBriefSubmitted, statusUpdateSubmitted } from './updates.ts';
@@ -14,4 +15,6 @@ export function register(app: App, deps: ListenerDeps): void {
   app.view(VIEWS.escalate, guarded(deps, 'escalateSubmitted', escalateSubmitted(deps)));
   app.view(VIEWS.statusUpdate, guarded(deps, 'statusUpdateSubmitted', statusUpdateSubmitted(deps)));
   app.view(VIEWS.execBrief, guarded(deps, 'execBriefSubmitted', execBriefSubmitted(deps)));
+  app.view(VIEWS.switchRunbook, guarded(deps, 'switchRunbookSubmitted', switchRunbookSubmitted(deps)));
+  app.view(VIEWS.addStep, guarded(deps, 'addStepSubmitted', addStepSubmitted(deps)));
 }
