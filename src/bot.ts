@@ -52,6 +52,7 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { CatchUp } from './usecases/catchup.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -291,6 +292,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     steps,
     stepUseCases,
     course,
+    catchup: new CatchUp({ incidents: service, now }),
     diagnostics,
     service,
     postmortems,

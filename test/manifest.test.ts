@@ -109,11 +109,12 @@ describe('manifest.yml', () => {
     );
   });
 
-  it('runs in Socket Mode with interactivity and exactly the two bot events', () => {
+  it('runs in Socket Mode with interactivity and exactly the three bot events', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       'app_home_opened',
+      'member_joined_channel',
       'reaction_added',
     ]);
     expect(manifest.settings.event_subscriptions.user_events).toBeUndefined();

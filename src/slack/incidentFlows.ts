@@ -10,6 +10,7 @@ import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import type { CatchUp } from '../usecases/catchup.ts';
 import type { ChangeCourse } from '../usecases/changeCourse.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
@@ -35,6 +36,8 @@ export interface ListenerDeps {
   steps: StepService;
   /** The same operations with what follows in the channel: redraw the step, post the next, refresh the header. */
   stepUseCases: StepUseCases;
+  /** Where an incident stands, for `/incident catchup` and whoever joins its channel. */
+  catchup: CatchUp;
   /** Changing course: switch runbook, add a step, assign a step. */
   course: ChangeCourse;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */

@@ -6,6 +6,7 @@ import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet
 import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
+import { catchupMessage } from '../../blocks/catchup.ts';
 import { addStepModal } from '../../blocks/courseModals.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
@@ -187,6 +188,8 @@ export async function runTargeted(
         assignee: parsed.userId,
         actor: actor.user,
       }));
+    case 'catchup':
+      return actor.reply(catchupMessage(deps.catchup.of(incidentId)));
     case 'step-add-modal':
       return actor.reply(
         `Run /incident step add #${incidentId} <title> | <check>, or run /incident step add in the incident's channel to open the form.`,
