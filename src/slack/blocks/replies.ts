@@ -4,6 +4,7 @@ import type { Incident } from '../../domain/incident.ts';
 import type { TimelineEntry } from '../../domain/timeline.ts';
 import type { SearchHit } from '../../runbooks/catalog.ts';
 import { ACTIONS } from '../ids.ts';
+import { COURSE_USAGE } from './courseUsage.ts';
 import { incidentHeadline } from './header.ts';
 import {
   actions,
@@ -47,26 +48,7 @@ const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
     does: 'resolve and post the verification and follow-up checklists',
   },
   { syntax: 'timeline', example: 'timeline', does: 'post the timeline of the incident' },
-  {
-    syntax: 'runbook RUN-002',
-    example: 'runbook RUN-002',
-    does: "switch to another runbook: the old one's open steps are skipped, its done steps stay",
-  },
-  {
-    syntax: 'step add <title> [| <check> | <check>]',
-    example: 'step add Drain node-7 | pods rescheduled',
-    does: 'add a step of your own with its checks (`step add` alone opens a form)',
-  },
-  {
-    syntax: 'assign step <number> @user',
-    example: 'assign step 2 @bob',
-    does: 'hand a step to someone: they are pinged and see it in their App Home',
-  },
-  {
-    syntax: 'catchup',
-    example: 'catchup',
-    does: 'only for you: state, roles, steps done, open and overdue, the last update, the next timer',
-  },
+  ...COURSE_USAGE,
   { syntax: 'update', example: 'update', does: 'post a status-page update (prefilled form)' },
   { syntax: 'exec', example: 'exec', does: 'post the executive brief (P0; prefilled form)' },
   { syntax: 'list', example: 'list', does: 'list the open incidents' },
