@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
-import { buildCourse } from './app/course.ts';
+import { buildResponderTools } from './app/course.ts';
 import { healthRoute } from './app/healthRoute.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -52,7 +52,6 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
-import { CatchUp } from './usecases/catchup.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -122,6 +121,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
     countJobs: () => store.jobs.counts(),
+    responseTimes: (days) => postmortems.stats(days),
   });
   const slackHealth = new SlackHealth();
 
@@ -285,14 +285,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const chat = new SlackChat(workflow, home);
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
-  const course = buildCourse({ store, service, runbooks, chat, home });
   const deps = {
     choices,
     resolve,
     steps,
     stepUseCases,
-    course,
-    catchup: new CatchUp({ incidents: service, now }),
+    ...buildResponderTools({ store, service, runbooks, chat, home, now }),
     diagnostics,
     service,
     postmortems,

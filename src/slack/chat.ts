@@ -1,11 +1,13 @@
 import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
+import type { TimeChange } from '../services/milestoneService.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
 import { resolvedMessage } from './blocks/replies.ts';
+import { timesChangedMessage } from './blocks/times.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
@@ -54,6 +56,10 @@ export class SlackChat implements ChatPort {
     await this.workflow.inviteDurably(incident, [step.assigneeId], []);
     if (incident.channelId) await this.workflow.post(incident.channelId, stepAssignedMessage(step, by));
     await this.home?.opened(step.assigneeId);
+  }
+
+  async announceTimesChanged(incident: Incident, changes: readonly TimeChange[], by: string): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, timesChangedMessage(changes, by));
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

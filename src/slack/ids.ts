@@ -44,6 +44,8 @@ export const ACTIONS = {
   switchRunbook: 'incident_switch_runbook',
   /** Header: opens the "add a step" modal; value: incident ID. */
   addStep: 'incident_add_step',
+  /** Header: opens the structured-times modal; value: incident ID. */
+  editTimes: 'incident_edit_times',
 } as const;
 
 export const VIEWS = {
@@ -56,6 +58,7 @@ export const VIEWS = {
   execBrief: 'incident_exec_brief',
   switchRunbook: 'incident_switch_runbook',
   addStep: 'incident_add_step',
+  editTimes: 'incident_edit_times',
 } as const;
 
 /** Slack wants the buttons of one block to have distinct action_ids: the n-th of a kind is `<base>:<n>`. */

@@ -12,6 +12,7 @@ import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { CatchUp } from '../usecases/catchup.ts';
 import type { ChangeCourse } from '../usecases/changeCourse.ts';
+import type { EditTimes } from '../usecases/editTimes.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -38,6 +39,8 @@ export interface ListenerDeps {
   stepUseCases: StepUseCases;
   /** Where an incident stands, for `/incident catchup` and whoever joins its channel. */
   catchup: CatchUp;
+  /** Impact started, detected, acknowledged, mitigated, resolved: corrected from the header. */
+  times: EditTimes;
   /** Changing course: switch runbook, add a step, assign a step. */
   course: ChangeCourse;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { RESPONDER_MIGRATIONS } from './responderMigrations.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... with no gaps; the applied version is kept in `PRAGMA user_version`. */
@@ -324,18 +325,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
     `,
   },
-  {
-    version: 10,
-    name: 'step assignees',
-    sql: /* sql */ `
-      -- A step handed to one person (Mattermost Playbooks' checklist item assignee): who, by whom, when.
-      ALTER TABLE incident_steps ADD COLUMN assignee_id TEXT;
-      ALTER TABLE incident_steps ADD COLUMN assigned_by TEXT;
-      ALTER TABLE incident_steps ADD COLUMN assigned_at TEXT;
-      -- App Home's "my tasks" reads one person's open steps: proportional to theirs, not to every step.
-      CREATE INDEX steps_assignee ON incident_steps (assignee_id, state) WHERE assignee_id IS NOT NULL;
-    `,
-  },
+  ...RESPONDER_MIGRATIONS,
 ];
 
 export class SchemaTooNewError extends Error {

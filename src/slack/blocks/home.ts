@@ -156,7 +156,7 @@ function statsBlocks(stats: HomeAftermath['stats']): KnownBlock[] {
     .filter((r) => r.incidents > 0)
     .map(
       (r) =>
-        `${SEVERITY_EMOJI[r.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${escapeMrkdwn(r.severity)}* · ${r.incidents} · MTTA ${ms(r.mttaMs)} · MTTR ${ms(r.mttrMs)}`,
+        `${SEVERITY_EMOJI[r.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${escapeMrkdwn(r.severity)}* · ${r.incidents} · MTTD ${ms(r.mttdMs)} · MTTA ${ms(r.mttaMs)} · MTTM ${ms(r.mttmMs)} · MTTR ${ms(r.mttrMs)}`,
     );
   return [
     { type: 'divider' },

@@ -11,6 +11,7 @@ import { pickIncident } from './pickIncident.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
 import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
+import { editTimesButton } from './timesButton.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -38,4 +39,5 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.switchRunbook, guarded(deps, 'switchRunbook', switchRunbookButton(deps)));
   app.action(ACTIONS.addStep, guarded(deps, 'addStep', addStepButton(deps)));
   app.action(ACTIONS.assignStep, guarded(deps, 'assignStep', assignStep(deps)));
+  app.action(ACTIONS.editTimes, guarded(deps, 'editTimes', editTimesButton(deps)));
 }
