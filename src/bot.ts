@@ -290,7 +290,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     resolve,
     steps,
     stepUseCases,
-    ...buildResponderTools({ store, service, runbooks, chat, home, now }),
+    ...buildResponderTools({ store, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,

@@ -16,9 +16,10 @@ function buildCourse(parts: {
   runbooks: () => RunbookSet;
   chat: ChatPort;
   home: HomePublisher;
+  timekeeper: { replan(incidentId: number): void };
 }): ChangeCourse {
   const { store, service, runbooks, chat, home } = parts;
-  const courseService = new CourseService(store, service, runbooks);
+  const courseService = new CourseService(store, service, runbooks, parts.timekeeper);
   home.assignments = (userId) =>
     courseService.assignedTo(userId).map((step) => ({
       incidentId: step.incidentId,
@@ -47,6 +48,7 @@ export function buildResponderTools(parts: {
   runbooks: () => RunbookSet;
   chat: ChatPort;
   home: HomePublisher;
+  timekeeper: { replan(incidentId: number): void };
   now: () => Date;
 }): { course: ChangeCourse; catchup: CatchUp; times: EditTimes } {
   return {

@@ -33,6 +33,8 @@ export class CourseService {
     private readonly store: Store,
     private readonly incidents: Pick<IncidentService, 'get' | 'step' | 'note'>,
     private readonly runbooks: () => RunbookSet,
+    /** Re-plans the timers in the same transaction: the new runbook may escalate after another delay. */
+    private readonly timers?: { replan(incidentId: number): void },
   ) {}
 
   switchRunbook(input: { incidentId: number; runbookId: string; actor: string }): RunbookSwitch {
@@ -66,6 +68,7 @@ export class CourseService {
         `Runbook switched from ${current.runbookId ?? 'none'} to ${runbook.id}: ${runbook.title} (${skipped.length} open step${skipped.length === 1 ? '' : 's'} of the old one skipped)`,
         { from: current.runbookId, to: runbook.id, skipped: skipped.map((s) => s.id) },
       );
+      this.timers?.replan(current.id);
       const active = activateNext(this.store, current.id);
       return {
         incident,

@@ -100,6 +100,11 @@ describe('switching the runbook of a running incident', () => {
       actor: IC,
       text: 'Runbook switched from RUN-001 to RUN-002: Service Down (3 open steps of the old one skipped)',
     });
+    // The new runbook's own escalation (RUN-002: after 15 min) replaces the old one's (RUN-001: 30 min).
+    const escalation = t.bot.service.openTimers(incident.id).filter((x) => x.kind === 'runbook_escalate');
+    expect(escalation.map((x) => Date.parse(x.dueAt) - Date.parse(incident.declaredAt))).toEqual([
+      15 * 60_000,
+    ]);
     // The header names the new runbook.
     expect(JSON.stringify(header(channel).blocks)).toContain('RUN-002');
   });
