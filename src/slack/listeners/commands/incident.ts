@@ -122,7 +122,7 @@ export function incidentCommand(deps: ListenerDeps) {
             return await openStatusUpdate(deps, client, command.trigger_id, incidentId);
           if (parsed.kind === 'exec')
             return await openExecBrief(deps, client, command.trigger_id, incidentId);
-          if (parsed.kind === 'step-add-modal')
+          if (parsed.kind === 'step-add-modal' && (await mayAct(deps, incidentId, command.user_id)))
             return void (await client.views.open({
               trigger_id: command.trigger_id,
               view: addStepModal(deps.service.get(incidentId)),
@@ -156,11 +156,7 @@ export async function runTargeted(
   actor: Actor,
 ): Promise<void> {
   // Only members act on a private incident; the refusal names nothing of it.
-  const incident = deps.service.get(incidentId);
-  const allowed = deps.access
-    ? await deps.access.allows(incident, actor.user)
-    : !incident.private || IncidentAccess.named(incident, actor.user);
-  if (!allowed) return actor.reply(privateRefusal(incidentId));
+  if (!(await mayAct(deps, incidentId, actor.user))) return actor.reply(privateRefusal(incidentId));
   switch (parsed.kind) {
     case 'status':
       return changeStatus(deps, incidentId, parsed.status, parsed.note, actor);
@@ -211,6 +207,13 @@ export async function runTargeted(
         actor,
       );
   }
+}
+
+async function mayAct(deps: ListenerDeps, incidentId: number, user: string): Promise<boolean> {
+  const incident = deps.service.get(incidentId);
+  return deps.access
+    ? deps.access.allows(incident, user)
+    : !incident.private || IncidentAccess.named(incident, user);
 }
 
 async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: string): Promise<void> {
