@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { laterChatJobHandlers } from './app/chatJobs.ts';
+import { buildResponderTools } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -133,6 +134,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
     countJobs: () => store.jobs.counts(),
+    responseTimes: (days) => postmortems.stats(days),
   });
   const slackHealth = new SlackHealth();
 
@@ -276,7 +278,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const chat = new SlackChat(workflow);
+  const chat = new SlackChat(workflow, home);
   const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
@@ -286,6 +288,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     resolve,
     steps,
     stepUseCases,
+    ...buildResponderTools({ store, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,

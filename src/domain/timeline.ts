@@ -58,6 +58,10 @@ export const TimelineKindSchema = z.enum([
   'archive_scheduled',
   'channel_archived',
   'archive_failed',
+  'runbook_switched',
+  'step_added',
+  'step_assigned',
+  'time_set',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 

@@ -1,16 +1,23 @@
 import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
+import type { TimeChange } from '../services/milestoneService.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
 import { archiveNoticeMessage } from './blocks/archive.ts';
+import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
 import { resolvedMessage } from './blocks/replies.ts';
+import { timesChangedMessage } from './blocks/times.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
 export class SlackChat implements ChatPort {
-  constructor(private readonly workflow: IncidentWorkflow) {}
+  constructor(
+    private readonly workflow: IncidentWorkflow,
+    /** Publishes a person's App Home tab, so a step assigned to them is listed at once. */
+    private readonly home: { opened(userId: string): Promise<void> } | null = null,
+  ) {}
 
   async queueOpen(incident: Incident): Promise<number> {
     return this.workflow.queueOpen(incident);
@@ -47,6 +54,25 @@ export class SlackChat implements ChatPort {
 
   archiveChannel(incident: Incident): Promise<void> {
     return this.workflow.archiveDurably(incident.id);
+  }
+
+  async announceRunbookSwitched(
+    incident: Incident,
+    change: { from: string | null; to: { id: string; title: string }; by: string; skipped: number },
+  ): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, runbookSwitchedMessage(change));
+  }
+
+  async tellAssignee(incident: Incident, step: IncidentStep, by: string): Promise<void> {
+    if (!step.assigneeId) return;
+    // In the channel, so whoever is not a member yet is added to do the step.
+    await this.workflow.inviteDurably(incident, [step.assigneeId], []);
+    if (incident.channelId) await this.workflow.post(incident.channelId, stepAssignedMessage(step, by));
+    await this.home?.opened(step.assigneeId);
+  }
+
+  async announceTimesChanged(incident: Incident, changes: readonly TimeChange[], by: string): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, timesChangedMessage(changes, by));
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import { IncidentAccess } from './access.ts';
-import { type HomeIncident, homeView } from './blocks/home.ts';
+import { type AssignedTask, type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
 
 /** Home tabs kept fresh on changes: people who opened theirs within this window, at most MAX_VIEWERS of them. */
@@ -77,6 +77,8 @@ export class HomePublisher {
    * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
+  /** Set by the composition root (app/course.ts): the steps handed to the viewer, first in "My tasks". */
+  assignments: ((userId: string) => AssignedTask[]) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -214,10 +216,12 @@ export class HomePublisher {
       };
     });
     const aftermath = this.aftermath;
-    if (!aftermath) return homeView({ incidents, now });
+    const assigned = this.assignments?.(user) ?? [];
+    if (!aftermath) return homeView({ incidents, now, assigned });
     return homeView({
       incidents,
       now,
+      assigned,
       aftermath: {
         postmortems: await aftermath.reminders.openPostmortemsOf(user),
         followups: (await aftermath.reminders.overdueFollowupsOf(user)).map((f) => ({

@@ -12,6 +12,9 @@ import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { ArchiveChannels } from '../usecases/archive.ts';
+import type { CatchUp } from '../usecases/catchup.ts';
+import type { ChangeCourse } from '../usecases/changeCourse.ts';
+import type { EditTimes } from '../usecases/editTimes.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -36,6 +39,12 @@ export interface ListenerDeps {
   steps: StepService;
   /** The same operations with what follows in the channel: redraw the step, post the next, refresh the header. */
   stepUseCases: StepUseCases;
+  /** Where an incident stands, for `/incident catchup` and whoever joins its channel. */
+  catchup: CatchUp;
+  /** Impact started, detected, acknowledged, mitigated, resolved: corrected from the header. */
+  times: EditTimes;
+  /** Changing course: switch runbook, add a step, assign a step. */
+  course: ChangeCourse;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
   workflow: IncidentWorkflow;

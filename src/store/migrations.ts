@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { RESPONDER_MIGRATIONS } from './responderMigrations.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... with no gaps; the applied version is kept in `PRAGMA user_version`. */
@@ -324,6 +325,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
     `,
   },
+  ...RESPONDER_MIGRATIONS,
 ];
 
 export class SchemaTooNewError extends Error {

@@ -75,6 +75,24 @@ describe('incidentHeader', () => {
             },
             {
               type: 'button',
+              action_id: ACTIONS.switchRunbook,
+              text: { type: 'plain_text', text: 'Switch runbook' },
+              value: '7',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.addStep,
+              text: { type: 'plain_text', text: 'Add step' },
+              value: '7',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.editTimes,
+              text: { type: 'plain_text', text: 'Edit times' },
+              value: '7',
+            },
+            {
+              type: 'button',
               action_id: ACTIONS.resolve,
               text: { type: 'plain_text', text: 'Resolve' },
               value: '7',
@@ -110,7 +128,11 @@ describe('incidentHeader', () => {
 
   it('drops Claim and Resolve once resolved, and every button once closed', () => {
     const resolved = makeIncident({ status: 'resolved', resolvedAt: '2026-11-22T12:00:00.000Z' });
-    expect(buttons(resolved).map((b) => b.action_id)).toEqual([ACTIONS.changeStatus, ACTIONS.changeSeverity]);
+    expect(buttons(resolved).map((b) => b.action_id)).toEqual([
+      ACTIONS.changeStatus,
+      ACTIONS.changeSeverity,
+      ACTIONS.editTimes,
+    ]);
     expect(JSON.stringify(incidentHeader(resolved, CTX).blocks)).toContain('*Duration*\\n2 h');
     const closed = makeIncident({ status: 'closed', resolvedAt: '2026-11-22T12:00:00.000Z' });
     expect(buttons(closed)).toEqual([]);

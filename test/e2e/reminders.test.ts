@@ -273,7 +273,7 @@ describe('App Home after the fire', () => {
     const ic = JSON.stringify(icView?.blocks);
     expect(ic).toContain(`Post-mortem of incident #${incident.id}`);
     expect(ic).toContain('Response times, last 30 days');
-    expect(ic).toMatch(/\*P1\* · 1 · MTTA 0 s · MTTR 0 s/);
+    expect(ic).toMatch(/\*P1\* · 1 · MTTD — · MTTA 0 s · MTTM — · MTTR 0 s/);
     const other = JSON.stringify(otherView?.blocks);
     expect(other).toContain('Follow-up from incident #1, due 2026-11-20: Add a pool alert');
     expect(other).not.toContain('Post-mortem of incident');

@@ -5,6 +5,7 @@
 import type { Incident } from '../../domain/incident.ts';
 import type { Postmortem } from '../../domain/records.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
+import type { TimeChange } from '../../services/milestoneService.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
 export interface ChatPort {
@@ -29,6 +30,15 @@ export interface ChatPort {
   announceArchive(incident: Incident, at: Date): Promise<void>;
   /** Archives the incident's channel (durably); a channel already archived or left is recorded, not retried. */
   archiveChannel(incident: Incident): Promise<void>;
+  /** The runbook changed mid-incident: who switched, from what to what, how many old steps were skipped. */
+  announceRunbookSwitched(
+    incident: Incident,
+    change: { from: string | null; to: { id: string; title: string }; by: string; skipped: number },
+  ): Promise<void>;
+  /** A step was handed to someone: they are pinged, and their App Home lists it. */
+  tellAssignee(incident: Incident, step: IncidentStep, by: string): Promise<void>;
+  /** Structured times were corrected: which, to what, from what, by whom. */
+  announceTimesChanged(incident: Incident, changes: readonly TimeChange[], by: string): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
   announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type {
   NewIncident,
 } from '../../domain/incident.ts';
 import type { IncidentStatus } from '../../domain/incidentState.ts';
+import type { MilestoneTimes } from '../../domain/milestones.ts';
 import type {
   BotIdentity,
   ClaimRequest,
@@ -60,6 +61,8 @@ export interface IncidentStore {
   setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Promise<Incident | null>;
   /** Records the first acknowledgement; false if it was already acknowledged (or does not exist). */
   acknowledge(id: number): Promise<boolean>;
+  /** Sets the given structured times (null clears one); null if there is no such incident. */
+  setTimes(id: number, times: MilestoneTimes): Promise<Incident | null>;
 }
 
 export interface ChecklistStore {
@@ -77,6 +80,9 @@ export interface ChecklistStore {
   ): Promise<{ changed: boolean; step: IncidentStep }>;
   setMessageTs(stepId: number, messageTs: string | null): Promise<void>;
   chooseOption(stepId: number, key: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  assign(stepId: number, assignee: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  /** One person's open steps across the open incidents, the first `limit`. */
+  assignedTo(userId: string, limit?: number): Promise<IncidentStep[]>;
 }
 
 export interface TimelineStore {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { guarded } from '../guard.ts';
+import { addStepButton, assignStep, switchRunbookButton } from './courseButtons.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
 import { followupDone } from './followupDone.ts';
@@ -11,6 +12,7 @@ import { reminderButton } from './reminderButtons.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
 import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
+import { editTimesButton } from './timesButton.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -38,4 +40,8 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(anyNthAction(ACTIONS.chooseOption), guarded(deps, 'chooseOption', chooseOption(deps)));
   app.action(anyNthAction(ACTIONS.takeJump), guarded(deps, 'takeJump', takeJump(deps)));
   app.action(anyNthAction(ACTIONS.choosePhase), guarded(deps, 'choosePhase', choosePhase(deps)));
+  app.action(ACTIONS.switchRunbook, guarded(deps, 'switchRunbook', switchRunbookButton(deps)));
+  app.action(ACTIONS.addStep, guarded(deps, 'addStep', addStepButton(deps)));
+  app.action(ACTIONS.assignStep, guarded(deps, 'assignStep', assignStep(deps)));
+  app.action(ACTIONS.editTimes, guarded(deps, 'editTimes', editTimesButton(deps)));
 }
