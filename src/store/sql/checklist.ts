@@ -1,0 +1,223 @@
+import {
+  type CheckChange,
+  type CheckChangeResult,
+  type ChecklistRepository,
+  type IncidentCheck,
+  IncidentCheckSchema,
+  type IncidentStep,
+  IncidentStepSchema,
+  type NewStep,
+  type StepSection,
+  type StepState,
+} from '../checklist.ts';
+import { parseOptionalRow, parseRows } from '../rows.ts';
+import { atomic, changed, type SqlContext } from './dialect.ts';
+import type { Async } from './port.ts';
+
+/** The row without its checks: IncidentStepSchema minus `checks`, so JSON columns parse the same way. */
+const StepRowSchema = IncidentStepSchema.omit({ checks: true });
+
+export class SqlChecklist implements Async<ChecklistRepository> {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async insertStep(step: NewStep): Promise<IncidentStep> {
+    const [inserted] = await this.insertSteps([step]);
+    if (!inserted) throw new Error('insertSteps returned nothing for one step');
+    return inserted;
+  }
+
+  /** The whole checklist in one transaction, so a half-instantiated runbook is never visible. */
+  async insertSteps(steps: readonly NewStep[]): Promise<IncidentStep[]> {
+    const now = this.#ctx.now().toISOString();
+    return atomic(this.#ctx, async (tx) => {
+      const ids: number[] = [];
+      for (const step of steps) {
+        const { id } = await tx.db
+          .insertInto('incident_steps')
+          .values({
+            incident_id: step.incidentId,
+            position: step.position,
+            section: step.section,
+            runbook_id: step.runbookId ?? null,
+            number: step.number ?? null,
+            title: step.title,
+            body: step.body ?? '',
+            commands_json: JSON.stringify(step.commands ?? []),
+            warnings_json: JSON.stringify(step.warnings ?? []),
+            examples_json: JSON.stringify(step.examples ?? []),
+            options_json: JSON.stringify(step.options ?? []),
+            jumps_json: JSON.stringify(step.jumps ?? []),
+            phase: step.phase ?? null,
+            phase_title: step.phaseTitle ?? null,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const checks = (step.checks ?? []).map((text, position) => ({ step_id: id, position, text }));
+        if (checks.length > 0) await tx.db.insertInto('incident_checks').values(checks).execute();
+        ids.push(id);
+      }
+      const inserted: IncidentStep[] = [];
+      for (const id of ids) inserted.push(await mustGetStep(tx, id));
+      return inserted;
+    });
+  }
+
+  getStep(stepId: number): Promise<IncidentStep | null> {
+    return getStep(this.#ctx, stepId);
+  }
+
+  async listSteps(incidentId: number): Promise<IncidentStep[]> {
+    const checkRows = await this.#ctx.db
+      .selectFrom('incident_checks as c')
+      .innerJoin('incident_steps as s', 's.id', 'c.step_id')
+      .selectAll('c')
+      .where('s.incident_id', '=', incidentId)
+      .orderBy('c.step_id')
+      .orderBy('c.position')
+      .execute();
+    const checksByStep = new Map<number, IncidentCheck[]>();
+    for (const check of parseRows(IncidentCheckSchema, checkRows)) {
+      const list = checksByStep.get(check.stepId) ?? [];
+      list.push(check);
+      checksByStep.set(check.stepId, list);
+    }
+    const stepRows = await this.#ctx.db
+      .selectFrom('incident_steps')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('position')
+      .execute();
+    return parseRows(StepRowSchema, stepRows).map((step) => ({
+      ...step,
+      checks: checksByStep.get(step.id) ?? [],
+    }));
+  }
+
+  async nextPending(incidentId: number, sections?: readonly StepSection[]): Promise<IncidentStep | null> {
+    let query = this.#ctx.db
+      .selectFrom('incident_steps')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('state', '=', 'pending');
+    if (sections) {
+      if (sections.length === 0) return null;
+      query = query.where('section', 'in', [...sections]);
+    }
+    const next = await query.orderBy('position').limit(1).executeTakeFirst();
+    return next ? getStep(this.#ctx, next.id) : null;
+  }
+
+  /** Each box changes only if it is not in the target state yet, so two people ticking never overwrite. */
+  async setChecks(stepId: number, change: CheckChange): Promise<CheckChangeResult> {
+    const tick = [...new Set(change.tick ?? [])];
+    const clear = [...new Set(change.clear ?? [])];
+    const both = tick.filter((position) => clear.includes(position));
+    if (both.length > 0) {
+      throw new Error(
+        `Check positions ${both.join(', ')} are both ticked and cleared: pass each in one list only`,
+      );
+    }
+    const now = this.#ctx.now().toISOString();
+    return atomic(this.#ctx, async (tx) => {
+      const ticked: number[] = [];
+      const cleared: number[] = [];
+      for (const position of tick) {
+        const result = await tx.db
+          .updateTable('incident_checks')
+          .set({ checked: 1, checked_by: change.by, checked_at: now })
+          .where('step_id', '=', stepId)
+          .where('position', '=', position)
+          .where('checked', '=', 0)
+          .executeTakeFirst();
+        if (changed(result) === 1) ticked.push(position);
+      }
+      for (const position of clear) {
+        const result = await tx.db
+          .updateTable('incident_checks')
+          .set({ checked: 0, checked_by: null, checked_at: null })
+          .where('step_id', '=', stepId)
+          .where('position', '=', position)
+          .where('checked', '=', 1)
+          .executeTakeFirst();
+        if (changed(result) === 1) cleared.push(position);
+      }
+      if (ticked.length + cleared.length > 0) {
+        await tx.db.updateTable('incident_steps').set({ updated_at: now }).where('id', '=', stepId).execute();
+      }
+      return { ticked, cleared, step: await mustGetStep(tx, stepId) };
+    });
+  }
+
+  async setStepState(
+    stepId: number,
+    state: StepState,
+    by: string,
+    reason?: string,
+  ): Promise<{ changed: boolean; step: IncidentStep }> {
+    const now = this.#ctx.now().toISOString();
+    const result = await this.#ctx.db
+      .updateTable('incident_steps')
+      .set({
+        state,
+        updated_at: now,
+        completed_by: state === 'done' ? by : null,
+        completed_at: state === 'done' ? now : null,
+        skipped_by: state === 'skipped' ? by : null,
+        skip_reason: state === 'skipped' ? (reason ?? null) : null,
+      })
+      .where('id', '=', stepId)
+      .where('state', '<>', state)
+      .executeTakeFirst();
+    return { changed: changed(result) === 1, step: await mustGetStep(this.#ctx, stepId) };
+  }
+
+  async setMessageTs(stepId: number, messageTs: string | null): Promise<void> {
+    await this.#ctx.db
+      .updateTable('incident_steps')
+      .set({ message_ts: messageTs })
+      .where('id', '=', stepId)
+      .execute();
+  }
+
+  /** Only the first pick counts: a second click from a stale message must not change the choice. */
+  async chooseOption(
+    stepId: number,
+    key: string,
+    by: string,
+  ): Promise<{ changed: boolean; step: IncidentStep }> {
+    const now = this.#ctx.now().toISOString();
+    const result = await this.#ctx.db
+      .updateTable('incident_steps')
+      .set({ chosen_option: key, chosen_by: by, chosen_at: now, updated_at: now })
+      .where('id', '=', stepId)
+      .where('chosen_option', 'is', null)
+      .executeTakeFirst();
+    return { changed: changed(result) === 1, step: await mustGetStep(this.#ctx, stepId) };
+  }
+}
+
+async function getStep(ctx: SqlContext, stepId: number): Promise<IncidentStep | null> {
+  const row = parseOptionalRow(
+    StepRowSchema,
+    await ctx.db.selectFrom('incident_steps').selectAll().where('id', '=', stepId).executeTakeFirst(),
+  );
+  if (!row) return null;
+  const checks = await ctx.db
+    .selectFrom('incident_checks')
+    .selectAll()
+    .where('step_id', '=', stepId)
+    .orderBy('position')
+    .execute();
+  return { ...row, checks: parseRows(IncidentCheckSchema, checks) };
+}
+
+async function mustGetStep(ctx: SqlContext, stepId: number): Promise<IncidentStep> {
+  const step = await getStep(ctx, stepId);
+  if (!step) throw new Error(`Checklist step ${stepId} does not exist: reload the incident's checklist`);
+  return step;
+}

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
+import { type NewTimer, type Timer, type TimerRepository, TimerSchema } from '../timers.ts';
+import { changed, claimable, type SqlContext } from './dialect.ts';
+import type { Async } from './port.ts';
+
+const byDue = (a: Timer, b: Timer) => (a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1);
+
+export class SqlTimers implements Async<TimerRepository> {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The timers_plan unique index decides: re-planning the same timer, even from two replicas, keeps one. */
+  async schedule(timer: NewTimer): Promise<{ timer: Timer; created: boolean }> {
+    const dueAt = timer.dueAt.toISOString();
+    const row = await this.#ctx.db
+      .insertInto('timers')
+      .values({
+        incident_id: timer.incidentId,
+        kind: timer.kind,
+        due_at: dueAt,
+        payload_json: timer.payload == null ? null : JSON.stringify(timer.payload),
+        created_at: this.#ctx.now().toISOString(),
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return { timer: parseRow(TimerSchema, row), created: true };
+    const existing = await this.#ctx.db
+      .selectFrom('timers')
+      .selectAll()
+      .where(sql<boolean>`coalesce(incident_id, 0) = ${timer.incidentId ?? 0}`)
+      .where('kind', '=', timer.kind)
+      .where('due_at', '=', dueAt)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    if (!existing) {
+      throw new Error(`Timer ${timer.kind} for incident ${timer.incidentId} was neither created nor found`);
+    }
+    return { timer: parseRow(TimerSchema, existing), created: false };
+  }
+
+  async get(id: number): Promise<Timer | null> {
+    const row = await this.#ctx.db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
+    return parseOptionalRow(TimerSchema, row);
+  }
+
+  async cancel(incidentId: number, kinds?: readonly string[]): Promise<number> {
+    if (kinds !== undefined && kinds.length === 0) return 0;
+    let query = this.#ctx.db
+      .updateTable('timers')
+      .set({ cancelled_at: this.#ctx.now().toISOString() })
+      .where('incident_id', '=', incidentId)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null);
+    if (kinds !== undefined) query = query.where('kind', 'in', [...kinds]);
+    return changed(await query.executeTakeFirst());
+  }
+
+  /**
+   * Hands out due timers, marking them fired in the same statement: a timer is handed out at most once,
+   * across replicas too (PostgreSQL skips rows another replica is claiming this instant).
+   */
+  async claimDue(now: Date = this.#ctx.now(), limit = 100): Promise<Timer[]> {
+    const at = now.toISOString();
+    const due = claimable(
+      this.#ctx,
+      this.#ctx.db
+        .selectFrom('timers')
+        .select('id')
+        .where('fired_at', 'is', null)
+        .where('cancelled_at', 'is', null)
+        .where('due_at', '<=', at)
+        .orderBy('due_at')
+        .orderBy('id')
+        .limit(limit),
+    );
+    const rows = await this.#ctx.db
+      .updateTable('timers')
+      .set({ fired_at: at, claimed_at: at })
+      .where('id', 'in', due)
+      .where('fired_at', 'is', null)
+      .returningAll()
+      .execute();
+    return parseRows(TimerSchema, rows).sort(byDue);
+  }
+
+  async listOpen(incidentId: number): Promise<Timer[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .orderBy('due_at')
+      .orderBy('id')
+      .execute();
+    return parseRows(TimerSchema, rows);
+  }
+
+  async listOpenGlobal(kind: string): Promise<Timer[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('incident_id', 'is', null)
+      .where('kind', '=', kind)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .orderBy('due_at')
+      .orderBy('id')
+      .execute();
+    return parseRows(TimerSchema, rows);
+  }
+}
