@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Severity, SeveritySchema } from '../runbooks/model.ts';
+import { type Severity, SeveritySchema } from './severity.ts';
 
 /** The single list of statuses, in lifecycle order; the store and Slack layers import it from here. */
 export const INCIDENT_STATUSES = [

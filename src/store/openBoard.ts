@@ -5,7 +5,7 @@ import { type Timer, TimerSchema } from './timers.ts';
 
 const OPEN = "i.status NOT IN ('resolved', 'closed')";
 
-export const ProgressRowSchema = z
+const ProgressRowSchema = z
   .object({
     incidentId: z.number().int(),
     done: z.number().int(),

@@ -1,15 +1,10 @@
-import {
-  type AlertLink,
-  type AlertLinkRepository,
-  AlertLinkSchema,
-  type AlertSource,
-  type NewAlertLink,
-} from '../alertLinks.ts';
+import type { AlertLink, AlertSource, NewAlertLink } from '../../domain/incident.ts';
+import type { AlertLinkStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { changed, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { AlertLinkRow } from './rows.ts';
 
-export class SqlAlertLinks implements Async<AlertLinkRepository> {
+export class SqlAlertLinks implements AlertLinkStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -25,7 +20,7 @@ export class SqlAlertLinks implements Async<AlertLinkRepository> {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return parseOptionalRow(AlertLinkSchema, row);
+    return parseOptionalRow(AlertLinkRow, row);
   }
 
   async findOpen(source: AlertSource, dedupKey: string): Promise<AlertLink | null> {
@@ -36,7 +31,7 @@ export class SqlAlertLinks implements Async<AlertLinkRepository> {
       .where('dedup_key', '=', dedupKey)
       .where('closed_at', 'is', null)
       .executeTakeFirst();
-    return parseOptionalRow(AlertLinkSchema, row);
+    return parseOptionalRow(AlertLinkRow, row);
   }
 
   /**
@@ -55,7 +50,7 @@ export class SqlAlertLinks implements Async<AlertLinkRepository> {
       .onConflict((conflict) => conflict.doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (row !== undefined) return { link: parseRow(AlertLinkSchema, row), created: true };
+    if (row !== undefined) return { link: parseRow(AlertLinkRow, row), created: true };
     const existing = await this.findOpen(input.source, input.dedupKey);
     if (!existing) {
       throw new Error(
@@ -83,7 +78,7 @@ export class SqlAlertLinks implements Async<AlertLinkRepository> {
       .where('incident_id', '=', incidentId)
       .orderBy('id')
       .execute();
-    return parseRows(AlertLinkSchema, rows);
+    return parseRows(AlertLinkRow, rows);
   }
 
   async countIncidentsSince(since: Date, except: number | null = null): Promise<number> {

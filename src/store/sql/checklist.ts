@@ -1,23 +1,18 @@
-import {
-  type CheckChange,
-  type CheckChangeResult,
-  type ChecklistRepository,
-  type IncidentCheck,
-  IncidentCheckSchema,
-  type IncidentStep,
-  IncidentStepSchema,
-  type NewStep,
-  type StepSection,
-  type StepState,
-} from '../checklist.ts';
+import type {
+  CheckChange,
+  CheckChangeResult,
+  IncidentCheck,
+  IncidentStep,
+  NewStep,
+  StepSection,
+  StepState,
+} from '../../domain/steps.ts';
+import type { ChecklistStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRows } from '../rows.ts';
 import { atomic, changed, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { CheckRow, StepRow } from './rows.ts';
 
-/** The row without its checks: IncidentStepSchema minus `checks`, so JSON columns parse the same way. */
-const StepRowSchema = IncidentStepSchema.omit({ checks: true });
-
-export class SqlChecklist implements Async<ChecklistRepository> {
+export class SqlChecklist implements ChecklistStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -81,7 +76,7 @@ export class SqlChecklist implements Async<ChecklistRepository> {
       .orderBy('c.position')
       .execute();
     const checksByStep = new Map<number, IncidentCheck[]>();
-    for (const check of parseRows(IncidentCheckSchema, checkRows)) {
+    for (const check of parseRows(CheckRow, checkRows)) {
       const list = checksByStep.get(check.stepId) ?? [];
       list.push(check);
       checksByStep.set(check.stepId, list);
@@ -92,7 +87,7 @@ export class SqlChecklist implements Async<ChecklistRepository> {
       .where('incident_id', '=', incidentId)
       .orderBy('position')
       .execute();
-    return parseRows(StepRowSchema, stepRows).map((step) => ({
+    return parseRows(StepRow, stepRows).map((step) => ({
       ...step,
       checks: checksByStep.get(step.id) ?? [],
     }));
@@ -203,7 +198,7 @@ export class SqlChecklist implements Async<ChecklistRepository> {
 
 async function getStep(ctx: SqlContext, stepId: number): Promise<IncidentStep | null> {
   const row = parseOptionalRow(
-    StepRowSchema,
+    StepRow,
     await ctx.db.selectFrom('incident_steps').selectAll().where('id', '=', stepId).executeTakeFirst(),
   );
   if (!row) return null;
@@ -213,7 +208,7 @@ async function getStep(ctx: SqlContext, stepId: number): Promise<IncidentStep | 
     .where('step_id', '=', stepId)
     .orderBy('position')
     .execute();
-  return { ...row, checks: parseRows(IncidentCheckSchema, checks) };
+  return { ...row, checks: parseRows(CheckRow, checks) };
 }
 
 async function mustGetStep(ctx: SqlContext, stepId: number): Promise<IncidentStep> {

@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  type InboxItem,
-  InboxItemSchema,
-  type InboxRepository,
-  type InboxStatus,
-  type NewInboxItem,
-} from '../inbox.ts';
+import type { InboxItem, InboxStatus, NewInboxItem } from '../../domain/records.ts';
+import type { InboxStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRows } from '../rows.ts';
 import { atomic, changed, claimable, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { InboxRow } from './rows.ts';
 
-export class SqlInbox implements Async<InboxRepository> {
+export class SqlInbox implements InboxStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -60,7 +55,7 @@ export class SqlInbox implements Async<InboxRepository> {
 
   async get(id: number): Promise<InboxItem | null> {
     const item = parseOptionalRow(
-      InboxItemSchema,
+      InboxRow,
       await this.#ctx.db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst(),
     );
     return item && this.#withBody(item);
@@ -135,7 +130,7 @@ export class SqlInbox implements Async<InboxRepository> {
       .where('id', 'in', ready)
       .returningAll()
       .execute();
-    const items = parseRows(InboxItemSchema, rows).sort((a, b) => a.id - b.id);
+    const items = parseRows(InboxRow, rows).sort((a, b) => a.id - b.id);
     return Promise.all(items.map((item) => this.#withBody(item)));
   }
 
@@ -168,6 +163,6 @@ export class SqlInbox implements Async<InboxRepository> {
       .orderBy('id', 'desc')
       .limit(options.limit ?? 100)
       .execute();
-    return Promise.all(parseRows(InboxItemSchema, rows).map((item) => this.#withBody(item)));
+    return Promise.all(parseRows(InboxRow, rows).map((item) => this.#withBody(item)));
   }
 }

@@ -1,15 +1,10 @@
 import { sql } from 'kysely';
+import type { Incident, IncidentPatch, NewIncident } from '../../domain/incident.ts';
 import type { IncidentStatus } from '../../domain/incidentState.ts';
-import {
-  type Incident,
-  type IncidentPatch,
-  type IncidentRepository,
-  IncidentSchema,
-  type NewIncident,
-} from '../incidents.ts';
+import type { IncidentStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows, toFlag } from '../rows.ts';
 import { atomic, changed, countAll, type SqlContext, serialize } from './dialect.ts';
-import type { Async } from './port.ts';
+import { IncidentRow } from './rows.ts';
 import type { Tables } from './schema.ts';
 
 const COLUMN = {
@@ -27,7 +22,7 @@ const COLUMN = {
 
 const CLOSED = ['resolved', 'closed'];
 
-export class SqlIncidents implements Async<IncidentRepository> {
+export class SqlIncidents implements IncidentStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -63,7 +58,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return parseRow(IncidentSchema, row);
+      return parseRow(IncidentRow, row);
     });
   }
 
@@ -73,7 +68,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return parseOptionalRow(IncidentSchema, row);
+    return parseOptionalRow(IncidentRow, row);
   }
 
   async getByChannel(channelId: string): Promise<Incident | null> {
@@ -83,7 +78,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       .where('channel_id', '=', channelId)
       .where('in_fallback', '=', 0)
       .executeTakeFirst();
-    return parseOptionalRow(IncidentSchema, row);
+    return parseOptionalRow(IncidentRow, row);
   }
 
   async listDeclaredSince(since: Date): Promise<Incident[]> {
@@ -95,7 +90,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       .orderBy('declared_at')
       .orderBy('id')
       .execute();
-    return parseRows(IncidentSchema, rows);
+    return parseRows(IncidentRow, rows);
   }
 
   async listOpen(limit?: number): Promise<Incident[]> {
@@ -106,7 +101,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       .orderBy('declared_at')
       .orderBy('id');
     if (limit !== undefined) query = query.limit(limit);
-    return parseRows(IncidentSchema, await query.execute());
+    return parseRows(IncidentRow, await query.execute());
   }
 
   async countOpen(): Promise<number> {
@@ -130,7 +125,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    return parseOptionalRow(IncidentSchema, row);
+    return parseOptionalRow(IncidentRow, row);
   }
 
   async setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Promise<Incident | null> {
@@ -146,7 +141,7 @@ export class SqlIncidents implements Async<IncidentRepository> {
       })
       .where('id', '=', id);
     if (from !== undefined) query = query.where('status', '=', from);
-    return parseOptionalRow(IncidentSchema, await query.returningAll().executeTakeFirst());
+    return parseOptionalRow(IncidentRow, await query.returningAll().executeTakeFirst());
   }
 
   async acknowledge(id: number): Promise<boolean> {

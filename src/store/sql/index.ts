@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { StorePort } from '../../usecases/ports/store.ts';
 import { openDatabase } from '../db.ts';
 import type { Clock } from '../rows.ts';
 import { SqlAlertLinks } from './alertLinks.ts';
@@ -9,7 +10,7 @@ import { SqlInbox } from './inbox.ts';
 import { SqlIncidents } from './incidents.ts';
 import { SqlJobs } from './jobs.ts';
 import { migratePostgres } from './pgMigrate.ts';
-import type { AsyncStore, StoreTransaction } from './port.ts';
+import type { AsyncStore } from './port.ts';
 import { SqlFollowups, SqlPostmortems } from './postmortems.ts';
 import { SqlOpenBoard, SqlPeriodicTimers, SqlRunbookHistory } from './reads.ts';
 import { SqlExternalRefs, SqlHeartbeats, SqlIdempotency, SqlIdentity } from './records.ts';
@@ -20,7 +21,7 @@ import { SqlTimers } from './timers.ts';
 export type { SqlKind } from './dialect.ts';
 export { MIGRATION_LOCK, migratePostgres } from './pgMigrate.ts';
 export { PG_MIGRATIONS } from './pgMigrations.ts';
-export type { AsyncStore, StoreRepositories, StoreTransaction } from './port.ts';
+export type { AsyncStore } from './port.ts';
 
 export interface StoreOptions {
   /** `postgres://...`: PostgreSQL, for two or more replicas. Unset: SQLite at `databasePath`. */
@@ -32,7 +33,7 @@ export interface StoreOptions {
 }
 
 /** Every repository over one context: the store itself, or one transaction of it. */
-function repositories(ctx: SqlContext): StoreTransaction {
+function repositories(ctx: SqlContext): StorePort {
   return {
     incidents: new SqlIncidents(ctx),
     checklist: new SqlChecklist(ctx),

@@ -1,17 +1,11 @@
 import { sql } from 'kysely';
-import {
-  type ClaimRequest,
-  type Job,
-  type JobCounts,
-  type JobRepository,
-  JobSchema,
-  type NewJob,
-} from '../jobs.ts';
+import type { ClaimRequest, Job, JobCounts, NewJob } from '../../domain/records.ts';
+import type { JobStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
 import { atomic, changed, claimable, countAll, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { JobRow } from './rows.ts';
 
-export class SqlJobs implements Async<JobRepository> {
+export class SqlJobs implements JobStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -82,7 +76,7 @@ export class SqlJobs implements Async<JobRepository> {
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
       .returningAll()
       .execute();
-    return parseRows(JobSchema, rows).sort((a, b) => a.id - b.id);
+    return parseRows(JobRow, rows).sort((a, b) => a.id - b.id);
   }
 
   async complete(id: number, owner: string): Promise<void> {
@@ -161,7 +155,7 @@ export class SqlJobs implements Async<JobRepository> {
       .where('incident_id', '=', incidentId)
       .orderBy('id')
       .execute();
-    return parseRows(JobSchema, rows);
+    return parseRows(JobRow, rows);
   }
 
   async prune(before: Date): Promise<number> {

@@ -1,16 +1,10 @@
-import {
-  type Followup,
-  type FollowupRepository,
-  FollowupSchema,
-  type Postmortem,
-  type PostmortemRepository,
-  PostmortemSchema,
-} from '../postmortems.ts';
+import type { Followup, NewFollowup, Postmortem } from '../../domain/records.ts';
+import type { FollowupStore, PostmortemStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import type { SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { FollowupRow, PostmortemRow } from './rows.ts';
 
-export class SqlPostmortems implements Async<PostmortemRepository> {
+export class SqlPostmortems implements PostmortemStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -40,7 +34,7 @@ export class SqlPostmortems implements Async<PostmortemRepository> {
       .selectAll()
       .where('incident_id', '=', incidentId)
       .executeTakeFirst();
-    return parseOptionalRow(PostmortemSchema, row);
+    return parseOptionalRow(PostmortemRow, row);
   }
 
   async markDone(incidentId: number, url: string, by: string): Promise<Postmortem | null> {
@@ -51,7 +45,7 @@ export class SqlPostmortems implements Async<PostmortemRepository> {
       .where('done_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    return parseOptionalRow(PostmortemSchema, row);
+    return parseOptionalRow(PostmortemRow, row);
   }
 
   async listOpen(): Promise<Postmortem[]> {
@@ -62,20 +56,18 @@ export class SqlPostmortems implements Async<PostmortemRepository> {
       .orderBy('due_at')
       .orderBy('incident_id')
       .execute();
-    return parseRows(PostmortemSchema, rows);
+    return parseRows(PostmortemRow, rows);
   }
 }
 
-export class SqlFollowups implements Async<FollowupRepository> {
+export class SqlFollowups implements FollowupStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
   }
 
-  async add(
-    input: Pick<Followup, 'incidentId' | 'text' | 'ownerId' | 'dueDate' | 'createdBy'>,
-  ): Promise<Followup> {
+  async add(input: NewFollowup): Promise<Followup> {
     const row = await this.#ctx.db
       .insertInto('followups')
       .values({
@@ -88,7 +80,7 @@ export class SqlFollowups implements Async<FollowupRepository> {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return parseRow(FollowupSchema, row);
+    return parseRow(FollowupRow, row);
   }
 
   async listForIncident(incidentId: number): Promise<Followup[]> {
@@ -99,7 +91,7 @@ export class SqlFollowups implements Async<FollowupRepository> {
       .orderBy('due_date')
       .orderBy('id')
       .execute();
-    return parseRows(FollowupSchema, rows);
+    return parseRows(FollowupRow, rows);
   }
 
   async listOverdue(today: string, remindedBefore: Date): Promise<Followup[]> {
@@ -117,7 +109,7 @@ export class SqlFollowups implements Async<FollowupRepository> {
       .orderBy('due_date')
       .orderBy('id')
       .execute();
-    return parseRows(FollowupSchema, rows);
+    return parseRows(FollowupRow, rows);
   }
 
   async markReminded(id: number): Promise<void> {
@@ -136,6 +128,6 @@ export class SqlFollowups implements Async<FollowupRepository> {
       .where('done_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    return parseOptionalRow(FollowupSchema, row);
+    return parseOptionalRow(FollowupRow, row);
   }
 }

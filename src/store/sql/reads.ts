@@ -1,20 +1,15 @@
 import { sql } from 'kysely';
-import { type OpenBoardReads, ProgressRowSchema, type StepProgress } from '../openBoard.ts';
+import type { SkippedStep, StepProgress } from '../../domain/steps.ts';
+import type { Timer } from '../../domain/timer.ts';
+import type { OpenBoardStore, PeriodicTimerStore, RunbookHistoryStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
-import {
-  type PeriodicTimers,
-  type RunbookHistory,
-  type SkippedStep,
-  SkippedStepSchema,
-} from '../runbookHistory.ts';
-import { type Timer, TimerSchema } from '../timers.ts';
 import { changed, countAll, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { ProgressRow, SkippedStepRow, TimerRow } from './rows.ts';
 
 const CLOSED = ['resolved', 'closed'];
 
 /** App Home's view of every open incident in a fixed number of statements, whatever their number. */
-export class SqlOpenBoard implements Async<OpenBoardReads> {
+export class SqlOpenBoard implements OpenBoardStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -44,7 +39,7 @@ export class SqlOpenBoard implements Async<OpenBoardReads> {
       .where('s.section', '=', 'step')
       .groupBy(['s.incident_id', 'a.number', 'a.title'])
       .execute();
-    return new Map(parseRows(ProgressRowSchema, rows).map((p) => [p.incidentId, p]));
+    return new Map(parseRows(ProgressRow, rows).map((p) => [p.incidentId, p]));
   }
 
   async timers(): Promise<Map<number, Timer[]>> {
@@ -60,7 +55,7 @@ export class SqlOpenBoard implements Async<OpenBoardReads> {
       .orderBy('t.id')
       .execute();
     const byIncident = new Map<number, Timer[]>();
-    for (const timer of parseRows(TimerSchema, rows)) {
+    for (const timer of parseRows(TimerRow, rows)) {
       if (timer.incidentId === null) continue;
       const list = byIncident.get(timer.incidentId) ?? [];
       list.push(timer);
@@ -71,7 +66,7 @@ export class SqlOpenBoard implements Async<OpenBoardReads> {
 }
 
 /** What incidents and drills say about each runbook, for the weekly review. */
-export class SqlRunbookHistory implements Async<RunbookHistory> {
+export class SqlRunbookHistory implements RunbookHistoryStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -113,12 +108,12 @@ export class SqlRunbookHistory implements Async<RunbookHistory> {
       .orderBy('s.incident_id')
       .orderBy('s.position')
       .execute();
-    return parseRows(SkippedStepSchema, rows);
+    return parseRows(SkippedStepRow, rows);
   }
 }
 
 /** Timers that belong to no incident (the weekly runbook review): re-planned when the policy changes. */
-export class SqlPeriodicTimers implements Async<PeriodicTimers> {
+export class SqlPeriodicTimers implements PeriodicTimerStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {

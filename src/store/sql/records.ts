@@ -1,18 +1,16 @@
-import {
-  type ExternalRef,
-  type ExternalRefRepository,
-  ExternalRefSchema,
-  type NewExternalRef,
-} from '../externalRefs.ts';
-import type { HeartbeatRepository } from '../heartbeats.ts';
-import type { IdempotencyRepository } from '../idempotency.ts';
-import { type BotIdentity, BotIdentitySchema, type IdentityRepository } from '../identity.ts';
+import type { BotIdentity, ExternalRef, NewExternalRef } from '../../domain/records.ts';
+import type {
+  ExternalRefStore,
+  HeartbeatStore,
+  IdempotencyStore,
+  IdentityStore,
+} from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRows } from '../rows.ts';
 import { changed, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { BotIdentityRow, ExternalRefRow } from './rows.ts';
 
 /** Slack request ids and idempotency keys: the primary key decides who acts, across replicas. */
-export class SqlIdempotency implements Async<IdempotencyRepository> {
+export class SqlIdempotency implements IdempotencyStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -46,7 +44,7 @@ export class SqlIdempotency implements Async<IdempotencyRepository> {
   }
 }
 
-export class SqlHeartbeats implements Async<HeartbeatRepository> {
+export class SqlHeartbeats implements HeartbeatStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -71,7 +69,7 @@ export class SqlHeartbeats implements Async<HeartbeatRepository> {
   }
 }
 
-export class SqlIdentity implements Async<IdentityRepository> {
+export class SqlIdentity implements IdentityStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -84,7 +82,7 @@ export class SqlIdentity implements Async<IdentityRepository> {
       .select(['user_id', 'bot_id', 'checked_at'])
       .where('id', '=', 1)
       .executeTakeFirst();
-    return parseOptionalRow(BotIdentitySchema, row);
+    return parseOptionalRow(BotIdentityRow, row);
   }
 
   async remember(userId: string, botId: string): Promise<void> {
@@ -98,7 +96,7 @@ export class SqlIdentity implements Async<IdentityRepository> {
 }
 
 /** One record per (system, local key): the first recorded wins, whichever replica recorded it. */
-export class SqlExternalRefs implements Async<ExternalRefRepository> {
+export class SqlExternalRefs implements ExternalRefStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -131,7 +129,7 @@ export class SqlExternalRefs implements Async<ExternalRefRepository> {
       .where('system', '=', system)
       .where('local_key', '=', localKey)
       .executeTakeFirst();
-    return parseOptionalRow(ExternalRefSchema, row);
+    return parseOptionalRow(ExternalRefRow, row);
   }
 
   async byRemote(system: string, remoteId: string): Promise<ExternalRef | null> {
@@ -143,7 +141,7 @@ export class SqlExternalRefs implements Async<ExternalRefRepository> {
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();
-    return parseOptionalRow(ExternalRefSchema, row);
+    return parseOptionalRow(ExternalRefRow, row);
   }
 
   async forIncident(incidentId: number): Promise<ExternalRef[]> {
@@ -153,6 +151,6 @@ export class SqlExternalRefs implements Async<ExternalRefRepository> {
       .where('incident_id', '=', incidentId)
       .orderBy('id')
       .execute();
-    return parseRows(ExternalRefSchema, rows);
+    return parseRows(ExternalRefRow, rows);
   }
 }

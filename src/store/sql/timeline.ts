@@ -1,15 +1,11 @@
 import { sql } from 'kysely';
+import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.ts';
+import type { TimelineStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
-import {
-  type NewTimelineEntry,
-  type TimelineEntry,
-  TimelineEntrySchema,
-  type TimelineRepository,
-} from '../timeline.ts';
 import type { SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { TimelineRow } from './rows.ts';
 
-export class SqlTimeline implements Async<TimelineRepository> {
+export class SqlTimeline implements TimelineStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -29,7 +25,7 @@ export class SqlTimeline implements Async<TimelineRepository> {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return parseRow(TimelineEntrySchema, row);
+    return parseRow(TimelineRow, row);
   }
 
   async page(
@@ -46,7 +42,7 @@ export class SqlTimeline implements Async<TimelineRepository> {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return parseRows(TimelineEntrySchema, rows);
+    return parseRows(TimelineRow, rows);
   }
 
   async list(incidentId: number): Promise<TimelineEntry[]> {
@@ -57,7 +53,7 @@ export class SqlTimeline implements Async<TimelineRepository> {
       .orderBy('at')
       .orderBy('id')
       .execute();
-    return parseRows(TimelineEntrySchema, rows);
+    return parseRows(TimelineRow, rows);
   }
 
   async last(incidentId: number, kind: string): Promise<TimelineEntry | null> {
@@ -70,6 +66,6 @@ export class SqlTimeline implements Async<TimelineRepository> {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return parseOptionalRow(TimelineEntrySchema, row);
+    return parseOptionalRow(TimelineRow, row);
   }
 }

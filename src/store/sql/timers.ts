@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
+import type { NewTimer, Timer } from '../../domain/timer.ts';
+import type { TimerStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
-import { type NewTimer, type Timer, type TimerRepository, TimerSchema } from '../timers.ts';
 import { changed, claimable, type SqlContext } from './dialect.ts';
-import type { Async } from './port.ts';
+import { TimerRow } from './rows.ts';
 
 const byDue = (a: Timer, b: Timer) => (a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1);
 
-export class SqlTimers implements Async<TimerRepository> {
+export class SqlTimers implements TimerStore {
   readonly #ctx: SqlContext;
 
   constructor(ctx: SqlContext) {
@@ -28,7 +29,7 @@ export class SqlTimers implements Async<TimerRepository> {
       .onConflict((conflict) => conflict.doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (row !== undefined) return { timer: parseRow(TimerSchema, row), created: true };
+    if (row !== undefined) return { timer: parseRow(TimerRow, row), created: true };
     const existing = await this.#ctx.db
       .selectFrom('timers')
       .selectAll()
@@ -40,12 +41,12 @@ export class SqlTimers implements Async<TimerRepository> {
     if (!existing) {
       throw new Error(`Timer ${timer.kind} for incident ${timer.incidentId} was neither created nor found`);
     }
-    return { timer: parseRow(TimerSchema, existing), created: false };
+    return { timer: parseRow(TimerRow, existing), created: false };
   }
 
   async get(id: number): Promise<Timer | null> {
     const row = await this.#ctx.db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
-    return parseOptionalRow(TimerSchema, row);
+    return parseOptionalRow(TimerRow, row);
   }
 
   async cancel(incidentId: number, kinds?: readonly string[]): Promise<number> {
@@ -85,7 +86,7 @@ export class SqlTimers implements Async<TimerRepository> {
       .where('fired_at', 'is', null)
       .returningAll()
       .execute();
-    return parseRows(TimerSchema, rows).sort(byDue);
+    return parseRows(TimerRow, rows).sort(byDue);
   }
 
   async listOpen(incidentId: number): Promise<Timer[]> {
@@ -98,7 +99,7 @@ export class SqlTimers implements Async<TimerRepository> {
       .orderBy('due_at')
       .orderBy('id')
       .execute();
-    return parseRows(TimerSchema, rows);
+    return parseRows(TimerRow, rows);
   }
 
   async listOpenGlobal(kind: string): Promise<Timer[]> {
@@ -112,6 +113,6 @@ export class SqlTimers implements Async<TimerRepository> {
       .orderBy('due_at')
       .orderBy('id')
       .execute();
-    return parseRows(TimerSchema, rows);
+    return parseRows(TimerRow, rows);
   }
 }

@@ -1,0 +1,220 @@
+// The store port: what the use cases need of persistence, declared here and implemented by store/
+// (SQLite today through a thin async adapter, Kysely over SQLite or PostgreSQL next). Every method
+// returns a Promise so that a network database fits without touching the use cases. Names, arguments and
+// results are those of the SQLite repositories; only the Promise is added.
+
+import type {
+  AlertLink,
+  AlertSource,
+  Incident,
+  IncidentPatch,
+  NewAlertLink,
+  NewIncident,
+} from '../../domain/incident.ts';
+import type { IncidentStatus } from '../../domain/incidentState.ts';
+import type {
+  BotIdentity,
+  ClaimRequest,
+  ExternalRef,
+  Followup,
+  InboxItem,
+  InboxStatus,
+  Job,
+  JobCounts,
+  NewExternalRef,
+  NewFollowup,
+  NewInboxItem,
+  NewJob,
+  Postmortem,
+} from '../../domain/records.ts';
+import type {
+  CheckChange,
+  CheckChangeResult,
+  IncidentStep,
+  NewStep,
+  SkippedStep,
+  StepProgress,
+  StepSection,
+  StepState,
+} from '../../domain/steps.ts';
+import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.ts';
+import type { NewTimer, Timer } from '../../domain/timer.ts';
+
+export interface IncidentStore {
+  create(input: NewIncident): Promise<Incident>;
+  get(id: number): Promise<Incident | null>;
+  /** Only a dedicated channel identifies an incident: fallback incidents share the announce channel. */
+  getByChannel(channelId: string): Promise<Incident | null>;
+  /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
+  listDeclaredSince(since: Date): Promise<Incident[]>;
+  /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
+  listOpen(limit?: number): Promise<Incident[]>;
+  countOpen(): Promise<number>;
+  /** Sets the given fields (`null` clears one); null if there is no such incident. */
+  update(id: number, patch: IncidentPatch): Promise<Incident | null>;
+  /**
+   * Moves to `status`, stamping resolved_at/closed_at on the way out and clearing them on reopen. With
+   * `from`, only moves if the incident is still in that status (two "Resolve" clicks record one
+   * transition). Null if nothing moved.
+   */
+  setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Promise<Incident | null>;
+  /** Records the first acknowledgement; false if it was already acknowledged (or does not exist). */
+  acknowledge(id: number): Promise<boolean>;
+}
+
+export interface ChecklistStore {
+  insertStep(step: NewStep): Promise<IncidentStep>;
+  insertSteps(steps: readonly NewStep[]): Promise<IncidentStep[]>;
+  getStep(stepId: number): Promise<IncidentStep | null>;
+  listSteps(incidentId: number): Promise<IncidentStep[]>;
+  nextPending(incidentId: number, sections?: readonly StepSection[]): Promise<IncidentStep | null>;
+  setChecks(stepId: number, change: CheckChange): Promise<CheckChangeResult>;
+  setStepState(
+    stepId: number,
+    state: StepState,
+    by: string,
+    reason?: string,
+  ): Promise<{ changed: boolean; step: IncidentStep }>;
+  setMessageTs(stepId: number, messageTs: string | null): Promise<void>;
+  chooseOption(stepId: number, key: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+}
+
+export interface TimelineStore {
+  append(entry: NewTimelineEntry): Promise<TimelineEntry>;
+  /** Entries after the (at, id) cursor, oldest first. */
+  page(incidentId: number, after: { at: string; id: number } | null, limit: number): Promise<TimelineEntry[]>;
+  list(incidentId: number): Promise<TimelineEntry[]>;
+  last(incidentId: number, kind: string): Promise<TimelineEntry | null>;
+}
+
+export interface TimerStore {
+  /** Idempotent per (incident, kind, due time): `created` is false when the timer existed already. */
+  schedule(timer: NewTimer): Promise<{ timer: Timer; created: boolean }>;
+  get(id: number): Promise<Timer | null>;
+  cancel(incidentId: number, kinds?: readonly string[]): Promise<number>;
+  /** Hands each due timer out at most once. */
+  claimDue(now?: Date, limit?: number): Promise<Timer[]>;
+  listOpen(incidentId: number): Promise<Timer[]>;
+  listOpenGlobal(kind: string): Promise<Timer[]>;
+}
+
+export interface InboxStore {
+  insert(item: NewInboxItem): Promise<{ id: number; duplicate: boolean }>;
+  get(id: number): Promise<InboxItem | null>;
+  prune(bodiesBefore: Date, rowsBefore: Date): Promise<{ bodies: number; rows: number }>;
+  claim(limit?: number, leaseMs?: number): Promise<InboxItem[]>;
+  markDone(id: number, incidentId?: number | null): Promise<void>;
+  markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void>;
+  list(options?: { status?: InboxStatus; limit?: number }): Promise<InboxItem[]>;
+}
+
+export interface IdentityStore {
+  get(): Promise<BotIdentity | null>;
+  remember(userId: string, botId: string): Promise<void>;
+}
+
+export interface JobStore {
+  /** Returns how many were new: a job whose key exists already is not queued twice. */
+  enqueue(jobs: readonly NewJob[]): Promise<number>;
+  claim(request: ClaimRequest): Promise<Job[]>;
+  complete(id: number, owner: string): Promise<void>;
+  retry(id: number, owner: string, error: string, at: Date): Promise<void>;
+  fail(id: number, owner: string, error: string): Promise<void>;
+  releaseOthers(owner: string): Promise<number>;
+  wakeRetrying(): Promise<number>;
+  counts(): Promise<JobCounts>;
+  forIncident(incidentId: number): Promise<Job[]>;
+  prune(before: Date): Promise<number>;
+}
+
+export interface ExternalRefStore {
+  /** The first recorded per (system, local key) wins. */
+  record(ref: NewExternalRef): Promise<ExternalRef>;
+  get(system: string, localKey: string): Promise<ExternalRef | null>;
+  byRemote(system: string, remoteId: string): Promise<ExternalRef | null>;
+  forIncident(incidentId: number): Promise<ExternalRef[]>;
+}
+
+export interface AlertLinkStore {
+  latest(source: AlertSource, dedupKey: string): Promise<AlertLink | null>;
+  findOpen(source: AlertSource, dedupKey: string): Promise<AlertLink | null>;
+  link(input: NewAlertLink): Promise<{ link: AlertLink; created: boolean }>;
+  closeForIncident(incidentId: number): Promise<number>;
+  listForIncident(incidentId: number): Promise<AlertLink[]>;
+  countIncidentsSince(since: Date, except?: number | null): Promise<number>;
+}
+
+export interface IdempotencyStore {
+  /** True the first time `key` is seen, false afterwards. */
+  firstTime(key: string): Promise<boolean>;
+  seen(key: string): Promise<boolean>;
+  prune(before: Date): Promise<number>;
+}
+
+export interface PostmortemStore {
+  schedule(incidentId: number, dueAt: Date): Promise<Postmortem>;
+  get(incidentId: number): Promise<Postmortem | null>;
+  markDone(incidentId: number, url: string, by: string): Promise<Postmortem | null>;
+  listOpen(): Promise<Postmortem[]>;
+}
+
+export interface FollowupStore {
+  add(input: NewFollowup): Promise<Followup>;
+  listForIncident(incidentId: number): Promise<Followup[]>;
+  listOverdue(today: string, remindedBefore: Date): Promise<Followup[]>;
+  markReminded(id: number): Promise<void>;
+  markDone(id: number): Promise<Followup | null>;
+}
+
+export interface HeartbeatStore {
+  beat(name: string, at?: Date): Promise<void>;
+  last(name: string): Promise<Date | null>;
+}
+
+/** App Home's view of every open incident, in a fixed number of queries whatever their number. */
+export interface OpenBoardStore {
+  progress(): Promise<Map<number, StepProgress>>;
+  timers(): Promise<Map<number, Timer[]>>;
+}
+
+/** What incidents and drills say about each runbook, for the weekly review. */
+export interface RunbookHistoryStore {
+  lastDrills(): Promise<Map<string, Date>>;
+  skippedSince(since: Date): Promise<SkippedStep[]>;
+}
+
+/** Timers that belong to no incident (the weekly runbook review): re-planned when the policy changes. */
+export interface PeriodicTimerStore {
+  pending(kind: string): Promise<{ id: number; dueAt: string }[]>;
+  cancel(id: number, now: Date): Promise<boolean>;
+}
+
+export interface StoreRepositories {
+  readonly incidents: IncidentStore;
+  readonly checklist: ChecklistStore;
+  readonly timeline: TimelineStore;
+  readonly timers: TimerStore;
+  readonly inbox: InboxStore;
+  readonly identity: IdentityStore;
+  /** Durable Slack side effects, claimed with a lease. */
+  readonly jobs: JobStore;
+  readonly externalRefs: ExternalRefStore;
+  readonly alertLinks: AlertLinkStore;
+  readonly idempotency: IdempotencyStore;
+  readonly postmortems: PostmortemStore;
+  readonly followups: FollowupStore;
+  /** When periodic loops (the scheduler's tick) last ran, for doctor. */
+  readonly heartbeats: HeartbeatStore;
+  readonly openBoard: OpenBoardStore;
+  readonly runbookHistory: RunbookHistoryStore;
+  readonly periodicTimers: PeriodicTimerStore;
+}
+
+export interface StorePort extends StoreRepositories {
+  /**
+   * Runs `fn` in one transaction, for work spanning repositories (declare = incident + alert link +
+   * timeline + timers) that must happen entirely or not at all. The work inside uses only `tx`; other
+   * callers wait until it commits or rolls back.
+   */
+  transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+}
