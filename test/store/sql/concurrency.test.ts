@@ -41,7 +41,7 @@ describe.each(STORE_KINDS)('two replicas on %s', (kind) => {
     const clock = manualClock('2026-11-22T10:00:00.000Z');
     const [a, b] = await replicas(kind, clock.now);
     const incidentIds: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 40; i++) {
       incidentIds.push(
         (await a.incidents.create({ title: `I${i}`, severity: 'P2', declaredBy: 'U', source: 'slash' })).id,
       );
@@ -64,7 +64,7 @@ describe.each(STORE_KINDS)('two replicas on %s', (kind) => {
     const added = await a.jobs.enqueue(
       incidentIds.map((incidentId) => ({ incidentId, kind: 'post', key: `post-${incidentId}` })),
     );
-    expect(added).toBe(12);
+    expect(added).toBe(40);
 
     expectPartition(
       await drain([() => a.timers.claimDue(undefined, 3), () => b.timers.claimDue(undefined, 3)]),
@@ -159,6 +159,50 @@ describe.each(STORE_KINDS)('two replicas on %s', (kind) => {
     expect(reserved.filter((r) => r.status === 'fulfilled').length).toBe(1);
     expect((await a.incidents.getByChannel('C-ONE'))?.channelId).toBe('C-ONE');
   });
+});
+
+describe('claims on PostgreSQL', () => {
+  it('skip rows another replica holds right now instead of waiting for them or taking them too', async () => {
+    const database = await databases.fresh('postgres');
+    const store = await database.open(() => new Date('2026-11-22T10:00:00.000Z'));
+    const incident = await store.incidents.create({
+      title: 'I',
+      severity: 'P1',
+      declaredBy: 'U',
+      source: 'slash',
+    });
+    const pages = [];
+    for (const id of ['p1', 'p2', 'p3'])
+      pages.push((await store.inbox.insert({ source: 'generic', rawBody: id, deliveryId: id })).id);
+    await store.jobs.enqueue([
+      { incidentId: null, kind: 'a', key: 'j1' },
+      { incidentId: null, kind: 'b', key: 'j2' },
+    ]);
+    const timer = await store.timers.schedule({
+      incidentId: incident.id,
+      kind: 'escalation',
+      dueAt: new Date('2026-11-22T09:00:00Z'),
+    });
+    const other = new pg.Client({ connectionString: database.options.databaseUrl });
+    await other.connect();
+    try {
+      // Another replica is in the middle of claiming the first page, the first job and the timer.
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM inbox WHERE id = $1 FOR UPDATE', [pages[0]]);
+      await other.query("SELECT id FROM jobs WHERE key = 'j1' FOR UPDATE");
+      await other.query('SELECT id FROM timers WHERE id = $1 FOR UPDATE', [timer.timer.id]);
+      expect((await store.inbox.claim(10)).map((i) => i.id)).toEqual(pages.slice(1));
+      expect((await store.jobs.claim({ owner: 'me', leaseMs: 1000, limit: 10 })).map((j) => j.key)).toEqual([
+        'j2',
+      ]);
+      expect(await store.timers.claimDue()).toEqual([]);
+      await other.query('ROLLBACK');
+      expect((await store.inbox.claim(10)).map((i) => i.id)).toEqual([pages[0]]);
+      expect((await store.timers.claimDue()).map((t) => t.id)).toEqual([timer.timer.id]);
+    } finally {
+      await other.end();
+    }
+  }, 15_000);
 });
 
 describe('migrations', () => {
