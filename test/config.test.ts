@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         SLACK_API_URL: 'http://127.0.0.1:4321/api/',
         PORT: '0',
         DATABASE_PATH: '/var/lib/incident-bot/db.sqlite',
+        DATABASE_URL: 'postgres://bot:secret@db.internal:5432/incidents',
         RUNBOOKS_DIR: '/etc/runbooks',
         WEBHOOK_TOKEN: 'bearer-me',
         PAGERDUTY_WEBHOOK_SECRET: 'pd-secret',
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       mode: 'socket',
       port: 0,
       databasePath: '/var/lib/incident-bot/db.sqlite',
+      databaseUrl: 'postgres://bot:secret@db.internal:5432/incidents',
       runbooksDir: '/etc/runbooks',
       webhookToken: 'bearer-me',
       pagerdutyWebhookSecret: 'pd-secret',
@@ -101,6 +103,16 @@ describe('loadConfig', () => {
       github: { token: 'gh-token', repository: 'acme/platform', apiUrl: 'http://127.0.0.1:4004' },
       githubWebhookSecret: 'gh-secret',
     });
+  });
+
+  it('keeps SQLite when DATABASE_URL is unset, and refuses a URL of another database without echoing it', () => {
+    expect(loadConfig(required).databaseUrl).toBeUndefined();
+    const problems = problemsOf({ ...required, DATABASE_URL: 'mysql://root:hunter2@db/incidents' });
+    expect(problems).toEqual([
+      'DATABASE_URL is invalid (must be a postgres:// or postgresql:// URL): set it to postgres://user:password@host:5432/dbname ' +
+        'to share one PostgreSQL among two or more replicas, or leave it unset to keep incidents in SQLite at DATABASE_PATH',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('treats empty and blank values as unset', () => {
