@@ -209,15 +209,14 @@ describe('migrations', () => {
   it('PostgreSQL: two replicas migrating at once apply each migration once (advisory lock)', async () => {
     const database = await databases.fresh('postgres');
     const url = database.options.databaseUrl ?? '';
-    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const admin = new pg.Pool({ connectionString: url });
+    const pools = [admin, new pg.Pool({ connectionString: url })];
     try {
       const applied = await Promise.all(pools.map((pool) => migratePostgres(pool)));
       expect(applied.map((versions) => versions.join(',')).sort()).toEqual(['', '1']);
-      const { rows } = await pools[0]!.query('SELECT version, name FROM schema_migrations');
+      const { rows } = await admin.query('SELECT version, name FROM schema_migrations');
       expect(rows).toEqual([{ version: 1, name: 'schema of SQLite migrations 1-9' }]);
-      await pools[0]!.query('INSERT INTO schema_migrations (version, name) VALUES (99, $1)', [
-        'from the future',
-      ]);
+      await admin.query('INSERT INTO schema_migrations (version, name) VALUES (99, $1)', ['from the future']);
       await expect(createStore({ databasePath: '', databaseUrl: url })).rejects.toThrow(
         'schema version 99, but this incident-bot only knows up to 1',
       );
