@@ -87,6 +87,9 @@ function openSqlite(path: string): { kind: SqlKind; db: Kysely<Tables> } {
 
 async function openPostgres(url: string, max: number): Promise<{ kind: SqlKind; db: Kysely<Tables> }> {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection dropped by the server (a failover, a restart) is an 'error' event, which unhandled
+  // would end the process; the pool discards that connection and the next query opens a new one.
+  pool.on('error', () => undefined);
   try {
     await migratePostgres(pool);
   } catch (error) {

@@ -162,6 +162,26 @@ describe.each(STORE_KINDS)('two replicas on %s', (kind) => {
 });
 
 describe('claims on PostgreSQL', () => {
+  it('carries on when the server drops its idle connections (a failover), without crashing the process', async () => {
+    const database = await databases.fresh('postgres');
+    const store = await database.open();
+    await Promise.all([1, 2, 3].map(() => store.heartbeats.beat('scheduler')));
+    const admin = new pg.Client({ connectionString: database.options.databaseUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      expect(rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // The first query may meet a connection the server just closed; the ones after it get a new one.
+    await store.heartbeats.beat('scheduler', new Date('2026-11-22T10:00:00Z')).catch(() => undefined);
+    await store.heartbeats.beat('scheduler', new Date('2026-11-22T11:00:00Z'));
+    expect(await store.heartbeats.last('scheduler')).toEqual(new Date('2026-11-22T11:00:00Z'));
+  });
+
   it('skip rows another replica holds right now instead of waiting for them or taking them too', async () => {
     const database = await databases.fresh('postgres');
     const store = await database.open(() => new Date('2026-11-22T10:00:00.000Z'));
