@@ -217,6 +217,9 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_finished ON jobs (finished_at) WHERE status <> 'queued';
       CREATE INDEX jobs_failed ON jobs (id) WHERE status = 'failed';
       CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
+      -- A claim's "no earlier unfinished job of this incident" test reads this one: without it, a table
+      -- not yet analyzed is walked through jobs_queued, 0.1 ms a queued job (230 ms at 1,800 queued).
+      CREATE INDEX jobs_queued_incident ON jobs (incident_id, id) WHERE status = 'queued';
 
       CREATE TABLE bot_identity (
         id         integer PRIMARY KEY CHECK (id = 1),
