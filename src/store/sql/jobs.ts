@@ -14,27 +14,25 @@ export class SqlJobs implements JobStore {
 
   /** UNIQUE (key) decides: a side effect queued twice, by any replica, is one job. */
   async enqueue(jobs: readonly NewJob[]): Promise<number> {
+    if (jobs.length === 0) return 0;
     const now = this.#ctx.now().toISOString();
-    return atomic(this.#ctx, async (tx) => {
-      let added = 0;
-      for (const job of jobs) {
-        const result = await tx.db
-          .insertInto('jobs')
-          .values({
-            incident_id: job.incidentId,
-            kind: job.kind,
-            key: job.key,
-            lane: job.lane ?? 'main',
-            payload_json: JSON.stringify(job.payload ?? {}),
-            next_attempt_at: now,
-            created_at: now,
-          })
-          .onConflict((conflict) => conflict.column('key').doNothing())
-          .executeTakeFirst();
-        added += changed(result);
-      }
-      return added;
-    });
+    // One statement: rows are inserted (and numbered) in the order given, which is the order they run in.
+    const result = await this.#ctx.db
+      .insertInto('jobs')
+      .values(
+        jobs.map((job) => ({
+          incident_id: job.incidentId,
+          kind: job.kind,
+          key: job.key,
+          lane: job.lane ?? 'main',
+          payload_json: JSON.stringify(job.payload ?? {}),
+          next_attempt_at: now,
+          created_at: now,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .executeTakeFirst();
+    return changed(result);
   }
 
   /**

@@ -198,5 +198,8 @@ describe.each(STORE_KINDS)('store port on %s: timers, inbox, jobs', (kind) => {
     ]);
     clock.advance(86_400_000);
     expect(await store.jobs.prune(clock.now())).toBe(2);
+    const twice = { incidentId: incident.id, kind: 'note', key: 'twice' };
+    expect(await store.jobs.enqueue([twice, twice])).toBe(1);
+    expect(await store.jobs.enqueue([])).toBe(0);
   });
 });
