@@ -242,4 +242,14 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX external_refs_incident ON external_refs (incident_id);
     `,
   },
+  {
+    version: 2,
+    name: 'timer leases',
+    sql: /* sql */ `
+      -- A timer is leased to the replica that claimed it and marked fired only when its work is done:
+      -- a replica killed in between loses the lease at lease_until and another takes the timer over.
+      ALTER TABLE timers ADD COLUMN claimed_by text;
+      ALTER TABLE timers ADD COLUMN lease_until text;
+    `,
+  },
 ];

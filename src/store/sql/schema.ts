@@ -82,6 +82,8 @@ export interface Tables {
     fired_at: string | null;
     cancelled_at: string | null;
     claimed_at: string | null;
+    claimed_by: string | null;
+    lease_until: string | null;
     payload_json: string | null;
     created_at: string;
   };

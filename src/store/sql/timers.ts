@@ -63,11 +63,60 @@ export class SqlTimers implements TimerStore {
 
   /**
    * Hands out due timers, marking them fired in the same statement: a timer is handed out at most once,
-   * across replicas too (PostgreSQL skips rows another replica is claiming this instant).
+   * across replicas too (PostgreSQL skips rows another replica is claiming this instant). A timer
+   * another replica holds under a live lease is left to it.
    */
   async claimDue(now: Date = this.#ctx.now(), limit = 100): Promise<Timer[]> {
     const at = now.toISOString();
-    const due = claimable(
+    const rows = await this.#ctx.db
+      .updateTable('timers')
+      .set({ fired_at: at, claimed_at: at, claimed_by: null, lease_until: null })
+      .where('id', 'in', this.#due(at, limit))
+      .where('fired_at', 'is', null)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .returningAll()
+      .execute();
+    return parseRows(TimerRow, rows).sort(byDue);
+  }
+
+  /** Leases due timers whose lease is free or expired; `complete` fires them. */
+  async claimDueLeased(
+    owner: string,
+    leaseMs: number,
+    now: Date = this.#ctx.now(),
+    limit = 100,
+  ): Promise<Timer[]> {
+    const at = now.toISOString();
+    const rows = await this.#ctx.db
+      .updateTable('timers')
+      .set({
+        claimed_at: at,
+        claimed_by: owner,
+        lease_until: new Date(now.getTime() + leaseMs).toISOString(),
+      })
+      .where('id', 'in', this.#due(at, limit))
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .returningAll()
+      .execute();
+    return parseRows(TimerRow, rows).sort(byDue);
+  }
+
+  /** Only the lease holder fires the timer: a claimant whose lease was taken over changes nothing. */
+  async complete(id: number, owner: string): Promise<boolean> {
+    const result = await this.#ctx.db
+      .updateTable('timers')
+      .set({ fired_at: this.#ctx.now().toISOString(), lease_until: null })
+      .where('id', '=', id)
+      .where('claimed_by', '=', owner)
+      .where('fired_at', 'is', null)
+      .executeTakeFirst();
+    return changed(result) === 1;
+  }
+
+  #due(at: string, limit: number) {
+    return claimable(
       this.#ctx,
       this.#ctx.db
         .selectFrom('timers')
@@ -75,18 +124,11 @@ export class SqlTimers implements TimerStore {
         .where('fired_at', 'is', null)
         .where('cancelled_at', 'is', null)
         .where('due_at', '<=', at)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
         .orderBy('due_at')
         .orderBy('id')
         .limit(limit),
     );
-    const rows = await this.#ctx.db
-      .updateTable('timers')
-      .set({ fired_at: at, claimed_at: at })
-      .where('id', 'in', due)
-      .where('fired_at', 'is', null)
-      .returningAll()
-      .execute();
-    return parseRows(TimerRow, rows).sort(byDue);
   }
 
   async listOpen(incidentId: number): Promise<Timer[]> {

@@ -233,12 +233,15 @@ describe('migrations', () => {
     const pools = [admin, new pg.Pool({ connectionString: url })];
     try {
       const applied = await Promise.all(pools.map((pool) => migratePostgres(pool)));
-      expect(applied.map((versions) => versions.join(',')).sort()).toEqual(['', '1']);
+      expect(applied.map((versions) => versions.join(',')).sort()).toEqual(['', '1,2']);
       const { rows } = await admin.query('SELECT version, name FROM schema_migrations');
-      expect(rows).toEqual([{ version: 1, name: 'schema of SQLite migrations 1-9' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'schema of SQLite migrations 1-9' },
+        { version: 2, name: 'timer leases' },
+      ]);
       await admin.query('INSERT INTO schema_migrations (version, name) VALUES (99, $1)', ['from the future']);
       await expect(createStore({ databasePath: '', databaseUrl: url })).rejects.toThrow(
-        'schema version 99, but this incident-bot only knows up to 1',
+        'schema version 99, but this incident-bot only knows up to 2',
       );
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
