@@ -117,6 +117,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? (() => new Date());
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
+  if (config.databaseUrl) {
+    // Running on a private SQLite file while the operator meant a shared PostgreSQL would split incidents
+    // between replicas: refuse rather than start.
+    throw new Error(
+      'DATABASE_URL is set, but this build of the bot still keeps incidents in SQLite only (the PostgreSQL ' +
+        'store is not wired into the bot yet): unset DATABASE_URL and run one replica with DATABASE_PATH',
+    );
+  }
   const store = createStore(config.databasePath, now);
   const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
@@ -128,6 +136,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
     countJobs: () => store.jobs.counts(),
+    replica: config.replicaId,
   });
   const slackHealth = new SlackHealth();
 
@@ -149,6 +158,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       slack: slackHealth,
       slackWindowMs: config.slackReadyWindowMs,
       jobs: () => store.jobs.counts(),
+      identity: { database: 'sqlite', replica: config.replicaId ?? null },
     }),
     githubWebhookRoute({
       secret: config.githubWebhookSecret,

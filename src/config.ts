@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,9 @@ const HELP = {
   DATABASE_URL:
     'set it to postgres://user:password@host:5432/dbname to share one PostgreSQL among two or more ' +
     'replicas, or leave it unset to keep incidents in SQLite at DATABASE_PATH',
+  REPLICA_ID:
+    'set it to a short name for this replica (letters, digits, . _ : -), e.g. the pod name, or leave it ' +
+    'unset for hostname-pid',
   RUNBOOKS_DIR: 'set it to the directory holding RUN-*.md and policy.yml, or leave it unset for ./runbooks',
   WEBHOOK_TOKEN:
     'set it to a long random string (e.g. `openssl rand -hex 32`) and send it as the bearer token ' +
@@ -84,6 +88,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REPLICA_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ : -')
     .optional(),
   RUNBOOKS_DIR: z.string().default('./runbooks'),
   WEBHOOK_TOKEN: z.string().optional(),
@@ -159,6 +167,11 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   databasePath: env.DATABASE_PATH,
   /** PostgreSQL for two or more replicas; unset: SQLite at databasePath. */
   databaseUrl: env.DATABASE_URL,
+  /**
+   * Labels this process's metrics when several share one database; a lone SQLite bot needs no label.
+   * hostname-pid tells apart two replicas on one host as well as two hosts.
+   */
+  replicaId: env.REPLICA_ID ?? (env.DATABASE_URL ? `${hostname()}-${process.pid}` : undefined),
   runbooksDir: env.RUNBOOKS_DIR,
   webhookToken: env.WEBHOOK_TOKEN,
   pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,

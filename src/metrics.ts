@@ -37,12 +37,18 @@ export interface MetricsOptions {
   countIncidents?: () => readonly { severity: string; status: string; count: number }[];
   /** Called on each scrape to fill the side-effect gauge from the job queue. */
   countJobs?: () => { queued: number; retrying: number; failed: number };
+  /**
+   * Added as a `replica` label to every series: behind a load balancer each replica counts only what it
+   * handled, so two replicas' counters must not look like one restarting process.
+   */
+  replica?: string | undefined;
 }
 
 const PREFIX = 'incident_bot_';
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
+  if (options.replica) registry.setDefaultLabels({ replica: options.replica });
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
   const countIncidents = options.countIncidents;

@@ -14,6 +14,8 @@ export interface ReadinessDeps {
   slackWindowMs?: number;
   /** Side effects waiting in the job queue, named in the Slack problem. */
   jobs?: () => { queued: number; failed: number };
+  /** Which database this replica uses and its name, reported by /readyz so a probe shows which one answered. */
+  identity?: { database: 'sqlite' | 'postgres'; replica: string | null };
 }
 
 /** Each check: null when fine, else what is wrong and what to do, as an operator reads it in a probe's output. */
@@ -71,7 +73,8 @@ export function operabilityRoutes(deps: ReadinessDeps): CustomRoute[] {
       handler: (_req, res) => {
         const checks = readiness(deps);
         const ok = Object.values(checks).every((c) => c === null);
-        send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, checks }));
+        const identity = deps.identity ?? { database: 'sqlite', replica: null };
+        send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, ...identity, checks }));
       },
     },
   ];
