@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { type BotProcess, spawnBot } from './botProcess.ts';
 import { type FakeSlack, startFakeSlack } from './fakeSlack.ts';
+import { type FakeSocketMode, startFakeSocketMode } from './fakeSocketMode.ts';
 import { type RunningPostgres, startPostgres } from './realServers.ts';
 import { runbooksDir, TEST_WORKSPACE } from './testRunbooks.ts';
 import { WEBHOOK_TOKEN } from './webhooks.ts';
@@ -13,6 +14,8 @@ import { WEBHOOK_TOKEN } from './webhooks.ts';
  */
 export interface ReplicaRig {
   slack: FakeSlack;
+  /** Socket Mode: every replica opens its own connection here; null in HTTP mode. */
+  socket: FakeSocketMode | null;
   databaseUrl: string;
   replicas: BotProcess[];
   /** Starts `count` replicas at once (so they also race to migrate); `env` adds to the rig's. */
@@ -29,10 +32,11 @@ export interface ReplicaRig {
  */
 export async function replicaRig(
   cleanup: (() => Promise<void> | void)[],
-  options: { secret: string; env?: Record<string, string> },
+  options: { secret: string; env?: Record<string, string>; socketMode?: boolean },
 ): Promise<ReplicaRig> {
   const server: RunningPostgres = await startPostgres();
   const slack = await startFakeSlack(TEST_WORKSPACE);
+  const socket = options.socketMode ? await startFakeSocketMode(slack) : null;
   const pool = new pg.Pool({ connectionString: server.url, max: 2 });
   pool.on('error', () => undefined);
   const runbooks = runbooksDir();
@@ -40,6 +44,7 @@ export async function replicaRig(
   cleanup.push(async () => {
     for (const replica of replicas) await replica.kill9();
     await pool.end();
+    await socket?.close();
     await slack.close();
     await server.stop();
     rmSync(runbooks, { recursive: true, force: true });
@@ -52,12 +57,14 @@ export async function replicaRig(
     RUNBOOKS_DIR: runbooks,
     PORT: '0',
     WEBHOOK_TOKEN,
+    ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-test' } : {}),
     ...options.env,
   };
   let turn = 0;
   const url = (replica: BotProcess) => `http://127.0.0.1:${replica.port}`;
   return {
     slack,
+    socket,
     databaseUrl: server.url,
     replicas,
     async start(count, extra = {}) {
