@@ -34,15 +34,18 @@ export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag); off in tests that start many bots. */
   processMetrics?: boolean;
   /** Called on each scrape to fill the incident gauge: one row per (severity, status) present. */
-  countIncidents?: () => readonly { severity: string; status: string; count: number }[];
+  countIncidents?: () => IncidentCount[] | Promise<IncidentCount[]>;
   /** Called on each scrape to fill the side-effect gauge from the job queue. */
-  countJobs?: () => { queued: number; retrying: number; failed: number };
+  countJobs?: () => JobGauge | Promise<JobGauge>;
   /**
    * Added as a `replica` label to every series: behind a load balancer each replica counts only what it
    * handled, so two replicas' counters must not look like one restarting process.
    */
   replica?: string | undefined;
 }
+
+type IncidentCount = { severity: string; status: string; count: number };
+type JobGauge = { queued: number; retrying: number; failed: number };
 
 const PREFIX = 'incident_bot_';
 
@@ -61,11 +64,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Incidents in the database by severity and status (open and past ones).',
       labelNames: ['severity', 'status'],
       registers,
-      collect() {
+      // Async, so a PostgreSQL store can answer; prom-client awaits it before the scrape is written.
+      async collect() {
         if (!countIncidents) return;
+        const rows = await countIncidents();
         this.reset();
-        for (const row of countIncidents())
-          this.set({ severity: row.severity, status: row.status }, row.count);
+        for (const row of rows) this.set({ severity: row.severity, status: row.status }, row.count);
       },
     }),
     incidentsDeclared: new Counter({
@@ -148,9 +152,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Slack side effects (open a channel, post, invite, reply) in the durable queue: queued (waiting or running, retrying included), retrying (failed at least once, waiting for the next attempt), failed (for good).',
       labelNames: ['state'],
       registers,
-      collect() {
+      async collect() {
         if (!countJobs) return;
-        const counts = countJobs();
+        const counts = await countJobs();
         this.set({ state: 'queued' }, counts.queued);
         this.set({ state: 'retrying' }, counts.retrying);
         this.set({ state: 'failed' }, counts.failed);

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
+import { createMetrics } from '../src/metrics.ts';
+import { readiness } from '../src/routes.ts';
+import { loadRunbookSet } from '../src/services/runbookSet.ts';
+import { SlackHealth } from '../src/slack/instrumentation.ts';
 import { SCHEDULER_HEARTBEAT } from '../src/store/heartbeats.ts';
 import { createStore } from '../src/store/sql/index.ts';
 import { freePort, type RunningPostgres, startPostgres } from './support/realServers.ts';
@@ -19,7 +23,7 @@ async function storage(databaseUrl: string, now = new Date()): Promise<DoctorChe
   return checks.filter((c) => c.name === 'database' || c.name === 'scheduler');
 }
 
-describe('doctor on PostgreSQL (DATABASE_URL)', () => {
+describe('doctor and /readyz on PostgreSQL (DATABASE_URL)', () => {
   it('names PostgreSQL, its schema and the shared scheduler tick, before and after the first start', async () => {
     expect(await storage(server.url)).toEqual([
       {
@@ -53,5 +57,31 @@ describe('doctor on PostgreSQL (DATABASE_URL)', () => {
     );
     expect(text).toContain('fix: check the server is up, reachable from this host');
     expect(text).not.toContain('hunter2');
+  });
+
+  it('/readyz checks the PostgreSQL store: ready while it takes writes, not ready with what to do once it is gone', async () => {
+    const own = await startPostgres();
+    const store = await createStore({ databasePath: '', databaseUrl: own.url });
+    const slack = new SlackHealth();
+    slack.record('ok');
+    const runbooks = loadRunbookSet(runbooksDir(), new Date());
+    const deps = {
+      metrics: createMetrics(),
+      runbooks: () => runbooks,
+      slack,
+      identity: { database: 'postgres' as const, replica: 'replica-0' },
+      databaseProblem: () => store.problem(),
+    };
+    try {
+      expect(await readiness(deps)).toEqual({ database: null, runbooks: null, slack: null });
+      await own.stop();
+      const down = await readiness(deps);
+      expect(down.database).toMatch(
+        /^the database is not writable \(.+\): check DATABASE_URL and the PostgreSQL server$/,
+      );
+      expect(down.runbooks).toBeNull();
+    } finally {
+      await store.close().catch(() => undefined);
+    }
   });
 });

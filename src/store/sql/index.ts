@@ -90,6 +90,9 @@ async function openPostgres(url: string, max: number): Promise<{ kind: SqlKind; 
   // An idle connection dropped by the server (a failover, a restart) is an 'error' event, which unhandled
   // would end the process; the pool discards that connection and the next query opens a new one.
   pool.on('error', () => undefined);
+  // The same for a connection checked out when the server goes away: its query fails (and is reported
+  // where it was made), but the connection's 'error' event would otherwise be an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await migratePostgres(pool);
   } catch (error) {
