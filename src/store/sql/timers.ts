@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { NewTimer, Timer } from '../../domain/timer.ts';
 import type { TimerStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
-import { changed, claimable, type SqlContext } from './dialect.ts';
+import { atomic, changed, claimable, type SqlContext } from './dialect.ts';
 import { TimerRow } from './rows.ts';
+import type { Tables } from './schema.ts';
 
 const byDue = (a: Timer, b: Timer) => (a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1);
 
@@ -62,21 +63,13 @@ export class SqlTimers implements TimerStore {
   }
 
   /**
-   * Hands out due timers, marking them fired in the same statement: a timer is handed out at most once,
+   * Hands out due timers, marking them fired in the same transaction: a timer is handed out at most once,
    * across replicas too (PostgreSQL skips rows another replica is claiming this instant). A timer
    * another replica holds under a live lease is left to it.
    */
   async claimDue(now: Date = this.#ctx.now(), limit = 100): Promise<Timer[]> {
     const at = now.toISOString();
-    const rows = await this.#ctx.db
-      .updateTable('timers')
-      .set({ fired_at: at, claimed_at: at, claimed_by: null, lease_until: null })
-      .where('id', 'in', this.#due(at, limit))
-      .where('fired_at', 'is', null)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
-      .returningAll()
-      .execute();
-    return parseRows(TimerRow, rows).sort(byDue);
+    return this.#claim(at, limit, { fired_at: at, claimed_at: at, claimed_by: null, lease_until: null });
   }
 
   /** Leases due timers whose lease is free or expired; `complete` fires them. */
@@ -87,20 +80,28 @@ export class SqlTimers implements TimerStore {
     limit = 100,
   ): Promise<Timer[]> {
     const at = now.toISOString();
-    const rows = await this.#ctx.db
-      .updateTable('timers')
-      .set({
-        claimed_at: at,
-        claimed_by: owner,
-        lease_until: new Date(now.getTime() + leaseMs).toISOString(),
-      })
-      .where('id', 'in', this.#due(at, limit))
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
-      .returningAll()
-      .execute();
-    return parseRows(TimerRow, rows).sort(byDue);
+    const lease = new Date(now.getTime() + leaseMs).toISOString();
+    return this.#claim(at, limit, { claimed_at: at, claimed_by: owner, lease_until: lease });
+  }
+
+  /**
+   * Picks the ids first, then updates exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n
+   * FOR UPDATE SKIP LOCKED)` subquery more than once in one UPDATE and hand out more than `limit`.
+   */
+  async #claim(at: string, limit: number, set: Updateable<Tables['timers']>): Promise<Timer[]> {
+    return atomic(this.#ctx, async (tx) => {
+      const ids = (await this.#due(tx, at, limit).execute()).map((row) => row.id);
+      if (ids.length === 0) return [];
+      const rows = await tx.db
+        .updateTable('timers')
+        .set(set)
+        .where('id', 'in', ids)
+        .where('fired_at', 'is', null)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+        .returningAll()
+        .execute();
+      return parseRows(TimerRow, rows).sort(byDue);
+    });
   }
 
   /** Only the lease holder fires the timer: a claimant whose lease was taken over changes nothing. */
@@ -115,10 +116,21 @@ export class SqlTimers implements TimerStore {
     return changed(result) === 1;
   }
 
-  #due(at: string, limit: number) {
+  async releaseOthers(owner: string): Promise<number> {
+    const result = await this.#ctx.db
+      .updateTable('timers')
+      .set({ claimed_by: null, lease_until: null })
+      .where('fired_at', 'is', null)
+      .where('lease_until', 'is not', null)
+      .where('claimed_by', '<>', owner)
+      .executeTakeFirst();
+    return changed(result);
+  }
+
+  #due(ctx: SqlContext, at: string, limit: number) {
     return claimable(
-      this.#ctx,
-      this.#ctx.db
+      ctx,
+      ctx.db
         .selectFrom('timers')
         .select('id')
         .where('fired_at', 'is', null)

@@ -88,4 +88,25 @@ describe.each(STORE_KINDS)('timer leases on %s', (kind) => {
     expect([...got].sort((x, y) => x - y)).toEqual(ids);
     expect((await a.timers.get(cancelled.id))?.claimedAt).toBeNull();
   });
+
+  it("lets a sole writer restarted after a crash free its predecessor's leases at once", async () => {
+    const clock = manualClock('2026-11-22T10:00:00.000Z');
+    const [store] = await replicas(kind, clock.now);
+    const mine = await plan(store, '2026-11-22T09:58:00.000Z');
+    const theirs = await plan(store, '2026-11-22T09:59:00.000Z');
+    const done = await plan(store, '2026-11-22T09:57:00.000Z');
+    await store.timers.claimDueLeased('old', LEASE_MS, undefined, 1);
+    expect(await store.timers.complete(done.id, 'old')).toBe(true);
+    // A limit of one hands out one (PostgreSQL once ran the claim's subquery twice and handed out two).
+    expect((await store.timers.claimDueLeased('new', LEASE_MS, undefined, 1)).map((t) => t.id)).toEqual([
+      mine.id,
+    ]);
+    await store.timers.claimDueLeased('old', LEASE_MS);
+    expect((await store.timers.get(theirs.id))?.claimedAt).not.toBeNull();
+
+    expect(await store.timers.releaseOthers('new')).toBe(1);
+    expect((await store.timers.claimDueLeased('new', LEASE_MS)).map((t) => t.id)).toEqual([theirs.id]);
+    expect((await store.timers.get(mine.id))?.firedAt).toBeNull();
+    expect((await store.timers.get(done.id))?.firedAt).toBe('2026-11-22T10:00:00.000Z');
+  });
 });
