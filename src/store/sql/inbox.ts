@@ -104,32 +104,41 @@ export class SqlInbox implements InboxStore {
   async claim(limit = 10, leaseMs = 60_000): Promise<InboxItem[]> {
     const now = this.#ctx.now();
     const at = now.toISOString();
-    const ready = claimable(
-      this.#ctx,
-      this.#ctx.db
-        .selectFrom('inbox')
-        .select('id')
-        .where('status', '<>', 'done')
-        .where((eb) =>
-          eb.or([
-            eb('status', '=', 'pending'),
-            eb.and([eb('status', '=', 'failed'), eb('next_attempt_at', 'is not', null)]),
-          ]),
+    // Ids first, then exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n FOR UPDATE SKIP
+    // LOCKED)` subquery more than once in one UPDATE and hand out more than the limit.
+    const rows = await atomic(this.#ctx, async (tx) => {
+      const ready = await claimable(
+        tx,
+        tx.db
+          .selectFrom('inbox')
+          .select('id')
+          .where('status', '<>', 'done')
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'pending'),
+              eb.and([eb('status', '=', 'failed'), eb('next_attempt_at', 'is not', null)]),
+            ]),
+          )
+          .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', at)]))
+          .orderBy('id')
+          .limit(limit),
+      ).execute();
+      if (ready.length === 0) return [];
+      return tx.db
+        .updateTable('inbox')
+        .set((eb) => ({
+          status: 'pending',
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at: new Date(now.getTime() + leaseMs).toISOString(),
+        }))
+        .where(
+          'id',
+          'in',
+          ready.map((row) => row.id),
         )
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', at)]))
-        .orderBy('id')
-        .limit(limit),
-    );
-    const rows = await this.#ctx.db
-      .updateTable('inbox')
-      .set((eb) => ({
-        status: 'pending',
-        attempts: eb('attempts', '+', 1),
-        next_attempt_at: new Date(now.getTime() + leaseMs).toISOString(),
-      }))
-      .where('id', 'in', ready)
-      .returningAll()
-      .execute();
+        .returningAll()
+        .execute();
+    });
     const items = parseRows(InboxRow, rows).sort((a, b) => a.id - b.id);
     return Promise.all(items.map((item) => this.#withBody(item)));
   }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ClaimRequest, Job, JobCounts, NewJob } from '../../domain/records.ts';
 import type { JobStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
-import { changed, claimable, countAll, type SqlContext } from './dialect.ts';
+import { atomic, changed, claimable, countAll, type SqlContext } from './dialect.ts';
 import { JobRow } from './rows.ts';
 
 export class SqlJobs implements JobStore {
@@ -42,7 +42,39 @@ export class SqlJobs implements JobStore {
   async claim(request: ClaimRequest): Promise<Job[]> {
     const now = this.#ctx.now();
     const at = now.toISOString();
-    let heads = this.#ctx.db
+    // Ids first, then exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n FOR UPDATE SKIP
+    // LOCKED)` subquery more than once in one UPDATE and hand out more than the limit.
+    const rows = await atomic(this.#ctx, async (tx) => {
+      const ready = await claimable(
+        tx,
+        this.#heads(tx, at, request.incidentId).limit(request.limit),
+      ).execute();
+      if (ready.length === 0) return [];
+      return (
+        tx.db
+          .updateTable('jobs')
+          .set((eb) => ({
+            claimed_by: request.owner,
+            lease_until: new Date(now.getTime() + request.leaseMs).toISOString(),
+            attempts: eb('attempts', '+', 1),
+          }))
+          .where(
+            'id',
+            'in',
+            ready.map((row) => row.id),
+          )
+          // Re-checked on the locked row: PostgreSQL re-reads a row another replica changed meanwhile.
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+          .returningAll()
+          .execute()
+      );
+    });
+    return parseRows(JobRow, rows).sort((a, b) => a.id - b.id);
+  }
+
+  /** The first unfinished job of each lane of each incident, due and not leased, oldest first. */
+  #heads(ctx: SqlContext, at: string, incidentId: number | undefined) {
+    let heads = ctx.db
       .selectFrom('jobs as j')
       .select('j.id')
       .where('j.status', '=', 'queued')
@@ -60,21 +92,8 @@ export class SqlJobs implements JobStore {
           ),
         ),
       );
-    if (request.incidentId !== undefined) heads = heads.where('j.incident_id', '=', request.incidentId);
-    const ready = claimable(this.#ctx, heads.orderBy('j.id').limit(request.limit));
-    const rows = await this.#ctx.db
-      .updateTable('jobs')
-      .set((eb) => ({
-        claimed_by: request.owner,
-        lease_until: new Date(now.getTime() + request.leaseMs).toISOString(),
-        attempts: eb('attempts', '+', 1),
-      }))
-      .where('id', 'in', ready)
-      // Re-checked on the locked row: PostgreSQL re-reads a row another replica changed meanwhile.
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
-      .returningAll()
-      .execute();
-    return parseRows(JobRow, rows).sort((a, b) => a.id - b.id);
+    if (incidentId !== undefined) heads = heads.where('j.incident_id', '=', incidentId);
+    return heads.orderBy('j.id');
   }
 
   async complete(id: number, owner: string): Promise<void> {

@@ -18,13 +18,21 @@ async function replicas(kind: StoreKind, now: () => Date): Promise<[AsyncStore, 
   return [first, kind === 'postgres' ? await database.open(now) : first];
 }
 
-/** Claims from both replicas at once until neither gets anything; every id each one got. */
-async function drain<T extends { id: number }>(claimers: (() => Promise<T[]>)[]): Promise<number[][]> {
+/**
+ * Claims from both replicas at once until neither gets anything; every id each one got. A batch larger
+ * than the claim's `limit` fails the test.
+ */
+async function drain<T extends { id: number }>(
+  claimers: (() => Promise<T[]>)[],
+  limit: number,
+): Promise<number[][]> {
   return Promise.all(
     claimers.map(async (claim) => {
       const got: number[] = [];
-      for (let batch = await claim(); batch.length > 0; batch = await claim())
+      for (let batch = await claim(); batch.length > 0; batch = await claim()) {
+        if (batch.length > limit) throw new Error(`a claim of at most ${limit} handed out ${batch.length}`);
         got.push(...batch.map((row) => row.id));
+      }
       return got;
     }),
   );
@@ -67,14 +75,17 @@ describe.each(STORE_KINDS)('two replicas on %s', (kind) => {
     expect(added).toBe(40);
 
     expectPartition(
-      await drain([() => a.timers.claimDue(undefined, 3), () => b.timers.claimDue(undefined, 3)]),
+      await drain([() => a.timers.claimDue(undefined, 3), () => b.timers.claimDue(undefined, 3)], 3),
       timerIds,
     );
-    expectPartition(await drain([() => a.inbox.claim(2), () => b.inbox.claim(2)]), inboxIds);
-    const jobs = await drain([
-      () => a.jobs.claim({ owner: 'a', leaseMs: 60_000, limit: 2 }),
-      () => b.jobs.claim({ owner: 'b', leaseMs: 60_000, limit: 2 }),
-    ]);
+    expectPartition(await drain([() => a.inbox.claim(2), () => b.inbox.claim(2)], 2), inboxIds);
+    const jobs = await drain(
+      [
+        () => a.jobs.claim({ owner: 'a', leaseMs: 60_000, limit: 2 }),
+        () => b.jobs.claim({ owner: 'b', leaseMs: 60_000, limit: 2 }),
+      ],
+      2,
+    );
     const jobIds = (await Promise.all(incidentIds.map((id) => a.jobs.forIncident(id))))
       .flat()
       .map((j) => j.id);
