@@ -10,6 +10,7 @@ import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
   isServer,
+  refuseSharedDatabase,
   StartupError,
   takeWriterLock,
   toBoltLevel,
@@ -109,6 +110,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? (() => new Date());
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
+  refuseSharedDatabase(config);
   const store = createStore(config.databasePath, now);
   // The use cases' view of the store: the async port (health, inspect and the writer lock keep `store`).
   const storePort = asyncStore(store);
@@ -135,6 +137,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     countIncidents: () => incidentCounts(store.db),
     countJobs: () => store.jobs.counts(),
     responseTimes: (days) => postmortems.stats(days),
+    replica: config.replicaId,
   });
   const slackHealth = new SlackHealth();
 

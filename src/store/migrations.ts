@@ -326,6 +326,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...RESPONDER_MIGRATIONS,
+  {
+    version: 12,
+    name: 'timer leases',
+    sql: /* sql */ `
+      -- A timer is leased to the replica that claimed it and marked fired only when its work is done:
+      -- a replica killed in between loses the lease at lease_until and another takes the timer over.
+      ALTER TABLE timers ADD COLUMN claimed_by TEXT;
+      ALTER TABLE timers ADD COLUMN lease_until TEXT;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -100,6 +100,18 @@ export interface TimerStore {
   cancel(incidentId: number, kinds?: readonly string[]): Promise<number>;
   /** Hands each due timer out at most once. */
   claimDue(now?: Date, limit?: number): Promise<Timer[]>;
+  /**
+   * Leases due timers to `owner` until now + leaseMs without firing them: a claimant that dies before
+   * `complete` loses the lease when it expires and another replica takes the timer over.
+   */
+  claimDueLeased(owner: string, leaseMs: number, now?: Date, limit?: number): Promise<Timer[]>;
+  /** Marks a leased timer fired; false (and no change) when `owner` no longer holds its lease. */
+  complete(id: number, owner: string): Promise<boolean>;
+  /**
+   * Frees every timer lease not held by `owner`; returns how many. Only for a sole writer (SQLite's
+   * writer lock) whose predecessor is known dead: replicas on PostgreSQL wait for leases to expire.
+   */
+  releaseOthers(owner: string): Promise<number>;
   listOpen(incidentId: number): Promise<Timer[]>;
   listOpenGlobal(kind: string): Promise<Timer[]>;
 }
