@@ -66,7 +66,8 @@ describe('structured incident times', () => {
       [IC, new Date(T0 + 30 * MIN).toISOString(), 'Impact started set to 2026-12-03 09:50 UTC (was not set)'],
       [IC, new Date(T0 + 30 * MIN).toISOString(), 'Mitigated set to 2026-12-03 10:20 UTC (was not set)'],
     ]);
-    const said = t.slack.messages(channel).at(-1);
+    // Found by its text: at minute 30 the runbook's escalation timer may post in the same channel.
+    const said = t.slack.messages(channel).findLast((m) => m.text.startsWith('Incident times changed'));
     expect(said?.text).toBe(`Incident times changed by <@${IC}>`);
     expect(JSON.stringify(said?.blocks)).toContain(`• Mitigated: <!date^${seconds(T0 + 20 * MIN)}^`);
 

@@ -249,10 +249,11 @@ describe('migrations', () => {
       expect(rows).toEqual([
         { version: 1, name: 'schema of SQLite migrations 1-9' },
         { version: 2, name: 'timer leases' },
+        { version: 3, name: 'step assignees and structured incident times (SQLite 10 and 11)' },
       ]);
       await admin.query('INSERT INTO schema_migrations (version, name) VALUES (99, $1)', ['from the future']);
       await expect(createStore({ databasePath: '', databaseUrl: url })).rejects.toThrow(
-        'schema version 99, but this incident-bot only knows up to 2',
+        'schema version 99, but this incident-bot only knows up to 3',
       );
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
