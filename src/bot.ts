@@ -51,6 +51,7 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import type { StorePort } from './usecases/ports/store.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -72,6 +73,8 @@ export interface BotOptions {
 export interface Bot {
   app: App;
   store: Store;
+  /** The async store port over `store`, the one the services use. */
+  storePort: StorePort;
   service: IncidentService;
   /** Tick, mark done, skip, reopen. */
   steps: StepService;
@@ -112,19 +115,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
-  const timekeeper = new Timekeeper(store, runbooks, now);
+  const timekeeper = new Timekeeper(storePort, runbooks, now);
   // Jobs for the integrations, queued once the job runner exists (it does before any listener, timer or page runs).
   const enqueue = (batch: readonly NewJob[]): void => {
     // Only when there is something to do: an empty enqueue would still start a background drain.
     if (batch.length > 0) jobs.enqueue(batch);
   };
-  const service = new IncidentService(store, runbooks, timekeeper, (entry) =>
-    enqueue(integrations.noteJobs(entry)),
+  const service = new IncidentService(storePort, runbooks, timekeeper, async (entry) =>
+    enqueue(await integrations.noteJobs(entry)),
   );
-  const steps = new StepService(store, service);
-  const postmortems = new PostmortemService(storePort, runbooks, now, (followup) => {
+  const steps = new StepService(storePort, service);
+  const postmortems = new PostmortemService(storePort, runbooks, now, async (followup) => {
     // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
-    const job = integrations.followupJob(followup);
+    const job = await integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);
   });
   const metrics = createMetrics({
@@ -190,7 +193,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     databases: config.diagnosticsDatabases,
     now,
   });
-  const choices = new StepChoices(store, service);
+  const choices = new StepChoices(storePort, service);
   const workflow: IncidentWorkflow = new IncidentWorkflow(
     app.client,
     service,
@@ -203,7 +206,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       },
       stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
       phasePrompt: phasePromptFor(choices, runbooks),
-      escalated: (incidentId) => enqueue(integrations.escalated(incidentId)),
+      escalated: async (incidentId) => enqueue(await integrations.escalated(incidentId)),
       statuspagePreview: (incident, update) => integrations.statusPreview(incident, update),
       publishStatus: (incident, update) => {
         const job = integrations.publishJob(incident, update);
@@ -218,7 +221,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const integrations = wireIntegrations({
     config,
     now,
-    store,
+    store: storePort,
     service,
     runbooks,
     post: (incidentId, key, text) => {
@@ -246,11 +249,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
-      const incident = service.get(incidentId);
+      const incident = await service.get(incidentId);
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
-    enqueue(integrations.jobsFor(incidentId));
+    enqueue(await integrations.jobsFor(incidentId));
   });
   const review: ReviewDeps = {
     store: storePort,
@@ -300,8 +303,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   app.use(privateGuard({ service, access, workflow }));
   registerListeners(app, deps);
   intake = createIntake({
-    store,
-    inbox: storePort.inbox,
+    store: storePort,
     service,
     runbooks,
     sink: new SlackPageSink(workflow, service, resolve, log),
@@ -360,6 +362,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   return {
     app,
     store,
+    storePort,
     service,
     steps,
     workflow,

@@ -10,7 +10,7 @@ import type { Actor, ListenerDeps } from './incidentFlows.ts';
 export async function startDrill(deps: ListenerDeps, runbookId: string, actor: Actor): Promise<void> {
   const runbook = deps.runbooks().catalog.byId(runbookId);
   if (!runbook) throw new UserError(`There is no runbook ${runbookId}. /incident runbooks lists them.`);
-  const declared = deps.service.declare({
+  const declared = await deps.service.declare({
     title: `DRILL ${runbook.id}: ${runbook.title}`,
     severity: runbook.severity ?? 'P3',
     runbookId: runbook.id,

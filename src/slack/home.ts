@@ -175,7 +175,7 @@ export class HomePublisher {
   }
 
   private async read(): Promise<Snapshot> {
-    const board = this.service.openBoard();
+    const board = await this.service.openBoard();
     const incidents = [];
     for (const incident of board.incidents) {
       incidents.push({

@@ -78,8 +78,8 @@ export async function changeStatus(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const result = await deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(
     deps,
@@ -94,8 +94,8 @@ export async function changeSeverity(
   severity: Severity,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.setSeverity({ incidentId, severity, actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const result = await deps.service.setSeverity({ incidentId, severity, actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   const { incident } = result;
   // A raised severity brings in that severity's (larger) response team.
   if (result.raised && incident.channelId && !incident.inFallback) {
@@ -111,8 +111,8 @@ export async function changeCommander(
   userId: string,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.setCommander({ incidentId, userId, actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const result = await deps.service.setCommander({ incidentId, userId, actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   const { incident } = result;
   if (incident.channelId && !incident.inFallback) {
     await deps.workflow.inviteDurably(incident, [userId], []);
@@ -139,7 +139,7 @@ export async function resolveIncident(
  * whole timeline as a file. Read and rendered in slices, so a 10k-entry timeline never stalls the bot.
  */
 export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   const entries = await deps.postmortems.timelineInSlices(incidentId);
   const inline = timelineInline(incident, entries);
   const channel = incident.channelId && !incident.inFallback ? incident.channelId : null;
@@ -171,19 +171,24 @@ export async function escalateIncident(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const escalation = deps.service.escalate({ incidentId, conditions, note: note ?? '', actor: actor.user });
+  const escalation = await deps.service.escalate({
+    incidentId,
+    conditions,
+    note: note ?? '',
+    actor: actor.user,
+  });
   const { incident, targets } = escalation;
   if (incident.drill) {
     // A drill names who would be called in, but calls nobody: no mentions, no invites, no escalation channel.
     if (incident.channelId) await deps.workflow.post(incident.channelId, drillEscalationNotice(escalation));
     return;
   }
-  deps.workflow.escalated?.(incident.id);
+  await deps.workflow.escalated?.(incident.id);
   const users = targets.flatMap((t) => t.users);
   const groups = targets.flatMap((t) => t.groups);
   if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
   // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
-  const steps = deps.service.steps(incident.id);
+  const steps = await deps.service.steps(incident.id);
   const now = deps.now();
   // Durable: an escalation made while Slack stumbles reaches both channels when it answers again.
   if (incident.channelId) {

@@ -53,7 +53,7 @@ export class SlackPageSink implements PageSink {
   }
 
   async acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.paging.acknowledgeExternally({
+    await this.service.paging.acknowledgeExternally({
       incidentId: incident.id,
       by: alert.labels.agent ?? 'someone',
       via: alert.source === 'pagerduty' ? 'PagerDuty' : alert.source,
@@ -63,7 +63,7 @@ export class SlackPageSink implements PageSink {
   }
 
   async pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.paging.recordExternalUpdate({
+    await this.service.paging.recordExternalUpdate({
       incidentId: incident.id,
       kind: alert.event === 'incident.resolved' ? 'resolved' : 'reassigned',
       by: alert.labels.agent ?? 'someone',

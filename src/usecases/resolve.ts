@@ -26,7 +26,7 @@ export class ResolveIncident {
 
   async run(input: ResolveInput): Promise<Outcome<{ incident: Incident }>> {
     const { incidents, postmortems, chat } = this.deps;
-    const result = incidents.resolve({
+    const result = await incidents.resolve({
       incidentId: input.incidentId,
       note: input.note ?? '',
       actor: input.actor,

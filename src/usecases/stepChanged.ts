@@ -27,26 +27,26 @@ export class StepUseCases {
     actor: string;
   }): Promise<ToggleResult> {
     // The timeline keeps that whoever acted on this step had its warnings in front of them.
-    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
-    const result = this.deps.steps.toggleChecks(input);
+    await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = await this.deps.steps.toggleChecks(input);
     await this.changed(result.step, result.next, result.completed || result.next !== null);
     return result;
   }
 
   /** "Mark done" on a step without checks. */
   async markDone(input: { stepId: number; actor: string }): Promise<void> {
-    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
-    const result = this.deps.steps.markStepDone(input);
+    await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = await this.deps.steps.markStepDone(input);
     await this.changed(result.step, result.next, true);
   }
 
   async skip(input: { stepId: number; reason: string; actor: string }): Promise<void> {
-    const { step, next } = this.deps.steps.skipStep(input);
+    const { step, next } = await this.deps.steps.skipStep(input);
     await this.changed(step, next, true);
   }
 
   async reopen(input: { stepId: number; actor: string }): Promise<void> {
-    await this.changed(this.deps.steps.reopenStep(input), null, true);
+    await this.changed(await this.deps.steps.reopenStep(input), null, true);
   }
 
   private async changed(
@@ -55,7 +55,7 @@ export class StepUseCases {
     refreshHeader: boolean,
   ): Promise<void> {
     const { chat } = this.deps;
-    const incident: Incident = this.deps.incidents.get(step.incidentId);
+    const incident: Incident = await this.deps.incidents.get(step.incidentId);
     await chat.showStep(incident, step);
     if (next) await chat.postStep(incident, next);
     if (refreshHeader) await chat.refreshHeader(incident.id);

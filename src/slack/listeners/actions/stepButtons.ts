@@ -9,7 +9,10 @@ export function skipStep(deps: ListenerDeps) {
     await ack();
     const stepId = idFromValue(action);
     if (stepId === null) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: skipStepModal(deps.service.step(stepId)) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: skipStepModal(await deps.service.step(stepId)),
+    });
   };
 }
 

@@ -42,7 +42,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'help':
         return ack({ response_type: 'ephemeral', ...usage() });
       case 'list': {
-        const { incidents, total } = deps.service.openPage(LIST_LIMIT);
+        const { incidents, total } = await deps.service.openPage(LIST_LIMIT);
         const options = { canSee: canSee(command.user_id, command.channel_id) };
         return ack({ response_type: 'ephemeral', ...incidentList(incidents, deps.now(), options, total) });
       }
@@ -70,7 +70,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'declare': {
         await ack({ response_type: 'ephemeral', text: `Declaring a ${parsed.severity} incident…` });
         try {
-          const declared = deps.service.declare({
+          const declared = await deps.service.declare({
             title: parsed.title,
             severity: parsed.severity,
             runbookId: parsed.runbookId,
@@ -104,13 +104,14 @@ export function incidentCommand(deps: ListenerDeps) {
         return;
       }
       default: {
-        const incidentId = parsed.incidentId ?? deps.service.forChannel(command.channel_id)?.id ?? null;
+        const incidentId =
+          parsed.incidentId ?? (await deps.service.forChannel(command.channel_id))?.id ?? null;
         if (incidentId === null) {
           // Outside an incident channel the command needs a target: offer the open incidents.
           const visibility = { canSee: canSee(command.user_id, command.channel_id) };
           return ack({
             response_type: 'ephemeral',
-            ...pickIncident(deps.service.listOpen(PICK_LIMIT), command.text, visibility),
+            ...pickIncident(await deps.service.listOpen(PICK_LIMIT), command.text, visibility),
           });
         }
         await ack();
@@ -149,7 +150,7 @@ export async function runTargeted(
   actor: Actor,
 ): Promise<void> {
   // Only members act on a private incident; the refusal names nothing of it.
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   const allowed = deps.access
     ? await deps.access.allows(incident, actor.user)
     : !incident.private || IncidentAccess.named(incident, actor.user);
@@ -185,7 +186,7 @@ export async function runTargeted(
 }
 
 async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: string): Promise<void> {
-  if (!mayReload(deps, userId)) {
+  if (!(await mayReload(deps, userId))) {
     return ack({
       response_type: 'ephemeral',
       text:
@@ -222,9 +223,9 @@ export function errorText(error: unknown, deps: ListenerDeps): string {
 }
 
 /** Reloading changes what every responder sees mid-incident, so it is not for everyone. */
-function mayReload(deps: ListenerDeps, userId: string): boolean {
+async function mayReload(deps: ListenerDeps, userId: string): Promise<boolean> {
   if (deps.runbooks().policy.admins?.includes(userId)) return true;
-  return deps.service.listOpen().some((incident) => incident.commanderId === userId);
+  return (await deps.service.listOpen()).some((incident) => incident.commanderId === userId);
 }
 
 /** At most this many problems are listed in the reply; the log line has them all. */

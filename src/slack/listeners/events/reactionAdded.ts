@@ -7,7 +7,7 @@ type Args = SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs;
 export function reactionAdded(deps: ListenerDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
-    const incident = deps.service.forChannel(event.item.channel);
+    const incident = await deps.service.forChannel(event.item.channel);
     if (!incident) return;
     // reactions.get returns the message itself, so no history scope is needed to read its text.
     const found = await client.reactions.get({
@@ -17,7 +17,7 @@ export function reactionAdded(deps: ListenerDeps) {
     });
     const text = found.message?.text ?? '(message without text)';
     const author = found.message?.user ?? 'unknown';
-    const entry = deps.service.pin({
+    const entry = await deps.service.pin({
       incidentId: incident.id,
       actor: event.user,
       messageTs: event.item.ts,

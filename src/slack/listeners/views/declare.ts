@@ -21,7 +21,7 @@ export function declareSubmitted(deps: ListenerDeps) {
     await ack();
     const origin = view.private_metadata || body.user.id;
     try {
-      const declared = deps.service.declare({
+      const declared = await deps.service.declare({
         title,
         severity: severity.data,
         runbookId: selectedValue(values, DECLARE_FIELDS.runbook),
