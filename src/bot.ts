@@ -51,6 +51,7 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
+import { DeclareIncident } from './usecases/declare.ts';
 import type { StorePort } from './usecases/ports/store.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
@@ -278,10 +279,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   const chat = new SlackChat(workflow);
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const declare = new DeclareIncident({ incidents: service, runbooks, chat });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
     resolve,
+    declare,
     steps,
     stepUseCases,
     diagnostics,

@@ -1,8 +1,9 @@
 import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
+import type { Declared } from '../services/outcomes.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
-import type { ChatPort } from '../usecases/ports/chat.ts';
+import type { ChatPort, DeclarerReply } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
@@ -10,6 +11,10 @@ import type { IncidentWorkflow } from './workflow.ts';
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
 export class SlackChat implements ChatPort {
   constructor(private readonly workflow: IncidentWorkflow) {}
+
+  open(declared: Declared, reply: DeclarerReply | null): Promise<Incident> {
+    return this.workflow.open(declared, reply);
+  }
 
   async queueOpen(incident: Incident): Promise<number> {
     return this.workflow.queueOpen(incident);

@@ -10,6 +10,7 @@ import { renderInSlices } from '../services/slices.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import type { DeclareIncident } from '../usecases/declare.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -36,6 +37,8 @@ export interface ListenerDeps {
   stepUseCases: StepUseCases;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
+  /** Declaring by hand and drills. */
+  declare: DeclareIncident;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;

@@ -26,10 +26,9 @@ export const OPEN_JOBS = {
   invitePeople: 'incident.invite-people',
 } as const;
 
-/** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
-export type DeclarerReply =
-  | { via: 'response_url'; url: string; user: string; lead: string }
-  | { via: 'ephemeral'; channel: string; user: string; lead: string };
+import type { DeclarerReply } from '../usecases/ports/chat.ts';
+
+export type { DeclarerReply };
 
 /** A response_url lives 30 minutes; after that the declarer gets a DM instead. */
 const RESPONSE_URL_TTL_MS = 29 * 60_000;

@@ -5,9 +5,17 @@
 import type { Incident } from '../../domain/incident.ts';
 import type { Postmortem } from '../../domain/records.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
+import type { Declared } from '../../services/outcomes.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
+/** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
+export type DeclarerReply =
+  | { via: 'response_url'; url: string; user: string; lead: string }
+  | { via: 'ephemeral'; channel: string; user: string; lead: string };
+
 export interface ChatPort {
+  /** Opens the declared incident's channel (durably) and tells the declarer where it is; the incident as opened. */
+  open(declared: Declared, reply: DeclarerReply | null): Promise<Incident>;
   /** Queues the opening of the incident's channel (durably); resolves to how many steps were newly queued. */
   queueOpen(incident: Incident): Promise<number>;
   /** The pinned header shows the incident as it is now (status, severity, commander, buttons). */

@@ -70,20 +70,22 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'declare': {
         await ack({ response_type: 'ephemeral', text: `Declaring a ${parsed.severity} incident…` });
         try {
-          const declared = await deps.service.declare({
-            title: parsed.title,
-            severity: parsed.severity,
-            runbookId: parsed.runbookId,
-            declaredBy: command.user_id,
-            source: 'slash',
-          });
           // The reply is a durable job too: if Slack is down it arrives once the channel opens.
-          await deps.workflow.open(declared, {
-            via: 'response_url',
-            url: command.response_url,
-            user: command.user_id,
-            lead: `Incident #${declared.incident.id} declared`,
-          });
+          await deps.declare.run(
+            {
+              title: parsed.title,
+              severity: parsed.severity,
+              runbookId: parsed.runbookId,
+              declaredBy: command.user_id,
+              source: 'slash',
+            },
+            (id) => ({
+              via: 'response_url',
+              url: command.response_url,
+              user: command.user_id,
+              lead: `Incident #${id} declared`,
+            }),
+          );
         } catch (error) {
           await reply(errorText(error, deps));
         }
