@@ -52,6 +52,7 @@ import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
 import { DeclareIncident } from './usecases/declare.ts';
+import { EscalateIncident } from './usecases/escalate.ts';
 import type { StorePort } from './usecases/ports/store.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
@@ -277,14 +278,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const chat = new SlackChat(workflow);
+  const chat = new SlackChat(workflow, () => runbooks().policy.channels.escalation);
   const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
   const declare = new DeclareIncident({ incidents: service, runbooks, chat });
+  const escalate = new EscalateIncident({ incidents: service, chat, now });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
     resolve,
     declare,
+    escalate,
     steps,
     stepUseCases,
     diagnostics,

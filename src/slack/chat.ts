@@ -1,16 +1,21 @@
 import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
-import type { Declared } from '../services/outcomes.ts';
+import type { Declared, Escalation } from '../services/outcomes.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort, DeclarerReply } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
+import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
 export class SlackChat implements ChatPort {
-  constructor(private readonly workflow: IncidentWorkflow) {}
+  constructor(
+    private readonly workflow: IncidentWorkflow,
+    /** Where every escalation is briefed besides the incident's channel (policy.yml `channels.escalation`). */
+    private readonly escalationChannel: () => string,
+  ) {}
 
   open(declared: Declared, reply: DeclarerReply | null): Promise<Incident> {
     return this.workflow.open(declared, reply);
@@ -39,6 +44,32 @@ export class SlackChat implements ChatPort {
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceDrillEscalation(escalation: Escalation): Promise<void> {
+    const { incident } = escalation;
+    if (incident.channelId) await this.workflow.post(incident.channelId, drillEscalationNotice(escalation));
+  }
+
+  async callIn(
+    escalation: Escalation,
+    steps: readonly IncidentStep[],
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    const { incident, targets } = escalation;
+    await this.workflow.escalated?.(incident.id);
+    const users = targets.flatMap((t) => t.users);
+    const groups = targets.flatMap((t) => t.groups);
+    if (incident.channelId && !incident.inFallback)
+      await this.workflow.inviteDurably(incident, users, groups);
+    if (incident.channelId)
+      await this.workflow.postDurably(incident.id, escalationBrief(escalation, [...steps], actor, now));
+    await this.workflow.postDurably(
+      incident.id,
+      escalationBrief(escalation, [...steps], actor, now, incident.channelId),
+      this.escalationChannel(),
+    );
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

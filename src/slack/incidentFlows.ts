@@ -11,10 +11,10 @@ import type { StepChoices } from '../services/stepChoices.ts';
 import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { DeclareIncident } from '../usecases/declare.ts';
+import type { EscalateIncident } from '../usecases/escalate.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
-import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
   TIMELINE_LATEST,
   timelineFileLines,
@@ -39,6 +39,8 @@ export interface ListenerDeps {
   resolve: ResolveIncident;
   /** Declaring by hand and drills. */
   declare: DeclareIncident;
+  /** Escalating now, with or without flagged conditions. */
+  escalate: EscalateIncident;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;
@@ -166,7 +168,7 @@ export async function postTimeline(deps: ListenerDeps, incidentId: number, actor
   });
 }
 
-/** Escalate now: mention and invite the targets in the channel, and brief the escalation channel. */
+/** Escalate now (the use case); the one who escalated hears nothing more: the channel shows the call-in. */
 export async function escalateIncident(
   deps: ListenerDeps,
   incidentId: number,
@@ -174,32 +176,5 @@ export async function escalateIncident(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const escalation = await deps.service.escalate({
-    incidentId,
-    conditions,
-    note: note ?? '',
-    actor: actor.user,
-  });
-  const { incident, targets } = escalation;
-  if (incident.drill) {
-    // A drill names who would be called in, but calls nobody: no mentions, no invites, no escalation channel.
-    if (incident.channelId) await deps.workflow.post(incident.channelId, drillEscalationNotice(escalation));
-    return;
-  }
-  await deps.workflow.escalated?.(incident.id);
-  const users = targets.flatMap((t) => t.users);
-  const groups = targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
-  // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
-  const steps = await deps.service.steps(incident.id);
-  const now = deps.now();
-  // Durable: an escalation made while Slack stumbles reaches both channels when it answers again.
-  if (incident.channelId) {
-    await deps.workflow.postDurably(incident.id, escalationBrief(escalation, steps, actor.user, now));
-  }
-  await deps.workflow.postDurably(
-    incident.id,
-    escalationBrief(escalation, steps, actor.user, now, incident.channelId),
-    deps.runbooks().policy.channels.escalation,
-  );
+  await deps.escalate.run({ incidentId, conditions, note, actor: actor.user });
 }

@@ -5,7 +5,7 @@
 import type { Incident } from '../../domain/incident.ts';
 import type { Postmortem } from '../../domain/records.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
-import type { Declared } from '../../services/outcomes.ts';
+import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
 /** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
@@ -28,6 +28,13 @@ export interface ChatPort {
   announceResolved(incident: Incident, note: string | null): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** A drill's escalation: who would be called in, in its channel only (no mentions, no invites). */
+  announceDrillEscalation(escalation: Escalation): Promise<void>;
+  /**
+   * Calls the escalation's targets in: pages them where the policy says, invites them to the channel, and
+   * briefs the channel and the escalation channel (durably: a Slack outage delays it, never loses it).
+   */
+  callIn(escalation: Escalation, steps: readonly IncidentStep[], actor: string, now: Date): Promise<void>;
   /** The end of a drill: time per step and where the runbook was unclear. */
   announceDrillReport(incident: Incident, report: DrillReport): Promise<void>;
 }
