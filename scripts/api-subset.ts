@@ -6,7 +6,8 @@
  *
  * `prefix` is the server URL's path (`/v1`, `/v2`, or `''`) joined to each path, as the client sends it.
  * $refs are inlined to 6 levels (deeper ones, which are recursive in Jira's description, become `{}`);
- * descriptions and examples are dropped. The request's media type becomes a required Content-Type header.
+ * descriptions and examples are dropped. The request's media type becomes a required Content-Type header, and
+ * an API key the operation's security requires in a header (Statuspage's `Authorization`) a required header.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -53,6 +54,19 @@ function inline(node: Json, depth: number): Json {
   return copy;
 }
 
+/** The headers an operation's security (its own, else the description's) requires: apiKey schemes in a header. */
+function securityHeaders(op: Obj): Obj[] {
+  const schemes = ((spec.components as Obj | undefined)?.securitySchemes ?? {}) as Obj;
+  const requirements = (op.security ?? spec.security ?? []) as Obj[];
+  // Any one requirement satisfies the operation, so a header is required only when it is the sole choice.
+  if (requirements.length !== 1) return [];
+  return Object.keys(requirements[0] ?? {}).flatMap((name) => {
+    const scheme = schemes[name] as Obj | undefined;
+    if (scheme?.type !== 'apiKey' || scheme.in !== 'header' || typeof scheme.name !== 'string') return [];
+    return [{ name: scheme.name, in: 'header', required: true, schema: { type: 'string' } }];
+  });
+}
+
 const operations: Obj = {};
 for (const key of wanted) {
   const [method = '', path = ''] = key.split(' ');
@@ -61,6 +75,7 @@ for (const key of wanted) {
   const content = ((inline(op.requestBody ?? null, 0) as Obj | null)?.content ?? null) as Obj | null;
   const mediaType = content ? Object.keys(content)[0] : undefined;
   const parameters = ((inline(op.parameters ?? [], 0) as Obj[]) ?? []).filter((p) => p.in !== 'query');
+  parameters.push(...securityHeaders(op));
   if (mediaType)
     parameters.push({
       name: 'Content-Type',
@@ -75,6 +90,6 @@ for (const key of wanted) {
   };
 }
 const note =
-  'The operations incident-bot calls, cut by scripts/api-subset.ts: $refs inlined (6 levels), descriptions and examples dropped; the request media type stands as a required Content-Type header.';
+  'The operations incident-bot calls, cut by scripts/api-subset.ts: $refs inlined (6 levels), descriptions and examples dropped; the request media type stands as a required Content-Type header, a header API key the security requires as a required header.';
 writeFileSync(out, `${JSON.stringify({ source, licence, note, operations }, null, 1)}\n`);
 console.log(`${Object.keys(operations).length} operations -> ${out}`);

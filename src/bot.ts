@@ -2,12 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
+import { laterChatJobHandlers } from './app/chatJobs.ts';
+import { buildResponderTools } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
   isServer,
+  refuseSharedDatabase,
   StartupError,
   takeWriterLock,
   toBoltLevel,
@@ -54,6 +57,7 @@ import { createStore, incidentCounts, type Store } from './store/index.ts';
 import { DeclareIncident } from './usecases/declare.ts';
 import { EscalateIncident } from './usecases/escalate.ts';
 import type { StorePort } from './usecases/ports/store.ts';
+import { ArchiveChannels } from './usecases/archive.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 import { ResolveIncident } from './usecases/resolve.ts';
 import { StepUseCases } from './usecases/stepChanged.ts';
@@ -111,6 +115,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? (() => new Date());
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
+  refuseSharedDatabase(config);
   const store = createStore(config.databasePath, now);
   // The use cases' view of the store: the async port (health, inspect and the writer lock keep `store`).
   const storePort = asyncStore(store);
@@ -136,6 +141,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     processMetrics: options.processMetrics ?? false,
     countIncidents: () => incidentCounts(store.db),
     countJobs: () => store.jobs.counts(),
+    responseTimes: (days) => postmortems.stats(days),
+    replica: config.replicaId,
   });
   const slackHealth = new SlackHealth();
 
@@ -236,6 +243,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     queue: store.jobs,
     handlers: {
       ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
+      ...laterChatJobHandlers({ client: app.client, service, workflow }),
       ...integrations.handlers,
     },
     owner: writer.owner,
@@ -278,18 +286,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const chat = new SlackChat(workflow, () => runbooks().policy.channels.escalation);
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat });
+  const chat = new SlackChat(workflow, () => runbooks().policy.channels.escalation, home);
+  const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
+  const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
   const declare = new DeclareIncident({ incidents: service, runbooks, chat });
   const escalate = new EscalateIncident({ incidents: service, chat, now });
   const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
   const deps = {
     choices,
+    archive,
     resolve,
     declare,
     escalate,
     steps,
     stepUseCases,
+    ...buildResponderTools({ store, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -15,6 +16,12 @@ const HELP = {
   PORT: 'set it to a TCP port from 0 to 65535, or leave it unset for 3000',
   DATABASE_PATH:
     'set it to the SQLite file to keep incidents in, or leave it unset for ./data/incident-bot.db',
+  DATABASE_URL:
+    'set it to postgres://user:password@host:5432/dbname to share one PostgreSQL among two or more ' +
+    'replicas, or leave it unset to keep incidents in SQLite at DATABASE_PATH',
+  REPLICA_ID:
+    'set it to a short name for this replica (letters, digits, . _ : -), e.g. the pod name, or leave it ' +
+    'unset for hostname-pid',
   RUNBOOKS_DIR: 'set it to the directory holding RUN-*.md and policy.yml, or leave it unset for ./runbooks',
   WEBHOOK_TOKEN:
     'set it to a long random string (e.g. `openssl rand -hex 32`) and send it as the bearer token ' +
@@ -23,6 +30,8 @@ const HELP = {
     "set it to the signing secret shown when you add the webhook subscription in PagerDuty's " +
     'Integrations > Generic Webhooks (v3), or leave it unset',
   SCHEDULER_TICK_SECONDS: 'set it to a whole number of seconds, at least 1, or leave it unset for 15',
+  ARCHIVE_AFTER_DAYS:
+    'set it to how many days after an incident is closed its channel is archived (1 to 3650), or leave it unset for policy.yml (default 30)',
   SLACK_READY_WINDOW_SECONDS:
     'set it to how many seconds of failing Slack calls make /readyz answer 503, or leave it unset for 15',
   JOB_BACKOFF_MAX_SECONDS:
@@ -85,6 +94,15 @@ const EnvSchema = z.object({
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
   PORT: wholeNumber(0, 65_535, 'must be a whole number from 0 to 65535').default(3000),
   DATABASE_PATH: z.string().default('./data/incident-bot.db'),
+  // Only the scheme is checked and named in the error: the URL may hold a password.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REPLICA_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ : -')
+    .optional(),
   RUNBOOKS_DIR: z.string().default('./runbooks'),
   WEBHOOK_TOKEN: z.string().optional(),
   PAGERDUTY_WEBHOOK_SECRET: z.string().optional(),
@@ -93,6 +111,7 @@ const EnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     'must be a whole number, at least 1',
   ).default(15),
+  ARCHIVE_AFTER_DAYS: wholeNumber(1, 3650, 'must be a whole number from 1 to 3650').optional(),
   SLACK_READY_WINDOW_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(15),
   JOB_BACKOFF_MAX_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(30),
   JOB_TICK_MS: wholeNumber(50, 60_000, 'must be a whole number from 50 to 60000').default(1000),
@@ -165,10 +184,19 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
   port: env.PORT,
   databasePath: env.DATABASE_PATH,
+  /** PostgreSQL for two or more replicas; unset: SQLite at databasePath. */
+  databaseUrl: env.DATABASE_URL,
+  /**
+   * Labels this process's metrics when several share one database; a lone SQLite bot needs no label.
+   * hostname-pid tells apart two replicas on one host as well as two hosts.
+   */
+  replicaId: env.REPLICA_ID ?? (env.DATABASE_URL ? `${hostname()}-${process.pid}` : undefined),
   runbooksDir: env.RUNBOOKS_DIR,
   webhookToken: env.WEBHOOK_TOKEN,
   pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
+  /** Overrides policy.yml archive.after when set. */
+  archiveAfterMs: env.ARCHIVE_AFTER_DAYS === undefined ? null : env.ARCHIVE_AFTER_DAYS * 86_400_000,
   logLevel: env.LOG_LEVEL,
   /** /readyz answers 503 once Slack calls have failed with no success for this long. */
   slackReadyWindowMs: env.SLACK_READY_WINDOW_SECONDS * 1000,

@@ -14,6 +14,7 @@ import type { RunbookIssue } from './runbooks/model.ts';
 import { slackErrorCode } from './slack/errors.ts';
 import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
 import { type DatabaseHealth, inspectDatabase, readHeartbeat } from './store/inspect.ts';
+import { inspectPostgres, type PostgresHealth } from './store/sql/inspectPostgres.ts';
 
 export type { DoctorCheck };
 
@@ -70,8 +71,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
         },
   );
   if (policy) checks.push(placeholderCheck(policy, policySource, policyPath));
-  const db = inspectDatabase(config.databasePath);
-  checks.push(databaseCheck(config, db), schedulerCheck(config, db.exists, options.now ?? new Date()));
+  checks.push(...(await storageChecks(config, options.now ?? new Date())));
   checks.push(...secretChecks(config));
   if (options.offline) return checks;
   checks.push(...(await slackChecks(config, options, policy, policySource)));
@@ -120,6 +120,48 @@ function runbooksCheck(issues: readonly RunbookIssue[], dir: string): DoctorChec
   };
 }
 
+/** The database the configuration names (SQLite or PostgreSQL) and the scheduler's last tick in it. */
+async function storageChecks(config: Config, now: Date): Promise<DoctorCheck[]> {
+  if (!config.databaseUrl) {
+    const db = inspectDatabase(config.databasePath);
+    const last = db.exists ? readHeartbeat(config.databasePath, SCHEDULER_HEARTBEAT) : null;
+    return [databaseCheck(config, db), schedulerCheck(config, db.exists, last, now)];
+  }
+  const pg = await inspectPostgres(config.databaseUrl, SCHEDULER_HEARTBEAT);
+  return [postgresCheck(pg), schedulerCheck(config, pg.version > 0, pg.heartbeat, now)];
+}
+
+function postgresCheck(db: PostgresHealth): DoctorCheck {
+  const name = 'database';
+  if (!db.reachable)
+    return {
+      name,
+      ok: false,
+      detail: `PostgreSQL (DATABASE_URL) is not reachable: ${db.error}`,
+      fix: 'check the server is up, reachable from this host, and that the URL names an existing database and user',
+    };
+  if (db.standby)
+    return {
+      name,
+      ok: false,
+      detail: 'PostgreSQL (DATABASE_URL) is a read-only standby',
+      fix: 'point DATABASE_URL at the primary (or the failover address that always names it)',
+    };
+  if (db.version > db.latest)
+    return {
+      name,
+      ok: false,
+      detail: `PostgreSQL schema version ${db.version} is newer than this code (${db.latest})`,
+      fix: 'run the newer incident-bot, or point DATABASE_URL at another database',
+    };
+  const pending = db.latest - db.version;
+  return {
+    name,
+    ok: true,
+    detail: `PostgreSQL (DATABASE_URL): reachable, writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}; replicas share it`,
+  };
+}
+
 function databaseCheck(config: Config, db: DatabaseHealth): DoctorCheck {
   if (!db.exists)
     return {
@@ -145,7 +187,7 @@ function databaseCheck(config: Config, db: DatabaseHealth): DoctorCheck {
   return {
     name: 'database',
     ok: true,
-    detail: `writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}`,
+    detail: `SQLite at ${config.databasePath}: writable, schema ${db.version} of ${db.latest}${pending ? ` (${pending} migration(s) run at next start)` : ''}`,
   };
 }
 
@@ -225,14 +267,13 @@ async function slackChecks(
 /** A tick older than this many intervals means the scheduler has stopped (or the bot is not running). */
 export const STALE_TICKS = 3;
 
-function schedulerCheck(config: Config, dbExists: boolean, now: Date): DoctorCheck {
+function schedulerCheck(config: Config, dbExists: boolean, last: Date | null, now: Date): DoctorCheck {
   if (!dbExists)
     return {
       name: 'scheduler',
       ok: true,
       detail: 'no database yet, so the bot has not run: nothing to check',
     };
-  const last = readHeartbeat(config.databasePath, SCHEDULER_HEARTBEAT);
   const tickMs = config.schedulerTickSeconds * 1000;
   if (!last)
     return {

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { SeverityStats } from './domain/stats.ts';
 
 /**
  * The bot's own Prometheus metrics, served at GET /metrics. One registry per bot instance (not
@@ -12,6 +13,8 @@ export interface Metrics {
   registry: Registry;
   /** Incidents in the database by severity and status; set from the store on every scrape. */
   incidents: Gauge<'severity' | 'status'>;
+  /** Mean response times over the last RESPONSE_WINDOW_DAYS, per severity and measure (mttd, mtta, mttm, mttr). */
+  responseTimeSeconds: Gauge<'severity' | 'measure'>;
   incidentsDeclared: Counter<'severity' | 'source'>;
   pagesReceived: Counter<'source'>;
   pagesDeduplicated: Counter<'source'>;
@@ -34,19 +37,34 @@ export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag); off in tests that start many bots. */
   processMetrics?: boolean;
   /** Called on each scrape to fill the incident gauge: one row per (severity, status) present. */
-  countIncidents?: () => readonly { severity: string; status: string; count: number }[];
+  countIncidents?: () => IncidentCount[] | Promise<IncidentCount[]>;
+  /** Called on each scrape to fill the response-time gauge: MTTD/MTTA/MTTM/MTTR per severity (drills excluded). */
+  responseTimes?: (days: number) => Promise<readonly SeverityStats[]>;
   /** Called on each scrape to fill the side-effect gauge from the job queue. */
-  countJobs?: () => { queued: number; retrying: number; failed: number };
+  countJobs?: () => JobGauge | Promise<JobGauge>;
+  /**
+   * Added as a `replica` label to every series: behind a load balancer each replica counts only what it
+   * handled, so two replicas' counters must not look like one restarting process.
+   */
+  replica?: string | undefined;
 }
 
+type IncidentCount = { severity: string; status: string; count: number };
+type JobGauge = { queued: number; retrying: number; failed: number };
+
 const PREFIX = 'incident_bot_';
+/** The window of the response-time gauge, the same as App Home's. */
+export const RESPONSE_WINDOW_DAYS = 30;
+const MEASURES = ['mttd', 'mtta', 'mttm', 'mttr'] as const;
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
+  if (options.replica) registry.setDefaultLabels({ replica: options.replica });
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
   const countIncidents = options.countIncidents;
   const countJobs = options.countJobs;
+  const responseTimes = options.responseTimes;
 
   return {
     registry,
@@ -55,11 +73,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Incidents in the database by severity and status (open and past ones).',
       labelNames: ['severity', 'status'],
       registers,
-      collect() {
+      // Async, so a PostgreSQL store can answer; prom-client awaits it before the scrape is written.
+      async collect() {
         if (!countIncidents) return;
+        const rows = await countIncidents();
         this.reset();
-        for (const row of countIncidents())
-          this.set({ severity: row.severity, status: row.status }, row.count);
+        for (const row of rows) this.set({ severity: row.severity, status: row.status }, row.count);
+      },
+    }),
+    responseTimeSeconds: new Gauge({
+      name: `${PREFIX}response_time_seconds`,
+      help: `Mean time to detect, acknowledge, mitigate and resolve over the last ${RESPONSE_WINDOW_DAYS} days, from the incident times (drills excluded).`,
+      labelNames: ['severity', 'measure'],
+      registers,
+      // Async: prom-client awaits collect, and the figures come from the async store port.
+      async collect() {
+        if (!responseTimes) return;
+        const rows = await responseTimes(RESPONSE_WINDOW_DAYS);
+        this.reset();
+        for (const row of rows) {
+          for (const measure of MEASURES) {
+            const ms = row[`${measure}Ms`];
+            // A measure with no incident behind it is left out rather than reported as 0.
+            if (ms !== null) this.set({ severity: row.severity, measure }, ms / 1000);
+          }
+        }
       },
     }),
     incidentsDeclared: new Counter({
@@ -142,9 +180,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Slack side effects (open a channel, post, invite, reply) in the durable queue: queued (waiting or running, retrying included), retrying (failed at least once, waiting for the next attempt), failed (for good).',
       labelNames: ['state'],
       registers,
-      collect() {
+      async collect() {
         if (!countJobs) return;
-        const counts = countJobs();
+        const counts = await countJobs();
         this.set({ state: 'queued' }, counts.queued);
         this.set({ state: 'retrying' }, counts.retrying);
         this.set({ state: 'failed' }, counts.failed);

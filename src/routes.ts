@@ -7,18 +7,33 @@ import { databaseProblem, type Store } from './store/index.ts';
 
 export interface ReadinessDeps {
   metrics: Metrics;
-  store: Store;
+  /** The SQLite store, whose database /readyz checks unless `databaseProblem` is given. */
+  store?: Store;
   runbooks: () => RunbookSet;
   slack: SlackHealth;
   /** Failing Slack calls for this long make the bot unready (default 15 s). */
   slackWindowMs?: number;
   /** Side effects waiting in the job queue, named in the Slack problem. */
   jobs?: () => { queued: number; failed: number };
+  /** Which database this replica uses and its name, reported by /readyz so a probe shows which one answered. */
+  identity?: { database: 'sqlite' | 'postgres'; replica: string | null };
+  /** Null when the database takes writes, else what is wrong; default: the SQLite store's own check. */
+  databaseProblem?: () => Promise<string | null>;
 }
 
 /** Each check: null when fine, else what is wrong and what to do, as an operator reads it in a probe's output. */
-export function readiness(deps: ReadinessDeps): Record<'database' | 'runbooks' | 'slack', string | null> {
-  const db = databaseProblem(deps.store.db);
+export async function readiness(
+  deps: ReadinessDeps,
+): Promise<Record<'database' | 'runbooks' | 'slack', string | null>> {
+  const db = deps.databaseProblem
+    ? await deps.databaseProblem()
+    : deps.store
+      ? databaseProblem(deps.store.db)
+      : 'no database is configured for this check';
+  const where =
+    deps.identity?.database === 'postgres'
+      ? 'check DATABASE_URL and the PostgreSQL server'
+      : 'check DATABASE_PATH and the disk';
   const count = deps.runbooks().catalog.runbooks.length;
   const { slack } = deps;
   let slackProblem: string | null = null;
@@ -35,7 +50,7 @@ export function readiness(deps: ReadinessDeps): Record<'database' | 'runbooks' |
     }
   }
   return {
-    database: db ? `the database is not writable (${db}): check DATABASE_PATH and the disk` : null,
+    database: db ? `the database is not writable (${db}): ${where}` : null,
     runbooks: count > 0 ? null : 'no runbook is loaded: check RUNBOOKS_DIR, then run npx incident-bot lint',
     slack: slackProblem,
   };
@@ -69,9 +84,20 @@ export function operabilityRoutes(deps: ReadinessDeps): CustomRoute[] {
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        const checks = readiness(deps);
-        const ok = Object.values(checks).every((c) => c === null);
-        send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, checks }));
+        const identity = deps.identity ?? { database: 'sqlite', replica: null };
+        readiness(deps).then(
+          (checks) => {
+            const ok = Object.values(checks).every((c) => c === null);
+            send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, ...identity, checks }));
+          },
+          (error: unknown) =>
+            send(
+              res,
+              503,
+              'application/json',
+              JSON.stringify({ ok: false, ...identity, error: String(error) }),
+            ),
+        );
       },
     },
   ];

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, ConfigSchema, loadConfig } from '../src/config.ts';
 
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
       webhookToken: undefined,
       pagerdutyWebhookSecret: undefined,
       schedulerTickSeconds: 15,
+      archiveAfterMs: null,
       logLevel: 'info',
       slackReadyWindowMs: 15_000,
       jobBackoffMaxMs: 30_000,
@@ -52,10 +54,13 @@ describe('loadConfig', () => {
         SLACK_API_URL: 'http://127.0.0.1:4321/api/',
         PORT: '0',
         DATABASE_PATH: '/var/lib/incident-bot/db.sqlite',
+        DATABASE_URL: 'postgres://bot:secret@db.internal:5432/incidents',
+        REPLICA_ID: 'bot-a',
         RUNBOOKS_DIR: '/etc/runbooks',
         WEBHOOK_TOKEN: 'bearer-me',
         PAGERDUTY_WEBHOOK_SECRET: 'pd-secret',
         SCHEDULER_TICK_SECONDS: '1',
+        ARCHIVE_AFTER_DAYS: '7',
         LOG_LEVEL: 'debug',
         SLACK_READY_WINDOW_SECONDS: '5',
         JOB_BACKOFF_MAX_SECONDS: '8',
@@ -88,10 +93,13 @@ describe('loadConfig', () => {
       mode: 'socket',
       port: 0,
       databasePath: '/var/lib/incident-bot/db.sqlite',
+      databaseUrl: 'postgres://bot:secret@db.internal:5432/incidents',
+      replicaId: 'bot-a',
       runbooksDir: '/etc/runbooks',
       webhookToken: 'bearer-me',
       pagerdutyWebhookSecret: 'pd-secret',
       schedulerTickSeconds: 1,
+      archiveAfterMs: 7 * 86_400_000,
       logLevel: 'debug',
       slackReadyWindowMs: 5_000,
       jobBackoffMaxMs: 8_000,
@@ -117,6 +125,27 @@ describe('loadConfig', () => {
       },
       jiraWebhookSecret: 'jira-secret',
     });
+  });
+
+  it('keeps SQLite when DATABASE_URL is unset, and refuses a URL of another database without echoing it', () => {
+    expect(loadConfig(required).databaseUrl).toBeUndefined();
+    const problems = problemsOf({ ...required, DATABASE_URL: 'mysql://root:hunter2@db/incidents' });
+    expect(problems).toEqual([
+      'DATABASE_URL is invalid (must be a postgres:// or postgresql:// URL): set it to postgres://user:password@host:5432/dbname ' +
+        'to share one PostgreSQL among two or more replicas, or leave it unset to keep incidents in SQLite at DATABASE_PATH',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('names the replica hostname-pid on PostgreSQL unless REPLICA_ID says otherwise; none on SQLite', () => {
+    const url = 'postgres://bot@127.0.0.1:5432/incidents';
+    expect(loadConfig(required).replicaId).toBeUndefined();
+    expect(loadConfig({ ...required, DATABASE_URL: url }).replicaId).toBe(`${hostname()}-${process.pid}`);
+    expect(loadConfig({ ...required, REPLICA_ID: 'pod-7' }).replicaId).toBe('pod-7');
+    expect(problemsOf({ ...required, REPLICA_ID: 'pod 7' })).toEqual([
+      'REPLICA_ID is invalid (must be 1 to 64 letters, digits or . _ : -): set it to a short name for this ' +
+        'replica (letters, digits, . _ : -), e.g. the pod name, or leave it unset for hostname-pid',
+    ]);
   });
 
   it('treats empty and blank values as unset', () => {

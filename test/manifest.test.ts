@@ -108,7 +108,7 @@ describe('manifest.yml', () => {
     const incident = manifest.features.slash_commands[0];
     expect(incident?.should_escape).toBe(false);
     expect(incident?.usage_hint).toBe(
-      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | postmortem | followup | stats | drill | doctor | help',
+      'declare P1 <title> | status | severity | commander | resolve | update | exec | timeline | list | runbooks | runbook RUN-002 | step add <title> | assign step 2 @user | catchup | postmortem | followup | stats | drill | doctor | help',
     );
   });
 
@@ -136,11 +136,12 @@ describe('manifest.yml', () => {
     ]);
   });
 
-  it('runs in Socket Mode with interactivity and exactly the two bot events', () => {
+  it('runs in Socket Mode with interactivity and exactly the three bot events', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       'app_home_opened',
+      'member_joined_channel',
       'reaction_added',
     ]);
     expect(manifest.settings.event_subscriptions.user_events).toBeUndefined();

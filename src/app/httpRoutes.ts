@@ -46,6 +46,7 @@ export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
       slack: deps.slackHealth,
       slackWindowMs: config.slackReadyWindowMs,
       jobs: () => store.jobs.counts(),
+      identity: { database: 'sqlite', replica: config.replicaId ?? null },
     }),
     githubWebhookRoute({
       secret: config.githubWebhookSecret,

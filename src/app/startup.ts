@@ -75,6 +75,18 @@ const LOCK_STALE_MS = 60_000;
  * One process writes to the database: a second bot on the same file refuses to start, naming the holder.
  * A lock left by a process that died (kill -9, OOM) on this host is taken over at once.
  */
+/**
+ * Running on a private SQLite file while the operator meant a shared PostgreSQL would split incidents
+ * between replicas: refuse rather than start, until the PostgreSQL store is wired into the bot.
+ */
+export function refuseSharedDatabase(config: Pick<Config, 'databaseUrl'>): void {
+  if (!config.databaseUrl) return;
+  throw new Error(
+    'DATABASE_URL is set, but this build of the bot still keeps incidents in SQLite only (the PostgreSQL ' +
+      'store is not wired into the bot yet): unset DATABASE_URL and run one replica with DATABASE_PATH',
+  );
+}
+
 export function takeWriterLock(
   store: Store,
   now: () => Date,

@@ -8,6 +8,7 @@ import {
   takeIncidentRef,
   tokenize,
 } from './commandTokens.ts';
+import { COURSE_SUBCOMMANDS, type CourseCommand, parseCourseCommand } from './courseCommand.ts';
 import { WORKING_STATUSES, type WorkingStatus } from './incidentState.ts';
 import { type Severity, SeveritySchema } from './severity.ts';
 
@@ -27,6 +28,7 @@ export const SUBCOMMANDS = [
   'runbooks',
   'help',
   ...AFTERMATH_SUBCOMMANDS,
+  ...COURSE_SUBCOMMANDS,
   'doctor',
 ] as const;
 
@@ -58,6 +60,7 @@ export type IncidentCommand =
   | { kind: 'help' }
   | { kind: 'doctor' }
   | AftermathCommand
+  | CourseCommand
   | { kind: 'invalid'; error: string };
 
 type Invalid = Extract<IncidentCommand, { kind: 'invalid' }>;
@@ -273,6 +276,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     default: {
       const aftermath = parseAftermathCommand(subcommand, args, text);
       if (aftermath) return aftermath;
+      const course = parseCourseCommand(subcommand, args, text);
+      if (course) return course;
       if (parseSeverity(head.value)) {
         return invalid(
           `Unknown subcommand ${quote(head.value)}. To declare an incident, start with declare. Example: ${EXAMPLE.declare}`,

@@ -28,7 +28,12 @@ export const IncidentSchema = z.object({
   /** The pinned header message in the incident channel. */
   headerTs: z.string().nullable(),
   declaredAt: z.string(),
+  /** When users were first hurt, and when someone first knew: set by hand, null until then. */
+  impactStartedAt: z.string().nullable(),
+  detectedAt: z.string().nullable(),
   acknowledgedAt: z.string().nullable(),
+  /** When the impact stopped (a workaround, a rollback), before the cause is fixed: set by hand. */
+  mitigatedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   updatedAt: z.string(),

@@ -124,6 +124,20 @@ export const PolicySchema = z
       })
       .strict()
       .default({ due_after: 48 * 3_600_000, remind_before: 4 * 3_600_000, remind_every: 86_400_000 }),
+    /** Reminders of a due status update or brief: at most `cap` for one due update (default 4). */
+    reminders: z
+      .object({ cap: z.number().int().min(1).max(100) })
+      .strict()
+      .optional(),
+    /**
+     * Incident channels are archived `after` the incident is closed (default 30 days; `never` keeps them),
+     * announced in the channel `notice_before` (default a day) first.
+     */
+    archive: z
+      .object({ after: z.union([z.literal('never'), Duration]), notice_before: Duration })
+      .partial()
+      .strict()
+      .optional(),
     channels: z
       .object({
         announce: z.string().min(1),

@@ -1,12 +1,18 @@
+import { responseDurations } from './milestones.ts';
+
 /** Per-severity response figures over a window of incidents. */
 export interface SeverityStats {
   severity: string;
   incidents: number;
   acknowledged: number;
   resolved: number;
-  /** Mean time to acknowledge (declared -> the first acknowledgement: a commander took it, or the page was acknowledged in PagerDuty), ms; null when none was acknowledged. */
+  /** Mean time to detect (impact started -> detected), ms; null when no impact start was recorded. */
+  mttdMs: number | null;
+  /** Mean time to acknowledge (detected, else declared -> the first acknowledgement: a commander took it, or the page was acknowledged in PagerDuty), ms; null when none was acknowledged. */
   mttaMs: number | null;
-  /** Mean time to resolve (declared -> resolved), ms; null when none was resolved. */
+  /** Mean time to mitigate (impact started, else detected or declared -> mitigated), ms; null when none was. */
+  mttmMs: number | null;
+  /** Mean time to resolve (impact started, else detected or declared -> resolved), ms; null when none was resolved. */
   mttrMs: number | null;
 }
 
@@ -15,31 +21,43 @@ interface Timed {
   declaredAt: string;
   acknowledgedAt: string | null;
   resolvedAt: string | null;
+  impactStartedAt?: string | null;
+  detectedAt?: string | null;
+  mitigatedAt?: string | null;
 }
 
 function mean(values: number[]): number | null {
   return values.length ? Math.round(values.reduce((a, b) => a + b, 0) / values.length) : null;
 }
 
-/** MTTA and MTTR per severity, P0 first; severities without incidents are listed with zeros. */
+const present = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null);
+
+/** MTTD, MTTA, MTTM and MTTR per severity, P0 first; severities without incidents are listed with zeros. */
 export function responseStats(
   incidents: readonly Timed[],
   severities: readonly string[] = ['P0', 'P1', 'P2', 'P3'],
 ): SeverityStats[] {
   return severities.map((severity) => {
-    const mine = incidents.filter((i) => i.severity === severity);
-    const ack = mine.flatMap((i) =>
-      i.acknowledgedAt ? [Date.parse(i.acknowledgedAt) - Date.parse(i.declaredAt)] : [],
-    );
-    const res = mine.flatMap((i) =>
-      i.resolvedAt ? [Date.parse(i.resolvedAt) - Date.parse(i.declaredAt)] : [],
-    );
+    const durations = incidents
+      .filter((i) => i.severity === severity)
+      .map((i) =>
+        responseDurations({
+          ...i,
+          impactStartedAt: i.impactStartedAt ?? null,
+          detectedAt: i.detectedAt ?? null,
+          mitigatedAt: i.mitigatedAt ?? null,
+        }),
+      );
+    const ack = present(durations.map((d) => d.ttaMs));
+    const res = present(durations.map((d) => d.ttrMs));
     return {
       severity,
-      incidents: mine.length,
+      incidents: durations.length,
       acknowledged: ack.length,
       resolved: res.length,
+      mttdMs: mean(present(durations.map((d) => d.ttdMs))),
       mttaMs: mean(ack),
+      mttmMs: mean(present(durations.map((d) => d.ttmMs))),
       mttrMs: mean(res),
     };
   });

@@ -53,6 +53,10 @@ export const StepFieldsSchema = z.object({
   completedAt: z.string().nullable(),
   skipReason: z.string().nullable(),
   skippedBy: z.string().nullable(),
+  /** The person the step is handed to, who handed it and when; null while it is everyone's. */
+  assigneeId: z.string().nullable(),
+  assignedBy: z.string().nullable(),
+  assignedAt: z.string().nullable(),
   updatedAt: z.string(),
 });
 

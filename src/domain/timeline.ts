@@ -53,6 +53,15 @@ export const TimelineKindSchema = z.enum([
   'remediation_refused',
   'remediation_approved',
   'remediation_run',
+  'reminder_snoozed',
+  'reminder_stopped',
+  'archive_scheduled',
+  'channel_archived',
+  'archive_failed',
+  'runbook_switched',
+  'step_added',
+  'step_assigned',
+  'time_set',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 

@@ -20,6 +20,8 @@ export const TimerKindSchema = z.enum([
   'followups_check',
   'store_prune',
   'runbook_review',
+  'channel_archive_notice',
+  'channel_archive',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 

@@ -74,6 +74,8 @@ export interface PlanRunbook {
 export interface PlanHistory {
   lastUpdate: { at: string; nextUpdateAt: string | null } | null;
   lastBrief: { at: string; nextUpdateAt: string | null } | null;
+  /** Reminder chains that ended (dismissed, or capped) before their update came: not planned again. */
+  stopped?: readonly { kind: string; since: string }[];
 }
 
 const CLOSED_STATUSES = new Set(['resolved', 'closed']);
@@ -153,15 +155,18 @@ export function planTimers(input: {
     });
   }
 
+  const stopped = (kind: TimerKind, due: Date) =>
+    (history.stopped ?? []).some((s) => s.kind === kind && s.since === due.toISOString());
   if (severity.update_every !== 'none') {
     const due = nextDue(history.lastUpdate, incident.declaredAt, severity.update_every);
-    plan.push({
-      kind: TIMER_KIND.updateDue,
-      dueAt: due,
-      payload: payload(due, { reason: `status update every ${shortDuration(severity.update_every)}` }),
-    });
-    if (severity.executive_brief) {
-      const briefDue = nextDue(history.lastBrief, incident.declaredAt, severity.update_every);
+    if (!stopped(TIMER_KIND.updateDue, due))
+      plan.push({
+        kind: TIMER_KIND.updateDue,
+        dueAt: due,
+        payload: payload(due, { reason: `status update every ${shortDuration(severity.update_every)}` }),
+      });
+    const briefDue = nextDue(history.lastBrief, incident.declaredAt, severity.update_every);
+    if (severity.executive_brief && !stopped(TIMER_KIND.execBriefDue, briefDue)) {
       plan.push({
         kind: TIMER_KIND.execBriefDue,
         dueAt: briefDue,

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
+import {
+  REMINDER_STOPPED,
+  REMINDER_TIMER,
+  type ReminderKind,
+  reminderCap,
+  SNOOZES,
+  type Snooze,
+} from '../domain/reminders.ts';
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import {
@@ -13,6 +21,7 @@ import {
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import type { Escalation } from './incidentService.ts';
+import { UserError } from './outcomes.ts';
 import type { RunbookSet } from './runbookSet.ts';
 
 /** What a status update or executive brief records on the timeline; the modal prefills from the last one. */
@@ -28,6 +37,8 @@ export const UpdateRecordSchema = z.object({
 export type UpdateRecord = z.infer<typeof UpdateRecordSchema>;
 
 export const UPDATE_KIND = { status: 'status_update', brief: 'exec_brief' } as const;
+
+const REMINDER_NAME: Record<ReminderKind, string> = { status: 'Status update', brief: 'Executive brief' };
 
 const OPEN = new Set(['declared', 'investigating', 'identified', 'monitoring']);
 
@@ -76,7 +87,10 @@ export class Timekeeper {
       const entry = await tx.timeline.last(incidentId, kind);
       return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
     };
-    return { lastUpdate: await last(UPDATE_KIND.status), lastBrief: await last(UPDATE_KIND.brief) };
+    const stopped = (await tx.timeline.list(incidentId))
+      .filter((e) => e.kind === REMINDER_STOPPED)
+      .map((e) => ({ kind: String(e.data?.timerKind ?? ''), since: String(e.data?.since ?? '') }));
+    return { lastUpdate: await last(UPDATE_KIND.status), lastBrief: await last(UPDATE_KIND.brief), stopped };
   }
 
   /** The last status update or brief, to prefill the next one. */
@@ -174,16 +188,113 @@ export class Timekeeper {
     });
   }
 
-  /** Schedules the next overdue reminder of the same chain (same `since`), one interval from now. */
+  /**
+   * Schedules the next overdue reminder of the same chain (same `since`), one interval from now, unless
+   * this one was the last the cap allows: then the chain ends, recorded so re-planning does not restart it.
+   */
   async scheduleOverdue(incident: Incident, timer: Timer, payload: TimerPayload): Promise<void> {
-    const every = this.runbooks().policy.severities[incident.severity]?.update_every ?? 'none';
+    const policy = this.runbooks().policy;
+    const every = policy.severities[incident.severity]?.update_every ?? 'none';
     if (every === 'none') return;
+    if (payload.round >= reminderCap(policy)) {
+      await this.stopChain(incident.id, 'bot', timer.kind, payload.since, 'cap');
+      return;
+    }
     await this.store.timers.schedule({
       incidentId: incident.id,
       kind: timer.kind,
       dueAt: new Date(this.now().getTime() + every),
       payload: { ...payload, round: payload.round + 1 },
     });
+  }
+
+  /** "Snooze": the overdue update's next reminder comes after the snooze, still counting from when it came due. */
+  snooze(input: { incidentId: number; kind: ReminderKind; snooze: Snooze; actor: string }): Date {
+    return this.store.transaction(() => {
+      const timer = this.openReminder(input.incidentId, input.kind);
+      const until = new Date(this.now().getTime() + SNOOZES[input.snooze]);
+      this.store.timers.cancel(input.incidentId, [timer.kind]);
+      this.store.timers.schedule({
+        incidentId: input.incidentId,
+        kind: timer.kind,
+        dueAt: until,
+        payload: { ...(timer.payload ?? {}) },
+      });
+      this.store.timeline.append({
+        incidentId: input.incidentId,
+        actor: input.actor,
+        kind: 'reminder_snoozed',
+        text: `${REMINDER_NAME[input.kind]} reminder snoozed for ${input.snooze === '1h' ? '1 h' : '15 min'} by <@${input.actor}>`,
+        data: { timerKind: timer.kind, until: until.toISOString() },
+      });
+      return until;
+    });
+  }
+
+  /** "Dismiss": no more reminders for this due update; the next cadence starts from the next update posted. */
+  dismiss(input: { incidentId: number; kind: ReminderKind; actor: string }): void {
+    this.store.transaction(() => {
+      const timer = this.openReminder(input.incidentId, input.kind);
+      const since = String(timer.payload?.since ?? timer.dueAt);
+      this.store.timers.cancel(input.incidentId, [timer.kind]);
+      this.stopChain(input.incidentId, input.actor, timer.kind, since, 'dismissed');
+    });
+  }
+
+  private openReminder(incidentId: number, kind: ReminderKind): Timer {
+    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER[kind]);
+    if (!timer)
+      throw new UserError(
+        `No ${REMINDER_NAME[kind].toLowerCase()} reminder is running for incident #${incidentId}: the update was posted, the reminder dismissed, or the incident resolved.`,
+      );
+    return timer;
+  }
+
+  private stopChain(incidentId: number, actor: string, timerKind: string, since: string, why: string): void {
+    const kind: ReminderKind = timerKind === REMINDER_TIMER.brief ? 'brief' : 'status';
+    const text =
+      why === 'cap'
+        ? `${REMINDER_NAME[kind]} reminders stopped after ${reminderCap(this.runbooks().policy)}: none until the next update is posted`
+        : `${REMINDER_NAME[kind]} reminders dismissed by <@${actor}> until the next update is posted`;
+    this.store.timeline.append({
+      incidentId,
+      actor,
+      kind: REMINDER_STOPPED,
+      text,
+      data: { timerKind, since, why },
+    });
+  }
+
+  /**
+   * A status update posted by hand in the channel (a responder marked it with a reaction): recorded once
+   * per message, and the reminder's clock restarts from it as from the form's.
+   */
+  recordHandUpdate(input: { incidentId: number; actor: string; messageTs: string; text: string }): boolean {
+    return this.store.transaction(() => {
+      const seen = this.store.timeline
+        .list(input.incidentId)
+        .some((e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs);
+      if (seen) return false;
+      const incident = this.store.incidents.get(input.incidentId);
+      this.store.timeline.append({
+        incidentId: input.incidentId,
+        actor: input.actor,
+        kind: UPDATE_KIND.status,
+        text: `Status update (posted by hand): ${input.text}`,
+        data: {
+          ...UpdateRecordSchema.parse({ status: incident?.status ?? '', impact: input.text }),
+          messageTs: input.messageTs,
+        },
+      });
+      this.replan(input.incidentId);
+      return true;
+    });
+  }
+
+  /** When the next status update is due (the reminder's time), if one is planned. */
+  nextUpdateDue(incidentId: number): string | null {
+    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER.status);
+    return timer?.dueAt ?? null;
   }
 
   /** Records a posted status update or brief and moves the reminder to the time it promised. */

@@ -26,6 +26,8 @@ export async function closePostmortem(
   actor: Actor,
 ): Promise<void> {
   const incident = await deps.postmortems.markDone({ incidentId, link, actor: actor.user });
+  // Planned before anything is posted: a Slack failure below must not leave the channel open for ever.
+  await deps.archive.schedule(incident);
   await deps.workflow.refreshHeader(incident.id);
   if (incident.channelId) await deps.workflow.post(incident.channelId, postmortemDone(incident, link));
 }

@@ -2,11 +2,15 @@ import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { Declared, Escalation } from '../services/outcomes.ts';
+import type { TimeChange } from '../services/milestoneService.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort, DeclarerReply } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
+import { archiveNoticeMessage } from './blocks/archive.ts';
+import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
 import { resolvedMessage } from './blocks/replies.ts';
+import { timesChangedMessage } from './blocks/times.ts';
 import type { IncidentWorkflow } from './workflow.ts';
 
 /** The chat port in Slack: each announcement rendered by a pure builder and posted through the workflow. */
@@ -15,6 +19,8 @@ export class SlackChat implements ChatPort {
     private readonly workflow: IncidentWorkflow,
     /** Where every escalation is briefed besides the incident's channel (policy.yml `channels.escalation`). */
     private readonly escalationChannel: () => string,
+    /** Publishes a person's App Home tab, so a step assigned to them is listed at once. */
+    private readonly home: { opened(userId: string): Promise<void> } | null = null,
   ) {}
 
   open(declared: Declared, reply: DeclarerReply | null): Promise<Incident> {
@@ -39,6 +45,10 @@ export class SlackChat implements ChatPort {
 
   async announceResolved(incident: Incident, note: string | null): Promise<void> {
     if (incident.channelId) await this.workflow.post(incident.channelId, resolvedMessage(incident, note));
+  }
+
+  async showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void> {
+    await this.workflow.redrawDurably(incident.id, steps, incident.resolvedAt ?? incident.status);
   }
 
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
@@ -70,6 +80,33 @@ export class SlackChat implements ChatPort {
       escalationBrief(escalation, [...steps], actor, now, incident.channelId),
       this.escalationChannel(),
     );
+  }
+
+  async announceArchive(incident: Incident, at: Date): Promise<void> {
+    if (incident.channelId) await this.workflow.postDurably(incident.id, archiveNoticeMessage(incident, at));
+  }
+
+  archiveChannel(incident: Incident): Promise<void> {
+    return this.workflow.archiveDurably(incident.id);
+  }
+
+  async announceRunbookSwitched(
+    incident: Incident,
+    change: { from: string | null; to: { id: string; title: string }; by: string; skipped: number },
+  ): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, runbookSwitchedMessage(change));
+  }
+
+  async tellAssignee(incident: Incident, step: IncidentStep, by: string): Promise<void> {
+    if (!step.assigneeId) return;
+    // In the channel, so whoever is not a member yet is added to do the step.
+    await this.workflow.inviteDurably(incident, [step.assigneeId], []);
+    if (incident.channelId) await this.workflow.post(incident.channelId, stepAssignedMessage(step, by));
+    await this.home?.opened(step.assigneeId);
+  }
+
+  async announceTimesChanged(incident: Incident, changes: readonly TimeChange[], by: string): Promise<void> {
+    if (incident.channelId) await this.workflow.post(incident.channelId, timesChangedMessage(changes, by));
   }
 
   async announceDrillReport(incident: Incident, report: DrillReport): Promise<void> {

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Incident } from '../domain/incident.ts';
 import { ROLES, type Role } from '../domain/policy.ts';
 import type { Followup } from '../domain/records.ts';
+import { overdueOf } from '../domain/reminders.ts';
 import type { SeverityStats } from '../domain/stats.ts';
 import type { StepProgress } from '../domain/steps.ts';
 import type { Timer } from '../domain/timer.ts';
@@ -10,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import { IncidentAccess } from './access.ts';
-import { type HomeIncident, homeView } from './blocks/home.ts';
+import { type AssignedTask, type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
 
 /** Home tabs kept fresh on changes: people who opened theirs within this window, at most MAX_VIEWERS of them. */
@@ -76,6 +77,8 @@ export class HomePublisher {
    * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
+  /** Set by the composition root (app/course.ts): the steps handed to the viewer, first in "My tasks". */
+  assignments: ((userId: string) => AssignedTask[]) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -209,18 +212,16 @@ export class HomePublisher {
         nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
         nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
         roles,
-        overdue: mine
-          ? timers
-              .filter((t) => Date.parse(t.dueAt) < now.getTime())
-              .map((t) => ({ what: t.kind.replace(/_/g, ' '), since: t.dueAt }))
-          : [],
+        overdue: mine ? overdueOf(timers, now) : [],
       };
     });
     const aftermath = this.aftermath;
-    if (!aftermath) return homeView({ incidents, now });
+    const assigned = this.assignments?.(user) ?? [];
+    if (!aftermath) return homeView({ incidents, now, assigned });
     return homeView({
       incidents,
       now,
+      assigned,
       aftermath: {
         postmortems: await aftermath.reminders.openPostmortemsOf(user),
         followups: (await aftermath.reminders.overdueFollowupsOf(user)).map((f) => ({

@@ -28,6 +28,11 @@ export const ACTIONS = {
   ackEscalation: 'escalation_acknowledge',
   /** Opens the prefilled status-update modal (reminders). Value: incident ID. */
   openStatusUpdate: 'incident_open_status_update',
+  /** "Snooze 15 min" / "Snooze 1 h" on an update reminder; value `<incidentId>:<status|brief>:<15m|1h>`. */
+  snoozeReminder: 'reminder_snooze_15m',
+  snoozeReminderHour: 'reminder_snooze_1h',
+  /** "Dismiss" on an update reminder: no more reminders of this due update; value `<incidentId>:<status|brief>`. */
+  dismissReminder: 'reminder_dismiss',
   /** Opens the prefilled executive-brief modal (reminders). Value: incident ID. */
   openExecBrief: 'incident_open_exec_brief',
   /** "Start a drill" on the weekly runbook review; value: the runbook ID. Same flow as /incident drill. */
@@ -38,6 +43,14 @@ export const ACTIONS = {
   takeJump: 'step_take_jump',
   /** Which procedure of a multi-procedure runbook applies; value `<incidentId>:<phase key>`. */
   choosePhase: 'incident_choose_phase',
+  /** User picker on an active step: hands the step to that person. block_id `assign:<stepId>`. */
+  assignStep: 'step_assign',
+  /** Header: opens the "switch runbook" modal; value: incident ID. */
+  switchRunbook: 'incident_switch_runbook',
+  /** Header: opens the "add a step" modal; value: incident ID. */
+  addStep: 'incident_add_step',
+  /** Header: opens the structured-times modal; value: incident ID. */
+  editTimes: 'incident_edit_times',
 } as const;
 
 /** Callback IDs of the app's shortcuts; manifest.yml declares the same IDs (test/manifest.test.ts checks). */
@@ -56,6 +69,9 @@ export const VIEWS = {
   escalate: 'incident_escalate',
   statusUpdate: 'incident_status_update',
   execBrief: 'incident_exec_brief',
+  switchRunbook: 'incident_switch_runbook',
+  addStep: 'incident_add_step',
+  editTimes: 'incident_edit_times',
 } as const;
 
 /** Slack wants the buttons of one block to have distinct action_ids: the n-th of a kind is `<base>:<n>`. */
@@ -77,4 +93,13 @@ export function checksBlockId(stepId: number, chunk: number): string {
 export function parseChecksBlockId(blockId: string): { stepId: number; chunk: number } | null {
   const match = /^checks:(\d+):(\d+)$/.exec(blockId);
   return match ? { stepId: Number(match[1]), chunk: Number(match[2]) } : null;
+}
+
+export function assignBlockId(stepId: number): string {
+  return `assign:${stepId}`;
+}
+
+export function parseAssignBlockId(blockId: string): number | null {
+  const match = /^assign:(\d+)$/.exec(blockId);
+  return match ? Number(match[1]) : null;
 }

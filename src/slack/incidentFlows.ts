@@ -1,6 +1,7 @@
 import type { DoctorCheck } from '../doctor.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { Logger } from '../log.ts';
 import type { Severity } from '../runbooks/model.ts';
 import type { IncidentService } from '../services/incidentService.ts';
@@ -12,6 +13,10 @@ import type { StepService } from '../services/stepService.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
 import type { DeclareIncident } from '../usecases/declare.ts';
 import type { EscalateIncident } from '../usecases/escalate.ts';
+import type { ArchiveChannels } from '../usecases/archive.ts';
+import type { CatchUp } from '../usecases/catchup.ts';
+import type { ChangeCourse } from '../usecases/changeCourse.ts';
+import type { EditTimes } from '../usecases/editTimes.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
@@ -35,6 +40,12 @@ export interface ListenerDeps {
   steps: StepService;
   /** The same operations with what follows in the channel: redraw the step, post the next, refresh the header. */
   stepUseCases: StepUseCases;
+  /** Where an incident stands, for `/incident catchup` and whoever joins its channel. */
+  catchup: CatchUp;
+  /** Impact started, detected, acknowledged, mitigated, resolved: corrected from the header. */
+  times: EditTimes;
+  /** Changing course: switch runbook, add a step, assign a step. */
+  course: ChangeCourse;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
   /** Declaring by hand and drills. */
@@ -47,6 +58,8 @@ export interface ListenerDeps {
   now: () => Date;
   reload: () => ReloadResult;
   diagnostics: DiagnosticsFlow;
+  /** The incident channel's archive, a while after the incident is over. */
+  archive: ArchiveChannels;
   /** Escalation and reminder timers, status updates and executive briefs (issue 4). */
   timekeeper: Timekeeper;
   /** Who may see and act on a private incident; without it only declarer and commander may. */
@@ -83,8 +96,12 @@ export async function changeStatus(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
+  const before = await deps.service.get(incidentId);
   const result = await deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
   if (!result.ok) return await refuse(deps, actor, result.reason);
+  // Reopened: the steps made read-only by the resolve get their checkboxes and buttons back.
+  const frozen = (await deps.service.steps(incidentId)).filter((s) => s.messageTs && isReadOnlyStep(before, s));
+  await deps.workflow.redrawDurably(incidentId, frozen, `reopened:${deps.now().toISOString()}`);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(
     deps,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedAlert } from '../domain/alert.ts';
 import type { Incident } from '../domain/incident.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
@@ -47,8 +48,15 @@ export class SlackPageSink implements PageSink {
     outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
   ): Promise<void> {
     if (!incident.channelId) return;
-    if (outcome.policy === 'reopen' && incident.status === 'investigating')
+    if (outcome.policy === 'reopen' && incident.status === 'investigating') {
       await this.workflow.refreshHeader(incident.id);
+      // Reopened by the page: the steps the resolve made read-only get their checkboxes back, as on a
+      // reopen by `/incident status`.
+      const frozen = this.service
+        .steps(incident.id)
+        .filter((s) => s.messageTs && isReadOnlyStep({ status: 'resolved' }, s));
+      await this.workflow.redrawDurably(incident.id, frozen, `reopened:${incident.updatedAt}`);
+    }
     await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));
   }
 

@@ -25,5 +25,7 @@ export function slackTimerActions(deps: ListenerDeps): TimerActions {
       remindUpdate(deps, incident, timer, payload, kind, late),
     remindPostmortem: (timer, late) => remindPostmortem(deps, timer, late),
     remindFollowups: () => remindFollowups(deps),
+    announceArchive: (incidentId) => deps.archive.notice(incidentId),
+    archiveChannel: (incidentId) => deps.archive.archive(incidentId),
   };
 }

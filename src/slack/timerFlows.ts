@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../domain/duration.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentStatus } from '../domain/incidentState.ts';
+import { reminderCap } from '../domain/reminders.ts';
 import { templatesOf } from '../domain/templates.ts';
 import type { Timer } from '../domain/timer.ts';
 import type { TimerPayload } from '../domain/timerPlan.ts';
@@ -127,6 +128,8 @@ export async function remindUpdate(
       now,
       late,
       executiveChannel: deps.runbooks().policy.channels.executive,
+      round: payload.round,
+      cap: reminderCap(deps.runbooks().policy),
     }),
   );
 }

@@ -4,20 +4,24 @@ import type { CheckResult } from '../diagnostics/types.ts';
 import { bridgeUrl } from '../domain/bridge.ts';
 import { progress } from '../domain/checks.ts';
 import type { Incident } from '../domain/incident.ts';
+import { isReadOnlyStep, resolutionOf } from '../domain/readOnlySteps.ts';
 import type { NewJob } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { stepBackground } from '../services/walk.ts';
+import { archiveJob } from './archiveJobs.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
 import type { Message } from './blocks/kit.ts';
+import { readOnlyStepMessage } from './blocks/readOnlyStep.ts';
 import { stepMessage } from './blocks/step.ts';
 import type { StatuspagePreview } from './blocks/updates.ts';
 import { UpdateCoalescer } from './coalescer.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
+import { redrawStepJob } from './redrawJobs.ts';
 
 export type { Message };
 
@@ -158,6 +162,20 @@ export class IncidentWorkflow {
     ]);
   }
 
+  /** Redraws step messages from the database as durable jobs (e.g. read-only after the resolve). */
+  async redrawDurably(incidentId: number, steps: readonly IncidentStep[], occasion: string): Promise<void> {
+    if (steps.length === 0) return;
+    await this.runJobs(
+      incidentId,
+      steps.map((step) => redrawStepJob(incidentId, step.id, occasion)),
+    );
+  }
+
+  /** Archives the incident's channel as a durable job: now if Slack answers, else when it does. */
+  async archiveDurably(incidentId: number): Promise<void> {
+    await this.runJobs(incidentId, [archiveJob(incidentId)]);
+  }
+
   /** Invites people as a durable job: now if Slack answers, else when it does; nobody is skipped for an outage. */
   async inviteDurably(
     incident: Incident,
@@ -257,8 +275,16 @@ export class IncidentWorkflow {
   }
 
   async render(incident: Incident, step: IncidentStep): Promise<Message> {
-    if (step.section !== 'step') return checklistMessage(step);
     const walk = (await this.service.steps(incident.id)).filter((s) => s.section === 'step');
+    if (isReadOnlyStep(incident, step)) {
+      const label = {
+        index: walk.findIndex((s) => s.id === step.id) + 1,
+        total: walk.length,
+        runbookId: step.runbookId,
+      };
+      return readOnlyStepMessage(incident, step, label, resolutionOf(await this.service.timeline(incident.id)));
+    }
+    if (step.section !== 'step') return checklistMessage(step);
     const runbook = step.runbookId ? this.runbooks().catalog.byId(step.runbookId) : undefined;
     return stepMessage(step, {
       index: walk.findIndex((s) => s.id === step.id) + 1,

@@ -60,6 +60,8 @@ export class ChecklistRepository {
   readonly #setState: Database.Statement;
   readonly #setMessageTs: Database.Statement;
   readonly #choose: Database.Statement;
+  readonly #assign: Database.Statement;
+  readonly #assignedTo: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#db = db;
@@ -112,6 +114,16 @@ export class ChecklistRepository {
     this.#choose = db.prepare(
       `UPDATE incident_steps SET chosen_option = @key, chosen_by = @by, chosen_at = @now, updated_at = @now
        WHERE id = @id AND chosen_option IS NULL`,
+    );
+    this.#assign = db.prepare(
+      `UPDATE incident_steps SET assignee_id = @assignee, assigned_by = @by, assigned_at = @now, updated_at = @now
+       WHERE id = @id AND assignee_id IS NOT @assignee`,
+    );
+    // Open incidents only: a task of a resolved incident is nobody's to do any more.
+    this.#assignedTo = db.prepare(
+      `SELECT s.* FROM incident_steps s JOIN incidents i ON i.id = s.incident_id
+       WHERE s.assignee_id = ? AND s.state IN ('pending', 'active') AND i.resolved_at IS NULL
+       ORDER BY s.incident_id, s.position LIMIT ?`,
     );
   }
 
@@ -237,6 +249,20 @@ export class ChecklistRepository {
   chooseOption(stepId: number, key: string, by: string): { changed: boolean; step: IncidentStep } {
     const { changes } = this.#choose.run({ id: stepId, key, by, now: this.#now().toISOString() });
     return { changed: changes === 1, step: this.#mustGetStep(stepId) };
+  }
+
+  /** Hands a step to one person; `changed` is false when it was theirs already. */
+  assign(stepId: number, assignee: string, by: string): { changed: boolean; step: IncidentStep } {
+    const { changes } = this.#assign.run({ id: stepId, assignee, by, now: this.#now().toISOString() });
+    return { changed: changes === 1, step: this.#mustGetStep(stepId) };
+  }
+
+  /** One person's open steps across the open incidents (App Home's "my tasks"), the first `limit`. */
+  assignedTo(userId: string, limit = 50): IncidentStep[] {
+    return parseRows(StepRowSchema, this.#assignedTo.all(userId, limit)).map((step) => ({
+      ...step,
+      checks: parseRows(CheckRowSchema, this.#checksOfStep.all(step.id)),
+    }));
   }
 
   #mustGetStep(stepId: number): IncidentStep {

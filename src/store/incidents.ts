@@ -9,6 +9,7 @@ import {
 } from '../domain/incident.ts';
 // The state machine owns the statuses; the store only persists them.
 import { type IncidentStatus, IncidentStatusSchema } from '../domain/incidentState.ts';
+import type { Milestone, MilestoneTimes } from '../domain/milestones.ts';
 import { type Clock, Flag, parseOptionalRow, parseRow, parseRows, toFlag } from './rows.ts';
 
 export {
@@ -42,6 +43,15 @@ const COLUMN: Record<Patchable, string> = {
 
 const OPEN = "status NOT IN ('resolved', 'closed')";
 
+/** The structured times and their columns: a fixed list, so no caller's text reaches the SQL. */
+const TIME_COLUMNS: readonly (readonly [Milestone, string])[] = [
+  ['impactStartedAt', 'impact_started_at'],
+  ['detectedAt', 'detected_at'],
+  ['acknowledgedAt', 'acknowledged_at'],
+  ['mitigatedAt', 'mitigated_at'],
+  ['resolvedAt', 'resolved_at'],
+];
+
 export class IncidentRepository {
   readonly #now: Clock;
   readonly #insert: Database.Statement;
@@ -53,6 +63,7 @@ export class IncidentRepository {
   readonly #update: Database.Statement;
   readonly #setStatus: Database.Statement;
   readonly #acknowledge: Database.Statement;
+  readonly #setTimes: Database.Statement;
 
   constructor(db: Database.Database, now: Clock) {
     this.#now = now;
@@ -96,6 +107,23 @@ export class IncidentRepository {
     this.#acknowledge = db.prepare(
       'UPDATE incidents SET acknowledged_at = @now, updated_at = @now WHERE id = @id AND acknowledged_at IS NULL',
     );
+    this.#setTimes = db.prepare(
+      `UPDATE incidents SET
+         ${TIME_COLUMNS.map(([field, column]) => `${column} = CASE WHEN @set_${field} THEN @${field} ELSE ${column} END`).join(',\n         ')},
+         updated_at = @now
+       WHERE id = @id
+       RETURNING *`,
+    );
+  }
+
+  /** Sets the given structured times (null clears one); the others keep their value. Null if no incident. */
+  setTimes(id: number, times: MilestoneTimes): Incident | null {
+    const params: Record<string, unknown> = { id, now: this.#now().toISOString() };
+    for (const [field] of TIME_COLUMNS) {
+      params[`set_${field}`] = field in times ? 1 : 0;
+      params[field] = times[field] ?? null;
+    }
+    return parseOptionalRow(IncidentRowSchema, this.#setTimes.get(params));
   }
 
   create(input: NewIncident): Incident {

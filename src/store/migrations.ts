@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { RESPONDER_MIGRATIONS } from './responderMigrations.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... with no gaps; the applied version is kept in `PRAGMA user_version`. */
@@ -322,6 +323,17 @@ export const MIGRATIONS: readonly Migration[] = [
       -- rowid to honour ORDER BY id ... LIMIT.
       CREATE INDEX inbox_unfinished ON inbox (id) WHERE status <> 'done';
       CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
+    `,
+  },
+  ...RESPONDER_MIGRATIONS,
+  {
+    version: 12,
+    name: 'timer leases',
+    sql: /* sql */ `
+      -- A timer is leased to the replica that claimed it and marked fired only when its work is done:
+      -- a replica killed in between loses the lease at lease_until and another takes the timer over.
+      ALTER TABLE timers ADD COLUMN claimed_by TEXT;
+      ALTER TABLE timers ADD COLUMN lease_until TEXT;
     `,
   },
 ];

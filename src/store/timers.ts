@@ -16,6 +16,9 @@ export class TimerRepository {
   readonly #get: Database.Statement;
   readonly #cancel: Database.Statement;
   readonly #claim: Database.Statement;
+  readonly #claimLeased: Database.Statement;
+  readonly #complete: Database.Statement;
+  readonly #releaseOthers: Database.Statement;
   readonly #listOpen: Database.Statement;
   readonly #listOpenGlobal: Database.Statement;
 
@@ -45,9 +48,27 @@ export class TimerRepository {
        WHERE id IN (
          SELECT id FROM timers
          WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= @now
+           AND (lease_until IS NULL OR lease_until <= @now)
          ORDER BY due_at, id
          LIMIT @limit)
        RETURNING *`,
+    );
+    this.#claimLeased = db.prepare(
+      `UPDATE timers SET claimed_at = @now, claimed_by = @owner, lease_until = @lease
+       WHERE id IN (
+         SELECT id FROM timers
+         WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= @now
+           AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY due_at, id
+         LIMIT @limit)
+       RETURNING *`,
+    );
+    this.#complete = db.prepare(
+      `UPDATE timers SET fired_at = ?, lease_until = NULL WHERE id = ? AND claimed_by = ? AND fired_at IS NULL`,
+    );
+    this.#releaseOthers = db.prepare(
+      `UPDATE timers SET claimed_by = NULL, lease_until = NULL
+       WHERE fired_at IS NULL AND lease_until IS NOT NULL AND claimed_by <> ?`,
     );
     this.#listOpen = db.prepare(
       `SELECT * FROM timers WHERE incident_id = ? AND fired_at IS NULL AND cancelled_at IS NULL
@@ -99,9 +120,28 @@ export class TimerRepository {
   claimDue(now: Date = this.#now(), limit = 100): Timer[] {
     const rows = this.#db.transaction(() => this.#claim.all({ now: now.toISOString(), limit })).immediate();
     // RETURNING gives no order guarantee.
-    return parseRows(TimerRowSchema, rows).sort((a, b) =>
-      a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1,
-    );
+    return parseRows(TimerRowSchema, rows).sort(byDue);
+  }
+
+  /**
+   * Leases due timers to `owner` until now + leaseMs without firing them: a claimant that dies before
+   * `complete` loses the lease when it expires and the timer is handed out again.
+   */
+  claimDueLeased(owner: string, leaseMs: number, now: Date = this.#now(), limit = 100): Timer[] {
+    const lease = new Date(now.getTime() + leaseMs).toISOString();
+    const params = { now: now.toISOString(), owner, lease, limit };
+    const rows = this.#db.transaction(() => this.#claimLeased.all(params)).immediate();
+    return parseRows(TimerRowSchema, rows).sort(byDue);
+  }
+
+  /** Marks a leased timer fired; false (and no change) when `owner` no longer holds its lease. */
+  complete(id: number, owner: string): boolean {
+    return this.#complete.run(this.#now().toISOString(), id, owner).changes === 1;
+  }
+
+  /** Frees every timer lease not held by `owner` (a sole writer whose predecessor is known dead). */
+  releaseOthers(owner: string): number {
+    return this.#releaseOthers.run(owner).changes;
   }
 
   /** Timers of the incident still waiting to fire, soonest first. */
@@ -113,4 +153,9 @@ export class TimerRepository {
   listOpenGlobal(kind: string): Timer[] {
     return parseRows(TimerRowSchema, this.#listOpenGlobal.all(kind));
   }
+}
+
+/** Soonest first, then in the order planned: RETURNING gives no order guarantee. */
+function byDue(a: Timer, b: Timer): number {
+  return a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1;
 }

@@ -1,6 +1,8 @@
 import type { Incident } from '../domain/incident.ts';
+import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { IncidentService, Outcome } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
+import type { ArchiveChannels } from './archive.ts';
 import type { ChatPort } from './ports/chat.ts';
 
 export interface ResolveInput {
@@ -11,9 +13,11 @@ export interface ResolveInput {
 }
 
 export interface ResolveDeps {
-  incidents: Pick<IncidentService, 'resolve'>;
+  incidents: Pick<IncidentService, 'resolve' | 'steps'>;
   postmortems: Pick<PostmortemService, 'scheduleFor' | 'drillReport'>;
   chat: ChatPort;
+  /** A drill is over once resolved (it has no post-mortem): its channel's archive is planned then. */
+  archive?: Pick<ArchiveChannels, 'schedule'>;
 }
 
 /**
@@ -38,9 +42,14 @@ export class ResolveIncident {
     await chat.refreshHeader(incident.id);
     if (!incident.channelId) return { ok: true, incident };
     await chat.announceResolved(incident, input.note);
+    // Steps posted before the resolve must not keep live checkboxes: a tick there would change nothing.
+    const worked = incidents.steps(incident.id).filter((s) => s.messageTs && isReadOnlyStep(incident, s));
+    await chat.showReadOnly(incident, worked);
     for (const step of added) await chat.postStep(incident, step);
-    if (incident.drill) await chat.announceDrillReport(incident, await postmortems.drillReport(incident.id));
-    else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
+    if (incident.drill) {
+      await chat.announceDrillReport(incident, await postmortems.drillReport(incident.id));
+      await this.deps.archive?.schedule(incident);
+    } else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
     return { ok: true, incident };
   }
 }

@@ -42,7 +42,7 @@ describe('incidentHeader', () => {
             },
             { type: 'mrkdwn', text: `*Elapsed*\n<!date^${DECLARED_UNIX}^started {ago}|1 h 5 min so far>` },
             { type: 'mrkdwn', text: '*Runbook*\nRUN-001: Database Connection Pool Exhaustion' },
-            { type: 'mrkdwn', text: '*Steps*\n1 of 5 done' },
+            { type: 'mrkdwn', text: '*Steps*\n1 of 5 runbook steps done' },
           ],
         },
         {
@@ -72,6 +72,24 @@ describe('incidentHeader', () => {
               text: { type: 'plain_text', text: 'Escalate' },
               value: '7',
               style: 'danger',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.switchRunbook,
+              text: { type: 'plain_text', text: 'Switch runbook' },
+              value: '7',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.addStep,
+              text: { type: 'plain_text', text: 'Add step' },
+              value: '7',
+            },
+            {
+              type: 'button',
+              action_id: ACTIONS.editTimes,
+              text: { type: 'plain_text', text: 'Edit times' },
+              value: '7',
             },
             {
               type: 'button',
@@ -110,7 +128,11 @@ describe('incidentHeader', () => {
 
   it('drops Claim and Resolve once resolved, and every button once closed', () => {
     const resolved = makeIncident({ status: 'resolved', resolvedAt: '2026-11-22T12:00:00.000Z' });
-    expect(buttons(resolved).map((b) => b.action_id)).toEqual([ACTIONS.changeStatus, ACTIONS.changeSeverity]);
+    expect(buttons(resolved).map((b) => b.action_id)).toEqual([
+      ACTIONS.changeStatus,
+      ACTIONS.changeSeverity,
+      ACTIONS.editTimes,
+    ]);
     expect(JSON.stringify(incidentHeader(resolved, CTX).blocks)).toContain('*Duration*\\n2 h');
     const closed = makeIncident({ status: 'closed', resolvedAt: '2026-11-22T12:00:00.000Z' });
     expect(buttons(closed)).toEqual([]);

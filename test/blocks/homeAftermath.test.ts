@@ -11,8 +11,26 @@ const aftermath = {
   stats: {
     days: 30,
     rows: [
-      { severity: 'P1', incidents: 2, acknowledged: 2, resolved: 1, mttaMs: 90_000, mttrMs: 3_600_000 },
-      { severity: 'P2', incidents: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttrMs: null },
+      {
+        severity: 'P1',
+        incidents: 2,
+        acknowledged: 2,
+        resolved: 1,
+        mttdMs: null,
+        mttaMs: 90_000,
+        mttmMs: null,
+        mttrMs: 3_600_000,
+      },
+      {
+        severity: 'P2',
+        incidents: 0,
+        acknowledged: 0,
+        resolved: 0,
+        mttdMs: null,
+        mttaMs: null,
+        mttmMs: null,
+        mttrMs: null,
+      },
     ],
   },
 };
@@ -38,7 +56,7 @@ describe('App Home: post-mortems, follow-ups and response times', () => {
     expect(text).toContain('Follow-up from incident #7, due 2020-01-01');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('Nothing for you right now');
-    expect(text).toContain('*P1* · 2 · MTTA 1 min 30 s · MTTR 1 h');
+    expect(text).toContain('*P1* · 2 · MTTD — · MTTA 1 min 30 s · MTTM — · MTTR 1 h');
     expect(text).not.toContain('*P2*');
     expect(JSON.stringify(view.blocks.at(-1))).toContain('Response times, last 30 days');
   });

@@ -85,6 +85,7 @@ describe('stepMessage, active', () => {
         },
         {
           type: 'actions',
+          block_id: 'assign:42',
           elements: [
             {
               type: 'button',
@@ -92,10 +93,22 @@ describe('stepMessage, active', () => {
               text: { type: 'plain_text', text: 'Skip step' },
               value: '42',
             },
+            {
+              type: 'users_select',
+              action_id: ACTIONS.assignStep,
+              placeholder: { type: 'plain_text', text: 'Assign this step to…' },
+            },
           ],
         },
       ],
     });
+  });
+
+  it("shows the step's assignee in its picker", () => {
+    const message = stepMessage(makeStep({ checks: makeChecks(1), assigneeId: 'U0BOB0001' }), CTX);
+    const row = message.blocks.at(-1) as { block_id: string; elements: { initial_user?: string }[] };
+    expect(row.block_id).toBe('assign:42');
+    expect(row.elements.at(-1)?.initial_user).toBe('U0BOB0001');
   });
 
   it('leaves initial_options out when nothing is ticked', () => {
@@ -317,7 +330,10 @@ describe('checklistMessage', () => {
       (section) => checklistMessage(makeStep({ section, runbookId: null, checks: makeChecks(1) })).blocks[0],
     );
     expect(headings).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '*Incident process (RUN-000)* · 0 of 1 done' } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '*Incident process (RUN-000)* · 0 of 1 process checks done' },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: '*Resolution verification* · 0 of 1 done' } },
       { type: 'section', text: { type: 'mrkdwn', text: '*Post-incident follow-up* · 0 of 1 done' } },
     ]);

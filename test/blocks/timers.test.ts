@@ -7,6 +7,7 @@ import {
   statusUpdateMessage,
   statusUpdateModal,
 } from '../../src/slack/blocks/updates.ts';
+import { ACTIONS } from '../../src/slack/ids.ts';
 import { validateBlocks, validateView } from '../support/blockLimits.ts';
 import { makeIncident } from './fixtures.ts';
 
@@ -73,6 +74,28 @@ describe('timer and update builders', () => {
     expect(JSON.stringify(message.blocks)).toContain(
       '<!date^1795444800^{date_short_pretty} {time}|2026-11-23 14:40 UTC>',
     );
+  });
+
+  it('offers Snooze 15 min, Snooze 1 h and Dismiss, and says which reminder of the cap this is', () => {
+    const message = reminderMessage(incident, {
+      kind: 'brief',
+      dueAt: '2026-11-23T14:40:00.000Z',
+      now: NOW,
+      late: '',
+      round: 4,
+      cap: 4,
+    });
+    const buttons = message.blocks?.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(buttons?.map((e) => ('value' in e ? [e.action_id, e.value] : []))).toEqual([
+      [ACTIONS.openExecBrief, String(incident.id)],
+      [ACTIONS.snoozeReminder, `${incident.id}:brief:15m`],
+      [ACTIONS.snoozeReminderHour, `${incident.id}:brief:1h`],
+      [ACTIONS.dismissReminder, `${incident.id}:brief`],
+    ]);
+    expect(JSON.stringify(message.blocks?.at(-1))).toContain(
+      'Reminder 4 of 4: the last one. No more reminders until an update is posted.',
+    );
+    expect(validateBlocks(message.blocks ?? [], 'message')).toEqual([]);
   });
 
   it('adds why, the runbook contact and the Acknowledge button to an escalation brief', () => {

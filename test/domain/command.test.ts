@@ -218,7 +218,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     'frobnicate',
     invalid(
-      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill, doctor. Example: /incident help',
+      'Unknown subcommand "frobnicate". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill, runbook, step, assign, catchup, doctor. Example: /incident help',
     ),
   ],
   [
@@ -228,7 +228,7 @@ const CASES: [string, IncidentCommand][] = [
   [
     `${'x'.repeat(100)} now`,
     invalid(
-      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill, doctor. Example: /incident help`,
+      `Unknown subcommand "${'x'.repeat(59)}…". Use one of: declare, status, severity, commander, resolve, update, exec, timeline, list, runbooks, help, postmortem, followup, stats, drill, runbook, step, assign, catchup, doctor. Example: /incident help`,
     ),
   ],
 ];

@@ -179,7 +179,9 @@ describe('responseStats', () => {
       incidents: 2,
       acknowledged: 2,
       resolved: 1,
+      mttdMs: null,
       mttaMs: 900_000,
+      mttmMs: null,
       mttrMs: 7_200_000,
     });
     expect(stats[0]).toEqual({
@@ -187,7 +189,9 @@ describe('responseStats', () => {
       incidents: 0,
       acknowledged: 0,
       resolved: 0,
+      mttdMs: null,
       mttaMs: null,
+      mttmMs: null,
       mttrMs: null,
     });
   });

@@ -93,7 +93,9 @@ describe('after resolution', () => {
     await t.command('commander <@U0COMMAND1>', { channel_id: channel });
     const res = await t.command('stats 7d');
     expect(res.text).toContain('Response times, last 7 days');
-    expect(res.text).toMatch(/\*P1\* · 1 incident · MTTA \d+ s \(1 acknowledged\) · MTTR — \(0 resolved\)/);
+    expect(res.text).toMatch(
+      /\*P1\* · 1 incident · MTTD — · MTTA \d+ s \(1 acknowledged\) · MTTM — · MTTR — \(0 resolved\)/,
+    );
   });
 });
 

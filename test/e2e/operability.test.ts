@@ -122,6 +122,22 @@ describe('page and timer metrics', () => {
   });
 });
 
+describe('a named replica', () => {
+  it('labels every metric with REPLICA_ID and names itself and its database in /readyz', async () => {
+    const bot = await startTestBot({ env: { REPLICA_ID: 'bot-b' } });
+    t = bot;
+    await bot.command('declare P1 Replica label');
+    const m = await scrape(bot);
+    expect(m.get('incident_bot_incidents_declared_total{replica="bot-b",severity="P1",source="slash"}')).toBe(
+      1,
+    );
+    expect(m.get('incident_bot_incidents{replica="bot-b",severity="P1",status="declared"}')).toBe(1);
+    expect(m.get('incident_bot_incidents_declared_total{severity="P1",source="slash"}')).toBeUndefined();
+    const ready = await get(bot, '/readyz');
+    expect(JSON.parse(ready.text)).toMatchObject({ ok: true, database: 'sqlite', replica: 'bot-b' });
+  });
+});
+
 describe('GET /readyz', () => {
   it('is ready with a writable database, runbooks and Slack; says what is wrong otherwise', async () => {
     const bot = await startTestBot();
@@ -130,6 +146,8 @@ describe('GET /readyz', () => {
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text)).toEqual({
       ok: true,
+      database: 'sqlite',
+      replica: null,
       checks: { database: null, runbooks: null, slack: null },
     });
 

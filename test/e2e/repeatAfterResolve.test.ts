@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import { findElement } from '../support/slackRequests.ts';
 import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
 import { IC, startTestBot, TEST_POLICY, type TestBot } from './testBot.ts';
 
@@ -20,6 +22,7 @@ async function resolvedThenRepeated(policy: 'record' | 'reopen' | 'new') {
   if (!incident?.channelId) throw new Error('the page opened no incident');
   await t.command('resolve fixed the disk', { channel_id: incident.channelId, user_id: IC });
   expect((await t.bot.service.get(incident.id)).status).toBe('resolved');
+  await t.bot.jobs.idle();
   // The same notification again: same alerts, same startsAt.
   expect((await postWebhook(t.url, 'alertmanager', group)).status).toBe(202);
   await t.bot.intake.worker.idle();
@@ -29,12 +32,22 @@ async function resolvedThenRepeated(policy: 'record' | 'reopen' | 'new') {
     .map((m) => m.text)
     .filter((text) => text.includes('still firing'));
   const repeats = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'alert_repeat');
-  return { bot: t, incident, notices, repeats };
+  // The worked runbook steps: do their messages still carry checkboxes (live) or not (read-only)?
+  const live = (await t.bot.service.steps(incident.id))
+    .filter((s) => s.section === 'step' && s.messageTs)
+    .map(
+      (s) =>
+        findElement(
+          t?.slack.message(incident.channelId ?? '', s.messageTs ?? '')?.blocks,
+          ACTIONS.toggleChecks,
+        ) !== undefined,
+    );
+  return { bot: t, incident, notices, repeats, live };
 }
 
 describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30_000 }, () => {
   it('are recorded on the resolved incident and said in its channel, by default', async () => {
-    const { bot, incident, notices, repeats } = await resolvedThenRepeated('record');
+    const { bot, incident, notices, repeats, live } = await resolvedThenRepeated('record');
     expect(repeats.map((e) => e.text)).toEqual([
       'alertmanager still reports 2 alerts firing after the resolve: DiskFull: DiskFull on repeat-pod-0',
     ]);
@@ -43,11 +56,14 @@ describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30
     ]);
     expect((await bot.bot.service.get(incident.id)).status).toBe('resolved');
     expect(await bot.bot.service.listOpen()).toHaveLength(0);
+    expect(live).toEqual([false]);
   });
 
   it('reopen: the incident goes back to investigating and the group joins it again', async () => {
-    const { bot, incident, notices, repeats } = await resolvedThenRepeated('reopen');
+    const { bot, incident, notices, repeats, live } = await resolvedThenRepeated('reopen');
     expect(repeats).toHaveLength(1);
+    // Reopened by the page: the step the resolve made read-only is live again.
+    expect(live).toEqual([true]);
     expect((await bot.bot.service.get(incident.id)).status).toBe('investigating');
     expect(notices).toEqual([expect.stringContaining('The incident is reopened')]);
     const key = bot.bot.store.alertLinks.listForIncident(incident.id)[0]?.dedupKey ?? '';

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { VIEWS } from '../../src/slack/ids.ts';
-import { type FakeStatuspage, SP_API_KEY, SP_PAGE, startFakeStatuspage } from '../support/fakeStatuspage.ts';
+import {
+  type FakeStatuspage,
+  SP_API_KEY,
+  SP_PAGE,
+  SP_PREFIX,
+  startFakeStatuspage,
+} from '../support/fakeStatuspage.ts';
 import { inputValue } from '../support/slackRequests.ts';
 import { IC, startTestBot, type TestBot } from './testBot.ts';
 
@@ -84,10 +90,10 @@ describe('Statuspage', () => {
     ]);
     const writes = sp.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.path, r.status]);
     expect(writes).toEqual([
-      ['POST', `/pages/${SP_PAGE}/incidents`, 201],
-      ['PATCH', `/pages/${SP_PAGE}/incidents/inc1`, 503],
-      ['PATCH', `/pages/${SP_PAGE}/incidents/inc1`, 200],
-      ['PATCH', `/pages/${SP_PAGE}/incidents/inc1`, 200],
+      ['POST', `${SP_PREFIX}/pages/${SP_PAGE}/incidents`, 201],
+      ['PATCH', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/inc1`, 503],
+      ['PATCH', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/inc1`, 200],
+      ['PATCH', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/inc1`, 200],
     ]);
     const created = sp.requests.find((r) => r.method === 'POST');
     expect(created?.body).toEqual({
@@ -122,12 +128,12 @@ describe('Statuspage', () => {
     await settle(incident.id);
 
     expect(sp.requests.map((r) => [r.method, r.path, r.status])).toEqual([
-      ['GET', `/pages/${SP_PAGE}/components`, 200],
-      ['POST', `/pages/${SP_PAGE}/incidents`, 504],
+      ['GET', `${SP_PREFIX}/pages/${SP_PAGE}/components`, 200],
+      ['POST', `${SP_PREFIX}/pages/${SP_PAGE}/incidents`, 504],
       // The retry looks for its marker first, finds the incident, and sees the update already there.
-      ['GET', `/pages/${SP_PAGE}/components`, 200],
-      ['GET', `/pages/${SP_PAGE}/incidents/unresolved`, 200],
-      ['GET', `/pages/${SP_PAGE}/incidents/inc1`, 200],
+      ['GET', `${SP_PREFIX}/pages/${SP_PAGE}/components`, 200],
+      ['GET', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/unresolved`, 200],
+      ['GET', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/inc1`, 200],
     ]);
     expect([...sp.incidents.keys()]).toEqual(['inc1']);
     expect(t.bot.store.externalRefs.get('statuspage', `incident:${incident.id}`)).toMatchObject({

@@ -142,3 +142,39 @@ function store3(store: Store, id: number) {
   store.timers.schedule({ incidentId: id, kind: 'b', dueAt: minutes(20) });
   store.timers.schedule({ incidentId: id, kind: 'c', dueAt: minutes(45) });
 }
+
+describe('TimerRepository leases (the synchronous SQLite store behind the port)', () => {
+  function leased() {
+    const clock = manualClock(T0);
+    const store = tempDatabase().open(clock.now);
+    const id = newIncident(store);
+    const { timer } = store.timers.schedule({ incidentId: id, kind: 'escalate', dueAt: minutes(5) });
+    clock.set(minutes(6).toISOString());
+    return { store, clock, timer };
+  }
+
+  it('leases a due timer without firing it; only the holder completes it, once', () => {
+    const { store, timer } = leased();
+    expect(store.timers.claimDueLeased('replica-a', 60_000).map((t) => t.id)).toEqual([timer.id]);
+    // Held under a live lease: neither a second lease nor the plain claim hands it out again.
+    expect(store.timers.claimDueLeased('replica-b', 60_000)).toEqual([]);
+    expect(store.timers.claimDue()).toEqual([]);
+    expect(store.timers.complete(timer.id, 'replica-b')).toBe(false);
+    expect(store.timers.complete(timer.id, 'replica-a')).toBe(true);
+    expect(store.timers.complete(timer.id, 'replica-a')).toBe(false);
+    expect(store.timers.listOpen(timer.incidentId ?? 0)).toEqual([]);
+  });
+
+  it('hands a dead holder’s timer to another once its lease expires, or at once when released', () => {
+    const { store, clock, timer } = leased();
+    store.timers.claimDueLeased('dead', 60_000);
+    clock.advance(59_000);
+    expect(store.timers.claimDueLeased('alive', 60_000)).toEqual([]);
+    clock.advance(1_000);
+    expect(store.timers.claimDueLeased('alive', 60_000).map((t) => t.id)).toEqual([timer.id]);
+    // The dead holder's late completion changes nothing.
+    expect(store.timers.complete(timer.id, 'dead')).toBe(false);
+    expect(store.timers.releaseOthers('next')).toBe(1);
+    expect(store.timers.claimDueLeased('next', 60_000).map((t) => t.id)).toEqual([timer.id]);
+  });
+});

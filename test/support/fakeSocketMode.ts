@@ -45,6 +45,11 @@ export interface SendEnvelopeOptions {
   retryAttempt?: number;
   retryReason?: string;
   envelopeId?: string;
+  /**
+   * Which open connection gets it, counted in the order they opened (modulo their number), as Slack hands
+   * each envelope to one of an app's connections; default the most recent.
+   */
+  connection?: number;
 }
 
 export interface FakeSocketModeOptions {
@@ -115,7 +120,7 @@ export class FakeSocketMode {
   }
 
   /**
-   * Sends an envelope to the most recent connection and resolves with the app's ack.
+   * Sends an envelope to one connection (`options.connection`, else the most recent) and resolves with the app's ack.
    * `payload` is what Slack would POST over HTTP: the slash-command fields object, the interaction
    * payload object, or the event_callback body.
    */
@@ -126,7 +131,8 @@ export class FakeSocketMode {
   ): Promise<SocketAck> {
     const timeoutMs = options.timeoutMs ?? 5000;
     await this.waitForConnection(timeoutMs);
-    const ws = [...this.sockets].pop();
+    const open = [...this.sockets];
+    const ws = options.connection === undefined ? open.pop() : open[options.connection % open.length];
     if (!ws) throw new Error('fakeSocketMode: no client connected');
     const envelope: SentEnvelope = {
       envelope_id: options.envelopeId ?? randomUUID(),

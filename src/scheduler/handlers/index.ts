@@ -2,6 +2,7 @@ import { TIMER_KIND } from '../../domain/timerPlan.ts';
 import type { TimerActions } from '../../usecases/ports/timerActions.ts';
 import type { TimerHandler } from '../scheduler.ts';
 import { aftermathHandlers } from './aftermath.ts';
+import { archiveHandlers } from './archive.ts';
 import { escalateHandler, escalateRepeatHandler } from './escalate.ts';
 import { reminderHandler } from './reminder.ts';
 import { unclaimedHandler } from './unclaimed.ts';
@@ -16,5 +17,6 @@ export function timerHandlers(actions: TimerActions): Record<string, TimerHandle
     [TIMER_KIND.updateDue]: reminderHandler(actions, 'status'),
     [TIMER_KIND.execBriefDue]: reminderHandler(actions, 'brief'),
     ...aftermathHandlers(actions),
+    ...archiveHandlers(actions),
   };
 }

@@ -9,11 +9,11 @@ import { escapeMrkdwn, slackDate, splitText, truncate, user } from './mrkdwn.ts'
 
 const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
 
-/** `/incident stats`: MTTA and MTTR per severity over the window. */
+/** `/incident stats`: MTTD, MTTA, MTTM and MTTR per severity over the window. */
 export function statsMessage(stats: readonly SeverityStats[], days: number): Message {
   const rows = stats.map(
     (s) =>
-      `${SEVERITY_EMOJI[s.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${s.severity}* · ${s.incidents} incident${s.incidents === 1 ? '' : 's'} · MTTA ${duration(s.mttaMs)} (${s.acknowledged} acknowledged) · MTTR ${duration(s.mttrMs)} (${s.resolved} resolved)`,
+      `${SEVERITY_EMOJI[s.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${s.severity}* · ${s.incidents} incident${s.incidents === 1 ? '' : 's'} · MTTD ${duration(s.mttdMs)} · MTTA ${duration(s.mttaMs)} (${s.acknowledged} acknowledged) · MTTM ${duration(s.mttmMs)} · MTTR ${duration(s.mttrMs)} (${s.resolved} resolved)`,
   );
   return {
     text: `Response times over the last ${days} days`,
@@ -21,7 +21,7 @@ export function statsMessage(stats: readonly SeverityStats[], days: number): Mes
       section(`*Response times, last ${days} days*`),
       section(rows.join('\n')),
       context(
-        'MTTA: declared → first acknowledgement (a commander took it, or the page was acknowledged in PagerDuty). MTTR: declared → resolved. Drills are not counted.',
+        'From the incident times (Edit times on the header): MTTD impact started → detected; MTTA detected → first acknowledgement (a commander took it, or the page was acknowledged in PagerDuty); MTTM impact started → mitigated; MTTR impact started → resolved. Unset, detection is the declaration and impact starts at detection. Drills are not counted.',
       ),
     ],
   };

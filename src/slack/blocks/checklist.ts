@@ -4,7 +4,8 @@ import { PROCESS_RUNBOOK_ID } from '../../runbooks/catalog.ts';
 import { checkBlocks, lastTickLine } from './checks.ts';
 import { context, fitSections, inline, LIMIT, type Message, proseTexts, section } from './kit.ts';
 
-function heading(step: IncidentStep): string {
+/** What a checklist is called: "Prerequisites", "Incident process (RUN-000)"... */
+export function checklistHeading(step: IncidentStep): string {
   const names: Record<StepSection, string> = {
     prerequisites: 'Prerequisites',
     process: `Incident process (${step.runbookId ?? PROCESS_RUNBOOK_ID})`,
@@ -24,8 +25,10 @@ export function checklistMessage(step: IncidentStep): Message {
   const done = step.checks.filter((c) => c.checked).length;
   const total = step.checks.length;
   const complete = total > 0 && done === total;
-  const name = inline(heading(step), 500);
-  const title = `${complete ? '✅ ' : ''}*${name}* · ${done} of ${total} done`;
+  const name = inline(checklistHeading(step), 500);
+  // The process checklist counts checks, the header counts runbook steps: each says which it counts.
+  const unit = step.section === 'process' ? ' process checks' : '';
+  const title = `${complete ? '✅ ' : ''}*${name}* · ${done} of ${total}${unit} done`;
   const top: KnownBlock[] = [section(title)];
   if (total === 0) {
     return { text: `${name}: nothing to check`, blocks: [...top, context('Nothing to check in this list.')] };
@@ -40,7 +43,7 @@ export function checklistMessage(step: IncidentStep): Message {
     LIMIT.messageBlocks - top.length - bottom.length - checks.blocks.length - hiddenChecks.length;
   const body = fitSections(proseTexts(step.body), budget, (n) => `… ${n} more sections do not fit.`);
   return {
-    text: `${name}: ${done} of ${total} done`,
+    text: `${name}: ${done} of ${total}${unit} done`,
     blocks: [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom],
   };
 }

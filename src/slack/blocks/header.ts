@@ -71,7 +71,10 @@ export function incidentHeader(incident: Incident, ctx: HeaderContext): Message 
     : `<!date^${Math.floor(Date.parse(incident.declaredAt) / 1000)}^started {ago}|${sofar} so far>`;
   const runbook = ctx.runbook ? `${inline(ctx.runbook.id, 50)}: ${inline(ctx.runbook.title, 500)}` : 'none';
   const steps =
-    ctx.progress.total > 0 ? `${ctx.progress.done} of ${ctx.progress.total} done` : 'no runbook steps';
+    // Says "runbook steps": the process checklist (RUN-000) keeps its own "of N" counter beside this one.
+    ctx.progress.total > 0
+      ? `${ctx.progress.done} of ${ctx.progress.total} runbook steps done`
+      : 'no runbook steps';
   const blocks: KnownBlock[] = [
     section(incidentHeadline(incident)),
     {
@@ -130,8 +133,9 @@ function headerButtons(incident: Incident): Button[] {
   if (incident.status === 'closed') return [];
   const changeStatus = button({ text: 'Change status', actionId: ACTIONS.changeStatus, value });
   const changeSeverity = button({ text: 'Change severity', actionId: ACTIONS.changeSeverity, value });
-  // After resolution only a reclassification or a reopen (through the status modal) makes sense.
-  if (isOver(incident)) return [changeStatus, changeSeverity];
+  const editTimes = button({ text: 'Edit times', actionId: ACTIONS.editTimes, value });
+  // After resolution only a reclassification, a reopen (through the status modal) or a time corrected.
+  if (isOver(incident)) return [changeStatus, changeSeverity, editTimes];
   const claim = button({
     text: 'Claim commander',
     actionId: ACTIONS.claimCommander,
@@ -154,6 +158,10 @@ function headerButtons(incident: Incident): Button[] {
     changeStatus,
     changeSeverity,
     button({ text: 'Escalate', actionId: ACTIONS.escalate, value, style: 'danger' }),
+    // Changing course: the matched runbook was wrong, or the incident needs a step of its own.
+    button({ text: 'Switch runbook', actionId: ACTIONS.switchRunbook, value }),
+    button({ text: 'Add step', actionId: ACTIONS.addStep, value }),
+    editTimes,
     button({
       text: 'Resolve',
       actionId: ACTIONS.resolve,

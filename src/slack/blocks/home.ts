@@ -46,6 +46,15 @@ export interface HomeInput {
   now: Date;
   /** After the fire: the viewer's unwritten post-mortems and overdue follow-ups, and MTTA/MTTR. */
   aftermath?: HomeAftermath;
+  /** Steps handed to the viewer in open incidents (`/incident assign step 2 @bob`). */
+  assigned?: readonly AssignedTask[];
+}
+
+export interface AssignedTask {
+  incidentId: number;
+  channelId: string | null;
+  number: number | null;
+  title: string;
 }
 
 export interface HomeAftermath {
@@ -122,6 +131,13 @@ function taskLines(incidents: readonly HomeIncident[]): string[] {
   return lines;
 }
 
+function assignedLines(tasks: readonly AssignedTask[]): string[] {
+  return tasks.map((t) => {
+    const where = t.channelId ? ` · ${channel(t.channelId)}` : '';
+    return `👉 Step ${t.number ?? ''} of incident #${t.incidentId} is yours${where}: ${inline(t.title, 200)}`;
+  });
+}
+
 function aftermathTasks(aftermath: HomeAftermath | undefined, now: Date): string[] {
   if (!aftermath) return [];
   const lines = aftermath.postmortems.map((p) => {
@@ -141,7 +157,7 @@ function statsBlocks(stats: HomeAftermath['stats']): KnownBlock[] {
     .filter((r) => r.incidents > 0)
     .map(
       (r) =>
-        `${SEVERITY_EMOJI[r.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${escapeMrkdwn(r.severity)}* · ${r.incidents} · MTTA ${ms(r.mttaMs)} · MTTR ${ms(r.mttrMs)}`,
+        `${SEVERITY_EMOJI[r.severity as keyof typeof SEVERITY_EMOJI] ?? ''} *${escapeMrkdwn(r.severity)}* · ${r.incidents} · MTTD ${ms(r.mttdMs)} · MTTA ${ms(r.mttaMs)} · MTTM ${ms(r.mttmMs)} · MTTR ${ms(r.mttrMs)}`,
     );
   return [
     { type: 'divider' },
@@ -171,7 +187,11 @@ export function homeView(input: HomeInput): HomeView {
     section('*My tasks*'),
   ];
 
-  const tasks = [...taskLines(incidents), ...aftermathTasks(input.aftermath, now)];
+  const tasks = [
+    ...assignedLines(input.assigned ?? []),
+    ...taskLines(incidents),
+    ...aftermathTasks(input.aftermath, now),
+  ];
   if (tasks.length === 0)
     blocks.push(context('Nothing for you right now: you hold no role in an open incident.'));
   else blocks.push(...fitSections(tasks, TASK_BLOCKS, (n) => `… and ${n} more tasks.`));

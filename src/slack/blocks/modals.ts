@@ -103,7 +103,7 @@ function severityOption(level: Severity, table: SeverityTable | undefined): Plai
   };
 }
 
-function modal(options: {
+export function modal(options: {
   callbackId: string;
   title: string;
   submit: string;

@@ -1,9 +1,9 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock, UsersSelect } from '@slack/types';
 import type { CheckResult } from '../../diagnostics/types.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
 import type { ContextSection } from '../../runbooks/model.ts';
 import { optionName } from '../../services/walk.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, assignBlockId } from '../ids.ts';
 import { checkBlocks, checksProgress } from './checks.ts';
 import { stepDiagnosticsText } from './diagnostics.ts';
 import {
@@ -127,10 +127,21 @@ function activeBlocks(step: IncidentStep, ctx: StepContext, title: string): Know
   return [...top, ...body, ...checks.blocks, ...hiddenChecks, ...bottom];
 }
 
+/** Who does this step: picking a person hands it to them (pinged, listed in their App Home). */
+function assignPicker(step: IncidentStep): UsersSelect {
+  return {
+    type: 'users_select',
+    action_id: ACTIONS.assignStep,
+    placeholder: { type: 'plain_text', text: 'Assign this step to…' },
+    ...(step.assigneeId ? { initial_user: step.assigneeId } : {}),
+  };
+}
+
 /** Progress (or why there is nothing to tick) and the step's buttons. */
 function bottomBlocks(step: IncidentStep): KnownBlock[] {
   const skip = button({ text: 'Skip step', actionId: ACTIONS.skipStep, value: String(step.id) });
-  if (step.checks.length > 0) return [context(checksProgress(step)), actions([skip])];
+  const row = (buttons: Button[]) => actions([...buttons, assignPicker(step)], assignBlockId(step.id));
+  if (step.checks.length > 0) return [context(checksProgress(step)), row([skip])];
   const done = button({
     text: 'Mark done',
     actionId: ACTIONS.completeStep,
@@ -139,7 +150,7 @@ function bottomBlocks(step: IncidentStep): KnownBlock[] {
   });
   return [
     context('The runbook gives this step no verification checks: mark it done once it is done.'),
-    actions([done, skip]),
+    row([done, skip]),
   ];
 }
 

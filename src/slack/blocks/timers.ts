@@ -87,7 +87,16 @@ export function acknowledgedBlocks(blocks: readonly KnownBlock[], userId: string
  */
 export function reminderMessage(
   incident: Incident,
-  input: { kind: 'status' | 'brief'; dueAt: string; now: Date; late: string; executiveChannel?: string },
+  input: {
+    kind: 'status' | 'brief';
+    dueAt: string;
+    now: Date;
+    late: string;
+    executiveChannel?: string;
+    /** Which reminder of this due update this is, and how many the policy allows. */
+    round?: number;
+    cap?: number;
+  },
 ): Message {
   const what = input.kind === 'status' ? 'Status update' : 'Executive brief';
   const overdueMs = input.now.getTime() - Date.parse(input.dueAt);
@@ -108,14 +117,50 @@ export function reminderMessage(
       section(
         `:alarm_clock: *${what} ${state}*${escapeMrkdwn(input.late)}\n${incidentHeadline(incident)}\n${where}`,
       ),
-      actions([
-        button({
-          text: input.kind === 'status' ? 'Post status update' : 'Write executive brief',
-          actionId: input.kind === 'status' ? ACTIONS.openStatusUpdate : ACTIONS.openExecBrief,
-          value: String(incident.id),
-          style: 'primary',
-        }),
-      ]),
+      actions(
+        [
+          button({
+            text: input.kind === 'status' ? 'Post status update' : 'Write executive brief',
+            actionId: input.kind === 'status' ? ACTIONS.openStatusUpdate : ACTIONS.openExecBrief,
+            value: String(incident.id),
+            style: 'primary',
+          }),
+          ...reminderButtons(incident.id, input.kind),
+        ],
+        REMINDER_BUTTONS_BLOCK,
+      ),
+      ...(input.round && input.cap ? [context(roundLine(input.round, input.cap))] : []),
     ],
   };
+}
+
+/** The block holding a reminder's buttons; replaced by what was done with it (snoozed, dismissed). */
+export const REMINDER_BUTTONS_BLOCK = 'reminder_buttons';
+
+function reminderButtons(incidentId: number, kind: 'status' | 'brief') {
+  return [
+    button({ text: 'Snooze 15 min', actionId: ACTIONS.snoozeReminder, value: `${incidentId}:${kind}:15m` }),
+    button({ text: 'Snooze 1 h', actionId: ACTIONS.snoozeReminderHour, value: `${incidentId}:${kind}:1h` }),
+    button({ text: 'Dismiss', actionId: ACTIONS.dismissReminder, value: `${incidentId}:${kind}` }),
+  ];
+}
+
+const BY_HAND = 'Posted it by hand? React with :loudspeaker: on that message to record it.';
+
+function roundLine(round: number, cap: number): string {
+  if (round >= cap)
+    return `Reminder ${round} of ${cap}: the last one. No more reminders until an update is posted. ${BY_HAND}`;
+  return `Reminder ${round} of ${cap}. Posting the update resets the clock. ${BY_HAND}`;
+}
+
+/** Said to whoever marked a message as a status update posted by hand. */
+export function handUpdateRecorded(nextDue: string | null): string {
+  const next = nextDue ? ` The next one is due ${slackDate(nextDue)}.` : '';
+  return `:loudspeaker: Recorded as a status update on the timeline; the reminder's clock starts again.${next}`;
+}
+
+/** A reminder after Snooze or Dismiss: its buttons give way to what was done, by whom. */
+export function reminderHandledBlocks(blocks: readonly KnownBlock[], note: string): KnownBlock[] {
+  const kept = blocks.filter((b) => b.block_id !== REMINDER_BUTTONS_BLOCK && b.type !== 'context');
+  return [...kept, context(note)];
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { COURSE_USAGE } from './courseUsage.ts';
 import { context, inline, LIMIT, type Message, section } from './kit.ts';
 import { escapeMrkdwn, splitText } from './mrkdwn.ts';
 
@@ -26,6 +27,7 @@ const COMMANDS: readonly { syntax: string; example: string; does: string }[] = [
     does: 'resolve and post the verification and follow-up checklists',
   },
   { syntax: 'timeline', example: 'timeline', does: 'post the timeline of the incident' },
+  ...COURSE_USAGE,
   { syntax: 'update', example: 'update', does: 'post a status-page update (prefilled form)' },
   { syntax: 'exec', example: 'exec', does: 'post the executive brief (P0; prefilled form)' },
   { syntax: 'list', example: 'list', does: 'list the open incidents' },

@@ -12,6 +12,7 @@ import type {
   NewIncident,
 } from '../../domain/incident.ts';
 import type { IncidentStatus } from '../../domain/incidentState.ts';
+import type { MilestoneTimes } from '../../domain/milestones.ts';
 import type {
   BotIdentity,
   ClaimRequest,
@@ -60,6 +61,8 @@ export interface IncidentStore {
   setStatus(id: number, status: IncidentStatus, from?: IncidentStatus): Promise<Incident | null>;
   /** Records the first acknowledgement; false if it was already acknowledged (or does not exist). */
   acknowledge(id: number): Promise<boolean>;
+  /** Sets the given structured times (null clears one); null if there is no such incident. */
+  setTimes(id: number, times: MilestoneTimes): Promise<Incident | null>;
 }
 
 export interface ChecklistStore {
@@ -77,6 +80,9 @@ export interface ChecklistStore {
   ): Promise<{ changed: boolean; step: IncidentStep }>;
   setMessageTs(stepId: number, messageTs: string | null): Promise<void>;
   chooseOption(stepId: number, key: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  assign(stepId: number, assignee: string, by: string): Promise<{ changed: boolean; step: IncidentStep }>;
+  /** One person's open steps across the open incidents, the first `limit`. */
+  assignedTo(userId: string, limit?: number): Promise<IncidentStep[]>;
 }
 
 export interface TimelineStore {
@@ -94,6 +100,18 @@ export interface TimerStore {
   cancel(incidentId: number, kinds?: readonly string[]): Promise<number>;
   /** Hands each due timer out at most once. */
   claimDue(now?: Date, limit?: number): Promise<Timer[]>;
+  /**
+   * Leases due timers to `owner` until now + leaseMs without firing them: a claimant that dies before
+   * `complete` loses the lease when it expires and another replica takes the timer over.
+   */
+  claimDueLeased(owner: string, leaseMs: number, now?: Date, limit?: number): Promise<Timer[]>;
+  /** Marks a leased timer fired; false (and no change) when `owner` no longer holds its lease. */
+  complete(id: number, owner: string): Promise<boolean>;
+  /**
+   * Frees every timer lease not held by `owner`; returns how many. Only for a sole writer (SQLite's
+   * writer lock) whose predecessor is known dead: replicas on PostgreSQL wait for leases to expire.
+   */
+  releaseOthers(owner: string): Promise<number>;
   listOpen(incidentId: number): Promise<Timer[]>;
   listOpenGlobal(kind: string): Promise<Timer[]>;
 }

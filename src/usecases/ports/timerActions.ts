@@ -25,6 +25,10 @@ export interface TimerActions {
   ): Promise<void>;
   /** The post-mortem is due soon, due now or overdue. */
   remindPostmortem(timer: Timer, late: string): Promise<void>;
+  /** The incident's channel is archived soon: say so in it. */
+  announceArchive(incidentId: number): Promise<void>;
+  /** Archive the incident's channel, now that the incident has long been over. */
+  archiveChannel(incidentId: number): Promise<void>;
   /** The daily follow-up check. */
   remindFollowups(): Promise<void>;
 }

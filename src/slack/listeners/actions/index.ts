@@ -2,14 +2,17 @@ import type { App } from '@slack/bolt';
 import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { guarded } from '../guard.ts';
+import { addStepButton, assignStep, switchRunbookButton } from './courseButtons.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
 import { followupDone } from './followupDone.ts';
 import { claimCommander, openDeclare, openModal, resolve } from './headerButtons.ts';
 import { pickIncident } from './pickIncident.ts';
+import { reminderButton } from './reminderButtons.ts';
 import { completeStep, reopenStep, skipStep } from './stepButtons.ts';
 import { chooseOption, choosePhase, takeJump } from './stepChoices.ts';
 import { ackEscalation, openUpdateModal } from './timerButtons.ts';
+import { editTimesButton } from './timesButton.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -30,8 +33,15 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.ackEscalation, guarded(deps, 'ackEscalation', ackEscalation(deps)));
   app.action(ACTIONS.openStatusUpdate, guarded(deps, 'openUpdateModal', openUpdateModal(deps, 'status')));
   app.action(ACTIONS.openExecBrief, guarded(deps, 'openUpdateModal', openUpdateModal(deps, 'brief')));
+  app.action(ACTIONS.snoozeReminder, guarded(deps, 'snoozeReminder', reminderButton(deps, 'snooze')));
+  app.action(ACTIONS.snoozeReminderHour, guarded(deps, 'snoozeReminder', reminderButton(deps, 'snooze')));
+  app.action(ACTIONS.dismissReminder, guarded(deps, 'dismissReminder', reminderButton(deps, 'dismiss')));
   app.action(ACTIONS.startDrill, guarded(deps, 'startDrillButton', startDrillButton(deps)));
   app.action(anyNthAction(ACTIONS.chooseOption), guarded(deps, 'chooseOption', chooseOption(deps)));
   app.action(anyNthAction(ACTIONS.takeJump), guarded(deps, 'takeJump', takeJump(deps)));
   app.action(anyNthAction(ACTIONS.choosePhase), guarded(deps, 'choosePhase', choosePhase(deps)));
+  app.action(ACTIONS.switchRunbook, guarded(deps, 'switchRunbook', switchRunbookButton(deps)));
+  app.action(ACTIONS.addStep, guarded(deps, 'addStep', addStepButton(deps)));
+  app.action(ACTIONS.assignStep, guarded(deps, 'assignStep', assignStep(deps)));
+  app.action(ACTIONS.editTimes, guarded(deps, 'editTimes', editTimesButton(deps)));
 }

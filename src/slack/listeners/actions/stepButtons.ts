@@ -9,6 +9,8 @@ export function skipStep(deps: ListenerDeps) {
     await ack();
     const stepId = idFromValue(action);
     if (stepId === null) return;
+    // A stale Skip on a resolved incident's step is answered here, before a modal asks for a reason.
+    await deps.stepUseCases.assertLive(stepId);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: skipStepModal(await deps.service.step(stepId)),

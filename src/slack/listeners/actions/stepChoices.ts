@@ -38,6 +38,7 @@ export function chooseOption(deps: ListenerDeps) {
   return guarded(deps, async (args, actor) => {
     const target = splitValue(args.action);
     if (!target) return;
+    await deps.stepUseCases.assertLive(target.id);
     const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
     const step = await deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
@@ -51,6 +52,7 @@ export function takeJump(deps: ListenerDeps) {
     const target = splitValue(args.action);
     const index = Number(target?.rest);
     if (!target || !Number.isInteger(index)) return;
+    await deps.stepUseCases.assertLive(target.id);
     const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
     const jump = await deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });

@@ -6,6 +6,8 @@ import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet
 import { IncidentAccess, privateRefusal } from '../../access.ts';
 import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
 import { statsMessage } from '../../blocks/aftermath.ts';
+import { catchupMessage } from '../../blocks/catchup.ts';
+import { addStepModal } from '../../blocks/courseModals.ts';
 import { declareModal } from '../../blocks/modals.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage, usageError } from '../../blocks/replies.ts';
@@ -123,6 +125,11 @@ export function incidentCommand(deps: ListenerDeps) {
             return await openStatusUpdate(deps, client, command.trigger_id, incidentId);
           if (parsed.kind === 'exec')
             return await openExecBrief(deps, client, command.trigger_id, incidentId);
+          if (parsed.kind === 'step-add-modal' && (await mayAct(deps, incidentId, command.user_id)))
+            return void (await client.views.open({
+              trigger_id: command.trigger_id,
+              view: addStepModal(deps.service.get(incidentId)),
+            }));
           await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
         } catch (error) {
           await reply(errorText(error, deps));
@@ -152,11 +159,7 @@ export async function runTargeted(
   actor: Actor,
 ): Promise<void> {
   // Only members act on a private incident; the refusal names nothing of it.
-  const incident = await deps.service.get(incidentId);
-  const allowed = deps.access
-    ? await deps.access.allows(incident, actor.user)
-    : !incident.private || IncidentAccess.named(incident, actor.user);
-  if (!allowed) return actor.reply(privateRefusal(incidentId));
+  if (!(await mayAct(deps, incidentId, actor.user))) return actor.reply(privateRefusal(incidentId));
   switch (parsed.kind) {
     case 'status':
       return changeStatus(deps, incidentId, parsed.status, parsed.note, actor);
@@ -168,6 +171,28 @@ export async function runTargeted(
       return resolveIncident(deps, incidentId, parsed.note, actor);
     case 'timeline':
       return postTimeline(deps, incidentId, actor);
+    case 'runbook':
+      return deps.course.switchRunbook({ incidentId, runbookId: parsed.runbookId, actor: actor.user });
+    case 'step-add':
+      return void (await deps.course.addStep({
+        incidentId,
+        title: parsed.title,
+        checks: parsed.checks,
+        actor: actor.user,
+      }));
+    case 'assign':
+      return void (await deps.course.assignNumber({
+        incidentId,
+        number: parsed.stepNumber,
+        assignee: parsed.userId,
+        actor: actor.user,
+      }));
+    case 'catchup':
+      return actor.reply(catchupMessage(deps.catchup.of(incidentId)));
+    case 'step-add-modal':
+      return actor.reply(
+        `Run /incident step add #${incidentId} <title> | <check>, or run /incident step add in the incident's channel to open the form.`,
+      );
     case 'update':
     case 'exec':
       return actor.reply(
@@ -185,6 +210,13 @@ export async function runTargeted(
         actor,
       );
   }
+}
+
+async function mayAct(deps: ListenerDeps, incidentId: number, user: string): Promise<boolean> {
+  const incident = deps.service.get(incidentId);
+  return deps.access
+    ? deps.access.allows(incident, user)
+    : !incident.private || IncidentAccess.named(incident, user);
 }
 
 async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: string): Promise<void> {

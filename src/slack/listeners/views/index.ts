@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import { VIEWS } from '../../ids.ts';
 import type { ListenerDeps } from '../../incidentFlows.ts';
 import { guarded } from '../guard.ts';
+import { addStepSubmitted, switchRunbookSubmitted } from './course.ts';
 import { declareSubmitted } from './declare.ts';
 import { escalateSubmitted, severitySubmitted, skipSubmitted, statusSubmitted } from './incidentModals.ts';
+import { editTimesSubmitted } from './times.ts';
 import { execBriefSubmitted, statusUpdateSubmitted } from './updates.ts';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -14,4 +16,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.view(VIEWS.escalate, guarded(deps, 'escalateSubmitted', escalateSubmitted(deps)));
   app.view(VIEWS.statusUpdate, guarded(deps, 'statusUpdateSubmitted', statusUpdateSubmitted(deps)));
   app.view(VIEWS.execBrief, guarded(deps, 'execBriefSubmitted', execBriefSubmitted(deps)));
+  app.view(VIEWS.switchRunbook, guarded(deps, 'switchRunbookSubmitted', switchRunbookSubmitted(deps)));
+  app.view(VIEWS.addStep, guarded(deps, 'addStepSubmitted', addStepSubmitted(deps)));
+  app.view(VIEWS.editTimes, guarded(deps, 'editTimesSubmitted', editTimesSubmitted(deps)));
 }

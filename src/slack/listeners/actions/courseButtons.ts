@@ -1,0 +1,48 @@
+import { addStepModal, switchRunbookModal } from '../../blocks/courseModals.ts';
+import { parseAssignBlockId } from '../../ids.ts';
+import type { ListenerDeps } from '../../incidentFlows.ts';
+import { errorText } from '../commands/incident.ts';
+import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+
+/** Header "Switch runbook": the runbooks to pick from, in a modal. */
+export function switchRunbookButton(deps: ListenerDeps) {
+  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
+    await ack();
+    const incidentId = idFromValue(action);
+    if (incidentId === null) return;
+    const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: switchRunbookModal(deps.service.get(incidentId), runbooks),
+    });
+  };
+}
+
+/** Header "Add step": a title and its checks, in a modal. */
+export function addStepButton(deps: ListenerDeps) {
+  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
+    await ack();
+    const incidentId = idFromValue(action);
+    if (incidentId === null) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: addStepModal(deps.service.get(incidentId)),
+    });
+  };
+}
+
+/** The user picker on a step: the step is handed to whoever was picked. */
+export function assignStep(deps: ListenerDeps) {
+  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+    await ack();
+    const stepId = parseAssignBlockId(action.block_id);
+    const assignee = 'selected_user' in action ? action.selected_user : null;
+    if (stepId === null || !assignee) return;
+    const actor = actorOf(deps, body);
+    try {
+      await deps.course.assign({ stepId, assignee, actor: actor.user });
+    } catch (error) {
+      await actor.reply(errorText(error, deps));
+    }
+  };
+}

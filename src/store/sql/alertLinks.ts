@@ -1,0 +1,93 @@
+import type { AlertLink, AlertSource, NewAlertLink } from '../../domain/incident.ts';
+import type { AlertLinkStore } from '../../usecases/ports/store.ts';
+import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
+import { changed, type SqlContext } from './dialect.ts';
+import { AlertLinkRow } from './rows.ts';
+
+export class SqlAlertLinks implements AlertLinkStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async latest(source: AlertSource, dedupKey: string): Promise<AlertLink | null> {
+    const row = await this.#ctx.db
+      .selectFrom('alert_links')
+      .selectAll()
+      .where('source', '=', source)
+      .where('dedup_key', '=', dedupKey)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return parseOptionalRow(AlertLinkRow, row);
+  }
+
+  async findOpen(source: AlertSource, dedupKey: string): Promise<AlertLink | null> {
+    const row = await this.#ctx.db
+      .selectFrom('alert_links')
+      .selectAll()
+      .where('source', '=', source)
+      .where('dedup_key', '=', dedupKey)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
+    return parseOptionalRow(AlertLinkRow, row);
+  }
+
+  /**
+   * The partial unique index alert_links_open decides which incident an alert group belongs to: of two
+   * replicas linking the same key at once, one inserts and the other gets that link back.
+   */
+  async link(input: NewAlertLink): Promise<{ link: AlertLink; created: boolean }> {
+    const row = await this.#ctx.db
+      .insertInto('alert_links')
+      .values({
+        source: input.source,
+        dedup_key: input.dedupKey,
+        incident_id: input.incidentId,
+        opened_at: this.#ctx.now().toISOString(),
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return { link: parseRow(AlertLinkRow, row), created: true };
+    const existing = await this.findOpen(input.source, input.dedupKey);
+    if (!existing) {
+      throw new Error(
+        `Could not link ${input.source} key "${input.dedupKey}" to incident ${input.incidentId}: ` +
+          'check that the incident exists',
+      );
+    }
+    return { link: existing, created: false };
+  }
+
+  async closeForIncident(incidentId: number): Promise<number> {
+    const result = await this.#ctx.db
+      .updateTable('alert_links')
+      .set({ closed_at: this.#ctx.now().toISOString() })
+      .where('incident_id', '=', incidentId)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
+    return changed(result);
+  }
+
+  async listForIncident(incidentId: number): Promise<AlertLink[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('alert_links')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id')
+      .execute();
+    return parseRows(AlertLinkRow, rows);
+  }
+
+  async countIncidentsSince(since: Date, except: number | null = null): Promise<number> {
+    const row = await this.#ctx.db
+      .selectFrom('alert_links')
+      .select((eb) => eb.cast<number>(eb.fn.count('incident_id').distinct(), 'integer').as('n'))
+      .where('opened_at', '>=', since.toISOString())
+      .where('incident_id', '<>', except ?? -1)
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+}

@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import type { SkippedStep, StepProgress } from '../../domain/steps.ts';
+import type { Timer } from '../../domain/timer.ts';
+import type { OpenBoardStore, PeriodicTimerStore, RunbookHistoryStore } from '../../usecases/ports/store.ts';
+import { parseRows } from '../rows.ts';
+import { changed, countAll, type SqlContext } from './dialect.ts';
+import { ProgressRow, SkippedStepRow, TimerRow } from './rows.ts';
+
+const CLOSED = ['resolved', 'closed'];
+
+/** App Home's view of every open incident in a fixed number of statements, whatever their number. */
+export class SqlOpenBoard implements OpenBoardStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async progress(): Promise<Map<number, StepProgress>> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents as i')
+      .innerJoin('incident_steps as s', 's.incident_id', 'i.id')
+      .leftJoin('incident_steps as a', (join) =>
+        join.on(
+          'a.id',
+          '=',
+          sql<number>`(select id from incident_steps where incident_id = i.id and state = 'active'
+            and section = 'step' order by position limit 1)`,
+        ),
+      )
+      .select([
+        's.incident_id',
+        countAll(sql`s.state in ('done', 'skipped')`).as('done'),
+        countAll().as('total'),
+        'a.number as active_number',
+        'a.title as active_title',
+      ])
+      .where('i.status', 'not in', CLOSED)
+      .where('s.section', '=', 'step')
+      .groupBy(['s.incident_id', 'a.number', 'a.title'])
+      .execute();
+    return new Map(parseRows(ProgressRow, rows).map((p) => [p.incidentId, p]));
+  }
+
+  async timers(): Promise<Map<number, Timer[]>> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents as i')
+      .innerJoin('timers as t', 't.incident_id', 'i.id')
+      .selectAll('t')
+      .where('i.status', 'not in', CLOSED)
+      .where('t.fired_at', 'is', null)
+      .where('t.cancelled_at', 'is', null)
+      .orderBy('t.incident_id')
+      .orderBy('t.due_at')
+      .orderBy('t.id')
+      .execute();
+    const byIncident = new Map<number, Timer[]>();
+    for (const timer of parseRows(TimerRow, rows)) {
+      if (timer.incidentId === null) continue;
+      const list = byIncident.get(timer.incidentId) ?? [];
+      list.push(timer);
+      byIncident.set(timer.incidentId, list);
+    }
+    return byIncident;
+  }
+}
+
+/** What incidents and drills say about each runbook, for the weekly review. */
+export class SqlRunbookHistory implements RunbookHistoryStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async lastDrills(): Promise<Map<string, Date>> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .select(['runbook_id', (eb) => eb.fn.max('resolved_at').as('at')])
+      .where('drill', '=', 1)
+      .where('resolved_at', 'is not', null)
+      .where('runbook_id', 'is not', null)
+      .groupBy('runbook_id')
+      .execute();
+    return new Map(
+      rows.flatMap((r) => (r.runbook_id && r.at ? [[r.runbook_id, new Date(r.at)] as const] : [])),
+    );
+  }
+
+  async skippedSince(since: Date): Promise<SkippedStep[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('incident_steps as s')
+      .innerJoin('incidents as i', 'i.id', 's.incident_id')
+      .select([
+        's.runbook_id',
+        's.incident_id',
+        'i.drill',
+        's.number',
+        's.title',
+        's.skip_reason',
+        's.updated_at',
+      ])
+      .where('s.state', '=', 'skipped')
+      .where('s.section', '=', 'step')
+      .where('s.runbook_id', 'is not', null)
+      .where('s.updated_at', '>=', since.toISOString())
+      .orderBy('s.runbook_id')
+      .orderBy('s.incident_id')
+      .orderBy('s.position')
+      .execute();
+    return parseRows(SkippedStepRow, rows);
+  }
+}
+
+/** Timers that belong to no incident (the weekly runbook review): re-planned when the policy changes. */
+export class SqlPeriodicTimers implements PeriodicTimerStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async pending(kind: string): Promise<{ id: number; dueAt: string }[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('timers')
+      .select(['id', 'due_at'])
+      .where('incident_id', 'is', null)
+      .where('kind', '=', kind)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .orderBy('due_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, dueAt: r.due_at }));
+  }
+
+  async cancel(id: number, now: Date): Promise<boolean> {
+    const result = await this.#ctx.db
+      .updateTable('timers')
+      .set({ cancelled_at: now.toISOString() })
+      .where('id', '=', id)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    return changed(result) > 0;
+  }
+}

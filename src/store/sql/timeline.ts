@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.ts';
+import type { TimelineStore } from '../../usecases/ports/store.ts';
+import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
+import type { SqlContext } from './dialect.ts';
+import { TimelineRow } from './rows.ts';
+
+export class SqlTimeline implements TimelineStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async append(entry: NewTimelineEntry): Promise<TimelineEntry> {
+    const row = await this.#ctx.db
+      .insertInto('timeline')
+      .values({
+        incident_id: entry.incidentId,
+        at: (entry.at ?? this.#ctx.now()).toISOString(),
+        actor: entry.actor,
+        kind: entry.kind,
+        text: entry.text,
+        data_json: entry.data == null ? null : JSON.stringify(entry.data),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return parseRow(TimelineRow, row);
+  }
+
+  async page(
+    incidentId: number,
+    after: { at: string; id: number } | null,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where(sql<boolean>`(at, id) > (${after?.at ?? ''}, ${after?.id ?? 0})`)
+      .orderBy('at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return parseRows(TimelineRow, rows);
+  }
+
+  async list(incidentId: number): Promise<TimelineEntry[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return parseRows(TimelineRow, rows);
+  }
+
+  async last(incidentId: number, kind: string): Promise<TimelineEntry | null> {
+    const row = await this.#ctx.db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', kind)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return parseOptionalRow(TimelineRow, row);
+  }
+}

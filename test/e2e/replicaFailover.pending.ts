@@ -1,0 +1,100 @@
+// Not run by vitest yet (the name does not end in .test.ts): the bot refuses DATABASE_URL until its
+// composition root builds the PostgreSQL store (issue 16, part B). Rename to replicaFailover.test.ts with that change.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotProcess, until } from '../support/botProcess.ts';
+import { type ReplicaRig, replicaRig } from '../support/replicaRig.ts';
+import { slashCommand } from '../support/slackRequests.ts';
+import { DECLARER, ESCALATIONS, GENERAL } from '../support/testRunbooks.ts';
+import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
+
+const SECRET = 'failover-signing-secret-0123456789';
+const LEASE_SECONDS = 5;
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function rows(rig: ReplicaRig, what: string, sql: string, expected: number): Promise<void> {
+  let count = -1;
+  const end = Date.now() + 60_000;
+  while (count !== expected) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${count} of ${expected}`);
+    await new Promise((r) => setTimeout(r, 100));
+    count = (await rig.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) q`))[0]?.n ?? -1;
+  }
+}
+
+describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 180_000 }, () => {
+  it('the other fires the due timer and opens the paged incident once its leases expire, each once', async () => {
+    const rig = await replicaRig(cleanup, {
+      secret: SECRET,
+      env: { SCHEDULER_TICK_SECONDS: '1', LEASE_SECONDS: String(LEASE_SECONDS) },
+    });
+    const [doomed] = (await rig.start(1)) as [BotProcess];
+    await slashCommand(rig.url(doomed), SECRET, {
+      text: 'declare P1 Failover',
+      user_id: DECLARER,
+      channel_id: GENERAL,
+    });
+    await rows(rig, 'the declared incident', 'SELECT id FROM incidents WHERE header_ts IS NOT NULL', 1);
+
+    // From here Slack never answers an escalation post or a channel creation: the replica that takes
+    // the work is stuck inside it, as if it died mid-call.
+    let hang = true;
+    const never = () => new Promise<undefined>(() => undefined);
+    rig.slack.on('chat.postMessage', (args) => (hang && args.channel === ESCALATIONS ? never() : undefined));
+    rig.slack.on('conversations.create', () => (hang ? never() : undefined));
+
+    const [timer] = await rig.query<{ id: number }>(
+      "SELECT id FROM timers WHERE kind = 'escalation' AND fired_at IS NULL AND cancelled_at IS NULL",
+    );
+    if (!timer) throw new Error('the P1 incident planned no escalation timer');
+    await rig.query('UPDATE timers SET due_at = $1 WHERE id = $2', [
+      new Date(Date.now() - 60_000).toISOString(),
+      timer.id,
+    ]);
+    const page = alertmanagerGroup({ alertname: 'QueueBacklog', group: 'billing', alerts: 2 });
+    expect((await postWebhook(rig.url(doomed), 'alertmanager', page)).status).toBeLessThan(300);
+    await rows(
+      rig,
+      'the timer leased to replica-0',
+      `SELECT id FROM timers WHERE id = ${timer.id} AND claimed_by = 'replica-0'`,
+      1,
+    );
+    const creating = () => rig.slack.callsTo('conversations.create').length;
+    const before = creating();
+    await rows(rig, 'the paged incident stored', 'SELECT id FROM incidents', 2);
+    await until('the stuck channel creation', () => creating() > before, 30_000);
+
+    // The second replica is up while the first holds both; then the first is killed with -9.
+    const [survivor] = (await rig.start(1)) as [BotProcess];
+    await doomed.kill9();
+    hang = false;
+    // Another page through the survivor meanwhile: the load balancer sends everything there now.
+    const later = alertmanagerGroup({ alertname: 'DiskFull', group: 'search', alerts: 1 });
+    expect((await postWebhook(rig.url(survivor), 'alertmanager', later)).status).toBeLessThan(300);
+
+    await rows(
+      rig,
+      'the escalation fired',
+      `SELECT id FROM timers WHERE id = ${timer.id} AND fired_at IS NOT NULL`,
+      1,
+    );
+    await rows(
+      rig,
+      'three incidents with channels',
+      'SELECT id FROM incidents WHERE header_ts IS NOT NULL',
+      3,
+    );
+    expect(await survivor.stop()).toBe(0);
+
+    expect(await rig.query('SELECT claimed_by FROM timers WHERE id = $1', [timer.id])).toEqual([
+      { claimed_by: 'replica-1' },
+    ]);
+    expect(rig.slack.messages(ESCALATIONS).filter((m) => /escalat/i.test(m.text))).toHaveLength(1);
+    const channels = await rig.query<{ channel_id: string }>('SELECT channel_id FROM incidents');
+    expect(new Set(channels.map((c) => c.channel_id)).size).toBe(3);
+    expect(rig.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(3);
+    expect(rig.slack.channels().filter((c) => c.name?.startsWith('inc-'))).toHaveLength(3);
+  });
+});
