@@ -300,7 +300,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     escalate,
     steps,
     stepUseCases,
-    ...buildResponderTools({ store, service, runbooks, chat, home, timekeeper, now }),
+    ...buildResponderTools({ store: storePort, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,

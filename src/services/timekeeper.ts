@@ -209,18 +209,18 @@ export class Timekeeper {
   }
 
   /** "Snooze": the overdue update's next reminder comes after the snooze, still counting from when it came due. */
-  snooze(input: { incidentId: number; kind: ReminderKind; snooze: Snooze; actor: string }): Date {
-    return this.store.transaction(() => {
-      const timer = this.openReminder(input.incidentId, input.kind);
+  snooze(input: { incidentId: number; kind: ReminderKind; snooze: Snooze; actor: string }): Promise<Date> {
+    return this.store.transaction(async (tx) => {
+      const timer = await this.openReminder(input.incidentId, input.kind, tx);
       const until = new Date(this.now().getTime() + SNOOZES[input.snooze]);
-      this.store.timers.cancel(input.incidentId, [timer.kind]);
-      this.store.timers.schedule({
+      await tx.timers.cancel(input.incidentId, [timer.kind]);
+      await tx.timers.schedule({
         incidentId: input.incidentId,
         kind: timer.kind,
         dueAt: until,
         payload: { ...(timer.payload ?? {}) },
       });
-      this.store.timeline.append({
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: 'reminder_snoozed',
@@ -232,17 +232,17 @@ export class Timekeeper {
   }
 
   /** "Dismiss": no more reminders for this due update; the next cadence starts from the next update posted. */
-  dismiss(input: { incidentId: number; kind: ReminderKind; actor: string }): void {
-    this.store.transaction(() => {
-      const timer = this.openReminder(input.incidentId, input.kind);
+  async dismiss(input: { incidentId: number; kind: ReminderKind; actor: string }): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const timer = await this.openReminder(input.incidentId, input.kind, tx);
       const since = String(timer.payload?.since ?? timer.dueAt);
-      this.store.timers.cancel(input.incidentId, [timer.kind]);
-      this.stopChain(input.incidentId, input.actor, timer.kind, since, 'dismissed');
+      await tx.timers.cancel(input.incidentId, [timer.kind]);
+      await this.stopChain(input.incidentId, input.actor, timer.kind, since, 'dismissed', tx);
     });
   }
 
-  private openReminder(incidentId: number, kind: ReminderKind): Timer {
-    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER[kind]);
+  private async openReminder(incidentId: number, kind: ReminderKind, tx: StoreRepositories): Promise<Timer> {
+    const timer = (await tx.timers.listOpen(incidentId)).find((t) => t.kind === REMINDER_TIMER[kind]);
     if (!timer)
       throw new UserError(
         `No ${REMINDER_NAME[kind].toLowerCase()} reminder is running for incident #${incidentId}: the update was posted, the reminder dismissed, or the incident resolved.`,
@@ -250,13 +250,20 @@ export class Timekeeper {
     return timer;
   }
 
-  private stopChain(incidentId: number, actor: string, timerKind: string, since: string, why: string): void {
+  private async stopChain(
+    incidentId: number,
+    actor: string,
+    timerKind: string,
+    since: string,
+    why: string,
+    tx: StoreRepositories = this.store,
+  ): Promise<void> {
     const kind: ReminderKind = timerKind === REMINDER_TIMER.brief ? 'brief' : 'status';
     const text =
       why === 'cap'
         ? `${REMINDER_NAME[kind]} reminders stopped after ${reminderCap(this.runbooks().policy)}: none until the next update is posted`
         : `${REMINDER_NAME[kind]} reminders dismissed by <@${actor}> until the next update is posted`;
-    this.store.timeline.append({
+    await tx.timeline.append({
       incidentId,
       actor,
       kind: REMINDER_STOPPED,
@@ -269,14 +276,19 @@ export class Timekeeper {
    * A status update posted by hand in the channel (a responder marked it with a reaction): recorded once
    * per message, and the reminder's clock restarts from it as from the form's.
    */
-  recordHandUpdate(input: { incidentId: number; actor: string; messageTs: string; text: string }): boolean {
-    return this.store.transaction(() => {
-      const seen = this.store.timeline
-        .list(input.incidentId)
-        .some((e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs);
+  recordHandUpdate(input: {
+    incidentId: number;
+    actor: string;
+    messageTs: string;
+    text: string;
+  }): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const seen = (await tx.timeline.list(input.incidentId)).some(
+        (e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs,
+      );
       if (seen) return false;
-      const incident = this.store.incidents.get(input.incidentId);
-      this.store.timeline.append({
+      const incident = await tx.incidents.get(input.incidentId);
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: UPDATE_KIND.status,
@@ -286,14 +298,16 @@ export class Timekeeper {
           messageTs: input.messageTs,
         },
       });
-      this.replan(input.incidentId);
+      await this.replan(input.incidentId, tx);
       return true;
     });
   }
 
   /** When the next status update is due (the reminder's time), if one is planned. */
-  nextUpdateDue(incidentId: number): string | null {
-    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER.status);
+  async nextUpdateDue(incidentId: number): Promise<string | null> {
+    const timer = (await this.store.timers.listOpen(incidentId)).find(
+      (t) => t.kind === REMINDER_TIMER.status,
+    );
     return timer?.dueAt ?? null;
   }
 

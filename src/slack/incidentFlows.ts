@@ -100,7 +100,9 @@ export async function changeStatus(
   const result = await deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
   if (!result.ok) return await refuse(deps, actor, result.reason);
   // Reopened: the steps made read-only by the resolve get their checkboxes and buttons back.
-  const frozen = (await deps.service.steps(incidentId)).filter((s) => s.messageTs && isReadOnlyStep(before, s));
+  const frozen = (await deps.service.steps(incidentId)).filter(
+    (s) => s.messageTs && isReadOnlyStep(before, s),
+  );
   await deps.workflow.redrawDurably(incidentId, frozen, `reopened:${deps.now().toISOString()}`);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(

@@ -52,9 +52,9 @@ export class SlackPageSink implements PageSink {
       await this.workflow.refreshHeader(incident.id);
       // Reopened by the page: the steps the resolve made read-only get their checkboxes back, as on a
       // reopen by `/incident status`.
-      const frozen = this.service
-        .steps(incident.id)
-        .filter((s) => s.messageTs && isReadOnlyStep({ status: 'resolved' }, s));
+      const frozen = (await this.service.steps(incident.id)).filter(
+        (s) => s.messageTs && isReadOnlyStep({ status: 'resolved' }, s),
+      );
       await this.workflow.redrawDurably(incident.id, frozen, `reopened:${incident.updatedAt}`);
     }
     await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));

@@ -282,7 +282,12 @@ export class IncidentWorkflow {
         total: walk.length,
         runbookId: step.runbookId,
       };
-      return readOnlyStepMessage(incident, step, label, resolutionOf(await this.service.timeline(incident.id)));
+      return readOnlyStepMessage(
+        incident,
+        step,
+        label,
+        resolutionOf(await this.service.timeline(incident.id)),
+      );
     }
     if (step.section !== 'step') return checklistMessage(step);
     const runbook = step.runbookId ? this.runbooks().catalog.byId(step.runbookId) : undefined;

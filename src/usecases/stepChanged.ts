@@ -28,7 +28,7 @@ export class StepUseCases {
     selected: string[];
     actor: string;
   }): Promise<ToggleResult> {
-    this.assertLive(input.stepId);
+    await this.assertLive(input.stepId);
     // The timeline keeps that whoever acted on this step had its warnings in front of them.
     await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
     const result = await this.deps.steps.toggleChecks(input);
@@ -59,11 +59,11 @@ export class StepUseCases {
    * Refuses any change to a step that the resolve made read-only (a stale tick, button or modal), saying
    * who resolved the incident and how to work on its steps again.
    */
-  assertLive(stepId: number): void {
-    const step = this.deps.incidents.step(stepId);
-    const incident = this.deps.incidents.get(step.incidentId);
+  async assertLive(stepId: number): Promise<void> {
+    const step = await this.deps.incidents.step(stepId);
+    const incident = await this.deps.incidents.get(step.incidentId);
     if (!isReadOnlyStep(incident, step)) return;
-    const resolution = resolutionOf(this.deps.incidents.timeline(incident.id));
+    const resolution = resolutionOf(await this.deps.incidents.timeline(incident.id));
     const by = resolution && resolution.by !== 'bot' ? ` by <@${resolution.by}>` : '';
     throw new UserError(
       `Nothing changed: incident #${incident.id} was resolved${by}, so its runbook steps are read-only. ` +

@@ -128,7 +128,7 @@ export function incidentCommand(deps: ListenerDeps) {
           if (parsed.kind === 'step-add-modal' && (await mayAct(deps, incidentId, command.user_id)))
             return void (await client.views.open({
               trigger_id: command.trigger_id,
-              view: addStepModal(deps.service.get(incidentId)),
+              view: addStepModal(await deps.service.get(incidentId)),
             }));
           await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
         } catch (error) {
@@ -188,7 +188,7 @@ export async function runTargeted(
         actor: actor.user,
       }));
     case 'catchup':
-      return actor.reply(catchupMessage(deps.catchup.of(incidentId)));
+      return actor.reply(catchupMessage(await deps.catchup.of(incidentId)));
     case 'step-add-modal':
       return actor.reply(
         `Run /incident step add #${incidentId} <title> | <check>, or run /incident step add in the incident's channel to open the form.`,
@@ -213,7 +213,7 @@ export async function runTargeted(
 }
 
 async function mayAct(deps: ListenerDeps, incidentId: number, user: string): Promise<boolean> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   return deps.access
     ? deps.access.allows(incident, user)
     : !incident.private || IncidentAccess.named(incident, user);
