@@ -16,6 +16,7 @@ import {
   toBoltLevel,
   watchSocket,
 } from './app/startup.ts';
+import { buildUseCases } from './app/useCases.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import type { NewJob } from './domain/records.ts';
@@ -39,7 +40,6 @@ import { section } from './slack/blocks/kit.ts';
 import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { channelBudget } from './slack/channelPacing.ts';
-import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -54,13 +54,8 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
-import { DeclareIncident } from './usecases/declare.ts';
-import { EscalateIncident } from './usecases/escalate.ts';
 import type { StorePort } from './usecases/ports/store.ts';
-import { ArchiveChannels } from './usecases/archive.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
-import { ResolveIncident } from './usecases/resolve.ts';
-import { StepUseCases } from './usecases/stepChanged.ts';
 
 export interface BotOptions {
   config: Config;
@@ -286,12 +281,18 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const chat = new SlackChat(workflow, () => runbooks().policy.channels.escalation, home);
-  const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
-  const declare = new DeclareIncident({ incidents: service, runbooks, chat });
-  const escalate = new EscalateIncident({ incidents: service, chat, now });
-  const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
+  const { chat, archive, resolve, declare, escalate, stepUseCases } = buildUseCases({
+    store: storePort,
+    service,
+    steps,
+    choices,
+    postmortems,
+    workflow,
+    home,
+    runbooks,
+    archiveAfterMs: config.archiveAfterMs,
+    now,
+  });
   const deps = {
     choices,
     archive,

@@ -1,10 +1,10 @@
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentStep, NewStep } from '../domain/steps.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { checklistFor } from './checklists.ts';
 import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
 import type { RunbookSet } from './runbookSet.ts';
-import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { activateNext, walkOf } from './walk.ts';
 
 /** Why the old runbook's open steps were skipped: the post-mortem and "runbook needs update" read it. */

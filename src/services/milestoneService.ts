@@ -6,8 +6,8 @@ import {
   type MilestoneTimes,
   milestoneProblem,
 } from '../domain/milestones.ts';
-import type { IncidentService } from './incidentService.ts';
 import type { StorePort } from '../usecases/ports/store.ts';
+import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
 
 export interface TimeChange {

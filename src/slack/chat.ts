@@ -1,14 +1,14 @@
 import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
-import type { Declared, Escalation } from '../services/outcomes.ts';
 import type { TimeChange } from '../services/milestoneService.ts';
+import type { Declared, Escalation } from '../services/outcomes.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import type { ChatPort, DeclarerReply } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
-import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { archiveNoticeMessage } from './blocks/archive.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
+import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import { timesChangedMessage } from './blocks/times.ts';
 import type { IncidentWorkflow } from './workflow.ts';

@@ -5,8 +5,8 @@
 import type { Incident } from '../../domain/incident.ts';
 import type { Postmortem } from '../../domain/records.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
-import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { TimeChange } from '../../services/milestoneService.ts';
+import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
 /** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
