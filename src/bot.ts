@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { laterChatJobHandlers } from './app/chatJobs.ts';
-import { buildResponderTools } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -16,7 +15,7 @@ import {
   toBoltLevel,
   watchSocket,
 } from './app/startup.ts';
-import { buildUseCases } from './app/useCases.ts';
+import { buildUseCases, observeTimers } from './app/useCases.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import type { NewJob } from './domain/records.ts';
@@ -281,8 +280,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const { chat, archive, resolve, declare, escalate, stepUseCases } = buildUseCases({
-    store: storePort,
+  const useCases = buildUseCases({
+    storePort,
     service,
     steps,
     choices,
@@ -290,18 +289,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     workflow,
     home,
     runbooks,
-    archiveAfterMs: config.archiveAfterMs,
+    timekeeper,
+    config,
     now,
   });
   const deps = {
     choices,
-    archive,
-    resolve,
-    declare,
-    escalate,
+    ...useCases,
     steps,
-    stepUseCases,
-    ...buildResponderTools({ store: storePort, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,
@@ -324,7 +319,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     store: storePort,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, resolve, log),
+    sink: new SlackPageSink(workflow, service, useCases.resolve, log),
     botUserId,
     log,
     now,
@@ -357,12 +352,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     isRetryable: isTransient,
     now,
     tickSeconds: config.schedulerTickSeconds,
-    observe: (timer, lateMs) => {
-      metrics.timersDue.inc({ kind: timer.kind });
-      metrics.timerLatenessSeconds.observe({ kind: timer.kind }, lateMs / 1000);
-      // Later than a tick means the bot was down or blocked when the timer came due.
-      if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
-    },
+    observe: observeTimers(metrics, config.schedulerTickSeconds),
   });
   await planReview(review);
   await ensurePrune(storePort, now());
@@ -374,7 +364,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  await finishInterruptedDeclares({ store: storePort, chat, log });
+  await finishInterruptedDeclares({ store: storePort, chat: useCases.chat, log });
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
