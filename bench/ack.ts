@@ -83,7 +83,7 @@ export async function ackBench(): Promise<void> {
     const start = Date.now();
     let step: StoredMessage | undefined;
     while (!step && Date.now() - start < 10_000) {
-      const incident = t.bot.service.listOpen()[0];
+      const incident = (await t.bot.service.listOpen())[0];
       step = incident?.channelId
         ? t.slack.messages(incident.channelId).find((m) => findElement(m.blocks, ACTIONS.toggleChecks))
         : undefined;

@@ -70,7 +70,7 @@ async function storm(paced: boolean): Promise<void> {
     const accepted = performance.now() - start;
     await t.bot.intake.worker.idle();
     const drained = performance.now() - start;
-    const open = t.bot.service.listOpen();
+    const open = await t.bot.service.listOpen();
     const creates = t.slack.callsTo('conversations.create').length;
     const calls = t.slack.calls.filter((c) => c.method !== 'auth.test').length;
     const posts = t.slack.callsTo('chat.postMessage').length;

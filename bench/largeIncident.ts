@@ -42,17 +42,18 @@ const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-'));
 try {
   const store = createStore(join(dir, 'bench.db'));
   const set = loadRunbookSet('runbooks', new Date());
-  const service = new IncidentService(store, () => set);
-  const postmortems = new PostmortemService(asyncStore(store), () => set);
-  const { incident } = service.declare({
+  const port = asyncStore(store);
+  const service = new IncidentService(port, () => set);
+  const postmortems = new PostmortemService(port, () => set);
+  const { incident } = await service.declare({
     title: 'Alert flood',
     severity: 'P1',
     declaredBy: 'U1',
     source: 'slash',
   });
-  store.transaction(() => {
+  await port.transaction(async (tx) => {
     for (let i = 0; i < ENTRIES; i++)
-      service.note(
+      await service.note(
         incident.id,
         'bot',
         'alert',
@@ -62,15 +63,16 @@ try {
           fingerprint: `f${i}`,
           labels: { alertname: 'DiskFull', pod: `pod-${i}` },
         },
+        tx,
       );
   });
   const tz = set.policy.timezone;
   console.log(
-    `issue 14: one incident with ${service.timeline(incident.id).length} timeline entries (zone ${tz})`,
+    `issue 14: one incident with ${(await service.timeline(incident.id)).length} timeline entries (zone ${tz})`,
   );
 
   const sync = await longestBlock(async () => {
-    const entries = service.timeline(incident.id);
+    const entries = await service.timeline(incident.id);
     postmortemDocument({
       incident,
       runbook: null,

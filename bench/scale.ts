@@ -27,9 +27,9 @@ const fmt = (v: number[]) => {
   return `${f(s[0])} / ${f(s[Math.floor(s.length / 2)])} / ${f(s.at(-1))} ms`;
 };
 
-async function until<T>(probe: () => T | undefined): Promise<T> {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 1_000; i++) {
-    const v = probe();
+    const v = await probe();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -49,8 +49,8 @@ async function atSize(open: number): Promise<string[]> {
   const t = await startTestBot({ processBeforeResponse: false });
   try {
     await declare(t, 'Checkout errors');
-    const step = await until<StoredMessage>(() => {
-      const incident = t.bot.service.listOpen()[0];
+    const step = await until<StoredMessage>(async () => {
+      const incident = (await t.bot.service.listOpen())[0];
       return incident?.channelId
         ? t.slack.messages(incident.channelId).find((m) => findElement(m.blocks, ACTIONS.toggleChecks))
         : undefined;
@@ -112,7 +112,7 @@ async function atSize(open: number): Promise<string[]> {
       delay.reset();
       delay.enable();
       await declare(t, `Search slow ${i}`);
-      await until(() => t.bot.service.listOpen().length >= open + i + 1 || undefined);
+      await until(async () => (await t.bot.service.listOpen()).length >= open + i + 1 || undefined);
       await t.bot.home.settled();
       delay.disable();
       blocks.push(delay.max / 1e6);

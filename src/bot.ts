@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { laterChatJobHandlers } from './app/chatJobs.ts';
-import { buildResponderTools } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -16,6 +15,7 @@ import {
   toBoltLevel,
   watchSocket,
 } from './app/startup.ts';
+import { buildUseCases, observeTimers } from './app/useCases.ts';
 import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import type { NewJob } from './domain/records.ts';
@@ -39,7 +39,6 @@ import { section } from './slack/blocks/kit.ts';
 import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { channelBudget } from './slack/channelPacing.ts';
-import { SlackChat } from './slack/chat.ts';
 import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
 import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
@@ -54,10 +53,8 @@ import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import { asyncStore } from './store/asyncStore.ts';
 import { createStore, incidentCounts, type Store } from './store/index.ts';
-import { ArchiveChannels } from './usecases/archive.ts';
+import type { StorePort } from './usecases/ports/store.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
-import { ResolveIncident } from './usecases/resolve.ts';
-import { StepUseCases } from './usecases/stepChanged.ts';
 
 export interface BotOptions {
   config: Config;
@@ -76,6 +73,8 @@ export interface BotOptions {
 export interface Bot {
   app: App;
   store: Store;
+  /** The async store port over `store`, the one the services use. */
+  storePort: StorePort;
   service: IncidentService;
   /** Tick, mark done, skip, reopen. */
   steps: StepService;
@@ -117,19 +116,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const writer = takeWriterLock(store, now, log);
   // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
   store.jobs.releaseOthers(writer.owner);
-  const timekeeper = new Timekeeper(store, runbooks, now);
+  const timekeeper = new Timekeeper(storePort, runbooks, now);
   // Jobs for the integrations, queued once the job runner exists (it does before any listener, timer or page runs).
   const enqueue = (batch: readonly NewJob[]): void => {
     // Only when there is something to do: an empty enqueue would still start a background drain.
     if (batch.length > 0) jobs.enqueue(batch);
   };
-  const service = new IncidentService(store, runbooks, timekeeper, (entry) =>
-    enqueue(integrations.noteJobs(entry)),
+  const service = new IncidentService(storePort, runbooks, timekeeper, async (entry) =>
+    enqueue(await integrations.noteJobs(entry)),
   );
-  const steps = new StepService(store, service);
-  const postmortems = new PostmortemService(storePort, runbooks, now, (followup) => {
+  const steps = new StepService(storePort, service);
+  const postmortems = new PostmortemService(storePort, runbooks, now, async (followup) => {
     // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
-    const job = integrations.followupJob(followup);
+    const job = await integrations.followupJob(followup);
     if (job) jobs.enqueue([job]);
   });
   const metrics = createMetrics({
@@ -197,7 +196,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     databases: config.diagnosticsDatabases,
     now,
   });
-  const choices = new StepChoices(store, service);
+  const choices = new StepChoices(storePort, service);
   const workflow: IncidentWorkflow = new IncidentWorkflow(
     app.client,
     service,
@@ -210,7 +209,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       },
       stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
       phasePrompt: phasePromptFor(choices, runbooks),
-      escalated: (incidentId) => enqueue(integrations.escalated(incidentId)),
+      escalated: async (incidentId) => enqueue(await integrations.escalated(incidentId)),
       statuspagePreview: (incident, update) => integrations.statusPreview(incident, update),
       publishStatus: (incident, update) => {
         const job = integrations.publishJob(incident, update);
@@ -225,7 +224,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const integrations = wireIntegrations({
     config,
     now,
-    store,
+    store: storePort,
     service,
     runbooks,
     post: (incidentId, key, text) => {
@@ -254,11 +253,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
-      const incident = service.get(incidentId);
+      const incident = await service.get(incidentId);
       metrics.incidentsDeclared.inc({ severity: incident.severity, source: incident.source });
     }
     home.refreshInBackground();
-    enqueue(integrations.jobsFor(incidentId));
+    enqueue(await integrations.jobsFor(incidentId));
   });
   const review: ReviewDeps = {
     store: storePort,
@@ -281,17 +280,23 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
-  const chat = new SlackChat(workflow, home);
-  const archive = new ArchiveChannels({ store: storePort, runbooks, afterMs: config.archiveAfterMs, chat });
-  const resolve = new ResolveIncident({ incidents: service, postmortems, chat, archive });
-  const stepUseCases = new StepUseCases({ steps, incidents: service, choices, chat });
+  const useCases = buildUseCases({
+    storePort,
+    service,
+    steps,
+    choices,
+    postmortems,
+    workflow,
+    home,
+    runbooks,
+    timekeeper,
+    config,
+    now,
+  });
   const deps = {
     choices,
-    archive,
-    resolve,
+    ...useCases,
     steps,
-    stepUseCases,
-    ...buildResponderTools({ store, service, runbooks, chat, home, timekeeper, now }),
     diagnostics,
     service,
     postmortems,
@@ -311,11 +316,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   app.use(privateGuard({ service, access, workflow }));
   registerListeners(app, deps);
   intake = createIntake({
-    store,
-    inbox: storePort.inbox,
+    store: storePort,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, resolve, log),
+    sink: new SlackPageSink(workflow, service, useCases.resolve, log),
     botUserId,
     log,
     now,
@@ -348,12 +352,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     isRetryable: isTransient,
     now,
     tickSeconds: config.schedulerTickSeconds,
-    observe: (timer, lateMs) => {
-      metrics.timersDue.inc({ kind: timer.kind });
-      metrics.timerLatenessSeconds.observe({ kind: timer.kind }, lateMs / 1000);
-      // Later than a tick means the bot was down or blocked when the timer came due.
-      if (lateMs > config.schedulerTickSeconds * 1000) metrics.timersFiredLate.inc({ kind: timer.kind });
-    },
+    observe: observeTimers(metrics, config.schedulerTickSeconds),
   });
   await planReview(review);
   await ensurePrune(storePort, now());
@@ -365,12 +364,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  await finishInterruptedDeclares({ store: storePort, chat, log });
+  await finishInterruptedDeclares({ store: storePort, chat: useCases.chat, log });
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
     app,
     store,
+    storePort,
     service,
     steps,
     workflow,

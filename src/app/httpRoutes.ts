@@ -31,7 +31,8 @@ export interface HttpRouteDeps {
 /** The bot's own HTTP routes beside /slack/events: health, readiness, metrics, and the webhooks in. */
 export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
   const { config, store, metrics, postmortems } = deps;
-  const complete = async (followupId: number | null) => {
+  const complete = async (found: Promise<number | null> | null) => {
+    const followupId = await found;
     if (followupId === null) return null;
     await postmortems.completeFollowup({ followupId, actor: 'bot' });
     return { followupId };

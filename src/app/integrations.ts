@@ -24,7 +24,7 @@ import {
 } from '../integrations/tracker.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort } from '../usecases/ports/store.ts';
 
 /** A status update as the responder wrote it, to publish on the status page. */
 export interface PublishedUpdate {
@@ -37,21 +37,21 @@ export interface PublishedUpdate {
 export interface IntegrationWiring {
   handlers: Record<string, (job: Job) => Promise<void>>;
   /** The jobs that bring each configured system in line with the incident as it is now (idempotent keys). */
-  jobsFor(incidentId: number): NewJob[];
+  jobsFor(incidentId: number): Promise<NewJob[]>;
   /** The job that publishes a status update, or null when no status page is configured or it must not publish. */
   publishJob(incident: Incident, update: PublishedUpdate): NewJob | null;
   /** What a status update would put on the status page, or null when this incident never publishes. */
   statusPreview(incident: Incident, update: Omit<PublishedUpdate, 'entryId'>): StatuspagePreview | null;
   /** The jobs that send a pinned timeline message to the paging tool as a note. */
-  noteJobs(entry: TimelineEntry): NewJob[];
+  noteJobs(entry: TimelineEntry): Promise<NewJob[]>;
   /** The pages the incident's latest escalation calls for (targets with `pagerduty:` in policy.yml). */
-  escalated(incidentId: number): NewJob[];
+  escalated(incidentId: number): Promise<NewJob[]>;
   /** The job that files a follow-up in the tracker, or null when none is configured. */
-  followupJob(followup: Followup): NewJob | null;
+  followupJob(followup: Followup): Promise<NewJob | null>;
   /** The follow-up a closed GitHub issue stands for, if it is one of ours. */
-  followupForIssue(event: IssuesEvent): number | null;
+  followupForIssue(event: IssuesEvent): Promise<number | null>;
   /** The follow-up a Jira issue (by key) stands for, if it is one of ours. */
-  followupForJiraIssue(key: string): number | null;
+  followupForJiraIssue(key: string): Promise<number | null>;
 }
 
 /** A vendor failure worth retrying (5xx, 429, network); a refused request would fail again. */
@@ -62,7 +62,7 @@ export function isRetryableIntegrationError(error: unknown): boolean {
 /** Builds the configured integrations: each is off (no handlers, no jobs) unless its variables are set. */
 export function wireIntegrations(deps: {
   config: Config;
-  store: Store;
+  store: StorePort;
   service: IncidentService;
   runbooks: () => RunbookSet;
   now?: () => Date;
@@ -70,8 +70,8 @@ export function wireIntegrations(deps: {
   post: (incidentId: number, key: string, text: string) => void;
 }): IntegrationWiring {
   const { config, store, service } = deps;
-  const record = (incidentId: number, text: string, data: Record<string, unknown>) => {
-    service.note(incidentId, 'bot', 'integration', text, data);
+  const record = async (incidentId: number, text: string, data: Record<string, unknown>) => {
+    await service.note(incidentId, 'bot', 'integration', text, data);
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
   const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
@@ -83,10 +83,9 @@ export function wireIntegrations(deps: {
       : null;
   const components = (incident: Incident) =>
     (incident.runbookId && deps.runbooks().catalog.byId(incident.runbookId)?.meta.components) || [];
-  const pagerdutyIdsOf = (incidentId: number) => [
+  const pagerdutyIdsOf = async (incidentId: number) => [
     ...new Set(
-      store.alertLinks
-        .listForIncident(incidentId)
+      (await store.alertLinks.listForIncident(incidentId))
         .filter((link) => link.source === 'pagerduty')
         .map((link) => link.dedupKey),
     ),
@@ -116,17 +115,17 @@ export function wireIntegrations(deps: {
         : {}),
       ...(tracker ? trackerJobHandlers({ tracker, refs: store.externalRefs, record }) : {}),
     },
-    escalated(incidentId) {
+    async escalated(incidentId) {
       const policy = pages();
-      const latest = store.timeline.last(incidentId, 'escalation');
+      const latest = await store.timeline.last(incidentId, 'escalation');
       if (!policy || !latest) return [];
-      return pagingJobsFor(service.get(incidentId), [latest], policy).filter(
+      return pagingJobsFor(await service.get(incidentId), [latest], policy).filter(
         (j) => j.kind === PAGING_JOBS.page,
       );
     },
-    followupJob(followup) {
+    async followupJob(followup) {
       if (!tracker) return null;
-      const incident = service.get(followup.incidentId);
+      const incident = await service.get(followup.incidentId);
       const link = channelLink(incident);
       const body = [
         `Follow-up of incident #${incident.id} (${incident.severity}): ${incident.title}`,
@@ -146,19 +145,20 @@ export function wireIntegrations(deps: {
     followupForJiraIssue(key) {
       return followupOf(store.externalRefs, 'jira', key);
     },
-    noteJobs(entry) {
-      if (!pagerduty || service.get(entry.incidentId).drill) return [];
-      return pagerdutyNoteJobs(entry.incidentId, entry.id, entry.text, pagerdutyIdsOf(entry.incidentId));
+    async noteJobs(entry) {
+      if (!pagerduty || (await service.get(entry.incidentId)).drill) return [];
+      const ids = await pagerdutyIdsOf(entry.incidentId);
+      return pagerdutyNoteJobs(entry.incidentId, entry.id, entry.text, ids);
     },
-    jobsFor(incidentId) {
-      const incident = service.get(incidentId);
-      const pagerdutyIds = pagerdutyIdsOf(incidentId);
+    async jobsFor(incidentId) {
+      const incident = await service.get(incidentId);
+      const pagerdutyIds = await pagerdutyIdsOf(incidentId);
       const over = incident.status === 'resolved' || incident.status === 'closed';
       const paging = over ? pages() : null;
       return [
         ...(pagerduty ? pagerdutyJobsFor(incident, pagerdutyIds) : []),
         // The resolve of each page sent; the pages themselves are queued by escalated().
-        ...(paging ? pagingJobsFor(incident, store.timeline.list(incidentId), paging) : []),
+        ...(paging ? pagingJobsFor(incident, await store.timeline.list(incidentId), paging) : []),
         ...(publishes(incident) && over && incident.resolvedAt
           ? [statuspageResolveJob(incident.id, incident.resolvedAt, [...components(incident)])]
           : []),

@@ -3,8 +3,7 @@ import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Store } from '../store/index.ts';
-import type { InboxStore } from '../usecases/ports/store.ts';
+import type { StorePort } from '../usecases/ports/store.ts';
 import { AlertProcessor, type PageSink } from './processor.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { InboxWorker } from './worker.ts';
@@ -19,8 +18,7 @@ export { InboxWorker } from './worker.ts';
 export const DEFAULT_CHANNEL_RATE = { perMinute: 20, capacity: 10 };
 
 export interface IntakeOptions {
-  store: Store;
-  inbox: InboxStore;
+  store: StorePort;
   service: IncidentService;
   runbooks: () => RunbookSet;
   sink: PageSink;
@@ -56,7 +54,7 @@ export function createIntake(options: IntakeOptions): Intake {
     ...(options.onDeduplicated ? { onDeduplicated: options.onDeduplicated } : {}),
   });
   const worker = new InboxWorker({
-    inbox: options.inbox,
+    inbox: options.store.inbox,
     process: (item) => processor.process(item),
     afterBatch: () => processor.flush(),
     log: options.log,

@@ -5,8 +5,8 @@ import type { Logger } from '../log.ts';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import type { Store } from '../store/index.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { digest, type NormalizedAlert } from './alert.ts';
 import { SOURCES } from './sources.ts';
 
@@ -20,7 +20,7 @@ export type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 const PAGING_UPDATES = new Set(['incident.resolved', 'incident.reassigned']);
 
 export interface ProcessorDeps {
-  store: Store;
+  store: StorePort;
   service: IncidentService;
   runbooks: () => RunbookSet;
   sink: PageSink;
@@ -114,18 +114,19 @@ export class AlertProcessor {
   /** Posts the storm summary collected since the last flush; called after each batch of the inbox. */
   async flush(): Promise<void> {
     if (this.#stormJoins.length === 0) return;
-    const storm = this.#openStorm();
+    const storm = await this.#openStorm();
     const joined = this.#stormJoins;
     this.#stormJoins = [];
     if (!storm) return;
-    const total = this.deps.store.alertLinks.listForIncident(storm.id).length - 1;
+    const total = (await this.deps.store.alertLinks.listForIncident(storm.id)).length - 1;
     await this.deps.sink.stormJoined(storm, joined, total);
   }
 
   async #processGroup(source: AlertSource, key: string, alerts: NormalizedAlert[]): Promise<number | null> {
     const { store } = this.deps;
-    const fresh = alerts.filter((a) => !this.#seen(a));
-    let incident = this.#openIncidentFor(source, key);
+    const fresh: NormalizedAlert[] = [];
+    for (const alert of alerts) if (!(await this.#seen(alert))) fresh.push(alert);
+    let incident = await this.#openIncidentFor(source, key);
     if (fresh.length === 0 || incident) this.deps.onDeduplicated?.(source);
     if (fresh.length === 0) return incident?.id ?? (await this.#repeatAfterResolve(source, key, alerts));
 
@@ -134,7 +135,7 @@ export class AlertProcessor {
     if (!incident) {
       // A resolve or an update for an alert with no open incident needs no channel.
       if (!firing[0]) {
-        this.#markSeen(fresh, null);
+        await this.#markSeen(fresh, null);
         return null;
       }
       ({ incident, joinedStorm } = await this.#openOrJoin(source, key, firing[0]));
@@ -143,7 +144,7 @@ export class AlertProcessor {
       incident = await this.#openChannel(incident);
     }
 
-    const storm = this.#isStorm(incident);
+    const storm = await this.#isStorm(incident);
     if (storm) {
       if (firing[0]) this.#recordJoin(firing[0], firing.length, joinedStorm);
     } else {
@@ -154,14 +155,14 @@ export class AlertProcessor {
         await this.deps.sink.pagingUpdate(incident, update);
     }
     // Marked after posting: a Slack failure retries the post; a repeat delivery after this changes nothing.
-    this.#markSeen(fresh, incident.id);
+    await this.#markSeen(fresh, incident.id);
 
     const policy = this.deps.runbooks().policy.alerts;
     if (policy.auto_resolve && !storm && alerts.every((a) => a.status === 'resolved')) {
-      const current = this.deps.service.get(incident.id);
+      const current = await this.deps.service.get(incident.id);
       if (!CLOSED.has(current.status)) await this.deps.sink.allResolved(current);
-      if (CLOSED.has(this.deps.service.get(incident.id).status))
-        store.alertLinks.closeForIncident(incident.id);
+      if (CLOSED.has((await this.deps.service.get(incident.id)).status))
+        await store.alertLinks.closeForIncident(incident.id);
     }
     return incident.id;
   }
@@ -178,13 +179,13 @@ export class AlertProcessor {
   ): Promise<number | null> {
     const { store, service, runbooks, sink } = this.deps;
     const firing = alerts.filter((a) => a.status === 'firing');
-    const link = store.alertLinks.latest(source, key);
+    const link = await store.alertLinks.latest(source, key);
     if (!firing[0] || !link) return null;
-    const resolved = service.get(link.incidentId);
+    const resolved = await service.get(link.incidentId);
     if (!CLOSED.has(resolved.status)) return null;
     const policy = runbooks().policy.alerts.after_resolve;
     const text = `${source} still reports ${firing.length} alert${firing.length === 1 ? '' : 's'} firing after the resolve: ${firing[0].title}`;
-    service.note(resolved.id, 'bot', 'alert_repeat', text, {
+    await service.note(resolved.id, 'bot', 'alert_repeat', text, {
       source,
       dedupKey: key,
       firing: firing.length,
@@ -197,26 +198,26 @@ export class AlertProcessor {
       return incident.id;
     }
     if (policy === 'reopen' && resolved.status === 'resolved') {
-      const reopened = service.setStatus({
+      const reopened = await service.setStatus({
         incidentId: resolved.id,
         status: 'investigating',
         note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
         actor: 'bot',
       });
-      if (reopened.ok) store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
+      if (reopened.ok) await store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
     }
-    await sink.stillFiring(service.get(resolved.id), firing, { policy, incidentId: resolved.id });
+    await sink.stillFiring(await service.get(resolved.id), firing, { policy, incidentId: resolved.id });
     return resolved.id;
   }
 
-  #openIncidentFor(source: AlertSource, key: string): Incident | null {
+  async #openIncidentFor(source: AlertSource, key: string): Promise<Incident | null> {
     const { store, service } = this.deps;
-    const link = store.alertLinks.findOpen(source, key);
+    const link = await store.alertLinks.findOpen(source, key);
     if (!link) return null;
-    const incident = service.get(link.incidentId);
+    const incident = await service.get(link.incidentId);
     if (!CLOSED.has(incident.status)) return incident;
     // Resolved by a responder: the next firing alert of the group is a new incident.
-    store.alertLinks.closeForIncident(incident.id);
+    await store.alertLinks.closeForIncident(incident.id);
     return null;
   }
 
@@ -229,44 +230,46 @@ export class AlertProcessor {
     const set = runbooks();
     const policy = set.policy.alerts;
     const severity = alertSeverity(policy, alert);
-    const existingStorm = this.#openStorm();
-    const recent = store.alertLinks.countIncidentsSince(
+    const existingStorm = await this.#openStorm();
+    const recent = await store.alertLinks.countIncidentsSince(
       new Date(now().getTime() - policy.storm.window),
       existingStorm?.id ?? null,
     );
     if (recent >= policy.storm.threshold) {
       const storm = existingStorm ?? (await this.#declareStorm(recent));
-      store.transaction(() => {
-        store.alertLinks.link({ source, dedupKey: key, incidentId: storm.id });
-        service.note(storm.id, 'bot', 'storm_join', `Joined the storm: ${alert.title}`, {
-          source,
-          dedupKey: key,
-          alertname: alert.alertname,
-          severity,
-        });
+      await store.transaction(async (tx) => {
+        await tx.alertLinks.link({ source, dedupKey: key, incidentId: storm.id });
+        const data = { source, dedupKey: key, alertname: alert.alertname, severity };
+        await service.note(storm.id, 'bot', 'storm_join', `Joined the storm: ${alert.title}`, data, tx);
       });
       return { incident: storm, joinedStorm: true };
     }
 
     const runbookId = routeRunbook(set.catalog, alert);
-    const declared = store.transaction(() => {
-      const d = service.declare({
-        title: alert.incidentTitle,
-        severity,
-        runbookId,
-        matchTitle: false,
-        description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
-        declaredBy: this.deps.botUserId,
-        source,
-        labels: alert.labels,
-      });
-      store.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
-      service.note(d.incident.id, 'bot', 'page', `Opened by ${source} alert ${alert.alertname}`, {
-        source,
-        dedupKey: key,
-        alertname: alert.alertname,
-        runbook: runbookId,
-      });
+    const declared = await store.transaction(async (tx) => {
+      const d = await service.declare(
+        {
+          title: alert.incidentTitle,
+          severity,
+          runbookId,
+          matchTitle: false,
+          description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
+          declaredBy: this.deps.botUserId,
+          source,
+          labels: alert.labels,
+        },
+        tx,
+      );
+      await tx.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
+      const data = { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId };
+      await service.note(
+        d.incident.id,
+        'bot',
+        'page',
+        `Opened by ${source} alert ${alert.alertname}`,
+        data,
+        tx,
+      );
       return d;
     });
     await this.deps.pace();
@@ -277,18 +280,21 @@ export class AlertProcessor {
     const { store, service, runbooks } = this.deps;
     const storm = runbooks().policy.alerts.storm;
     const minutes = Math.round(storm.window / 60_000);
-    const declared = store.transaction(() => {
-      const d = service.declare({
-        title: `Alert storm: ${recent} alert incidents in ${minutes} min`,
-        severity: storm.severity,
-        matchTitle: false,
-        description:
-          'Pages kept arriving past the storm threshold in policy.yml (alerts.storm). Further alert groups ' +
-          'join this incident instead of opening channels; the summary below lists them.',
-        declaredBy: this.deps.botUserId,
-        source: STORM_SOURCE,
-      });
-      store.alertLinks.link({ source: STORM_SOURCE, dedupKey: STORM_KEY, incidentId: d.incident.id });
+    const declared = await store.transaction(async (tx) => {
+      const d = await service.declare(
+        {
+          title: `Alert storm: ${recent} alert incidents in ${minutes} min`,
+          severity: storm.severity,
+          matchTitle: false,
+          description:
+            'Pages kept arriving past the storm threshold in policy.yml (alerts.storm). Further alert groups ' +
+            'join this incident instead of opening channels; the summary below lists them.',
+          declaredBy: this.deps.botUserId,
+          source: STORM_SOURCE,
+        },
+        tx,
+      );
+      await tx.alertLinks.link({ source: STORM_SOURCE, dedupKey: STORM_KEY, incidentId: d.incident.id });
       return d;
     });
     await this.deps.pace();
@@ -301,16 +307,16 @@ export class AlertProcessor {
     return this.deps.sink.open({
       incident,
       runbook: incident.runbookId ? (set.catalog.byId(incident.runbookId) ?? null) : null,
-      steps: this.deps.service.steps(incident.id),
+      steps: await this.deps.service.steps(incident.id),
     });
   }
 
-  #openStorm(): Incident | null {
+  #openStorm(): Promise<Incident | null> {
     return this.#openIncidentFor(STORM_SOURCE, STORM_KEY);
   }
 
-  #isStorm(incident: Incident): boolean {
-    return this.deps.store.alertLinks.findOpen(STORM_SOURCE, STORM_KEY)?.incidentId === incident.id;
+  async #isStorm(incident: Incident): Promise<boolean> {
+    return (await this.deps.store.alertLinks.findOpen(STORM_SOURCE, STORM_KEY))?.incidentId === incident.id;
   }
 
   #recordJoin(alert: NormalizedAlert, alerts: number, newGroup: boolean): void {
@@ -328,7 +334,7 @@ export class AlertProcessor {
     return `alert:${alert.source}:${digest(alert.dedupKey)}:${digest(`${alert.fingerprint}\n${alert.status}\n${alert.startsAt}`)}`;
   }
 
-  #seen(alert: NormalizedAlert): boolean {
+  #seen(alert: NormalizedAlert): Promise<boolean> {
     return this.deps.store.idempotency.seen(this.#key(alert));
   }
 
@@ -336,26 +342,37 @@ export class AlertProcessor {
    * Remembers the alerts as handled and adds them to the incident's timeline, in one transaction: one entry
    * per alert, or for a flood (a 4,000-alert group) one summary entry for the delivery.
    */
-  #markSeen(alerts: readonly NormalizedAlert[], incidentId: number | null): void {
-    const { store, service } = this.deps;
-    store.transaction(() => {
-      const fresh = alerts.filter((alert) => store.idempotency.firstTime(this.#key(alert)));
+  async #markSeen(alerts: readonly NormalizedAlert[], incidentId: number | null): Promise<void> {
+    const { store } = this.deps;
+    await store.transaction(async (tx) => {
+      const fresh: NormalizedAlert[] = [];
+      for (const alert of alerts) if (await tx.idempotency.firstTime(this.#key(alert))) fresh.push(alert);
       if (incidentId === null || fresh.length === 0) return;
-      if (fresh.length > FLOOD_ENTRIES) {
-        const summary = floodSummary(fresh);
-        service.note(incidentId, 'bot', 'alert', summary.text, summary.data);
-        return;
-      }
-      for (const alert of fresh) {
-        const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
-        service.note(incidentId, 'bot', 'alert', `Alert ${what}: ${alert.title}`, {
-          source: alert.source,
-          fingerprint: alert.fingerprint,
-          status: alert.status,
-          labels: alert.labels,
-          startsAt: alert.startsAt,
-        });
-      }
+      await this.#noteAlerts(tx, incidentId, fresh);
     });
+  }
+
+  async #noteAlerts(
+    tx: StoreRepositories,
+    incidentId: number,
+    fresh: readonly NormalizedAlert[],
+  ): Promise<void> {
+    const { service } = this.deps;
+    if (fresh.length > FLOOD_ENTRIES) {
+      const summary = floodSummary(fresh);
+      await service.note(incidentId, 'bot', 'alert', summary.text, summary.data, tx);
+      return;
+    }
+    for (const alert of fresh) {
+      const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
+      const data = {
+        source: alert.source,
+        fingerprint: alert.fingerprint,
+        status: alert.status,
+        labels: alert.labels,
+        startsAt: alert.startsAt,
+      };
+      await service.note(incidentId, 'bot', 'alert', `Alert ${what}: ${alert.title}`, data, tx);
+    }
   }
 }

@@ -54,7 +54,7 @@ export function pagerdutyJobsFor(incident: Incident, pagerdutyIncidents: readonl
 export interface PagerDutyJobDeps {
   api: PagerDutyApi;
   /** Records on the incident's timeline what PagerDuty was told. */
-  record: (incidentId: number, text: string, data: Record<string, unknown>) => void;
+  record: (incidentId: number, text: string, data: Record<string, unknown>) => Promise<void>;
 }
 
 export function pagerdutyJobHandlers(deps: PagerDutyJobDeps): Record<string, (job: Job) => Promise<void>> {
@@ -67,7 +67,7 @@ export function pagerdutyJobHandlers(deps: PagerDutyJobDeps): Record<string, (jo
       const { pagerdutyIncident, status } = StatusPayload.parse(job.payload);
       const outcome = await deps.api.setStatus(pagerdutyIncident, status);
       if (outcome === 'changed' && job.incidentId !== null)
-        deps.record(job.incidentId, `PagerDuty incident ${pagerdutyIncident} ${status}`, {
+        await deps.record(job.incidentId, `PagerDuty incident ${pagerdutyIncident} ${status}`, {
           pagerdutyIncident,
           status,
         });

@@ -62,10 +62,10 @@ export function pagingJobsFor(
 export interface PagingDeps {
   eventsUrl: string;
   policy: () => Policy;
-  incident: (id: number) => Incident;
+  incident: (id: number) => Promise<Incident>;
   /** A link back to the incident's Slack channel, when it has one. */
   channelLink: (incident: Incident) => string | null;
-  record: (incidentId: number, text: string, data: Record<string, unknown>) => void;
+  record: (incidentId: number, text: string, data: Record<string, unknown>) => Promise<void>;
 }
 
 /** A target no longer in policy.yml (or no longer paging) cannot be paged: a refusal, not worth retrying. */
@@ -84,7 +84,7 @@ export function pagingJobHandlers(deps: PagingDeps): Record<string, (job: Job) =
     [PAGING_JOBS.page]: async (job) => {
       const { target: key, reason } = PagePayload.parse(job.payload);
       if (job.incidentId === null) return;
-      const incident = deps.incident(job.incidentId);
+      const incident = await deps.incident(job.incidentId);
       const target = targetOf(deps.policy(), key);
       const link = deps.channelLink(incident);
       const dedupKey = pageDedupKey(incident.id, key);
@@ -102,14 +102,17 @@ export function pagingJobHandlers(deps: PagingDeps): Record<string, (job: Job) =
         links: link ? [{ href: link, text: `Slack channel of incident #${incident.id}` }] : [],
       });
       const where = target.pagerduty.service ?? target.pagerduty.escalation_policy ?? target.label;
-      deps.record(incident.id, `Paged ${target.label} in PagerDuty (${where})`, { target: key, dedupKey });
+      await deps.record(incident.id, `Paged ${target.label} in PagerDuty (${where})`, {
+        target: key,
+        dedupKey,
+      });
     },
     [PAGING_JOBS.unpage]: async (job) => {
       const { target: key } = UnpagePayload.parse(job.payload);
       if (job.incidentId === null) return;
       const target = targetOf(deps.policy(), key);
       await events.resolve(target.pagerduty.routing_key, pageDedupKey(job.incidentId, key));
-      deps.record(job.incidentId, `Resolved the page to ${target.label} in PagerDuty`, { target: key });
+      await deps.record(job.incidentId, `Resolved the page to ${target.label} in PagerDuty`, { target: key });
     },
   };
 }

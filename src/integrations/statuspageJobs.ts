@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ExternalRef, Job, NewExternalRef, NewJob } from '../domain/records.ts';
+import type { ExternalRef, Job, NewJob } from '../domain/records.ts';
+import type { ExternalRefStore } from '../usecases/ports/store.ts';
 import {
   type ComponentStatus,
   type StatuspageApi,
@@ -54,13 +55,17 @@ export function statuspageResolveJob(incidentId: number, resolvedAt: string, com
 
 export interface StatuspageJobDeps {
   api: StatuspageApi;
-  refs: { get(system: string, key: string): ExternalRef | null; record(ref: NewExternalRef): ExternalRef };
-  record: (incidentId: number, text: string, data: Record<string, unknown>) => void;
+  refs: Pick<ExternalRefStore, 'get' | 'record'>;
+  record: (incidentId: number, text: string, data: Record<string, unknown>) => Promise<void>;
   /** Queues a message to the incident's channel (`key` makes it once) saying what the page now says. */
   confirm: (incidentId: number, key: string, text: string) => void;
 }
 
-function recordRef(deps: StatuspageJobDeps, incidentId: number, found: StatuspageIncident): ExternalRef {
+function recordRef(
+  deps: StatuspageJobDeps,
+  incidentId: number,
+  found: StatuspageIncident,
+): Promise<ExternalRef> {
   return deps.refs.record({
     incidentId,
     system: SYSTEM,
@@ -85,21 +90,21 @@ export function statuspageJobHandlers(deps: StatuspageJobDeps): Record<string, (
         ...update,
         components: await components(update.components, update.severity, update.status),
       };
-      let ref = deps.refs.get(SYSTEM, localKey(incidentId));
+      let ref = await deps.refs.get(SYSTEM, localKey(incidentId));
       // A retried create may have made the page incident already, its answer lost: adopt it, not a second one.
       const lost = ref || job.attempts <= 1 ? null : await deps.api.findMarked(incidentId);
-      if (lost) ref = recordRef(deps, incidentId, lost);
+      if (lost) ref = await recordRef(deps, incidentId, lost);
       if (!ref) {
         const created = await deps.api.create(change, incidentId);
         const url = created.shortlink ?? null;
-        deps.refs.record({
+        await deps.refs.record({
           incidentId,
           system: SYSTEM,
           localKey: localKey(incidentId),
           remoteId: created.id,
           url,
         });
-        deps.record(incidentId, `Published on Statuspage${url ? `: ${url}` : ''}`, {
+        await deps.record(incidentId, `Published on Statuspage${url ? `: ${url}` : ''}`, {
           statuspage: created.id,
         });
         return;
@@ -109,11 +114,13 @@ export function statuspageJobHandlers(deps: StatuspageJobDeps): Record<string, (
       const latest = current.incident_updates[0];
       if (latest?.body === change.body && latest.status === change.status) return;
       await deps.api.update(ref.remoteId, change);
-      deps.record(incidentId, `Statuspage incident updated (${change.status})`, { statuspage: ref.remoteId });
+      await deps.record(incidentId, `Statuspage incident updated (${change.status})`, {
+        statuspage: ref.remoteId,
+      });
     },
     [STATUSPAGE_JOBS.resolve]: async (job) => {
       const incidentId = job.incidentId ?? 0;
-      const ref = deps.refs.get(SYSTEM, localKey(incidentId));
+      const ref = await deps.refs.get(SYSTEM, localKey(incidentId));
       if (!ref) return;
       const current = await deps.api.incident(ref.remoteId);
       if (current.status === 'resolved') return;
@@ -123,7 +130,7 @@ export function statuspageJobHandlers(deps: StatuspageJobDeps): Record<string, (
         body: 'This incident has been resolved.',
         components: await components(names, '', 'resolved'),
       });
-      deps.record(incidentId, 'Statuspage incident resolved', { statuspage: ref.remoteId });
+      await deps.record(incidentId, 'Statuspage incident resolved', { statuspage: ref.remoteId });
       deps.confirm(
         incidentId,
         job.key,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ExternalRef, Job, NewExternalRef, NewJob } from '../domain/records.ts';
+import type { Job, NewJob } from '../domain/records.ts';
+import type { ExternalRefStore } from '../usecases/ports/store.ts';
 
 /** A follow-up as the tracker files it. */
 export const FollowupIssueSchema = z.object({
@@ -54,8 +55,8 @@ export function trackerIssueJob(
 
 export interface TrackerJobDeps {
   tracker: IssueTracker;
-  refs: { get(system: string, key: string): ExternalRef | null; record(ref: NewExternalRef): ExternalRef };
-  record: (incidentId: number, text: string, data: Record<string, unknown>) => void;
+  refs: Pick<ExternalRefStore, 'get' | 'record'>;
+  record: (incidentId: number, text: string, data: Record<string, unknown>) => Promise<void>;
 }
 
 export function trackerJobHandlers(deps: TrackerJobDeps): Record<string, (job: Job) => Promise<void>> {
@@ -69,16 +70,16 @@ export function trackerJobHandlers(deps: TrackerJobDeps): Record<string, (job: J
         dueDate: parsed.dueDate ?? null,
         since: parsed.since ?? new Date(Date.parse(job.createdAt) - 60_000).toISOString(),
       };
-      if (deps.refs.get(tracker.system, followupKey(issue.followupId))) return;
+      if (await deps.refs.get(tracker.system, followupKey(issue.followupId))) return;
       const filed = await tracker.file(issue);
-      deps.refs.record({
+      await deps.refs.record({
         incidentId,
         system: tracker.system,
         localKey: followupKey(issue.followupId),
         remoteId: filed.ref,
         url: filed.url,
       });
-      deps.record(incidentId, `Follow-up filed as ${filed.ref}: ${filed.url}`, {
+      await deps.record(incidentId, `Follow-up filed as ${filed.ref}: ${filed.url}`, {
         followupId: issue.followupId,
         issue: filed.ref,
         tracker: tracker.system,
@@ -88,12 +89,12 @@ export function trackerJobHandlers(deps: TrackerJobDeps): Record<string, (job: J
 }
 
 /** The follow-up an issue stands for, if it is one the bot filed. */
-export function followupOf(
-  refs: { byRemote(system: string, remoteId: string): ExternalRef | null },
+export async function followupOf(
+  refs: Pick<ExternalRefStore, 'byRemote'>,
   system: string,
   ref: string,
-): number | null {
-  const local = refs.byRemote(system, ref)?.localKey ?? '';
+): Promise<number | null> {
+  const local = (await refs.byRemote(system, ref))?.localKey ?? '';
   const id = local.startsWith('followup:') ? Number(local.slice('followup:'.length)) : Number.NaN;
   return Number.isInteger(id) ? id : null;
 }

@@ -1,6 +1,6 @@
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentStep, NewStep } from '../domain/steps.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { checklistFor } from './checklists.ts';
 import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
@@ -30,46 +30,51 @@ export interface RunbookSwitch {
  */
 export class CourseService {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly incidents: Pick<IncidentService, 'get' | 'step' | 'note'>,
     private readonly runbooks: () => RunbookSet,
     /** Re-plans the timers in the same transaction: the new runbook may escalate after another delay. */
-    private readonly timers?: { replan(incidentId: number): void },
+    private readonly timers?: { replan(incidentId: number, tx?: StoreRepositories): Promise<void> },
   ) {}
 
-  switchRunbook(input: { incidentId: number; runbookId: string; actor: string }): RunbookSwitch {
+  async switchRunbook(input: {
+    incidentId: number;
+    runbookId: string;
+    actor: string;
+  }): Promise<RunbookSwitch> {
     const runbook = this.runbooks().catalog.byId(input.runbookId);
     if (!runbook) {
       throw new UserError(
         `There is no runbook ${input.runbookId}. Find one with /incident runbooks <keyword>, then run /incident runbook RUN-00N.`,
       );
     }
-    return this.store.transaction(() => {
-      const current = this.openIncident(input.incidentId, 'switch its runbook');
+    return this.store.transaction(async (tx) => {
+      const current = await this.openIncident(input.incidentId, 'switch its runbook', tx);
       if (current.runbookId === runbook.id)
         throw new UserError(`${runbook.id} is already this incident's runbook.`);
       const reason = `${SWITCHED_REASON} ${runbook.id}`;
-      const open = walkOf(this.store, current.id).filter(
+      const open = (await walkOf(tx, current.id)).filter(
         (s) => s.state === 'pending' || s.state === 'active',
       );
-      const skipped = open.map(
-        (s) => this.store.checklist.setStepState(s.id, 'skipped', input.actor, reason).step,
-      );
-      const last = this.lastPosition(current.id);
+      const skipped: IncidentStep[] = [];
+      for (const s of open)
+        skipped.push((await tx.checklist.setStepState(s.id, 'skipped', input.actor, reason)).step);
+      const last = await this.lastPosition(current.id, tx);
       const rows = checklistFor(current.id, runbook, undefined)
         .filter((row) => row.section === 'step')
         .map((row, i) => ({ ...row, position: last + 1 + i }));
-      this.store.checklist.insertSteps(rows);
-      const incident = this.store.incidents.update(current.id, { runbookId: runbook.id }) as Incident;
-      this.incidents.note(
+      await tx.checklist.insertSteps(rows);
+      const incident = (await tx.incidents.update(current.id, { runbookId: runbook.id })) as Incident;
+      await this.incidents.note(
         current.id,
         input.actor,
         'runbook_switched',
         `Runbook switched from ${current.runbookId ?? 'none'} to ${runbook.id}: ${runbook.title} (${skipped.length} open step${skipped.length === 1 ? '' : 's'} of the old one skipped)`,
         { from: current.runbookId, to: runbook.id, skipped: skipped.map((s) => s.id) },
+        tx,
       );
-      this.timers?.replan(current.id);
-      const active = activateNext(this.store, current.id);
+      await this.timers?.replan(current.id, tx);
+      const active = await activateNext(tx, current.id);
       return {
         incident,
         from: current.runbookId,
@@ -86,7 +91,7 @@ export class CourseService {
     title: string;
     checks: readonly string[];
     actor: string;
-  }): IncidentStep {
+  }): Promise<IncidentStep> {
     const title = input.title.trim();
     const checks = input.checks.map((c) => c.trim()).filter(Boolean);
     if (!title)
@@ -99,33 +104,37 @@ export class CourseService {
       );
     if (checks.length > ADHOC_CHECKS_MAX)
       throw new UserError(`A step takes at most ${ADHOC_CHECKS_MAX} checks: split it into two steps.`);
-    return this.store.transaction(() => {
-      const incident = this.openIncident(input.incidentId, 'add a step to it');
-      const walk = walkOf(this.store, incident.id);
+    return this.store.transaction(async (tx) => {
+      const incident = await this.openIncident(input.incidentId, 'add a step to it', tx);
+      const walk = await walkOf(tx, incident.id);
       const number = Math.max(0, ...walk.map((s) => s.number ?? 0)) + 1;
       const row: NewStep = {
         incidentId: incident.id,
-        position: this.lastPosition(incident.id) + 1,
+        position: (await this.lastPosition(incident.id, tx)) + 1,
         section: 'step',
         runbookId: null,
         number,
         title,
         checks,
       };
-      const inserted = this.store.checklist.insertStep(row);
-      const step = this.store.checklist.setStepState(inserted.id, 'active', input.actor).step;
+      const inserted = await tx.checklist.insertStep(row);
+      const step = (await tx.checklist.setStepState(inserted.id, 'active', input.actor)).step;
       const listed = checks.length ? ` (checks: ${checks.join('; ')})` : '';
-      this.incidents.note(incident.id, input.actor, 'step_added', `Step ${number} added: ${title}${listed}`, {
-        stepId: step.id,
-        checks,
-      });
+      await this.incidents.note(
+        incident.id,
+        input.actor,
+        'step_added',
+        `Step ${number} added: ${title}${listed}`,
+        { stepId: step.id, checks },
+        tx,
+      );
       return step;
     });
   }
 
   /** `assign step 2 @bob`: the open step with that number (the newest, after a runbook switch). */
-  stepByNumber(incidentId: number, number: number): IncidentStep {
-    const walk = walkOf(this.store, incidentId);
+  async stepByNumber(incidentId: number, number: number): Promise<IncidentStep> {
+    const walk = await walkOf(this.store, incidentId);
     const same = walk.filter((s) => s.number === number);
     const open = same.filter((s) => s.state === 'pending' || s.state === 'active');
     const step = open.at(-1) ?? same.at(-1);
@@ -136,25 +145,26 @@ export class CourseService {
     );
   }
 
-  assign(input: { stepId: number; assignee: string; actor: string }): {
+  assign(input: { stepId: number; assignee: string; actor: string }): Promise<{
     step: IncidentStep;
     changed: boolean;
-  } {
-    return this.store.transaction(() => {
-      const current = this.incidents.step(input.stepId);
-      this.openIncident(current.incidentId, 'assign its steps');
+  }> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.incidents.step(input.stepId, tx);
+      await this.openIncident(current.incidentId, 'assign its steps', tx);
       if (current.state === 'done' || current.state === 'skipped')
         throw new UserError(
           `Step ${current.number ?? ''} is ${current.state}: reopen it before assigning it.`,
         );
-      const { step, changed } = this.store.checklist.assign(current.id, input.assignee, input.actor);
+      const { step, changed } = await tx.checklist.assign(current.id, input.assignee, input.actor);
       if (changed) {
-        this.incidents.note(
+        await this.incidents.note(
           step.incidentId,
           input.actor,
           'step_assigned',
           `Step ${step.number ?? ''} assigned to <@${input.assignee}>: ${step.title}`,
           { stepId: step.id, assignee: input.assignee },
+          tx,
         );
       }
       return { step, changed };
@@ -162,12 +172,12 @@ export class CourseService {
   }
 
   /** One person's open steps in open incidents, for their App Home. */
-  assignedTo(userId: string): IncidentStep[] {
+  assignedTo(userId: string): Promise<IncidentStep[]> {
     return this.store.checklist.assignedTo(userId);
   }
 
-  private openIncident(incidentId: number, what: string): Incident {
-    const incident = this.incidents.get(incidentId);
+  private async openIncident(incidentId: number, what: string, tx: StoreRepositories): Promise<Incident> {
+    const incident = await this.incidents.get(incidentId, tx);
     if (incident.status === 'resolved' || incident.status === 'closed') {
       throw new UserError(
         `Incident #${incident.id} is ${incident.status}, so you cannot ${what}. Reopen it first with /incident status investigating.`,
@@ -176,7 +186,7 @@ export class CourseService {
     return incident;
   }
 
-  private lastPosition(incidentId: number): number {
-    return Math.max(0, ...this.store.checklist.listSteps(incidentId).map((s) => s.position));
+  private async lastPosition(incidentId: number, tx: StoreRepositories): Promise<number> {
+    return Math.max(0, ...(await tx.checklist.listSteps(incidentId)).map((s) => s.position));
   }
 }

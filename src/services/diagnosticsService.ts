@@ -71,22 +71,22 @@ export class DiagnosticsService {
    * Alert labels for placeholders: those the page recorded in the `declared` entry's data (`labels`).
    * An incident declared by hand has none, so a check with placeholders reports an error, never guesses.
    */
-  labelsFor(incidentId: number): Record<string, string> {
+  async labelsFor(incidentId: number): Promise<Record<string, string>> {
     // Declared once per incident, so the last such entry is the only one.
-    const declared = this.incidents.lastOfKind(incidentId, 'declared');
+    const declared = await this.incidents.lastOfKind(incidentId, 'declared');
     const parsed = z.record(z.string(), z.string()).safeParse(declared?.data?.labels);
     return parsed.success ? parsed.data : {};
   }
 
   /** Runs every check in parallel and records the evidence; null when the runbook has no diagnostics. */
   async run(incidentId: number, actor: string, labels?: Record<string, string>): Promise<Evidence | null> {
-    const incident = this.incidents.get(incidentId);
+    const incident = await this.incidents.get(incidentId);
     const diagnostics = this.diagnosticsFor(incident);
     if (!diagnostics || !incident.runbookId) return null;
     const started = performance.now();
     const results = await runChecks(diagnostics.checks, {
       ...this.context,
-      labels: labels ?? this.labelsFor(incidentId),
+      labels: labels ?? (await this.labelsFor(incidentId)),
     });
     const recommendations = decide(diagnostics, results).map(
       ({ remediation: r, because }): RecommendationView => ({
@@ -106,7 +106,7 @@ export class DiagnosticsService {
       durationMs: Math.round(performance.now() - started),
     };
     const counts = results.filter((r) => r.status !== 'healthy').length;
-    this.incidents.note(
+    await this.incidents.note(
       incidentId,
       actor,
       'diagnostics',
@@ -117,15 +117,17 @@ export class DiagnosticsService {
   }
 
   /** The latest evidence of an incident, read back from its timeline. */
-  latest(incidentId: number): Evidence | null {
-    const parsed = EvidenceSchema.safeParse(this.incidents.lastOfKind(incidentId, 'diagnostics')?.data);
+  async latest(incidentId: number): Promise<Evidence | null> {
+    const parsed = EvidenceSchema.safeParse(
+      (await this.incidents.lastOfKind(incidentId, 'diagnostics'))?.data,
+    );
     return parsed.success ? parsed.data : null;
   }
 
   /** The latest results of the checks linked to a procedure step, for that step's message. */
-  forStep(incidentId: number, stepNumber: number | null): CheckResult[] {
+  async forStep(incidentId: number, stepNumber: number | null): Promise<CheckResult[]> {
     if (stepNumber === null) return [];
-    return this.latest(incidentId)?.results.filter((r) => r.step === stepNumber) ?? [];
+    return (await this.latest(incidentId))?.results.filter((r) => r.step === stepNumber) ?? [];
   }
 
   /**
@@ -133,14 +135,14 @@ export class DiagnosticsService {
    * clicks; anyone else is refused and the refusal is recorded. Every approval and run is on the timeline.
    */
   async remediate(incidentId: number, remediationId: string, actor: string): Promise<RemediationOutcome> {
-    const incident = this.incidents.get(incidentId);
+    const incident = await this.incidents.get(incidentId);
     const remediation = this.diagnosticsFor(incident)?.remediations.find((r) => r.id === remediationId);
     if (!remediation)
       throw new UserError(
         `The runbook has no remediation "${remediationId}" any more. Re-run diagnostics for current advice.`,
       );
     if (remediation.kind === 'escalate') {
-      this.incidents.note(
+      await this.incidents.note(
         incidentId,
         actor,
         'remediation',
@@ -158,7 +160,7 @@ export class DiagnosticsService {
       const reason = incident.commanderId
         ? `Only the incident commander <@${incident.commanderId}> can approve "${remediation.title}". Ask them to click Approve.`
         : `"${remediation.title}" needs the incident commander's approval, and nobody is commander yet. Claim the commander role first, then approve.`;
-      this.incidents.note(
+      await this.incidents.note(
         incidentId,
         actor,
         'remediation_refused',
@@ -173,7 +175,7 @@ export class DiagnosticsService {
     this.running.add(key);
     try {
       if (approval)
-        this.incidents.note(
+        await this.incidents.note(
           incidentId,
           actor,
           'remediation_approved',
@@ -183,8 +185,8 @@ export class DiagnosticsService {
             command: commandText(remediation),
           },
         );
-      const run = await runRemediation(remediation, this.labelsFor(incidentId));
-      this.incidents.note(
+      const run = await runRemediation(remediation, await this.labelsFor(incidentId));
+      await this.incidents.note(
         incidentId,
         actor,
         'remediation_run',

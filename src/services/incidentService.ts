@@ -9,10 +9,18 @@ import {
 import type { IncidentStep, StepProgress } from '../domain/steps.ts';
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
-import type { Runbook, Severity } from '../runbooks/model.ts';
-import type { Store } from '../store/index.ts';
+import type { Severity } from '../runbooks/model.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
+import { atomic } from './atomic.ts';
 import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
-import { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
+import {
+  type Declared,
+  type DeclareInput,
+  declaredRunbook,
+  type Escalation,
+  type Outcome,
+  UserError,
+} from './outcomes.ts';
 import { PagingRecords } from './pagingRecords.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 import { startWalk } from './walk.ts';
@@ -23,12 +31,12 @@ export { EXTERNAL_ACK, EXTERNAL_UPDATE, type ExternalUpdate } from './pagingReco
 /** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
 export class IncidentService {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly runbooks: () => RunbookSet,
-    /** Re-plans the incident's escalation and reminder timers inside the same transaction as each change. */
-    private readonly timers?: { replan(incidentId: number): void },
+    /** Re-plans the incident's escalation and reminder timers inside the same transaction (`tx`) as each change. */
+    private readonly timers?: { replan(incidentId: number, tx: StoreRepositories): Promise<void> },
     /** Told of each message pinned to the timeline: the composition root sends it to the paging tool as a note. */
-    private readonly onPinned: (entry: TimelineEntry) => void = () => {},
+    private readonly onPinned: (entry: TimelineEntry) => void | Promise<void> = () => {},
   ) {
     this.paging = new PagingRecords(store);
   }
@@ -36,28 +44,19 @@ export class IncidentService {
   /** What the paging tool reports (acknowledged, resolved, reassigned there), kept on the timeline. */
   readonly paging: PagingRecords;
 
-  declare(input: DeclareInput): Declared {
+  /** With `tx`, inside the caller's transaction (a page: the alert link and the incident commit together). */
+  async declare(input: DeclareInput, tx?: StoreRepositories): Promise<Declared> {
     const set = this.runbooks();
     const title = input.title.trim();
     if (!title)
       throw new UserError('An incident needs a title. Example: /incident declare P1 Payment latency high');
-    let runbook: Runbook | null = null;
-    if (input.runbookId) {
-      runbook = set.catalog.byId(input.runbookId) ?? null;
-      if (!runbook) {
-        throw new UserError(
-          `There is no runbook ${input.runbookId}. Find one with /incident runbooks <keyword>, or declare without --runbook.`,
-        );
-      }
-    } else if (input.matchTitle !== false) {
-      runbook = set.catalog.matchTitle(title) ?? null;
-    }
+    const runbook = declaredRunbook(set, input, title);
     const process = processRunbook(set);
     // A security runbook's incident is private whatever the declarer chose: its details must not leak.
     const isPrivate = input.private === true || /security/i.test(runbook?.category ?? '');
 
-    return this.store.transaction(() => {
-      const incident = this.store.incidents.create({
+    return atomic(this.store, tx, async (tx) => {
+      const incident = await tx.incidents.create({
         title,
         severity: input.severity,
         declaredBy: input.declaredBy,
@@ -67,8 +66,8 @@ export class IncidentService {
         drill: input.drill === true,
         runbookId: runbook?.id ?? process?.id ?? null,
       });
-      this.store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
-      this.note(
+      await tx.checklist.insertSteps(checklistFor(incident.id, runbook, process));
+      await this.note(
         incident.id,
         input.declaredBy,
         'declared',
@@ -79,63 +78,78 @@ export class IncidentService {
           runbook: runbook?.id ?? null,
           ...(input.labels ? { labels: input.labels } : {}),
         },
+        tx,
       );
-      if (runbook) this.note(incident.id, 'bot', 'runbook', `Runbook ${runbook.id}: ${runbook.title}`);
-      startWalk(this.store, incident.id, runbook ?? process ?? null, input.labels?.alertname);
-      this.timers?.replan(incident.id);
-      return { incident, runbook, steps: this.store.checklist.listSteps(incident.id) };
+      if (runbook)
+        await this.note(
+          incident.id,
+          'bot',
+          'runbook',
+          `Runbook ${runbook.id}: ${runbook.title}`,
+          undefined,
+          tx,
+        );
+      await startWalk(tx, incident.id, runbook ?? process ?? null, input.labels?.alertname);
+      await this.timers?.replan(incident.id, tx);
+      return { incident, runbook, steps: await tx.checklist.listSteps(incident.id) };
     });
   }
 
-  get(incidentId: number): Incident {
-    const incident = this.store.incidents.get(incidentId);
+  async get(incidentId: number, tx: StoreRepositories = this.store): Promise<Incident> {
+    const incident = await tx.incidents.get(incidentId);
     if (!incident)
       throw new UserError(`There is no incident #${incidentId}. /incident list shows the open ones.`);
     return incident;
   }
 
-  forChannel(channelId: string): Incident | null {
+  forChannel(channelId: string): Promise<Incident | null> {
     return this.store.incidents.getByChannel(channelId);
   }
 
   /** Every open incident with its step progress and pending timers, read in three statements. */
-  openBoard(): { incidents: Incident[]; progress: Map<number, StepProgress>; timers: Map<number, Timer[]> } {
+  async openBoard(): Promise<{
+    incidents: Incident[];
+    progress: Map<number, StepProgress>;
+    timers: Map<number, Timer[]>;
+  }> {
     const board = this.store.openBoard;
-    return { incidents: this.store.incidents.listOpen(), progress: board.progress(), timers: board.timers() };
+    const incidents = await this.store.incidents.listOpen();
+    return { incidents, progress: await board.progress(), timers: await board.timers() };
   }
 
   /** Open incidents, oldest first; the first `limit` of them when given. */
-  listOpen(limit?: number): Incident[] {
+  listOpen(limit?: number): Promise<Incident[]> {
     return this.store.incidents.listOpen(limit);
   }
 
   /** The oldest `limit` open incidents and how many are open: what `/incident list` shows. */
-  openPage(limit: number): { incidents: Incident[]; total: number } {
-    return { incidents: this.store.incidents.listOpen(limit), total: this.store.incidents.countOpen() };
+  async openPage(limit: number): Promise<{ incidents: Incident[]; total: number }> {
+    const incidents = await this.store.incidents.listOpen(limit);
+    return { incidents, total: await this.store.incidents.countOpen() };
   }
 
-  steps(incidentId: number): IncidentStep[] {
+  steps(incidentId: number): Promise<IncidentStep[]> {
     return this.store.checklist.listSteps(incidentId);
   }
 
-  step(stepId: number): IncidentStep {
-    const step = this.store.checklist.getStep(stepId);
+  async step(stepId: number, tx: StoreRepositories = this.store): Promise<IncidentStep> {
+    const step = await tx.checklist.getStep(stepId);
     if (!step)
       throw new UserError('That step no longer exists. Scroll to the latest message of the incident.');
     return step;
   }
 
-  timeline(incidentId: number): TimelineEntry[] {
+  timeline(incidentId: number): Promise<TimelineEntry[]> {
     return this.store.timeline.list(incidentId);
   }
 
   /** The newest timeline entry of `kind`, without reading the whole timeline. */
-  lastOfKind(incidentId: number, kind: TimelineKind): TimelineEntry | null {
+  lastOfKind(incidentId: number, kind: TimelineKind): Promise<TimelineEntry | null> {
     return this.store.timeline.last(incidentId, kind);
   }
 
   /** Timers of the incident still to fire (escalation, status update, ...), soonest first. */
-  openTimers(incidentId: number): Timer[] {
+  openTimers(incidentId: number): Promise<Timer[]> {
     return this.store.timers.listOpen(incidentId);
   }
 
@@ -143,40 +157,45 @@ export class IncidentService {
     incidentId: number,
     channel: { id: string; name: string | null; fallback: boolean; reason?: string },
   ) {
-    return this.store.transaction(() => {
-      const incident = this.store.incidents.update(incidentId, {
+    return this.store.transaction(async (tx) => {
+      const incident = await tx.incidents.update(incidentId, {
         channelId: channel.id,
         channelName: channel.name,
         inFallback: channel.fallback,
       });
-      this.note(
+      await this.note(
         incidentId,
         'bot',
         channel.fallback ? 'channel_fallback' : 'channel',
         channel.fallback
           ? `No dedicated channel (${channel.reason ?? 'creation failed'}); running in the announce channel`
           : `Channel #${channel.name} created`,
+        undefined,
+        tx,
       );
       return incident;
     });
   }
 
   /** The channel name about to be created, kept before the call so a retry asks for the same one. */
-  reserveChannelName(incidentId: number, name: string): void {
-    this.store.incidents.update(incidentId, { channelName: name });
+  async reserveChannelName(incidentId: number, name: string): Promise<void> {
+    await this.store.incidents.update(incidentId, { channelName: name });
   }
 
-  recordHeader(incidentId: number, ts: string): void {
-    this.store.incidents.update(incidentId, { headerTs: ts });
+  async recordHeader(incidentId: number, ts: string): Promise<void> {
+    await this.store.incidents.update(incidentId, { headerTs: ts });
   }
 
-  recordStepMessage(stepId: number, ts: string): void {
-    this.store.checklist.setMessageTs(stepId, ts);
+  recordStepMessage(stepId: number, ts: string): Promise<void> {
+    return this.store.checklist.setMessageTs(stepId, ts);
   }
 
-  recordInviteSkips(incidentId: number, skipped: readonly { user: string; reason: string }[]): void {
+  async recordInviteSkips(
+    incidentId: number,
+    skipped: readonly { user: string; reason: string }[],
+  ): Promise<void> {
     for (const s of skipped)
-      this.note(incidentId, 'bot', 'invite_skipped', `Not invited <@${s.user}>: ${s.reason}`, s);
+      await this.note(incidentId, 'bot', 'invite_skipped', `Not invited <@${s.user}>: ${s.reason}`, s);
   }
 
   setStatus(input: {
@@ -184,27 +203,25 @@ export class IncidentService {
     status: IncidentStatus;
     note?: string;
     actor: string;
-  }): Outcome<{ incident: Incident }> {
-    return this.store.transaction(() => {
-      const current = this.get(input.incidentId);
+  }): Promise<Outcome<{ incident: Incident }>> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.get(input.incidentId, tx);
       if (current.status === input.status)
         return { ok: false, reason: `The incident is already ${input.status}.` };
       const allowed = transition(current.status, input.status);
       if (!allowed.ok) return { ok: false, reason: allowed.reason };
-      const incident = this.store.incidents.setStatus(current.id, input.status, current.status);
+      const incident = await tx.incidents.setStatus(current.id, input.status, current.status);
       if (!incident) return { ok: false, reason: 'The status changed meanwhile. Try again.' };
       const note = input.note?.trim();
-      this.note(
+      await this.note(
         current.id,
         input.actor,
         'status',
         `Status ${current.status} → ${input.status}${note ? `: ${note}` : ''}`,
-        {
-          from: current.status,
-          to: input.status,
-        },
+        { from: current.status, to: input.status },
+        tx,
       );
-      this.timers?.replan(current.id);
+      await this.timers?.replan(current.id, tx);
       return { ok: true, incident };
     });
   }
@@ -213,19 +230,24 @@ export class IncidentService {
     incidentId: number;
     severity: Severity;
     actor: string;
-  }): Outcome<{ incident: Incident; raised: boolean }> {
-    return this.store.transaction(() => {
-      const current = this.get(input.incidentId);
-      const refusal = this.refuseUnlessCommander(current, input.actor, 'change the severity of');
+  }): Promise<Outcome<{ incident: Incident; raised: boolean }>> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.get(input.incidentId, tx);
+      const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'change the severity of');
       if (refusal) return refusal;
       if (current.severity === input.severity)
         return { ok: false, reason: `The incident is already ${input.severity}.` };
-      const incident = this.store.incidents.update(current.id, { severity: input.severity }) as Incident;
-      this.note(current.id, input.actor, 'severity', `Severity ${current.severity} → ${input.severity}`, {
-        from: current.severity,
-        to: input.severity,
-      });
-      this.timers?.replan(current.id);
+      const incident = (await tx.incidents.update(current.id, { severity: input.severity })) as Incident;
+      const text = `Severity ${current.severity} → ${input.severity}`;
+      await this.note(
+        current.id,
+        input.actor,
+        'severity',
+        text,
+        { from: current.severity, to: input.severity },
+        tx,
+      );
+      await this.timers?.replan(current.id, tx);
       return { ok: true, incident, raised: severityRank(input.severity) < severityRank(current.severity) };
     });
   }
@@ -234,11 +256,11 @@ export class IncidentService {
     incidentId: number;
     userId: string;
     actor: string;
-  }): Outcome<{ incident: Incident }> {
-    return this.store.transaction(() => {
-      const current = this.get(input.incidentId);
+  }): Promise<Outcome<{ incident: Incident }>> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.get(input.incidentId, tx);
       if (current.commanderId && current.commanderId !== input.actor && input.actor !== input.userId) {
-        const refusal = this.refuseUnlessCommander(current, input.actor, 'hand over command of');
+        const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'hand over command of');
         if (refusal) return refusal;
       }
       if (current.commanderId && current.commanderId !== input.actor && input.actor === input.userId) {
@@ -249,13 +271,12 @@ export class IncidentService {
       }
       if (current.commanderId === input.userId)
         return { ok: false, reason: `<@${input.userId}> is already the commander.` };
-      const incident = this.store.incidents.update(current.id, { commanderId: input.userId }) as Incident;
-      this.store.incidents.acknowledge(current.id);
-      this.note(current.id, input.actor, 'commander', `<@${input.userId}> is the incident commander`, {
-        userId: input.userId,
-      });
-      this.timers?.replan(current.id);
-      return { ok: true, incident: this.get(incident.id) };
+      const incident = (await tx.incidents.update(current.id, { commanderId: input.userId })) as Incident;
+      await tx.incidents.acknowledge(current.id);
+      const text = `<@${input.userId}> is the incident commander`;
+      await this.note(current.id, input.actor, 'commander', text, { userId: input.userId }, tx);
+      await this.timers?.replan(current.id, tx);
+      return { ok: true, incident: await this.get(incident.id, tx) };
     });
   }
 
@@ -263,31 +284,31 @@ export class IncidentService {
     incidentId: number;
     note?: string;
     actor: string;
-  }): Outcome<{ incident: Incident; added: IncidentStep[] }> {
-    return this.store.transaction(() => {
-      const current = this.get(input.incidentId);
-      const refusal = this.refuseUnlessCommander(current, input.actor, 'resolve');
+  }): Promise<Outcome<{ incident: Incident; added: IncidentStep[] }>> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.get(input.incidentId, tx);
+      const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'resolve');
       if (refusal) return refusal;
       const allowed = transition(current.status, 'resolved');
       if (!allowed.ok) return { ok: false, reason: allowed.reason };
-      const incident = this.store.incidents.setStatus(current.id, 'resolved', current.status) as Incident;
-      this.store.timers.cancel(current.id);
+      const incident = (await tx.incidents.setStatus(current.id, 'resolved', current.status)) as Incident;
+      await tx.timers.cancel(current.id);
       const note = input.note?.trim();
-      this.note(current.id, input.actor, 'resolved', `Resolved${note ? `: ${note}` : ''}`, {
-        from: current.status,
-      });
+      const text = `Resolved${note ? `: ${note}` : ''}`;
+      await this.note(current.id, input.actor, 'resolved', text, { from: current.status }, tx);
       const set = this.runbooks();
-      const existing = this.store.checklist.listSteps(current.id);
+      const existing = await tx.checklist.listSteps(current.id);
+      const escalated = (await tx.timeline.last(current.id, 'escalation')) !== null;
       const position = existing.reduce((max, s) => Math.max(max, s.position), 0) + 1;
       const runbook = current.runbookId ? set.catalog.byId(current.runbookId) : undefined;
-      const added = this.store.checklist.insertSteps(
+      const added = await tx.checklist.insertSteps(
         resolutionChecklists(
           current.id,
           position,
           runbook,
           processRunbook(set),
           existing,
-          runbookNeedsUpdate(existing, this.store.timeline.last(current.id, 'escalation') !== null),
+          runbookNeedsUpdate(existing, escalated),
         ),
       );
       return { ok: true, incident, added };
@@ -298,30 +319,31 @@ export class IncidentService {
    * Escalates at once: to the severity's target, and to the targets of each flagged condition (data
    * breach, user data, revenue impact). Each flag and the escalation are recorded.
    */
-  escalate(input: {
+  async escalate(input: {
     incidentId: number;
     conditions: readonly string[];
     note?: string;
     actor: string;
-  }): Escalation {
+  }): Promise<Escalation> {
     const policy = this.runbooks().policy;
     const unknown = unknownConditions(policy, input.conditions);
     if (unknown.length)
       throw new UserError(`Unknown condition ${unknown.join(', ')}: reload the runbooks and try again.`);
-    return this.store.transaction(() => {
-      const incident = this.get(input.incidentId);
+    return this.store.transaction(async (tx) => {
+      const incident = await this.get(input.incidentId, tx);
       for (const key of input.conditions) {
         const label = policy.conditions[key]?.label ?? key;
-        this.note(incident.id, input.actor, 'flag', `Flagged: ${label}`, { condition: key });
+        await this.note(incident.id, input.actor, 'flag', `Flagged: ${label}`, { condition: key }, tx);
       }
       const targets = escalationTargets(policy, incident.severity, input.conditions);
       const note = input.note?.trim() ?? '';
-      this.note(
+      await this.note(
         incident.id,
         input.actor,
         'escalation',
         `Escalated to ${targets.map((t) => t.label).join(', ') || 'nobody (no target in policy.yml)'}${note ? `: ${note}` : ''}`,
         { targets: targets.map((t) => t.key), conditions: [...input.conditions] },
+        tx,
       );
       return {
         incident,
@@ -333,15 +355,20 @@ export class IncidentService {
   }
 
   /** A :pushpin: reaction: the message joins the timeline once, however many pins it gets. */
-  pin(input: { incidentId: number; actor: string; messageTs: string; text: string }): TimelineEntry | null {
-    const already = this.store.timeline
-      .list(input.incidentId)
-      .some(
-        (e) => e.kind === 'pin' && (e.data as { messageTs?: string } | null)?.messageTs === input.messageTs,
-      );
+  async pin(input: {
+    incidentId: number;
+    actor: string;
+    messageTs: string;
+    text: string;
+  }): Promise<TimelineEntry | null> {
+    const already = (await this.store.timeline.list(input.incidentId)).some(
+      (e) => e.kind === 'pin' && (e.data as { messageTs?: string } | null)?.messageTs === input.messageTs,
+    );
     if (already) return null;
-    const entry = this.note(input.incidentId, input.actor, 'pin', input.text, { messageTs: input.messageTs });
-    this.onPinned(entry);
+    const entry = await this.note(input.incidentId, input.actor, 'pin', input.text, {
+      messageTs: input.messageTs,
+    });
+    await this.onPinned(entry);
     return entry;
   }
 
@@ -351,17 +378,20 @@ export class IncidentService {
     kind: TimelineKind,
     text: string,
     data?: Record<string, unknown>,
-  ): TimelineEntry {
-    return this.store.timeline.append({ incidentId, actor, kind, text, ...(data ? { data } : {}) });
+    tx: StoreRepositories = this.store,
+  ): Promise<TimelineEntry> {
+    return tx.timeline.append({ incidentId, actor, kind, text, ...(data ? { data } : {}) });
   }
 
-  private refuseUnlessCommander(
+  private async refuseUnlessCommander(
+    tx: StoreRepositories,
     incident: Incident,
     actor: string,
     what: string,
-  ): { ok: false; reason: string } | null {
+  ): Promise<{ ok: false; reason: string } | null> {
     if (mayResolveOrChangeSeverity({ actor, commanderId: incident.commanderId })) return null;
-    this.note(incident.id, actor, 'refused', `Refused: <@${actor}> tried to ${what} the incident`, { what });
+    const text = `Refused: <@${actor}> tried to ${what} the incident`;
+    await this.note(incident.id, actor, 'refused', text, { what }, tx);
     return {
       ok: false,
       reason: `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,

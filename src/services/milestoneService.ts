@@ -6,7 +6,7 @@ import {
   type MilestoneTimes,
   milestoneProblem,
 } from '../domain/milestones.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort } from '../usecases/ports/store.ts';
 import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
 
@@ -25,17 +25,17 @@ const plainTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T'
 /** Editing an incident's structured times, in one transaction, each change on the timeline. */
 export class MilestoneService {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly incidents: Pick<IncidentService, 'get' | 'note'>,
     private readonly now: () => Date,
   ) {}
 
-  set(input: { incidentId: number; times: MilestoneTimes; actor: string }): {
+  set(input: { incidentId: number; times: MilestoneTimes; actor: string }): Promise<{
     incident: Incident;
     changes: TimeChange[];
-  } {
-    return this.store.transaction(() => {
-      const current = this.incidents.get(input.incidentId);
+  }> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.incidents.get(input.incidentId, tx);
       const changes = MILESTONES.filter((m) => m in input.times)
         .map((m) => ({ milestone: m, at: input.times[m] ?? null, was: current[m] }))
         .filter((c) => c.at !== c.was);
@@ -44,14 +44,15 @@ export class MilestoneService {
       const problem = milestoneProblem(current, times, this.now());
       if (problem) throw new UserError(problem);
       if (changes.length === 0) return { incident: current, changes };
-      const incident = this.store.incidents.setTimes(current.id, times) as Incident;
+      const incident = (await tx.incidents.setTimes(current.id, times)) as Incident;
       for (const c of changes) {
-        this.incidents.note(
+        await this.incidents.note(
           current.id,
           input.actor,
           'time_set',
           `${MILESTONE_LABEL[c.milestone]} set to ${plainTime(c.at)} (was ${plainTime(c.was)})`,
           { milestone: c.milestone, at: c.at, was: c.was },
+          tx,
         );
       }
       return { incident, changes };

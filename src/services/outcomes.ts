@@ -45,3 +45,19 @@ export interface Escalation {
 }
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
+
+/** The runbook an incident is declared with: the one named (refused if unknown), else matched from the title. */
+export function declaredRunbook(
+  set: { catalog: { byId(id: string): Runbook | undefined; matchTitle(title: string): Runbook | undefined } },
+  input: Pick<DeclareInput, 'runbookId' | 'matchTitle'>,
+  title: string,
+): Runbook | null {
+  if (input.runbookId) {
+    const named = set.catalog.byId(input.runbookId);
+    if (named) return named;
+    throw new UserError(
+      `There is no runbook ${input.runbookId}. Find one with /incident runbooks <keyword>, or declare without --runbook.`,
+    );
+  }
+  return input.matchTitle !== false ? (set.catalog.matchTitle(title) ?? null) : null;
+}

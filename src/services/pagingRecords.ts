@@ -1,5 +1,5 @@
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 
 /** Timeline kind of an acknowledgement made in the paging tool. */
 export const EXTERNAL_ACK = 'external_ack';
@@ -15,7 +15,7 @@ export interface ExternalUpdate {
 
 /** The paging tool's side of an incident (PagerDuty acknowledged, resolved or reassigned it), on the timeline. */
 export class PagingRecords {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StorePort) {}
 
   /**
    * Someone acknowledged the page in the paging tool (PagerDuty): the first acknowledgement counts for MTTA,
@@ -26,10 +26,10 @@ export class PagingRecords {
     by: string;
     via: string;
     url: string | null;
-  }): TimelineEntry {
-    return this.store.transaction(() => {
-      this.store.incidents.acknowledge(input.incidentId);
-      return this.note(input.incidentId, EXTERNAL_ACK, `Acknowledged in ${input.via} by ${input.by}`, {
+  }): Promise<TimelineEntry> {
+    return this.store.transaction(async (tx) => {
+      await tx.incidents.acknowledge(input.incidentId);
+      return this.note(tx, input.incidentId, EXTERNAL_ACK, `Acknowledged in ${input.via} by ${input.by}`, {
         by: input.by,
         via: input.via,
         url: input.url,
@@ -47,19 +47,21 @@ export class PagingRecords {
     url: string | null;
     /** When the paging tool says it happened. */
     at: string;
-  }): TimelineEntry {
+  }): Promise<TimelineEntry> {
     const { incidentId, kind, by, via, to, url, at } = input;
     const text =
       kind === 'resolved'
         ? `Resolved in ${via} by ${by}`
         : `Reassigned in ${via} to ${to ?? 'nobody'} by ${by}`;
-    return this.note(incidentId, EXTERNAL_UPDATE[kind], text, { by, via, to, url, at });
+    return this.note(this.store, incidentId, EXTERNAL_UPDATE[kind], text, { by, via, to, url, at });
   }
 
   /** The latest resolve and reassignment reported by the paging tool, for the header. */
-  externalUpdates(incidentId: number): Record<keyof typeof EXTERNAL_UPDATE, ExternalUpdate | null> {
-    const read = (kind: TimelineKind): ExternalUpdate | null => {
-      const entry = this.store.timeline.last(incidentId, kind);
+  async externalUpdates(
+    incidentId: number,
+  ): Promise<Record<keyof typeof EXTERNAL_UPDATE, ExternalUpdate | null>> {
+    const read = async (kind: TimelineKind): Promise<ExternalUpdate | null> => {
+      const entry = await this.store.timeline.last(incidentId, kind);
       const data = entry?.data as
         | { by?: unknown; via?: unknown; to?: unknown; at?: unknown }
         | null
@@ -68,23 +70,27 @@ export class PagingRecords {
       const at = typeof data.at === 'string' && !Number.isNaN(Date.parse(data.at)) ? data.at : entry.at;
       return { by: data.by, via: data.via, at, to: typeof data.to === 'string' ? data.to : null };
     };
-    return { resolved: read(EXTERNAL_UPDATE.resolved), reassigned: read(EXTERNAL_UPDATE.reassigned) };
+    return {
+      resolved: await read(EXTERNAL_UPDATE.resolved),
+      reassigned: await read(EXTERNAL_UPDATE.reassigned),
+    };
   }
 
   /** The latest acknowledgement made in the paging tool, for the header. */
-  externalAcknowledgement(incidentId: number): { by: string; via: string; at: string } | null {
-    const entry = this.store.timeline.last(incidentId, EXTERNAL_ACK);
+  async externalAcknowledgement(incidentId: number): Promise<{ by: string; via: string; at: string } | null> {
+    const entry = await this.store.timeline.last(incidentId, EXTERNAL_ACK);
     const data = entry?.data as { by?: unknown; via?: unknown } | null | undefined;
     if (!entry || typeof data?.by !== 'string' || typeof data.via !== 'string') return null;
     return { by: data.by, via: data.via, at: entry.at };
   }
 
   private note(
+    repos: StoreRepositories,
     incidentId: number,
     kind: TimelineKind,
     text: string,
     data: Record<string, unknown>,
-  ): TimelineEntry {
-    return this.store.timeline.append({ incidentId, actor: 'bot', kind, text, data });
+  ): Promise<TimelineEntry> {
+    return repos.timeline.append({ incidentId, actor: 'bot', kind, text, data });
   }
 }

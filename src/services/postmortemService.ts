@@ -38,7 +38,7 @@ export class PostmortemService {
     private readonly runbooks: () => RunbookSet,
     private readonly now: () => Date = () => new Date(),
     /** Told of each new follow-up after it is stored: the composition root files it in the issue tracker. */
-    private readonly onFollowupAdded: (followup: Followup) => void = () => {},
+    private readonly onFollowupAdded: (followup: Followup) => void | Promise<void> = () => {},
   ) {
     this.reminders = new PostmortemReminders(store, runbooks, now);
   }
@@ -153,7 +153,7 @@ export class PostmortemService {
       });
       return followup;
     });
-    this.onFollowupAdded(added);
+    await this.onFollowupAdded(added);
     return added;
   }
 

@@ -1,7 +1,7 @@
 import type { IncidentStep } from '../domain/steps.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Warning } from '../runbooks/model.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { type IncidentService, UserError } from './incidentService.ts';
 import {
   applyPhase,
@@ -39,23 +39,23 @@ function warningLine(warning: Pick<Warning, 'level' | 'text'>): string {
  */
 export class StepChoices {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly service: IncidentService,
   ) {}
 
   /** The procedures to choose between, while nobody (and no alert) has chosen; null otherwise. */
-  pendingPhases(incidentId: number): PhaseSummary[] | null {
-    const phases = phasesOf(walkOf(this.store, incidentId));
-    if (phases.length < 2 || phaseChosenEntry(this.store, incidentId)) return null;
+  async pendingPhases(incidentId: number): Promise<PhaseSummary[] | null> {
+    const phases = phasesOf(await walkOf(this.store, incidentId));
+    if (phases.length < 2 || (await phaseChosenEntry(this.store, incidentId))) return null;
     return phases;
   }
 
   /** A responder picks the procedure that applies; the others' steps are skipped as not taken. */
-  choosePhase(input: { incidentId: number; phase: string; actor: string }): PhaseChoice {
-    return this.store.transaction(() => {
-      const already = phaseChosenEntry(this.store, input.incidentId);
+  choosePhase(input: { incidentId: number; phase: string; actor: string }): Promise<PhaseChoice> {
+    return this.store.transaction(async (tx) => {
+      const already = await phaseChosenEntry(tx, input.incidentId);
       if (already) throw new UserError(`${already.text}. Reopen a step to go back to it.`);
-      const choice = applyPhase(this.store, input.incidentId, input.phase, input.actor);
+      const choice = await applyPhase(tx, input.incidentId, input.phase, input.actor);
       if (!choice)
         throw new UserError('That procedure is not in this incident: pick again from the latest message.');
       return choice;
@@ -63,9 +63,9 @@ export class StepChoices {
   }
 
   /** A responder picks one alternative of the active step; the others are not taken. */
-  chooseOption(input: { stepId: number; key: string; actor: string }): IncidentStep {
-    return this.store.transaction(() => {
-      const step = this.service.step(input.stepId);
+  chooseOption(input: { stepId: number; key: string; actor: string }): Promise<IncidentStep> {
+    return this.store.transaction(async (tx) => {
+      const step = await this.service.step(input.stepId, tx);
       const option = step.options.find((o) => o.key === input.key);
       if (!option)
         throw new UserError('That option is not in this step any more: pick from the latest message.');
@@ -76,16 +76,17 @@ export class StepChoices {
         );
       if (step.state !== 'active')
         throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
-      const chosen = this.store.checklist.chooseOption(step.id, option.key, input.actor).step;
+      const chosen = (await tx.checklist.chooseOption(step.id, option.key, input.actor)).step;
       const others = step.options.filter((o) => o.key !== option.key);
-      this.service.note(
+      await this.service.note(
         step.incidentId,
         input.actor,
         'option_chosen',
         `Step ${step.number ?? ''} (${step.title}): chose ${optionName(option)}; not taken: ${others.map(optionName).join('; ')}`,
         { stepId: step.id, option: option.key, label: option.label, notTaken: others.map((o) => o.key) },
+        tx,
       );
-      this.recordWarningsShown(chosen.id, input.actor);
+      await this.recordWarningsShown(chosen.id, input.actor, tx);
       return chosen;
     });
   }
@@ -94,21 +95,21 @@ export class StepChoices {
    * "If X, go to step N": the active step is done, the steps between are skipped with a reason that
    * names the jump, and step N becomes active (reopened if the jump goes back).
    */
-  takeJump(input: { stepId: number; index: number; actor: string }): JumpTaken {
-    return this.store.transaction(() => {
-      const step = this.service.step(input.stepId);
+  takeJump(input: { stepId: number; index: number; actor: string }): Promise<JumpTaken> {
+    return this.store.transaction(async (tx) => {
+      const step = await this.service.step(input.stepId, tx);
       const jump = step.jumps[input.index];
       if (!jump) throw new UserError('That jump is not in this step any more: use the latest message.');
       if (step.state !== 'active')
         throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
-      const walk = walkOf(this.store, step.incidentId).filter((s) => s.runbookId === step.runbookId);
+      const walk = (await walkOf(tx, step.incidentId)).filter((s) => s.runbookId === step.runbookId);
       const target = walk.find((s) => s.number === jump.to);
       if (!target || target.id === step.id)
         throw new UserError(
           `The runbook has no other step ${jump.to} to go to: continue here, or skip this step with a reason.`,
         );
-      this.recordWarningsShown(step.id, input.actor);
-      const from = this.store.checklist.setStepState(step.id, 'done', input.actor).step;
+      await this.recordWarningsShown(step.id, input.actor, tx);
+      const from = (await tx.checklist.setStepState(step.id, 'done', input.actor)).step;
       const reason = `${JUMPED} from step ${step.number} to step ${jump.to}: ${jump.when}`;
       const between = walk.filter(
         (s) =>
@@ -116,19 +117,20 @@ export class StepChoices {
           s.position < target.position &&
           (s.state === 'pending' || s.state === 'active'),
       );
-      const skipped = between.map(
-        (s) => this.store.checklist.setStepState(s.id, 'skipped', input.actor, reason).step,
-      );
-      const now = this.store.checklist.setStepState(target.id, 'active', input.actor).step;
+      const skipped: IncidentStep[] = [];
+      for (const s of between)
+        skipped.push((await tx.checklist.setStepState(s.id, 'skipped', input.actor, reason)).step);
+      const now = (await tx.checklist.setStepState(target.id, 'active', input.actor)).step;
       const skippedText = skipped.length
         ? `; skipped ${skipped.map((s) => `step ${s.number}`).join(', ')}`
         : '';
-      this.service.note(
+      await this.service.note(
         step.incidentId,
         input.actor,
         'jump',
         `Step ${step.number} (${step.title}): ${jump.when}, so went to step ${jump.to}${skippedText}`,
         { stepId: step.id, to: jump.to, when: jump.when, skipped: skipped.map((s) => s.id) },
+        tx,
       );
       return { from, target: now, skipped, when: jump.when };
     });
@@ -138,14 +140,17 @@ export class StepChoices {
    * Records, once per warning, that the responder acting on a step was shown its warnings (and the
    * chosen option's): the post-mortem can tell what the responder had been told.
    */
-  recordWarningsShown(stepId: number, actor: string): TimelineEntry | null {
-    const step = this.service.step(stepId);
+  async recordWarningsShown(
+    stepId: number,
+    actor: string,
+    tx: StoreRepositories = this.store,
+  ): Promise<TimelineEntry | null> {
+    const step = await this.service.step(stepId, tx);
     const chosen = step.options.find((o) => o.key === step.chosenOption);
     const warnings = [...step.warnings, ...(chosen?.warnings ?? [])];
     if (!warnings.length) return null;
     const recorded = new Set(
-      this.store.timeline
-        .list(step.incidentId)
+      (await tx.timeline.list(step.incidentId))
         .filter((e) => e.kind === 'warning_shown' && e.data?.stepId === step.id)
         .flatMap((e) => (Array.isArray(e.data?.warnings) ? e.data.warnings : []))
         .map((w) => JSON.stringify(w)),
@@ -160,6 +165,7 @@ export class StepChoices {
       'warning_shown',
       `Warning${fresh.length === 1 ? '' : 's'} shown with step ${step.number ?? ''} (${step.title}): ${fresh.map(warningLine).join(' | ')}`,
       { stepId: step.id, warnings: fresh },
+      tx,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { diffSelection, stepComplete } from '../domain/checks.ts';
 import type { IncidentStep } from '../domain/steps.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
 
@@ -16,7 +16,7 @@ export interface ToggleResult {
 /** The operations on one step of the checklist: tick, mark done, skip, reopen; each in one transaction. */
 export class StepService {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly incidents: Pick<IncidentService, 'step' | 'note'>,
   ) {}
 
@@ -29,47 +29,48 @@ export class StepService {
     seen: readonly string[];
     selected: readonly string[];
     actor: string;
-  }): ToggleResult {
+  }): Promise<ToggleResult> {
     const { tick, clear } = diffSelection(input.seen, input.selected);
-    return this.store.transaction(() => {
-      const before = this.incidents.step(input.stepId);
-      const { ticked, cleared, step } = this.store.checklist.setChecks(input.stepId, {
+    return this.store.transaction(async (tx) => {
+      const before = await this.incidents.step(input.stepId, tx);
+      const { ticked, cleared, step } = await tx.checklist.setChecks(input.stepId, {
         tick,
         clear,
         by: input.actor,
       });
       const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
-      for (const p of ticked)
-        this.incidents.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, {
-          stepId: step.id,
-          position: p,
-        });
+      for (const p of ticked) {
+        const data = { stepId: step.id, position: p };
+        await this.incidents.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, data, tx);
+      }
       for (const p of cleared) {
-        this.incidents.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, {
-          stepId: step.id,
-          position: p,
-        });
+        const data = { stepId: step.id, position: p };
+        await this.incidents.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, data, tx);
       }
       const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
       if (!completes) return { step, ticked, cleared, completed: false, next: null };
-      return { ...this.completeStep(step, input.actor), ticked, cleared };
+      return { ...(await this.completeStep(tx, step, input.actor)), ticked, cleared };
     });
   }
 
   /** "Mark done" for a step whose runbook gives it no checks; a step with checks completes by ticking them. */
-  markStepDone(input: { stepId: number; actor: string }): ToggleResult {
-    return this.store.transaction(() => {
-      const step = this.incidents.step(input.stepId);
+  markStepDone(input: { stepId: number; actor: string }): Promise<ToggleResult> {
+    return this.store.transaction(async (tx) => {
+      const step = await this.incidents.step(input.stepId, tx);
       if (step.checks.length > 0)
         throw new UserError("Tick the step's checks: it completes when the last one is ticked.");
       if (step.state !== 'active')
         throw new UserError(`Step ${step.number ?? ''} is ${step.state}, not active. Reopen it first.`);
-      return this.completeStep(step, input.actor);
+      return this.completeStep(tx, step, input.actor);
     });
   }
 
   /** Marks a step done (who, when) and activates the next pending one. */
-  private completeStep(step: IncidentStep, actor: string): ToggleResult {
+  private async completeStep(
+    tx: StoreRepositories,
+    step: IncidentStep,
+    actor: string,
+  ): Promise<ToggleResult> {
     // A step that offers options is only done once the responder has said which one they followed.
     if (step.options.length > 0 && !step.chosenOption)
       throw new UserError(
@@ -78,67 +79,53 @@ export class StepService {
           ' ',
         ),
       );
-    const done = this.store.checklist.setStepState(step.id, 'done', actor).step;
-    this.incidents.note(
-      step.incidentId,
-      actor,
-      'step_done',
-      `Step ${step.number ?? ''} done: ${step.title}`.replace('  ', ' '),
-      {
-        stepId: step.id,
-      },
-    );
-    return { step: done, ticked: [], cleared: [], completed: true, next: this.activateNext(step.incidentId) };
+    const done = (await tx.checklist.setStepState(step.id, 'done', actor)).step;
+    const text = `Step ${step.number ?? ''} done: ${step.title}`.replace('  ', ' ');
+    await this.incidents.note(step.incidentId, actor, 'step_done', text, { stepId: step.id }, tx);
+    const next = await this.activateNext(tx, step.incidentId);
+    return { step: done, ticked: [], cleared: [], completed: true, next };
   }
 
-  private activateNext(incidentId: number): IncidentStep | null {
-    const steps = this.store.checklist.listSteps(incidentId).filter((s) => s.section === 'step');
+  private async activateNext(tx: StoreRepositories, incidentId: number): Promise<IncidentStep | null> {
+    const steps = (await tx.checklist.listSteps(incidentId)).filter((s) => s.section === 'step');
     if (steps.some((s) => s.state === 'active')) return null;
     const next = steps.find((s) => s.state === 'pending');
     if (!next) return null;
-    return this.store.checklist.setStepState(next.id, 'active', 'bot').step;
+    return (await tx.checklist.setStepState(next.id, 'active', 'bot')).step;
   }
 
-  skipStep(input: { stepId: number; reason: string; actor: string }): {
+  async skipStep(input: { stepId: number; reason: string; actor: string }): Promise<{
     step: IncidentStep;
     next: IncidentStep | null;
-  } {
+  }> {
     const reason = input.reason.trim();
     if (!reason) throw new UserError('Say why the step is skipped: the reason goes into the post-mortem.');
-    return this.store.transaction(() => {
-      const current = this.incidents.step(input.stepId);
+    return this.store.transaction(async (tx) => {
+      const current = await this.incidents.step(input.stepId, tx);
       if (current.state === 'done' || current.state === 'skipped') {
         throw new UserError(`Step ${current.number ?? ''} is already ${current.state}. Reopen it first.`);
       }
-      const step = this.store.checklist.setStepState(input.stepId, 'skipped', input.actor, reason).step;
-      this.incidents.note(
+      const step = (await tx.checklist.setStepState(input.stepId, 'skipped', input.actor, reason)).step;
+      const text = `Step ${step.number} skipped: ${step.title}. Reason: ${reason}`;
+      await this.incidents.note(
         step.incidentId,
         input.actor,
         'step_skipped',
-        `Step ${step.number} skipped: ${step.title}. Reason: ${reason}`,
-        {
-          stepId: step.id,
-          reason,
-        },
+        text,
+        { stepId: step.id, reason },
+        tx,
       );
-      return { step, next: this.activateNext(step.incidentId) };
+      return { step, next: await this.activateNext(tx, step.incidentId) };
     });
   }
 
-  reopenStep(input: { stepId: number; actor: string }): IncidentStep {
-    return this.store.transaction(() => {
-      const current = this.incidents.step(input.stepId);
+  reopenStep(input: { stepId: number; actor: string }): Promise<IncidentStep> {
+    return this.store.transaction(async (tx) => {
+      const current = await this.incidents.step(input.stepId, tx);
       if (current.state !== 'done' && current.state !== 'skipped') return current;
-      const step = this.store.checklist.setStepState(input.stepId, 'active', input.actor).step;
-      this.incidents.note(
-        step.incidentId,
-        input.actor,
-        'step_reopened',
-        `Step ${step.number} reopened: ${step.title}`,
-        {
-          stepId: step.id,
-        },
-      );
+      const step = (await tx.checklist.setStepState(input.stepId, 'active', input.actor)).step;
+      const text = `Step ${step.number} reopened: ${step.title}`;
+      await this.incidents.note(step.incidentId, input.actor, 'step_reopened', text, { stepId: step.id }, tx);
       return step;
     });
   }

@@ -19,7 +19,7 @@ import {
   type TimerPayload,
 } from '../domain/timerPlan.ts';
 import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import type { Escalation } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
 import type { RunbookSet } from './runbookSet.ts';
@@ -49,26 +49,28 @@ const OPEN = new Set(['declared', 'investigating', 'identified', 'monitoring']);
  */
 export class Timekeeper {
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
     private readonly runbooks: () => RunbookSet,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
-   * Makes the incident's open timers match its plan. Called inside IncidentService's transaction after
-   * declare and every severity, status or commander change; idempotent, so calling it too often is harmless.
+   * Makes the incident's open timers match its plan. Called inside IncidentService's transaction (its `tx`)
+   * after declare and every severity, status or commander change; idempotent, so calling it too often is
+   * harmless.
    */
-  replan(incidentId: number): void {
-    const incident = this.store.incidents.get(incidentId);
+  async replan(incidentId: number, tx: StoreRepositories = this.store): Promise<void> {
+    const incident = await tx.incidents.get(incidentId);
     if (!incident) return;
-    const { cancelKinds, schedule } = reconcile(this.store.timers.listOpen(incidentId), this.plan(incident));
-    if (cancelKinds.length) this.store.timers.cancel(incidentId, cancelKinds);
+    const plan = await this.plan(incident, tx);
+    const { cancelKinds, schedule } = reconcile(await tx.timers.listOpen(incidentId), plan);
+    if (cancelKinds.length) await tx.timers.cancel(incidentId, cancelKinds);
     for (const t of schedule) {
-      this.store.timers.schedule({ incidentId, kind: t.kind, dueAt: t.dueAt, payload: { ...t.payload } });
+      await tx.timers.schedule({ incidentId, kind: t.kind, dueAt: t.dueAt, payload: { ...t.payload } });
     }
   }
 
-  plan(incident: Incident): PlannedTimer[] {
+  async plan(incident: Incident, tx: StoreRepositories = this.store): Promise<PlannedTimer[]> {
     const set = this.runbooks();
     // RUN-000's Escalation section restates the severity timers in prose; reading a delay from it would
     // escalate every incident twice.
@@ -76,24 +78,24 @@ export class Timekeeper {
       incident.runbookId && incident.runbookId !== PROCESS_RUNBOOK_ID
         ? (set.catalog.byId(incident.runbookId) ?? null)
         : null;
-    return planTimers({ incident, policy: set.policy, runbook, history: this.history(incident.id) });
+    const history = await this.history(incident.id, tx);
+    return planTimers({ incident, policy: set.policy, runbook, history });
   }
 
-  history(incidentId: number): PlanHistory {
-    const last = (kind: TimelineKind) => {
-      const entry = this.store.timeline.last(incidentId, kind);
+  async history(incidentId: number, tx: StoreRepositories = this.store): Promise<PlanHistory> {
+    const last = async (kind: TimelineKind) => {
+      const entry = await tx.timeline.last(incidentId, kind);
       return entry ? { at: entry.at, nextUpdateAt: record(entry).nextUpdateAt } : null;
     };
-    const stopped = this.store.timeline
-      .list(incidentId)
+    const stopped = (await tx.timeline.list(incidentId))
       .filter((e) => e.kind === REMINDER_STOPPED)
       .map((e) => ({ kind: String(e.data?.timerKind ?? ''), since: String(e.data?.since ?? '') }));
-    return { lastUpdate: last(UPDATE_KIND.status), lastBrief: last(UPDATE_KIND.brief), stopped };
+    return { lastUpdate: await last(UPDATE_KIND.status), lastBrief: await last(UPDATE_KIND.brief), stopped };
   }
 
   /** The last status update or brief, to prefill the next one. */
-  lastRecord(incidentId: number, kind: 'status' | 'brief'): UpdateRecord | null {
-    const entry = this.store.timeline.last(incidentId, UPDATE_KIND[kind]);
+  async lastRecord(incidentId: number, kind: 'status' | 'brief'): Promise<UpdateRecord | null> {
+    const entry = await this.store.timeline.last(incidentId, UPDATE_KIND[kind]);
     return entry ? record(entry) : null;
   }
 
@@ -102,14 +104,18 @@ export class Timekeeper {
   }
 
   /** A timer's escalation: records it and returns who to call in, in the shape of a flag escalation. */
-  escalateByTimer(input: { incident: Incident; payload: TimerPayload; late: string }): Escalation {
+  async escalateByTimer(input: {
+    incident: Incident;
+    payload: TimerPayload;
+    late: string;
+  }): Promise<Escalation> {
     const policy = this.runbooks().policy;
     const { incident, payload } = input;
     const target = payload.target ? policy.targets[payload.target] : undefined;
     const targets = target && payload.target ? [{ key: payload.target, ...target }] : [];
     const round = payload.round > 1 ? ` (reminder ${payload.round})` : '';
     const to = targets.map((t) => t.label).join(', ') || payload.who || 'nobody (no target in policy.yml)';
-    this.store.timeline.append({
+    await this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
       kind: 'escalation',
@@ -120,34 +126,35 @@ export class Timekeeper {
   }
 
   /** Schedules the next round of an unacknowledged escalation, if the severity repeats escalations. */
-  scheduleRepeat(incident: Incident, payload: TimerPayload): Timer | null {
+  async scheduleRepeat(incident: Incident, payload: TimerPayload): Promise<Timer | null> {
     const every = this.runbooks().policy.severities[incident.severity]?.repeat_every ?? 'none';
     if (every === 'none') return null;
-    return this.store.timers.schedule({
+    const scheduled = await this.store.timers.schedule({
       incidentId: incident.id,
       kind: TIMER_KIND.escalateRepeat,
       dueAt: new Date(this.now().getTime() + every),
       payload: { ...payload, round: payload.round + 1 },
-    }).timer;
+    });
+    return scheduled.timer;
   }
 
   /** True when someone acknowledged the incident's escalations after `since` (a repeat's creation). */
-  acknowledgedSince(incidentId: number, since: string): boolean {
-    return this.store.timeline
-      .list(incidentId)
-      .some((e) => e.kind === 'escalation_ack' && Date.parse(e.at) >= Date.parse(since));
+  async acknowledgedSince(incidentId: number, since: string): Promise<boolean> {
+    return (await this.store.timeline.list(incidentId)).some(
+      (e) => e.kind === 'escalation_ack' && Date.parse(e.at) >= Date.parse(since),
+    );
   }
 
   /** The Acknowledge button: stops the repeats and records who took it. */
-  acknowledge(input: { incidentId: number; actor: string }): { ok: boolean; reason: string } {
-    return this.store.transaction(() => {
-      const lastEscalation = this.store.timeline.last(input.incidentId, 'escalation');
-      const lastAck = this.store.timeline.last(input.incidentId, 'escalation_ack');
+  acknowledge(input: { incidentId: number; actor: string }): Promise<{ ok: boolean; reason: string }> {
+    return this.store.transaction(async (tx) => {
+      const lastEscalation = await tx.timeline.last(input.incidentId, 'escalation');
+      const lastAck = await tx.timeline.last(input.incidentId, 'escalation_ack');
       if (lastAck && lastEscalation && lastAck.id > lastEscalation.id) {
         return { ok: false, reason: `<@${lastAck.actor}> already acknowledged this escalation.` };
       }
-      const cancelled = this.store.timers.cancel(input.incidentId, [TIMER_KIND.escalateRepeat]);
-      this.store.timeline.append({
+      const cancelled = await tx.timers.cancel(input.incidentId, [TIMER_KIND.escalateRepeat]);
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: 'escalation_ack',
@@ -158,8 +165,8 @@ export class Timekeeper {
     });
   }
 
-  recordRepage(incident: Incident, reason: string, late: string): void {
-    this.store.timeline.append({
+  async recordRepage(incident: Incident, reason: string, late: string): Promise<void> {
+    await this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
       kind: 'repage',
@@ -167,9 +174,13 @@ export class Timekeeper {
     });
   }
 
-  recordReminder(incident: Incident, kind: 'status' | 'brief', overdueBy: string | null): void {
+  async recordReminder(
+    incident: Incident,
+    kind: 'status' | 'brief',
+    overdueBy: string | null,
+  ): Promise<void> {
     const what = kind === 'status' ? 'Status update' : 'Executive brief';
-    this.store.timeline.append({
+    await this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
       kind: 'reminder',
@@ -181,15 +192,15 @@ export class Timekeeper {
    * Schedules the next overdue reminder of the same chain (same `since`), one interval from now, unless
    * this one was the last the cap allows: then the chain ends, recorded so re-planning does not restart it.
    */
-  scheduleOverdue(incident: Incident, timer: Timer, payload: TimerPayload): void {
+  async scheduleOverdue(incident: Incident, timer: Timer, payload: TimerPayload): Promise<void> {
     const policy = this.runbooks().policy;
     const every = policy.severities[incident.severity]?.update_every ?? 'none';
     if (every === 'none') return;
     if (payload.round >= reminderCap(policy)) {
-      this.stopChain(incident.id, 'bot', timer.kind, payload.since, 'cap');
+      await this.stopChain(incident.id, 'bot', timer.kind, payload.since, 'cap');
       return;
     }
-    this.store.timers.schedule({
+    await this.store.timers.schedule({
       incidentId: incident.id,
       kind: timer.kind,
       dueAt: new Date(this.now().getTime() + every),
@@ -198,18 +209,18 @@ export class Timekeeper {
   }
 
   /** "Snooze": the overdue update's next reminder comes after the snooze, still counting from when it came due. */
-  snooze(input: { incidentId: number; kind: ReminderKind; snooze: Snooze; actor: string }): Date {
-    return this.store.transaction(() => {
-      const timer = this.openReminder(input.incidentId, input.kind);
+  snooze(input: { incidentId: number; kind: ReminderKind; snooze: Snooze; actor: string }): Promise<Date> {
+    return this.store.transaction(async (tx) => {
+      const timer = await this.openReminder(input.incidentId, input.kind, tx);
       const until = new Date(this.now().getTime() + SNOOZES[input.snooze]);
-      this.store.timers.cancel(input.incidentId, [timer.kind]);
-      this.store.timers.schedule({
+      await tx.timers.cancel(input.incidentId, [timer.kind]);
+      await tx.timers.schedule({
         incidentId: input.incidentId,
         kind: timer.kind,
         dueAt: until,
         payload: { ...(timer.payload ?? {}) },
       });
-      this.store.timeline.append({
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: 'reminder_snoozed',
@@ -221,17 +232,17 @@ export class Timekeeper {
   }
 
   /** "Dismiss": no more reminders for this due update; the next cadence starts from the next update posted. */
-  dismiss(input: { incidentId: number; kind: ReminderKind; actor: string }): void {
-    this.store.transaction(() => {
-      const timer = this.openReminder(input.incidentId, input.kind);
+  async dismiss(input: { incidentId: number; kind: ReminderKind; actor: string }): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const timer = await this.openReminder(input.incidentId, input.kind, tx);
       const since = String(timer.payload?.since ?? timer.dueAt);
-      this.store.timers.cancel(input.incidentId, [timer.kind]);
-      this.stopChain(input.incidentId, input.actor, timer.kind, since, 'dismissed');
+      await tx.timers.cancel(input.incidentId, [timer.kind]);
+      await this.stopChain(input.incidentId, input.actor, timer.kind, since, 'dismissed', tx);
     });
   }
 
-  private openReminder(incidentId: number, kind: ReminderKind): Timer {
-    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER[kind]);
+  private async openReminder(incidentId: number, kind: ReminderKind, tx: StoreRepositories): Promise<Timer> {
+    const timer = (await tx.timers.listOpen(incidentId)).find((t) => t.kind === REMINDER_TIMER[kind]);
     if (!timer)
       throw new UserError(
         `No ${REMINDER_NAME[kind].toLowerCase()} reminder is running for incident #${incidentId}: the update was posted, the reminder dismissed, or the incident resolved.`,
@@ -239,13 +250,20 @@ export class Timekeeper {
     return timer;
   }
 
-  private stopChain(incidentId: number, actor: string, timerKind: string, since: string, why: string): void {
+  private async stopChain(
+    incidentId: number,
+    actor: string,
+    timerKind: string,
+    since: string,
+    why: string,
+    tx: StoreRepositories = this.store,
+  ): Promise<void> {
     const kind: ReminderKind = timerKind === REMINDER_TIMER.brief ? 'brief' : 'status';
     const text =
       why === 'cap'
         ? `${REMINDER_NAME[kind]} reminders stopped after ${reminderCap(this.runbooks().policy)}: none until the next update is posted`
         : `${REMINDER_NAME[kind]} reminders dismissed by <@${actor}> until the next update is posted`;
-    this.store.timeline.append({
+    await tx.timeline.append({
       incidentId,
       actor,
       kind: REMINDER_STOPPED,
@@ -258,14 +276,19 @@ export class Timekeeper {
    * A status update posted by hand in the channel (a responder marked it with a reaction): recorded once
    * per message, and the reminder's clock restarts from it as from the form's.
    */
-  recordHandUpdate(input: { incidentId: number; actor: string; messageTs: string; text: string }): boolean {
-    return this.store.transaction(() => {
-      const seen = this.store.timeline
-        .list(input.incidentId)
-        .some((e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs);
+  recordHandUpdate(input: {
+    incidentId: number;
+    actor: string;
+    messageTs: string;
+    text: string;
+  }): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const seen = (await tx.timeline.list(input.incidentId)).some(
+        (e) => e.kind === UPDATE_KIND.status && e.data?.messageTs === input.messageTs,
+      );
       if (seen) return false;
-      const incident = this.store.incidents.get(input.incidentId);
-      this.store.timeline.append({
+      const incident = await tx.incidents.get(input.incidentId);
+      await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: UPDATE_KIND.status,
@@ -275,14 +298,16 @@ export class Timekeeper {
           messageTs: input.messageTs,
         },
       });
-      this.replan(input.incidentId);
+      await this.replan(input.incidentId, tx);
       return true;
     });
   }
 
   /** When the next status update is due (the reminder's time), if one is planned. */
-  nextUpdateDue(incidentId: number): string | null {
-    const timer = this.store.timers.listOpen(incidentId).find((t) => t.kind === REMINDER_TIMER.status);
+  async nextUpdateDue(incidentId: number): Promise<string | null> {
+    const timer = (await this.store.timers.listOpen(incidentId)).find(
+      (t) => t.kind === REMINDER_TIMER.status,
+    );
     return timer?.dueAt ?? null;
   }
 
@@ -293,16 +318,16 @@ export class Timekeeper {
     actor: string;
     text: string;
     record: UpdateRecord;
-  }): TimelineEntry {
-    return this.store.transaction(() => {
-      const entry = this.store.timeline.append({
+  }): Promise<TimelineEntry> {
+    return this.store.transaction(async (tx) => {
+      const entry = await tx.timeline.append({
         incidentId: input.incidentId,
         actor: input.actor,
         kind: UPDATE_KIND[input.kind],
         text: input.text,
         data: { ...input.record },
       });
-      this.replan(input.incidentId);
+      await this.replan(input.incidentId, tx);
       return entry;
     });
   }

@@ -1,11 +1,11 @@
 import type { IncidentStep, NewStep } from '../domain/steps.ts';
 import type { ContextSection, Option, Runbook, Step } from '../runbooks/model.ts';
-import type { Store } from '../store/index.ts';
+import type { StoreRepositories } from '../usecases/ports/store.ts';
 
 /**
  * How an incident walks its runbook when the runbook holds several procedures (phases): which one
  * applies, and the first step to activate. Used by declare (an alert may select the procedure) and by
- * StepChoices (a responder picks it); needs only the store, so both can call it inside their transaction.
+ * StepChoices (a responder picks it); takes the repositories it is given, so both can pass their transaction's.
  */
 
 /** One procedure of a multi-procedure runbook, as the incident holds it. */
@@ -36,8 +36,8 @@ export function skippedByChoice(step: Pick<IncidentStep, 'skipReason'>): boolean
 }
 
 /** The runbook walk of an incident: its `step` rows in order. */
-export function walkOf(store: Store, incidentId: number): IncidentStep[] {
-  return store.checklist.listSteps(incidentId).filter((s) => s.section === 'step');
+export async function walkOf(store: StoreRepositories, incidentId: number): Promise<IncidentStep[]> {
+  return (await store.checklist.listSteps(incidentId)).filter((s) => s.section === 'step');
 }
 
 /** The procedures among an incident's steps, in order of their first step. */
@@ -53,69 +53,72 @@ export function phasesOf(steps: readonly IncidentStep[]): PhaseSummary[] {
 }
 
 /** The timeline entry of the procedure choice, once made. */
-export function phaseChosenEntry(store: Store, incidentId: number) {
-  return store.timeline.list(incidentId).find((e) => e.kind === 'phase_chosen');
+export async function phaseChosenEntry(store: StoreRepositories, incidentId: number) {
+  return (await store.timeline.list(incidentId)).find((e) => e.kind === 'phase_chosen');
 }
 
 /** The first pending step becomes active, unless one already is. */
-export function activateNext(store: Store, incidentId: number): IncidentStep | null {
-  const walk = walkOf(store, incidentId);
+export async function activateNext(
+  store: StoreRepositories,
+  incidentId: number,
+): Promise<IncidentStep | null> {
+  const walk = await walkOf(store, incidentId);
   if (walk.some((s) => s.state === 'active')) return null;
   const next = walk.find((s) => s.state === 'pending');
-  return next ? store.checklist.setStepState(next.id, 'active', 'bot').step : null;
+  return next ? (await store.checklist.setStepState(next.id, 'active', 'bot')).step : null;
 }
 
 /**
  * Applies a procedure choice: the other procedures' open steps are skipped as not taken, the choice
  * is on the timeline, the next step is active. Null when `key` is not a procedure of the incident.
  */
-export function applyPhase(
-  store: Store,
+export async function applyPhase(
+  store: StoreRepositories,
   incidentId: number,
   key: string,
   actor: string,
   alert?: string,
-): PhaseChoice | null {
-  const walk = walkOf(store, incidentId);
+): Promise<PhaseChoice | null> {
+  const walk = await walkOf(store, incidentId);
   const phases = phasesOf(walk);
   const chosen = phases.find((p) => p.key === key);
   if (!chosen) return null;
   const reason = `${NOT_TAKEN} the procedure "${chosen.title}" was chosen instead`;
   for (const step of walk) {
     if (step.phase !== null && step.phase !== key && (step.state === 'pending' || step.state === 'active'))
-      store.checklist.setStepState(step.id, 'skipped', actor, reason);
+      await store.checklist.setStepState(step.id, 'skipped', actor, reason);
   }
   const notTaken = phases.filter((p) => p.key !== key);
   const how = alert ? ` (selected by the alert ${alert})` : '';
-  store.timeline.append({
+  await store.timeline.append({
     incidentId,
     actor,
     kind: 'phase_chosen',
     text: `Procedure chosen: ${chosen.title}${how}; not taken: ${notTaken.map((p) => p.title).join(', ')}`,
     data: { phase: key, notTaken: notTaken.map((p) => p.key), ...(alert ? { alert } : {}) },
   });
-  return { chosen, notTaken, first: activateNext(store, incidentId) };
+  return { chosen, notTaken, first: await activateNext(store, incidentId) };
 }
 
 /**
  * Called once as an incident is declared: an ordinary runbook starts at its first step; one with
  * several procedures starts with the one the paging alert selects, or waits for a responder to pick.
  */
-export function startWalk(
-  store: Store,
+export async function startWalk(
+  store: StoreRepositories,
   incidentId: number,
   runbook: Runbook | null,
   alertName: string | undefined,
-): void {
-  const phases = phasesOf(walkOf(store, incidentId));
+): Promise<void> {
+  const phases = phasesOf(await walkOf(store, incidentId));
   if (phases.length < 2) {
-    activateNext(store, incidentId);
+    await activateNext(store, incidentId);
     return;
   }
   const selected = alertName
     ? runbook?.phases.find((p) => p.alerts.includes(alertName) && phases.some((s) => s.key === p.key))
     : undefined;
-  if (selected) applyPhase(store, incidentId, selected.key, 'bot', alertName);
+  if (selected) await applyPhase(store, incidentId, selected.key, 'bot', alertName);
 }
 
 /** The fields of a runbook step an incident keeps besides its text, commands and checks. */

@@ -3,7 +3,7 @@ import type { Actor, ListenerDeps } from './incidentFlows.ts';
 
 /** `/incident postmortem`: the document from the timeline, uploaded to the incident's channel as a file. */
 export async function uploadPostmortem(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   const document = await deps.postmortems.documentInSlices(incidentId);
   if (!incident.channelId || incident.inFallback) {
     // No channel of its own to attach a file to: the draft goes to the person who asked.
@@ -16,7 +16,7 @@ export async function uploadPostmortem(deps: ListenerDeps, incidentId: number, a
     content: document,
     comment: `Post-mortem draft from the timeline, requested by <@${actor.user}>. Fill in the root cause, impact and prevention.`,
   });
-  deps.service.note(incident.id, actor.user, 'postmortem_draft', 'Post-mortem draft posted');
+  await deps.service.note(incident.id, actor.user, 'postmortem_draft', 'Post-mortem draft posted');
 }
 
 export async function closePostmortem(
@@ -39,7 +39,7 @@ export async function addFollowup(
   actor: Actor,
 ): Promise<void> {
   const followup = await deps.postmortems.addFollowup({ incidentId, ...input, actor: actor.user });
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   if (incident.channelId) await deps.workflow.post(incident.channelId, followupAdded(followup));
   else await actor.reply(followupAdded(followup));
 }

@@ -26,21 +26,22 @@ function refusal(code: string): string {
 export function archiveJobHandlers(deps: ArchiveJobDeps): Record<string, (job: Job) => Promise<void>> {
   return {
     [ARCHIVE_JOB]: async (job) => {
-      const incident = deps.service.get(job.incidentId ?? 0);
+      const incident = await deps.service.get(job.incidentId ?? 0);
       const channel = incident.channelId;
       if (!channel || incident.inFallback) return;
-      const note = (kind: TimelineKind, text: string): void => {
-        deps.service.note(incident.id, 'bot', kind, text, { channel });
+      const note = async (kind: TimelineKind, text: string): Promise<void> => {
+        await deps.service.note(incident.id, 'bot', kind, text, { channel });
       };
       try {
         await archiveOnce(deps.client, channel, !incident.private);
-        note('channel_archived', 'Channel archived');
+        await note('channel_archived', 'Channel archived');
       } catch (error) {
         if (isTransient(error)) throw error;
         const code = slackErrorCode(error);
         // Someone archived it by hand already: the goal is met.
-        if (code === 'already_archived') return note('channel_archived', 'Channel was already archived');
-        note('archive_failed', refusal(code));
+        if (code === 'already_archived')
+          return await note('channel_archived', 'Channel was already archived');
+        await note('archive_failed', refusal(code));
       }
     },
   };

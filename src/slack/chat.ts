@@ -2,11 +2,13 @@ import type { Incident } from '../domain/incident.ts';
 import type { Postmortem } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { TimeChange } from '../services/milestoneService.ts';
+import type { Declared, Escalation } from '../services/outcomes.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
-import type { ChatPort } from '../usecases/ports/chat.ts';
+import type { ChatPort, DeclarerReply } from '../usecases/ports/chat.ts';
 import { drillReportMessage, postmortemScheduled } from './blocks/aftermath.ts';
 import { archiveNoticeMessage } from './blocks/archive.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
+import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import { resolvedMessage } from './blocks/replies.ts';
 import { timesChangedMessage } from './blocks/times.ts';
 import type { IncidentWorkflow } from './workflow.ts';
@@ -15,9 +17,15 @@ import type { IncidentWorkflow } from './workflow.ts';
 export class SlackChat implements ChatPort {
   constructor(
     private readonly workflow: IncidentWorkflow,
+    /** Where every escalation is briefed besides the incident's channel (policy.yml `channels.escalation`). */
+    private readonly escalationChannel: () => string,
     /** Publishes a person's App Home tab, so a step assigned to them is listed at once. */
     private readonly home: { opened(userId: string): Promise<void> } | null = null,
   ) {}
+
+  open(declared: Declared, reply: DeclarerReply | null): Promise<Incident> {
+    return this.workflow.open(declared, reply);
+  }
 
   async queueOpen(incident: Incident): Promise<number> {
     return this.workflow.queueOpen(incident);
@@ -46,6 +54,32 @@ export class SlackChat implements ChatPort {
   async announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void> {
     if (incident.channelId)
       await this.workflow.post(incident.channelId, postmortemScheduled(postmortem, incident.commanderId));
+  }
+
+  async announceDrillEscalation(escalation: Escalation): Promise<void> {
+    const { incident } = escalation;
+    if (incident.channelId) await this.workflow.post(incident.channelId, drillEscalationNotice(escalation));
+  }
+
+  async callIn(
+    escalation: Escalation,
+    steps: readonly IncidentStep[],
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    const { incident, targets } = escalation;
+    await this.workflow.escalated?.(incident.id);
+    const users = targets.flatMap((t) => t.users);
+    const groups = targets.flatMap((t) => t.groups);
+    if (incident.channelId && !incident.inFallback)
+      await this.workflow.inviteDurably(incident, users, groups);
+    if (incident.channelId)
+      await this.workflow.postDurably(incident.id, escalationBrief(escalation, [...steps], actor, now));
+    await this.workflow.postDurably(
+      incident.id,
+      escalationBrief(escalation, [...steps], actor, now, incident.channelId),
+      this.escalationChannel(),
+    );
   }
 
   async announceArchive(incident: Incident, at: Date): Promise<void> {

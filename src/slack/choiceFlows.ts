@@ -12,10 +12,13 @@ import type { Message } from './blocks/kit.ts';
 export function phasePromptFor(
   choices: StepChoices,
   runbooks: () => RunbookSet,
-): (incident: Incident) => Message | null {
-  return (incident) => {
+): (incident: Incident) => Promise<Message | null> {
+  return async (incident) => {
     const runbook = runbooks().catalog.byId(incident.runbookId ?? '');
-    const phases = choices.pendingPhases(incident.id)?.map((p) => ({ ...p, about: phaseAbout(runbook, p) }));
+    const phases = (await choices.pendingPhases(incident.id))?.map((p) => ({
+      ...p,
+      about: phaseAbout(runbook, p),
+    }));
     return phasePrompt(incident.id, phases ?? null);
   };
 }

@@ -19,7 +19,7 @@ interface Waiter {
 
 interface Slot {
   inFlight: boolean;
-  pending: { render: () => Message; waiters: Waiter[] } | null;
+  pending: { render: () => Message | Promise<Message>; waiters: Waiter[] } | null;
 }
 
 export class UpdateCoalescer {
@@ -28,7 +28,7 @@ export class UpdateCoalescer {
   constructor(private readonly send: SendUpdate) {}
 
   /** `render` runs when the update is sent, so it should read the state then, not capture it now. */
-  update(channel: string, ts: string, render: () => Message): Promise<void> {
+  update(channel: string, ts: string, render: () => Message | Promise<Message>): Promise<void> {
     const key = `${channel}/${ts}`;
     const slot = this.slots.get(key) ?? { inFlight: false, pending: null };
     this.slots.set(key, slot);
@@ -53,7 +53,7 @@ export class UpdateCoalescer {
       const batch = slot.pending;
       slot.pending = null;
       try {
-        await this.send(channel, ts, batch.render());
+        await this.send(channel, ts, await batch.render());
         for (const w of batch.waiters) w.resolve();
       } catch (error) {
         // A newer update is waiting: it carries these changes too, so its outcome is theirs.

@@ -34,7 +34,7 @@ export class DiagnosticsFlow {
   }
 
   async runAndPost(incidentId: number, actor: string): Promise<Evidence | null> {
-    const incident = this.incidents.get(incidentId);
+    const incident = await this.incidents.get(incidentId);
     const diagnostics = this.service.diagnosticsFor(incident);
     if (!diagnostics || !incident.channelId || !incident.runbookId) return null;
     const channel = incident.channelId;
@@ -55,10 +55,10 @@ export class DiagnosticsFlow {
       );
     }
     const linked = new Set(evidence.results.flatMap((r) => (r.step === null ? [] : [r.step])));
-    for (const step of this.incidents.steps(incidentId)) {
+    for (const step of await this.incidents.steps(incidentId)) {
       if (step.section !== 'step' || step.number === null || !linked.has(step.number) || !step.messageTs)
         continue;
-      await this.workflow.showStep(this.incidents.get(incidentId), step).catch(() => undefined);
+      await this.workflow.showStep(await this.incidents.get(incidentId), step).catch(() => undefined);
     }
     return evidence;
   }

@@ -15,7 +15,7 @@ export async function drillTimerEscalation(
   payload: TimerPayload,
   late: string,
 ): Promise<void> {
-  const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
+  const escalation = await deps.timekeeper.escalateByTimer({ incident, payload, late });
   if (!incident.channelId) return;
   const notice = drillEscalationNotice(escalation);
   const why = `Timer: ${escapeMrkdwn(payload.reason)}${escapeMrkdwn(late)}`;
@@ -30,7 +30,7 @@ export async function drillRepage(
   late: string,
 ): Promise<void> {
   if (incident.commanderId || !incident.channelId) return;
-  deps.timekeeper.recordRepage(incident, `${payload.reason} (drill: nobody paged)`, late);
+  await deps.timekeeper.recordRepage(incident, `${payload.reason} (drill: nobody paged)`, late);
   const text = `🧪 DRILL: the response team would be paged again now: ${escapeMrkdwn(payload.reason)}${escapeMrkdwn(late)}. Nobody was paged; take the commander role with \`/incident commander\`.`;
   const message: Message = { text: 'DRILL: the response team would be paged again', blocks: [context(text)] };
   await deps.workflow.post(incident.channelId, message);

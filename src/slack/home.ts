@@ -78,7 +78,7 @@ export class HomePublisher {
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
   /** Set by the composition root (app/course.ts): the steps handed to the viewer, first in "My tasks". */
-  assignments: ((userId: string) => AssignedTask[]) | null = null;
+  assignments: ((userId: string) => Promise<AssignedTask[]>) | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -178,7 +178,7 @@ export class HomePublisher {
   }
 
   private async read(): Promise<Snapshot> {
-    const board = this.service.openBoard();
+    const board = await this.service.openBoard();
     const incidents = [];
     for (const incident of board.incidents) {
       incidents.push({
@@ -216,7 +216,7 @@ export class HomePublisher {
       };
     });
     const aftermath = this.aftermath;
-    const assigned = this.assignments?.(user) ?? [];
+    const assigned = (await this.assignments?.(user)) ?? [];
     if (!aftermath) return homeView({ incidents, now, assigned });
     return homeView({
       incidents,

@@ -14,11 +14,12 @@ import type { Timekeeper } from '../services/timekeeper.ts';
 import type { ArchiveChannels } from '../usecases/archive.ts';
 import type { CatchUp } from '../usecases/catchup.ts';
 import type { ChangeCourse } from '../usecases/changeCourse.ts';
+import type { DeclareIncident } from '../usecases/declare.ts';
 import type { EditTimes } from '../usecases/editTimes.ts';
+import type { EscalateIncident } from '../usecases/escalate.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import type { StepUseCases } from '../usecases/stepChanged.ts';
 import type { IncidentAccess } from './access.ts';
-import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
   TIMELINE_LATEST,
   timelineFileLines,
@@ -47,6 +48,10 @@ export interface ListenerDeps {
   course: ChangeCourse;
   /** Resolving, whoever resolves: the one path that also schedules the post-mortem. */
   resolve: ResolveIncident;
+  /** Declaring by hand and drills. */
+  declare: DeclareIncident;
+  /** Escalating now, with or without flagged conditions. */
+  escalate: EscalateIncident;
   workflow: IncidentWorkflow;
   runbooks: () => RunbookSet;
   log: Logger;
@@ -91,11 +96,13 @@ export async function changeStatus(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const before = deps.service.get(incidentId);
-  const result = deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const before = await deps.service.get(incidentId);
+  const result = await deps.service.setStatus({ incidentId, status, note: note ?? '', actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   // Reopened: the steps made read-only by the resolve get their checkboxes and buttons back.
-  const frozen = deps.service.steps(incidentId).filter((s) => s.messageTs && isReadOnlyStep(before, s));
+  const frozen = (await deps.service.steps(incidentId)).filter(
+    (s) => s.messageTs && isReadOnlyStep(before, s),
+  );
   await deps.workflow.redrawDurably(incidentId, frozen, `reopened:${deps.now().toISOString()}`);
   const suffix = note ? `: ${escapeMrkdwn(note)}` : '';
   await announceChange(
@@ -111,8 +118,8 @@ export async function changeSeverity(
   severity: Severity,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.setSeverity({ incidentId, severity, actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const result = await deps.service.setSeverity({ incidentId, severity, actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   const { incident } = result;
   // A raised severity brings in that severity's (larger) response team.
   if (result.raised && incident.channelId && !incident.inFallback) {
@@ -128,8 +135,8 @@ export async function changeCommander(
   userId: string,
   actor: Actor,
 ): Promise<void> {
-  const result = deps.service.setCommander({ incidentId, userId, actor: actor.user });
-  if (!result.ok) return refuse(deps, actor, result.reason);
+  const result = await deps.service.setCommander({ incidentId, userId, actor: actor.user });
+  if (!result.ok) return await refuse(deps, actor, result.reason);
   const { incident } = result;
   if (incident.channelId && !incident.inFallback) {
     await deps.workflow.inviteDurably(incident, [userId], []);
@@ -156,7 +163,7 @@ export async function resolveIncident(
  * whole timeline as a file. Read and rendered in slices, so a 10k-entry timeline never stalls the bot.
  */
 export async function postTimeline(deps: ListenerDeps, incidentId: number, actor: Actor): Promise<void> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   const entries = await deps.postmortems.timelineInSlices(incidentId);
   const inline = timelineInline(incident, entries);
   const channel = incident.channelId && !incident.inFallback ? incident.channelId : null;
@@ -180,7 +187,7 @@ export async function postTimeline(deps: ListenerDeps, incidentId: number, actor
   });
 }
 
-/** Escalate now: mention and invite the targets in the channel, and brief the escalation channel. */
+/** Escalate now (the use case); the one who escalated hears nothing more: the channel shows the call-in. */
 export async function escalateIncident(
   deps: ListenerDeps,
   incidentId: number,
@@ -188,27 +195,5 @@ export async function escalateIncident(
   note: string | null,
   actor: Actor,
 ): Promise<void> {
-  const escalation = deps.service.escalate({ incidentId, conditions, note: note ?? '', actor: actor.user });
-  const { incident, targets } = escalation;
-  if (incident.drill) {
-    // A drill names who would be called in, but calls nobody: no mentions, no invites, no escalation channel.
-    if (incident.channelId) await deps.workflow.post(incident.channelId, drillEscalationNotice(escalation));
-    return;
-  }
-  deps.workflow.escalated?.(incident.id);
-  const users = targets.flatMap((t) => t.users);
-  const groups = targets.flatMap((t) => t.groups);
-  if (incident.channelId && !incident.inFallback) await deps.workflow.inviteDurably(incident, users, groups);
-  // One reading of the steps and the clock for both briefs, so the two channels see the same picture.
-  const steps = deps.service.steps(incident.id);
-  const now = deps.now();
-  // Durable: an escalation made while Slack stumbles reaches both channels when it answers again.
-  if (incident.channelId) {
-    await deps.workflow.postDurably(incident.id, escalationBrief(escalation, steps, actor.user, now));
-  }
-  await deps.workflow.postDurably(
-    incident.id,
-    escalationBrief(escalation, steps, actor.user, now, incident.channelId),
-    deps.runbooks().policy.channels.escalation,
-  );
+  await deps.escalate.run({ incidentId, conditions, note, actor: actor.user });
 }

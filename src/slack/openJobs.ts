@@ -26,10 +26,9 @@ export const OPEN_JOBS = {
   invitePeople: 'incident.invite-people',
 } as const;
 
-/** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
-export type DeclarerReply =
-  | { via: 'response_url'; url: string; user: string; lead: string }
-  | { via: 'ephemeral'; channel: string; user: string; lead: string };
+import type { DeclarerReply } from '../usecases/ports/chat.ts';
+
+export type { DeclarerReply };
 
 /** A response_url lives 30 minutes; after that the declarer gets a DM instead. */
 const RESPONSE_URL_TTL_MS = 29 * 60_000;
@@ -100,7 +99,7 @@ export function postJob(
  */
 export interface OpenJobWorkflow {
   post(channel: string, message: Message): Promise<string>;
-  header(incident: Incident): Message;
+  header(incident: Incident): Promise<Message>;
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
   inviteTeam(incident: Incident, channelId: string): Promise<void>;
   invite(
@@ -130,27 +129,27 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
   const incidentOf = (job: Job) => deps.service.get(job.incidentId ?? 0);
   return {
     [OPEN_JOBS.channel]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId) await paceDeclare(deps, incident, job);
       await openChannel(deps, incident);
     },
     [OPEN_JOBS.header]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId || incident.headerTs) return;
-      deps.service.recordHeader(
+      await deps.service.recordHeader(
         incident.id,
-        await deps.workflow.post(incident.channelId, deps.workflow.header(incident)),
+        await deps.workflow.post(incident.channelId, await deps.workflow.header(incident)),
       );
     },
     [OPEN_JOBS.steps]: async (job) => {
-      const incident = incidentOf(job);
-      for (const step of deps.service.steps(incident.id)) {
+      const incident = await incidentOf(job);
+      for (const step of await deps.service.steps(incident.id)) {
         if (step.messageTs || (step.section === 'step' && step.state !== 'active')) continue;
         await deps.workflow.postStep(incident, step);
       }
     },
     [OPEN_JOBS.pin]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId || !incident.headerTs) return;
       try {
         await deps.client.pins.add({ channel: incident.channelId, timestamp: incident.headerTs });
@@ -159,7 +158,7 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
       }
     },
     [OPEN_JOBS.invite]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId || incident.inFallback) return;
       await deps.client.conversations.setPurpose({
         channel: incident.channelId,
@@ -168,7 +167,7 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
       await deps.workflow.inviteTeam(incident, incident.channelId);
     },
     [OPEN_JOBS.announce]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId || incident.inFallback || incident.drill) return;
       const target = deps.runbooks().policy.channels.announce;
       await deps.workflow.post(
@@ -176,10 +175,10 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
         announcement(incident, { channelId: incident.channelId, fallback: false }),
       );
     },
-    [OPEN_JOBS.reply]: (job) => replyToDeclarer(deps, incidentOf(job), job),
+    [OPEN_JOBS.reply]: async (job) => replyToDeclarer(deps, await incidentOf(job), job),
     [OPEN_JOBS.opened]: (job) => deps.workflow.opened(job.incidentId ?? 0),
     [OPEN_JOBS.invitePeople]: async (job) => {
-      const incident = incidentOf(job);
+      const incident = await incidentOf(job);
       if (!incident.channelId || incident.inFallback) return;
       const list = (value: unknown) =>
         Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
@@ -192,7 +191,7 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
     },
     [OPEN_JOBS.post]: async (job) => {
       const channel =
-        typeof job.payload.channel === 'string' ? job.payload.channel : incidentOf(job).channelId;
+        typeof job.payload.channel === 'string' ? job.payload.channel : (await incidentOf(job)).channelId;
       if (!channel) return;
       await deps.workflow.post(channel, job.payload.message as Message);
     },
@@ -215,12 +214,16 @@ async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void>
   let reason = 'name_taken';
   const first = incident.channelName?.startsWith(base) ? incident.channelName : base;
   for (let attempt = 1, name = first; attempt <= NAME_ATTEMPTS; attempt++) {
-    deps.service.reserveChannelName(incident.id, name);
+    await deps.service.reserveChannelName(incident.id, name);
     try {
       const created = await deps.client.conversations.create({ name, is_private: incident.private });
       const id = created.channel?.id;
       if (id) {
-        deps.service.recordChannel(incident.id, { id, name: created.channel?.name ?? name, fallback: false });
+        await deps.service.recordChannel(incident.id, {
+          id,
+          name: created.channel?.name ?? name,
+          fallback: false,
+        });
         return;
       }
       reason = 'Slack returned no channel';
@@ -235,7 +238,7 @@ async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void>
           { incident: incident.id, channel: own },
           'adopted the channel whose creation answer was lost',
         );
-        deps.service.recordChannel(incident.id, { id: own, name, fallback: false });
+        await deps.service.recordChannel(incident.id, { id: own, name, fallback: false });
         return;
       }
       name = withSuffix(base, attempt + 1);
@@ -248,7 +251,7 @@ async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void>
   // A private incident must not fall back into a public channel: it runs in the declarer's DM instead.
   const target = incident.private ? incident.declaredBy : deps.runbooks().policy.channels.announce;
   const posted = await deps.client.chat.postMessage({ channel: target, ...fallbackNotice(reason) });
-  deps.service.recordChannel(incident.id, {
+  await deps.service.recordChannel(incident.id, {
     id: posted.channel ?? target,
     name: null,
     fallback: true,
@@ -311,7 +314,7 @@ async function findOwnChannel(deps: OpenJobDeps, incident: Incident, name: strin
       const purpose = found.purpose?.value ?? '';
       const mine =
         found.creator === deps.botUserId &&
-        !deps.service.forChannel(found.id) &&
+        !(await deps.service.forChannel(found.id)) &&
         (purpose === channelMarker(incident.id) ||
           (purpose === '' && (found.created ?? 0) * 1000 >= Date.parse(incident.declaredAt) - 60_000));
       return mine ? found.id : null;

@@ -52,16 +52,16 @@ export class SlackPageSink implements PageSink {
       await this.workflow.refreshHeader(incident.id);
       // Reopened by the page: the steps the resolve made read-only get their checkboxes back, as on a
       // reopen by `/incident status`.
-      const frozen = this.service
-        .steps(incident.id)
-        .filter((s) => s.messageTs && isReadOnlyStep({ status: 'resolved' }, s));
+      const frozen = (await this.service.steps(incident.id)).filter(
+        (s) => s.messageTs && isReadOnlyStep({ status: 'resolved' }, s),
+      );
       await this.workflow.redrawDurably(incident.id, frozen, `reopened:${incident.updatedAt}`);
     }
     await this.workflow.post(incident.channelId, stillFiringNotice(incident, alerts, outcome));
   }
 
   async acknowledged(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.paging.acknowledgeExternally({
+    await this.service.paging.acknowledgeExternally({
       incidentId: incident.id,
       by: alert.labels.agent ?? 'someone',
       via: alert.source === 'pagerduty' ? 'PagerDuty' : alert.source,
@@ -71,7 +71,7 @@ export class SlackPageSink implements PageSink {
   }
 
   async pagingUpdate(incident: Incident, alert: NormalizedAlert): Promise<void> {
-    this.service.paging.recordExternalUpdate({
+    await this.service.paging.recordExternalUpdate({
       incidentId: incident.id,
       kind: alert.event === 'incident.resolved' ? 'resolved' : 'reassigned',
       by: alert.labels.agent ?? 'someone',

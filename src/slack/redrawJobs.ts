@@ -30,10 +30,10 @@ export function redrawJobHandlers(deps: RedrawJobDeps): Record<string, (job: Job
     [REDRAW_STEP]: async (job) => {
       const stepId = job.payload.stepId;
       if (typeof stepId !== 'number') return;
-      const step = deps.service.step(stepId);
+      const step = await deps.service.step(stepId);
       // A step that never had a message has nothing to redraw (showStep would post it).
       if (!step.messageTs) return;
-      await deps.workflow.showStep(deps.service.get(step.incidentId), step);
+      await deps.workflow.showStep(await deps.service.get(step.incidentId), step);
     },
   };
 }

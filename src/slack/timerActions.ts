@@ -8,11 +8,11 @@ import { escalateOnTimer, remindUpdate, repageTeam } from './timerFlows.ts';
 /** The scheduler's timer actions, carried out in Slack by the timer and reminder flows. */
 export function slackTimerActions(deps: ListenerDeps): TimerActions {
   return {
-    openIncident: (timer: Timer): Incident | null => {
+    openIncident: async (timer: Timer): Promise<Incident | null> => {
       if (timer.incidentId === null) return null;
       let incident: Incident;
       try {
-        incident = deps.service.get(timer.incidentId);
+        incident = await deps.service.get(timer.incidentId);
       } catch {
         return null;
       }

@@ -31,8 +31,10 @@ function cadence(deps: ListenerDeps, incident: Incident): number {
   return every === 'none' ? DEFAULT_NEXT_UPDATE_MS : every;
 }
 
-function currentAction(deps: ListenerDeps, incident: Incident): string {
-  const step = deps.service.steps(incident.id).find((s) => s.section === 'step' && s.state === 'active');
+async function currentAction(deps: ListenerDeps, incident: Incident): Promise<string> {
+  const step = (await deps.service.steps(incident.id)).find(
+    (s) => s.section === 'step' && s.state === 'active',
+  );
   return step ? `Step ${step.number ?? ''}: ${step.title}`.replace('  ', ' ') : '';
 }
 
@@ -54,7 +56,7 @@ export async function repageTeam(
   if (incident.drill) return drillRepage(deps, incident, payload, late);
   if (incident.commanderId || !incident.channelId) return;
   const team = responseTeam(deps.runbooks().policy, incident.severity);
-  deps.timekeeper.recordRepage(incident, payload.reason, late);
+  await deps.timekeeper.recordRepage(incident, payload.reason, late);
   await deps.workflow.post(incident.channelId, repageMessage(incident, team, payload.reason, late));
 }
 
@@ -70,8 +72,8 @@ export async function escalateOnTimer(
 ): Promise<void> {
   // A drill names who would be called in and calls nobody.
   if (incident.drill) return drillTimerEscalation(deps, incident, payload, late);
-  const escalation = deps.timekeeper.escalateByTimer({ incident, payload, late });
-  deps.timekeeper.scheduleRepeat(incident, payload);
+  const escalation = await deps.timekeeper.escalateByTimer({ incident, payload, late });
+  await deps.timekeeper.scheduleRepeat(incident, payload);
   deps.workflow.escalated?.(incident.id);
   const users = escalation.targets.flatMap((t) => t.users);
   const groups = escalation.targets.flatMap((t) => t.groups);
@@ -83,7 +85,7 @@ export async function escalateOnTimer(
     round: payload.round,
     late,
   };
-  const steps = deps.service.steps(incident.id);
+  const steps = await deps.service.steps(incident.id);
   // escalationBrief shows the actor as text when it is not a Slack user ID.
   const by = 'Incident Bot (timer)';
   // Durable posts: a Slack failure delays the brief, and never fires (and records) the escalation twice.
@@ -111,8 +113,12 @@ export async function remindUpdate(
 ): Promise<void> {
   const now = deps.now();
   const overdueMs = now.getTime() - Date.parse(payload.since);
-  deps.timekeeper.recordReminder(incident, kind, overdueMs >= 60_000 ? formatDuration(overdueMs) : null);
-  deps.timekeeper.scheduleOverdue(incident, timer, payload);
+  await deps.timekeeper.recordReminder(
+    incident,
+    kind,
+    overdueMs >= 60_000 ? formatDuration(overdueMs) : null,
+  );
+  await deps.timekeeper.scheduleOverdue(incident, timer, payload);
   if (!incident.channelId) return;
   await deps.workflow.post(
     incident.channelId,
@@ -137,8 +143,8 @@ export async function acknowledgeEscalation(
   actor: Actor,
   message: { channel: string; ts: string; blocks: KnownBlock[] } | null,
 ): Promise<void> {
-  const result = deps.timekeeper.acknowledge({ incidentId, actor: actor.user });
-  if (!result.ok) return actor.reply(result.reason);
+  const result = await deps.timekeeper.acknowledge({ incidentId, actor: actor.user });
+  if (!result.ok) return await actor.reply(result.reason);
   if (message) {
     await client.chat.update({
       channel: message.channel,
@@ -147,7 +153,7 @@ export async function acknowledgeEscalation(
       blocks: acknowledgedBlocks(message.blocks, actor.user, deps.now()),
     });
   }
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   if (incident.channelId && incident.channelId !== message?.channel) {
     await deps.workflow.post(incident.channelId, {
       text: `Escalation acknowledged by ${user(actor.user)}`,
@@ -164,13 +170,13 @@ export async function openStatusUpdate(
   triggerId: string,
   incidentId: number,
 ): Promise<void> {
-  const incident = deps.service.get(incidentId);
-  const last = deps.timekeeper.lastRecord(incidentId, 'status');
+  const incident = await deps.service.get(incidentId);
+  const last = await deps.timekeeper.lastRecord(incidentId, 'status');
   const status: IncidentStatus = incident.status === 'declared' ? 'investigating' : incident.status;
   const prefill = {
     status,
     impact: last?.impact || incident.description,
-    action: currentAction(deps, incident) || last?.action || '',
+    action: (await currentAction(deps, incident)) || last?.action || '',
     nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
   };
   const published = status === 'closed' ? null : { ...prefill, status };
@@ -184,9 +190,9 @@ export async function openExecBrief(
   triggerId: string,
   incidentId: number,
 ): Promise<void> {
-  const incident = deps.service.get(incidentId);
-  const brief = deps.timekeeper.lastRecord(incidentId, 'brief');
-  const update = deps.timekeeper.lastRecord(incidentId, 'status');
+  const incident = await deps.service.get(incidentId);
+  const brief = await deps.timekeeper.lastRecord(incidentId, 'brief');
+  const update = await deps.timekeeper.lastRecord(incidentId, 'status');
   const elapsed = formatDuration(deps.now().getTime() - Date.parse(incident.declaredAt));
   await client.views.open({
     trigger_id: triggerId,
@@ -197,7 +203,7 @@ export async function openExecBrief(
           brief?.situation ||
           `${incident.severity} ${incident.title}: ${STATUS_LABEL[incident.status].toLowerCase()} for ${elapsed}`,
         cause: brief?.cause ?? '',
-        action: currentAction(deps, incident) || update?.action || brief?.action || '',
+        action: (await currentAction(deps, incident)) || update?.action || brief?.action || '',
         eta: brief?.eta ?? '',
         impact: update?.impact || brief?.impact || incident.description,
         nextUpdateAt: new Date(deps.now().getTime() + cadence(deps, incident)),
@@ -217,12 +223,12 @@ export async function postStatusUpdate(
   input: UpdatePrefill,
   actor: Actor,
 ): Promise<void> {
-  let incident = deps.service.get(incidentId);
+  let incident = await deps.service.get(incidentId);
   if (input.status !== incident.status) {
     if (input.status === 'resolved') await resolveIncident(deps, incidentId, null, actor);
     else if (input.status !== 'declared' && input.status !== 'closed')
       await changeStatus(deps, incidentId, input.status, null, actor);
-    incident = deps.service.get(incidentId);
+    incident = await deps.service.get(incidentId);
     // The flow has told the person why the change was refused; an update claiming it would be false.
     if (incident.status !== input.status) return;
   }
@@ -235,7 +241,7 @@ export async function postStatusUpdate(
     action: input.action,
     nextUpdateAt: input.nextUpdateAt,
   });
-  const entry = deps.timekeeper.recordUpdate({
+  const entry = await deps.timekeeper.recordUpdate({
     incidentId,
     kind: 'status',
     actor: actor.user,
@@ -287,10 +293,10 @@ export async function postExecBrief(
   input: BriefPrefill,
   actor: Actor,
 ): Promise<void> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   const policy = deps.runbooks().policy;
   const message = execBriefMessage(templatesOf(policy), { at: deps.now(), ...input });
-  deps.timekeeper.recordUpdate({
+  await deps.timekeeper.recordUpdate({
     incidentId,
     kind: 'brief',
     actor: actor.user,

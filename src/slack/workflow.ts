@@ -56,12 +56,12 @@ export interface WorkflowWiring {
     runIncident(incidentId: number): Promise<void>;
   };
   /** Latest automated results linked to a step, shown in its message. */
-  stepDiagnostics?: (incidentId: number, stepNumber: number | null) => CheckResult[];
+  stepDiagnostics?: (incidentId: number, stepNumber: number | null) => Promise<CheckResult[]>;
   /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
-  phasePrompt?: (incident: Incident) => Message | null;
+  phasePrompt?: (incident: Incident) => Promise<Message | null>;
   publishStatus?: (incident: Incident, update: PublishedUpdate & { entryId: number }) => void;
   statuspagePreview?: (incident: Incident, update: PublishedUpdate) => StatuspagePreview | null;
-  escalated?: (incidentId: number) => void;
+  escalated?: (incidentId: number) => Promise<void>;
 }
 
 /**
@@ -132,18 +132,18 @@ export class IncidentWorkflow {
    */
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident } = declared;
-    await this.runJobs(incident.id, this.openJobsFor(incident, reply));
+    await this.runJobs(incident.id, await this.openJobsFor(incident, reply));
     return this.service.get(incident.id);
   }
 
   /** Queues the incident's open jobs without waiting for them; returns how many were new. */
-  queueOpen(incident: Incident): number {
-    return this.wiring.jobs.enqueue(this.openJobsFor(incident, null));
+  async queueOpen(incident: Incident): Promise<number> {
+    return this.wiring.jobs.enqueue(await this.openJobsFor(incident, null));
   }
 
   /** The open jobs, then (in the main lane, after the first step) the question which procedure applies. */
-  private openJobsFor(incident: Incident, reply: DeclarerReply | null): NewJob[] {
-    const prompt = this.wiring.phasePrompt?.(incident);
+  private async openJobsFor(incident: Incident, reply: DeclarerReply | null): Promise<NewJob[]> {
+    const prompt = await this.wiring.phasePrompt?.(incident);
     return [...openJobs(incident, reply), ...(prompt ? [postJob(incident.id, 'phase-prompt', prompt)] : [])];
   }
 
@@ -188,7 +188,7 @@ export class IncidentWorkflow {
 
   /** The last open job: diagnostics, App Home and metrics hear that the incident is open. */
   async opened(incidentId: number): Promise<void> {
-    const current = this.service.get(incidentId);
+    const current = await this.service.get(incidentId);
     for (const hook of this.openedHooks) hook(current);
     await this.changed(current.id, 'declared');
   }
@@ -247,42 +247,47 @@ export class IncidentWorkflow {
         }
       }
     }
-    if (skipped.length) this.service.recordInviteSkips(incident.id, skipped);
+    if (skipped.length) await this.service.recordInviteSkips(incident.id, skipped);
   }
 
-  header(incident: Incident): Message {
+  async header(incident: Incident): Promise<Message> {
     const set = this.runbooks();
     const runbook = incident.runbookId ? set.catalog.byId(incident.runbookId) : undefined;
-    const p = progress(this.service.steps(incident.id));
+    const p = progress(await this.service.steps(incident.id));
     return incidentHeader(incident, {
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
       now: this.now(),
       progress: { done: p.done + p.skipped, total: p.total },
-      acknowledged: this.service.paging.externalAcknowledgement(incident.id),
-      paging: this.service.paging.externalUpdates(incident.id),
+      acknowledged: await this.service.paging.externalAcknowledgement(incident.id),
+      paging: await this.service.paging.externalUpdates(incident.id),
       bridge: bridgeUrl(set.policy.severities[incident.severity]?.bridge, incident),
     });
   }
 
   async refreshHeader(incidentId: number): Promise<void> {
-    const incident = this.service.get(incidentId);
+    const incident = await this.service.get(incidentId);
     if (incident.channelId && incident.headerTs) {
-      await this.updates.update(incident.channelId, incident.headerTs, () =>
-        this.header(this.service.get(incidentId)),
+      await this.updates.update(incident.channelId, incident.headerTs, async () =>
+        this.header(await this.service.get(incidentId)),
       );
     }
     await this.changed(incidentId, 'updated');
   }
 
-  render(incident: Incident, step: IncidentStep): Message {
-    const walk = this.service.steps(incident.id).filter((s) => s.section === 'step');
+  async render(incident: Incident, step: IncidentStep): Promise<Message> {
+    const walk = (await this.service.steps(incident.id)).filter((s) => s.section === 'step');
     if (isReadOnlyStep(incident, step)) {
       const label = {
         index: walk.findIndex((s) => s.id === step.id) + 1,
         total: walk.length,
         runbookId: step.runbookId,
       };
-      return readOnlyStepMessage(incident, step, label, resolutionOf(this.service.timeline(incident.id)));
+      return readOnlyStepMessage(
+        incident,
+        step,
+        label,
+        resolutionOf(await this.service.timeline(incident.id)),
+      );
     }
     if (step.section !== 'step') return checklistMessage(step);
     const runbook = step.runbookId ? this.runbooks().catalog.byId(step.runbookId) : undefined;
@@ -290,7 +295,7 @@ export class IncidentWorkflow {
       index: walk.findIndex((s) => s.id === step.id) + 1,
       total: walk.length,
       runbook: runbook ? { id: runbook.id, title: runbook.title } : null,
-      diagnostics: this.wiring.stepDiagnostics?.(incident.id, step.number) ?? [],
+      diagnostics: (await this.wiring.stepDiagnostics?.(incident.id, step.number)) ?? [],
       background: stepBackground(runbook, step, walk),
     });
   }
@@ -298,8 +303,8 @@ export class IncidentWorkflow {
   /** Posts a step or checklist as a new message and remembers it, so later clicks update it in place. */
   async postStep(incident: Incident, step: IncidentStep): Promise<void> {
     if (!incident.channelId) return;
-    const ts = await this.post(incident.channelId, this.render(incident, step));
-    this.service.recordStepMessage(step.id, ts);
+    const ts = await this.post(incident.channelId, await this.render(incident, step));
+    await this.service.recordStepMessage(step.id, ts);
   }
 
   /** Re-renders a step from the database into its message; posts it if it has none yet. */
@@ -307,8 +312,8 @@ export class IncidentWorkflow {
     if (!incident.channelId) return;
     if (!step.messageTs) return this.postStep(incident, step);
     // Rendered from the database when sent: a click that arrived meanwhile is shown, never overwritten.
-    await this.updates.update(incident.channelId, step.messageTs, () =>
-      this.render(incident, this.service.step(step.id)),
+    await this.updates.update(incident.channelId, step.messageTs, async () =>
+      this.render(incident, await this.service.step(step.id)),
     );
   }
 

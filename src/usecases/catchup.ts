@@ -11,13 +11,13 @@ export interface CatchupDeps {
 export class CatchUp {
   constructor(private readonly deps: CatchupDeps) {}
 
-  of(incidentId: number): Catchup {
+  async of(incidentId: number): Promise<Catchup> {
     const { incidents } = this.deps;
     return catchupOf({
-      incident: incidents.get(incidentId),
-      steps: incidents.steps(incidentId),
-      lastUpdate: incidents.lastOfKind(incidentId, UPDATE_KIND.status),
-      timers: incidents.openTimers(incidentId),
+      incident: await incidents.get(incidentId),
+      steps: await incidents.steps(incidentId),
+      lastUpdate: await incidents.lastOfKind(incidentId, UPDATE_KIND.status),
+      timers: await incidents.openTimers(incidentId),
       now: this.deps.now(),
     });
   }

@@ -23,7 +23,7 @@ export class ChangeCourse {
   /** The old runbook's open steps show as skipped, the new runbook's first step is posted. */
   async switchRunbook(input: { incidentId: number; runbookId: string; actor: string }): Promise<void> {
     const { chat } = this.deps;
-    const change = this.deps.course.switchRunbook(input);
+    const change = await this.deps.course.switchRunbook(input);
     for (const step of change.skipped) await chat.showStep(change.incident, step);
     await chat.announceRunbookSwitched(change.incident, {
       from: change.from,
@@ -41,8 +41,8 @@ export class ChangeCourse {
     checks: readonly string[];
     actor: string;
   }): Promise<IncidentStep> {
-    const step = this.deps.course.addStep(input);
-    const incident = this.deps.incidents.get(step.incidentId);
+    const step = await this.deps.course.addStep(input);
+    const incident = await this.deps.incidents.get(step.incidentId);
     await this.deps.chat.postStep(incident, step);
     await this.deps.chat.refreshHeader(incident.id);
     return step;
@@ -55,13 +55,13 @@ export class ChangeCourse {
     assignee: string;
     actor: string;
   }): Promise<IncidentStep> {
-    const step = this.deps.course.stepByNumber(input.incidentId, input.number);
+    const step = await this.deps.course.stepByNumber(input.incidentId, input.number);
     return this.assign({ stepId: step.id, assignee: input.assignee, actor: input.actor });
   }
 
   async assign(input: { stepId: number; assignee: string; actor: string }): Promise<IncidentStep> {
-    const { step, changed } = this.deps.course.assign(input);
-    const incident: Incident = this.deps.incidents.get(step.incidentId);
+    const { step, changed } = await this.deps.course.assign(input);
+    const incident: Incident = await this.deps.incidents.get(step.incidentId);
     await this.deps.chat.showStep(incident, step);
     if (changed) await this.deps.chat.tellAssignee(incident, step, input.actor);
     return step;

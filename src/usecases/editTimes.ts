@@ -21,8 +21,8 @@ export interface SavedTimes {
 export class EditTimes {
   constructor(private readonly deps: EditTimesDeps) {}
 
-  save(input: { incidentId: number; times: MilestoneTimes; actor: string }): SavedTimes {
-    return { ...this.deps.milestones.set(input), actor: input.actor };
+  async save(input: { incidentId: number; times: MilestoneTimes; actor: string }): Promise<SavedTimes> {
+    return { ...(await this.deps.milestones.set(input)), actor: input.actor };
   }
 
   async announce(saved: SavedTimes): Promise<void> {

@@ -30,7 +30,7 @@ export class ResolveIncident {
 
   async run(input: ResolveInput): Promise<Outcome<{ incident: Incident }>> {
     const { incidents, postmortems, chat } = this.deps;
-    const result = incidents.resolve({
+    const result = await incidents.resolve({
       incidentId: input.incidentId,
       note: input.note ?? '',
       actor: input.actor,
@@ -43,7 +43,9 @@ export class ResolveIncident {
     if (!incident.channelId) return { ok: true, incident };
     await chat.announceResolved(incident, input.note);
     // Steps posted before the resolve must not keep live checkboxes: a tick there would change nothing.
-    const worked = incidents.steps(incident.id).filter((s) => s.messageTs && isReadOnlyStep(incident, s));
+    const worked = (await incidents.steps(incident.id)).filter(
+      (s) => s.messageTs && isReadOnlyStep(incident, s),
+    );
     await chat.showReadOnly(incident, worked);
     for (const step of added) await chat.postStep(incident, step);
     if (incident.drill) {

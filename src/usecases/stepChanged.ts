@@ -28,42 +28,42 @@ export class StepUseCases {
     selected: string[];
     actor: string;
   }): Promise<ToggleResult> {
-    this.assertLive(input.stepId);
+    await this.assertLive(input.stepId);
     // The timeline keeps that whoever acted on this step had its warnings in front of them.
-    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
-    const result = this.deps.steps.toggleChecks(input);
+    await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = await this.deps.steps.toggleChecks(input);
     await this.changed(result.step, result.next, result.completed || result.next !== null);
     return result;
   }
 
   /** "Mark done" on a step without checks. */
   async markDone(input: { stepId: number; actor: string }): Promise<void> {
-    this.assertLive(input.stepId);
-    this.deps.choices.recordWarningsShown(input.stepId, input.actor);
-    const result = this.deps.steps.markStepDone(input);
+    await this.assertLive(input.stepId);
+    await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    const result = await this.deps.steps.markStepDone(input);
     await this.changed(result.step, result.next, true);
   }
 
   async skip(input: { stepId: number; reason: string; actor: string }): Promise<void> {
-    this.assertLive(input.stepId);
-    const { step, next } = this.deps.steps.skipStep(input);
+    await this.assertLive(input.stepId);
+    const { step, next } = await this.deps.steps.skipStep(input);
     await this.changed(step, next, true);
   }
 
   async reopen(input: { stepId: number; actor: string }): Promise<void> {
-    this.assertLive(input.stepId);
-    await this.changed(this.deps.steps.reopenStep(input), null, true);
+    await this.assertLive(input.stepId);
+    await this.changed(await this.deps.steps.reopenStep(input), null, true);
   }
 
   /**
    * Refuses any change to a step that the resolve made read-only (a stale tick, button or modal), saying
    * who resolved the incident and how to work on its steps again.
    */
-  assertLive(stepId: number): void {
-    const step = this.deps.incidents.step(stepId);
-    const incident = this.deps.incidents.get(step.incidentId);
+  async assertLive(stepId: number): Promise<void> {
+    const step = await this.deps.incidents.step(stepId);
+    const incident = await this.deps.incidents.get(step.incidentId);
     if (!isReadOnlyStep(incident, step)) return;
-    const resolution = resolutionOf(this.deps.incidents.timeline(incident.id));
+    const resolution = resolutionOf(await this.deps.incidents.timeline(incident.id));
     const by = resolution && resolution.by !== 'bot' ? ` by <@${resolution.by}>` : '';
     throw new UserError(
       `Nothing changed: incident #${incident.id} was resolved${by}, so its runbook steps are read-only. ` +
@@ -77,7 +77,7 @@ export class StepUseCases {
     refreshHeader: boolean,
   ): Promise<void> {
     const { chat } = this.deps;
-    const incident: Incident = this.deps.incidents.get(step.incidentId);
+    const incident: Incident = await this.deps.incidents.get(step.incidentId);
     await chat.showStep(incident, step);
     if (next) await chat.postStep(incident, next);
     if (refreshHeader) await chat.refreshHeader(incident.id);

@@ -48,7 +48,7 @@ async function resolvedWithStaleViews() {
   expect(JSON.stringify(header?.blocks)).toContain('0 of 4 runbook steps done');
   await t.command('resolve pool resized', { channel_id: channel, user_id: DECLARER });
   await t.bot.jobs.idle();
-  const resolved = t.bot.service.timeline(incident.id).findLast((e) => e.kind === 'resolved');
+  const resolved = (await t.bot.service.timeline(incident.id)).findLast((e) => e.kind === 'resolved');
   if (!resolved) throw new Error('the resolve is not on the timeline');
   return { incident, channel, stale, modal, process, resolvedAt: resolved.at };
 }
@@ -56,8 +56,8 @@ async function resolvedWithStaleViews() {
 describe('a resolved incident’s step messages (issue 18)', () => {
   it('are redrawn read-only: no checkboxes, no buttons, what became of them, who resolved and when', async () => {
     const { incident, channel, stale, process, resolvedAt } = await resolvedWithStaleViews();
-    const step = t.bot.service.step(Number(/checks:(\d+):/.exec(JSON.stringify(stale.blocks))?.[1]));
-    const total = t.bot.service.steps(incident.id).filter((s) => s.section === 'step').length;
+    const step = await t.bot.service.step(Number(/checks:(\d+):/.exec(JSON.stringify(stale.blocks))?.[1]));
+    const total = (await t.bot.service.steps(incident.id)).filter((s) => s.section === 'step').length;
     const note = `🔒 Read-only: incident #${incident.id} was resolved by <@${DECLARER}> ${slackDate(resolvedAt)}. Reopen it with \`/incident status investigating\` to work on its steps again.`;
     // The fake gives every block an id, as Slack does; the content is what matters here.
     const blocks = t.slack.message(channel, stale.ts)?.blocks.map(({ block_id: _, ...block }) => block);
@@ -84,14 +84,14 @@ describe('a resolved incident’s step messages (issue 18)', () => {
 
   it('a tick from a stale view is answered and changes nothing', async () => {
     const { incident, channel, stale } = await resolvedWithStaleViews();
-    const before = t.bot.service.timeline(incident.id).length;
+    const before = (await t.bot.service.timeline(incident.id)).length;
     const tick = checkboxChange(stale, ACTIONS.toggleChecks, { check: ['1'] });
     expect((await t.act(OTHER, stale, tick)).status).toBe(200);
     expect(ephemeralTexts(channel, OTHER)).toEqual([
       `Nothing changed: incident #${incident.id} was resolved by <@${DECLARER}>, so its runbook steps are read-only. To work on them again, reopen it with \`/incident status investigating\`.`,
     ]);
-    expect(t.bot.service.timeline(incident.id)).toHaveLength(before);
-    const step = t.bot.service.steps(incident.id).find((s) => s.messageTs === stale.ts);
+    expect(await t.bot.service.timeline(incident.id)).toHaveLength(before);
+    const step = (await t.bot.service.steps(incident.id)).find((s) => s.messageTs === stale.ts);
     expect(step?.checks.map((c) => c.checked)).toEqual(step?.checks.map((c) => c.position === 0));
     // Drawn again from the database: still read-only.
     expect(findElement(t.slack.message(channel, stale.ts)?.blocks, ACTIONS.toggleChecks)).toBeUndefined();
@@ -104,7 +104,7 @@ describe('a resolved incident’s step messages (issue 18)', () => {
     const live = t.slack.message(channel, stale.ts) as StoredMessage;
     expect(findElement(live.blocks, ACTIONS.toggleChecks)).toBeDefined();
     await t.act(OTHER, live, checkboxChange(live, ACTIONS.toggleChecks, { check: ['1'] }));
-    const step = t.bot.service.steps(incident.id).find((s) => s.messageTs === stale.ts);
+    const step = (await t.bot.service.steps(incident.id)).find((s) => s.messageTs === stale.ts);
     expect(step?.checks.slice(0, 2).map((c) => c.checked)).toEqual([true, true]);
   });
 
@@ -120,6 +120,6 @@ describe('a resolved incident’s step messages (issue 18)', () => {
     expect(ephemeralTexts(OTHER, OTHER)).toEqual([
       expect.stringContaining(`incident #${incident.id} was resolved by <@${DECLARER}>`),
     ]);
-    expect(t.bot.service.step(Number(modal.private_metadata)).state).toBe('active');
+    expect((await t.bot.service.step(Number(modal.private_metadata))).state).toBe('active');
   });
 });

@@ -52,7 +52,7 @@ describe('after resolution', () => {
     const scheduled = t.slack.messages(channel).find((m) => m.text === 'Post-mortem scheduled');
     expect(JSON.stringify(scheduled?.blocks)).toContain('<!date^');
     const due = t.bot.store.postmortems.get(incident.id)?.dueAt;
-    expect(Date.parse(due ?? '') - Date.parse(t.bot.service.get(incident.id).resolvedAt ?? '')).toBe(
+    expect(Date.parse(due ?? '') - Date.parse((await t.bot.service.get(incident.id)).resolvedAt ?? '')).toBe(
       48 * 3_600_000,
     );
 
@@ -74,7 +74,7 @@ describe('after resolution', () => {
     expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 
     await t.command('postmortem done <https://wiki.example.com/pm/1>', { channel_id: channel, user_id: IC });
-    expect(t.bot.service.get(incident.id).status).toBe('closed');
+    expect((await t.bot.service.get(incident.id)).status).toBe('closed');
     expect(t.bot.store.postmortems.get(incident.id)).toMatchObject({
       documentUrl: 'https://wiki.example.com/pm/1',
       doneBy: IC,
@@ -124,7 +124,7 @@ async function skipStepOf(channel: string, n: number, reason: string): Promise<v
 describe('drills', () => {
   it('reports an empty drill honestly, and it does not count as a test of the runbook', async () => {
     await t.command('drill RUN-001');
-    const drill = t.bot.service.listOpen()[0];
+    const drill = (await t.bot.service.listOpen())[0];
     const channel = drill?.channelId as string;
     await t.command('resolve', { channel_id: channel });
     const report = JSON.stringify(t.slack.messages(channel).at(-1));
@@ -136,7 +136,7 @@ describe('drills', () => {
 
   it('runs a runbook in a DRILL channel: nobody paged, targets named not mentioned, a report at the end', async () => {
     await t.command('drill RUN-001');
-    const drill = t.bot.service.listOpen()[0];
+    const drill = (await t.bot.service.listOpen())[0];
     expect(drill).toMatchObject({ drill: true, runbookId: 'RUN-001' });
     const channel = drill?.channelId as string;
     expect(drill?.channelName).toMatch(/^drill-\d{8}-1-run-001-database-connection-pool-exhaustion$/);

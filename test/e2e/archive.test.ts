@@ -32,7 +32,7 @@ async function closed(declare = 'declare P3 Checkout errors') {
     channel_id: channel,
     user_id: DECLARER,
   });
-  expect(t.bot.service.get(incident.id).status).toBe('closed');
+  expect((await t.bot.service.get(incident.id)).status).toBe('closed');
   return { incident, channel };
 }
 
@@ -41,9 +41,8 @@ const archiveTimers = (incidentId: number) =>
     .listOpen(incidentId)
     .filter((x) => x.kind.startsWith('channel_archive'))
     .map((x) => [x.kind, x.dueAt]);
-const notes = (incidentId: number) =>
-  t.bot.service
-    .timeline(incidentId)
+const notes = async (incidentId: number) =>
+  (await t.bot.service.timeline(incidentId))
     .filter((e) => e.kind === 'channel_archived' || e.kind === 'archive_failed')
     .map((e) => e.text);
 
@@ -51,7 +50,7 @@ describe('incident channels are archived after the incident is closed (issue 18)
   it('30 days after close by default, announced in the channel a day before', async () => {
     await start();
     const { incident, channel } = await closed();
-    const closedAt = Date.parse(t.bot.service.get(incident.id).closedAt ?? '');
+    const closedAt = Date.parse((await t.bot.service.get(incident.id)).closedAt ?? '');
     const archiveAt = new Date(closedAt + 30 * DAY).toISOString();
     expect(archiveTimers(incident.id)).toEqual([
       ['channel_archive_notice', new Date(closedAt + 29 * DAY).toISOString()],
@@ -69,7 +68,7 @@ describe('incident channels are archived after the incident is closed (issue 18)
     expect(t.slack.channel(channel)?.is_archived).toBe(false);
     await tickAt(30 * DAY + 60_000);
     expect(t.slack.channel(channel)?.is_archived).toBe(true);
-    expect(notes(incident.id)).toEqual(['Channel archived']);
+    expect(await notes(incident.id)).toEqual(['Channel archived']);
   });
 
   it('ARCHIVE_AFTER_DAYS overrides the default; a private incident is archived too', async () => {
@@ -78,13 +77,13 @@ describe('incident channels are archived after the incident is closed (issue 18)
     expect(t.slack.channel(channel)?.is_private).toBe(true);
     await tickAt(2 * DAY + 60_000);
     expect(t.slack.channel(channel)?.is_archived).toBe(true);
-    expect(notes(incident.id)).toEqual(['Channel archived']);
+    expect(await notes(incident.id)).toEqual(['Channel archived']);
   });
 
   it('a drill channel is archived counting from its resolve (it has no post-mortem)', async () => {
     await start({ ARCHIVE_AFTER_DAYS: '1' });
     await t.command('drill RUN-001');
-    const drill = t.bot.service.listOpen()[0];
+    const drill = (await t.bot.service.listOpen())[0];
     const channel = drill?.channelId as string;
     await t.command('resolve drill over', { channel_id: channel, user_id: DECLARER });
     await tickAt(DAY + 60_000);
@@ -98,10 +97,10 @@ describe('incident channels are archived after the incident is closed (issue 18)
     // The bot was removed from the private channel; someone archived the public one by hand.
     t.slack.failNext('conversations.archive', 'not_in_channel');
     await tickAt(DAY + 60_000);
-    expect(notes(first.incident.id)).toEqual([
+    expect(await notes(first.incident.id)).toEqual([
       'Channel not archived: the bot is no longer in it. Archive it in Slack by hand, or invite the bot back.',
     ]);
-    expect(notes(second.incident.id)).toEqual(['Channel archived']);
+    expect(await notes(second.incident.id)).toEqual(['Channel archived']);
     expect(t.bot.store.jobs.counts()).toMatchObject({ queued: 0, retrying: 0 });
   });
 
@@ -116,7 +115,7 @@ describe('incident channels are archived after the incident is closed (issue 18)
     await tickAt(DAY + 60_000);
     expect(t.slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual([left.channel]);
     expect(t.slack.channel(left.channel)?.is_archived).toBe(true);
-    expect(notes(left.incident.id)).toEqual(['Channel archived']);
-    expect(notes(byHand.incident.id)).toEqual(['Channel was already archived']);
+    expect(await notes(left.incident.id)).toEqual(['Channel archived']);
+    expect(await notes(byHand.incident.id)).toEqual(['Channel was already archived']);
   });
 });

@@ -56,15 +56,15 @@ describe('switching the runbook of a running incident', () => {
     const { incident, channel } = await declarePool();
     const first = stepMessages(channel).at(-1) as StoredMessage;
     await tickAll(IC, first);
-    const walkBefore = t.bot.service.steps(incident.id).filter((s) => s.section === 'step');
+    const walkBefore = (await t.bot.service.steps(incident.id)).filter((s) => s.section === 'step');
     expect(walkBefore.map((s) => s.state)).toEqual(['done', 'active', 'pending', 'pending']);
     const oldActive = walkBefore[1];
 
     const res = await t.command('runbook RUN-002', { channel_id: channel, user_id: IC });
     expect(res.status).toBe(200);
 
-    expect(t.bot.service.get(incident.id).runbookId).toBe('RUN-002');
-    const walk = t.bot.service.steps(incident.id).filter((s) => s.section === 'step');
+    expect((await t.bot.service.get(incident.id)).runbookId).toBe('RUN-002');
+    const walk = (await t.bot.service.steps(incident.id)).filter((s) => s.section === 'step');
     const old = walk.filter((s) => s.runbookId === 'RUN-001');
     expect(old.map((s) => [s.number, s.state, s.skipReason])).toEqual([
       [1, 'done', null],
@@ -95,13 +95,15 @@ describe('switching the runbook of a running incident', () => {
       `<@${IC}> switched the runbook from RUN-001 to *RUN-002: Service Down*. The old runbook's 3 open steps are skipped`,
     );
 
-    const entry = t.bot.service.lastOfKind(incident.id, 'runbook_switched');
+    const entry = await t.bot.service.lastOfKind(incident.id, 'runbook_switched');
     expect(entry).toMatchObject({
       actor: IC,
       text: 'Runbook switched from RUN-001 to RUN-002: Service Down (3 open steps of the old one skipped)',
     });
     // The new runbook's own escalation (RUN-002: after 15 min) replaces the old one's (RUN-001: 30 min).
-    const escalation = t.bot.service.openTimers(incident.id).filter((x) => x.kind === 'runbook_escalate');
+    const escalation = (await t.bot.service.openTimers(incident.id)).filter(
+      (x) => x.kind === 'runbook_escalate',
+    );
     expect(escalation.map((x) => Date.parse(x.dueAt) - Date.parse(incident.declaredAt))).toEqual([
       15 * 60_000,
     ]);
@@ -122,8 +124,8 @@ describe('switching the runbook of a running incident', () => {
         [SWITCH_FIELDS.runbook.actionId]: inputValue.staticSelect('RUN-003'),
       },
     });
-    expect(t.bot.service.get(incident.id).runbookId).toBe('RUN-003');
-    expect(t.bot.service.lastOfKind(incident.id, 'runbook_switched')?.actor).toBe(IC);
+    expect((await t.bot.service.get(incident.id)).runbookId).toBe('RUN-003');
+    expect((await t.bot.service.lastOfKind(incident.id, 'runbook_switched'))?.actor).toBe(IC);
   });
 
   it('answers an unknown runbook and a resolved incident with what to do instead', async () => {
@@ -137,7 +139,7 @@ describe('switching the runbook of a running incident', () => {
     expect(JSON.stringify(t.slack.responses.at(-1)?.body)).toContain(
       `Incident #${incident.id} is resolved, so you cannot switch its runbook. Reopen it first`,
     );
-    expect(t.bot.service.get(incident.id).runbookId).toBe('RUN-001');
+    expect((await t.bot.service.get(incident.id)).runbookId).toBe('RUN-001');
   });
 });
 
@@ -148,18 +150,20 @@ describe('ad-hoc steps', () => {
       channel_id: channel,
       user_id: OTHER,
     });
-    const added = t.bot.service.steps(incident.id).at(-1);
+    const added = (await t.bot.service.steps(incident.id)).at(-1);
     expect(added).toMatchObject({ section: 'step', number: 5, title: 'Drain node-7', state: 'active' });
     expect(added?.checks.map((c) => c.text)).toEqual(['pods rescheduled', 'error rate below 1%']);
-    expect(t.bot.service.lastOfKind(incident.id, 'step_added')).toMatchObject({
+    expect(await t.bot.service.lastOfKind(incident.id, 'step_added')).toMatchObject({
       actor: OTHER,
       text: 'Step 5 added: Drain node-7 (checks: pods rescheduled; error rate below 1%)',
     });
     const message = stepMessages(channel).at(-1) as StoredMessage;
     expect(message.ts).toBe(added?.messageTs);
     await tickAll(OTHER, message);
-    expect(t.bot.service.step(added?.id ?? 0).state).toBe('done');
-    expect(t.bot.service.lastOfKind(incident.id, 'step_done')?.text).toBe('Step 5 done: Drain node-7');
+    expect((await t.bot.service.step(added?.id ?? 0)).state).toBe('done');
+    expect((await t.bot.service.lastOfKind(incident.id, 'step_done'))?.text).toBe(
+      'Step 5 done: Drain node-7',
+    );
   });
 
   it('adds a step from the header button through a modal', async () => {
@@ -176,7 +180,7 @@ describe('ad-hoc steps', () => {
         [ADD_STEP_FIELDS.checks.actionId]: inputValue.plainText('DBA joined\n\nDBA confirmed the plan'),
       },
     });
-    const added = t.bot.service.steps(incident.id).at(-1);
+    const added = (await t.bot.service.steps(incident.id)).at(-1);
     expect(added).toMatchObject({ title: 'Page the DBA', state: 'active', number: 5 });
     expect(added?.checks.map((c) => c.text)).toEqual(['DBA joined', 'DBA confirmed the plan']);
   });
@@ -186,12 +190,14 @@ describe('assigning a step', () => {
   it('pings the assignee, lists the step in their App Home, and records it', async () => {
     const { incident, channel } = await declarePool();
     await t.command(`assign step 2 <@${BOB}|bob>`, { channel_id: channel, user_id: IC });
-    const step2 = t.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === 2);
+    const step2 = (await t.bot.service.steps(incident.id)).find(
+      (s) => s.section === 'step' && s.number === 2,
+    );
     expect(step2).toMatchObject({ assigneeId: BOB, assignedBy: IC });
     const ping = t.slack.messages(channel).at(-1);
     expect(ping?.text).toBe(`<@${BOB}>: step 2 is assigned to you`);
     expect(t.slack.members(channel)).toContain(BOB);
-    expect(t.bot.service.lastOfKind(incident.id, 'step_assigned')).toMatchObject({
+    expect(await t.bot.service.lastOfKind(incident.id, 'step_assigned')).toMatchObject({
       actor: IC,
       text: `Step 2 assigned to <@${BOB}>: Find who holds the connections`,
     });
@@ -216,7 +222,9 @@ describe('assigning a step', () => {
       selected_user: BOB,
       action_ts: '1.0',
     });
-    const step1 = t.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === 1);
+    const step1 = (await t.bot.service.steps(incident.id)).find(
+      (s) => s.section === 'step' && s.number === 1,
+    );
     expect(step1).toMatchObject({ assigneeId: BOB, assignedBy: OTHER });
     const redrawn = t.slack.message(channel, active.ts) as StoredMessage;
     expect(findElement(redrawn.blocks, ACTIONS.assignStep)?.element.initial_user).toBe(BOB);

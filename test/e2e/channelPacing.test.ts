@@ -21,7 +21,7 @@ it('a page and slash declares share one conversations.create budget; past it the
 
   await bot.command('declare P1 Checkout errors');
   await bot.command('declare P2 Search slow');
-  const [paged, first, second] = bot.bot.service.listOpen().sort((a, b) => a.id - b.id);
+  const [paged, first, second] = (await bot.bot.service.listOpen()).sort((a, b) => a.id - b.id);
   expect(paged?.source).toBe('alertmanager');
   expect(first?.channelId).toMatch(/^C/);
   // The page used the burst's first slot, the first declare the second: this one waits for its slot.
@@ -38,9 +38,12 @@ it('a page and slash declares share one conversations.create budget; past it the
   );
 
   // The create is a durable job: it runs at the slot without anyone asking again.
-  await until('the queued channel to open', () => bot.bot.service.get(second?.id ?? 0).channelId !== null);
+  await until(
+    'the queued channel to open',
+    async () => (await bot.bot.service.get(second?.id ?? 0)).channelId !== null,
+  );
   expect(bot.slack.callsTo('conversations.create')).toHaveLength(3);
-  const channel = bot.bot.service.get(second?.id ?? 0).channelId;
+  const channel = (await bot.bot.service.get(second?.id ?? 0)).channelId;
   await until('the declarer to get the link', () => toSecond().length === 2);
   expect(toSecond()[1]?.body.text).toBe(`Incident #${second?.id} declared: <#${channel}>`);
 });

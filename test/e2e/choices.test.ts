@@ -92,7 +92,7 @@ describe('a step with a warning', () => {
 
     const message = messageWith(bot, channel, risky.title);
     await bot.act(OTHER, message, checkboxChange(message, ACTIONS.toggleChecks, { check: ['0'] }));
-    const shown = bot.bot.service.timeline(incident.id).filter((e) => e.kind === 'warning_shown');
+    const shown = (await bot.bot.service.timeline(incident.id)).filter((e) => e.kind === 'warning_shown');
     expect(shown.at(-1)).toMatchObject({
       actor: OTHER,
       data: { warnings: risky.warnings.map((w) => ({ level: w.level, text: w.text })) },
@@ -129,14 +129,15 @@ describe('a step with two alternatives', () => {
       text: `Step ${branched.number} offers options: choose the option you followed first, then mark it done.`,
     });
     expect(
-      bot.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === branched.number)
-        ?.state,
+      (await bot.bot.service.steps(incident.id)).find(
+        (s) => s.section === 'step' && s.number === branched.number,
+      )?.state,
     ).toBe('active');
 
     // Someone else's click on option A from the same message, before it is updated, arrives second.
     const staleClick = buttonClick(offered, `${ACTIONS.chooseOption}:0`);
     await bot.act(OTHER, offered, buttonClick(offered, `${ACTIONS.chooseOption}:1`));
-    const entry = bot.bot.service.timeline(incident.id).find((e) => e.kind === 'option_chosen');
+    const entry = (await bot.bot.service.timeline(incident.id)).find((e) => e.kind === 'option_chosen');
     expect(entry).toMatchObject({ actor: OTHER, data: { option: second.key, notTaken: [first.key] } });
 
     const updated = bot.slack.callsTo('chat.update').findLast((c) => c.args.ts === offered.ts);
@@ -163,8 +164,9 @@ describe('a step with two alternatives', () => {
     const chosen = messageWith(bot, channel, branched.title);
     await bot.act(OTHER, chosen, checkboxChange(chosen, ACTIONS.toggleChecks, { check: ['0'] }));
     expect(
-      bot.bot.service.steps(incident.id).find((s) => s.section === 'step' && s.number === branched.number)
-        ?.state,
+      (await bot.bot.service.steps(incident.id)).find(
+        (s) => s.section === 'step' && s.number === branched.number,
+      )?.state,
     ).toBe('done');
   });
 
@@ -181,9 +183,11 @@ describe('a step with two alternatives', () => {
       user: OTHER,
       text: 'That belongs to another incident channel: act on it there.',
     });
-    expect(bot.bot.service.steps(incident.id).find((s) => s.number === from.number)?.state).toBe('active');
+    expect((await bot.bot.service.steps(incident.id)).find((s) => s.number === from.number)?.state).toBe(
+      'active',
+    );
     await bot.act(DECLARER, message, buttonClick(message, `${ACTIONS.takeJump}:0`));
-    const steps = bot.bot.service.steps(incident.id).filter((s) => s.section === 'step');
+    const steps = (await bot.bot.service.steps(incident.id)).filter((s) => s.section === 'step');
     const reason = `Jumped from step ${from.number} to step ${to}: ${from.jumps[0]?.when}`;
     expect([from.number, to]).toEqual([1, 4]);
     expect(steps.map((s) => [s.number, s.state, s.skipReason])).toEqual([
@@ -194,7 +198,10 @@ describe('a step with two alternatives', () => {
     ]);
     const target = runbook?.steps.find((s) => s.number === to);
     expect(bot.slack.messages(channel).at(-1)?.text).toBe(`Step ${to} of ${steps.length}: ${target?.title}`);
-    expect(bot.bot.service.timeline(incident.id).at(-1)).toMatchObject({ actor: DECLARER, kind: 'jump' });
+    expect((await bot.bot.service.timeline(incident.id)).at(-1)).toMatchObject({
+      actor: DECLARER,
+      kind: 'jump',
+    });
   });
 });
 
@@ -213,18 +220,18 @@ describe('a runbook with several procedures', () => {
     );
     // Each procedure says when it applies, from the runbook's intro to it.
     expect(blockTexts(prompt)[1]).toContain('Use this when the mons have lost quorum');
-    expect(bot.bot.service.steps(incident.id).filter((s) => s.state === 'active')).toEqual([]);
+    expect((await bot.bot.service.steps(incident.id)).filter((s) => s.state === 'active')).toEqual([]);
 
     await bot.act(OTHER, prompt, buttonClick(prompt, `${ACTIONS.choosePhase}:1`));
     expect(blockTexts(messageWith(bot, channel, 'chosen by'))[0]).toBe(
       `:ballot_box_with_check: Procedure *${crd?.title}* chosen by <@${OTHER}> · ${crd?.steps.length} steps`,
     );
-    const steps = bot.bot.service.steps(incident.id).filter((s) => s.section === 'step');
+    const steps = (await bot.bot.service.steps(incident.id)).filter((s) => s.section === 'step');
     expect(steps.filter((s) => s.phase === mon?.key).map((s) => s.state)).toEqual(
       mon?.steps.map(() => 'skipped'),
     );
     expect(steps.find((s) => s.state === 'active')?.number).toBe(crd?.steps[0]);
-    expect(bot.bot.service.timeline(incident.id).at(-1)).toMatchObject({
+    expect((await bot.bot.service.timeline(incident.id)).at(-1)).toMatchObject({
       actor: OTHER,
       kind: 'phase_chosen',
       data: { phase: crd?.key, notTaken: [mon?.key] },
@@ -238,7 +245,7 @@ describe('a page for an alert of a catalogue file', () => {
     const body = alertmanagerGroup({ alertname: 'KubePodCrashLooping', group: 'prod', alerts: 1 });
     expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
     await bot.bot.intake.worker.idle();
-    const incident = bot.bot.service.listOpen().at(-1);
+    const incident = (await bot.bot.service.listOpen()).at(-1);
     const runbook = bot.bot.runbooks().catalog.byId(incident?.runbookId ?? '');
     expect(runbook?.source.alert).toBe('KubePodCrashLooping');
     expect(runbook?.id.endsWith('#KubePodCrashLooping')).toBe(true);

@@ -62,12 +62,7 @@ it('many rapid clicks on one step: one chat.update in flight for its message, fa
   const final = t.slack.message(channel, step.ts) as StoredMessage;
   expect(ticked(final)).toEqual(['0', '1']);
   const stepId = Number(findElement(step.blocks, ACTIONS.toggleChecks)?.block.block_id.split(':')[1]);
-  expect(
-    t.bot.service
-      .step(stepId)
-      .checks.map((c) => c.checkedBy)
-      .slice(0, 2),
-  ).toEqual([OTHER, IC]);
+  expect((await t.bot.service.step(stepId)).checks.map((c) => c.checkedBy).slice(0, 2)).toEqual([OTHER, IC]);
   expect(final.text).toBe(step.text);
 });
 

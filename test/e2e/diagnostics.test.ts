@@ -115,7 +115,7 @@ async function declare(): Promise<{ incidentId: number; channel: string }> {
   const res = await t.command('declare P1 Pool pressure --runbook RUN-900');
   expect(res.status).toBe(200);
   await t.bot.diagnostics.settled();
-  const incident = t.bot.service.listOpen().at(-1);
+  const incident = (await t.bot.service.listOpen()).at(-1);
   if (!incident?.channelId) throw new Error('no incident channel');
   return { incidentId: incident.id, channel: incident.channelId };
 }
@@ -138,7 +138,7 @@ describe('diagnostics in an incident', () => {
     expect(text).toContain('Read the pool dashboard');
     expect(text).not.toContain('Not recommended in this test');
 
-    const entry = t.bot.service.timeline(incidentId).find((e) => e.kind === 'diagnostics');
+    const entry = (await t.bot.service.timeline(incidentId)).find((e) => e.kind === 'diagnostics');
     expect(entry?.text).toContain('pool_usage: critical');
     expect(entry?.data).toMatchObject({
       runbookId: 'RUN-900',
@@ -165,10 +165,7 @@ describe('diagnostics in an incident', () => {
     await t.act(OTHER, first, buttonClick(first, ACTIONS.rerunDiagnostics));
     expect(evidence(channel)).toHaveLength(2);
     expect(
-      t.bot.service
-        .timeline(incidentId)
-        .filter((e) => e.kind === 'diagnostics')
-        .map((e) => e.actor),
+      (await t.bot.service.timeline(incidentId)).filter((e) => e.kind === 'diagnostics').map((e) => e.actor),
     ).toEqual(['bot', OTHER]);
   });
 
@@ -196,8 +193,7 @@ describe('diagnostics in an incident', () => {
 
     await t.act(IC, message, approve);
     expect(existsSync(marker)).toBe(true);
-    const kinds = t.bot.service
-      .timeline(incidentId)
+    const kinds = (await t.bot.service.timeline(incidentId))
       .filter((e) => e.kind.startsWith('remediation'))
       .map((e) => [e.kind, e.actor]);
     expect(kinds).toEqual([
@@ -206,7 +202,7 @@ describe('diagnostics in an incident', () => {
       ['remediation_approved', IC],
       ['remediation_run', IC],
     ]);
-    const run = t.bot.service.timeline(incidentId).find((e) => e.kind === 'remediation_run');
+    const run = (await t.bot.service.timeline(incidentId)).find((e) => e.kind === 'remediation_run');
     expect(run?.data).toMatchObject({
       remediation: 'restart_pool',
       ok: true,
@@ -227,7 +223,7 @@ describe('diagnostics in an incident', () => {
       message,
       buttonClick(message, ACTIONS.runRemediation, { value: `${incidentId}:page_dba` }),
     );
-    const kinds = t.bot.service.timeline(incidentId).map((e) => e.kind);
+    const kinds = (await t.bot.service.timeline(incidentId)).map((e) => e.kind);
     expect(kinds).toContain('remediation');
     expect(kinds).toContain('escalation');
     expect(t.slack.messages(ESCALATIONS)).toHaveLength(1);

@@ -20,7 +20,7 @@ describe('when Slack says no', () => {
       expect.stringMatching(/^inc-\d{8}-1-search-is-slow-2$/),
       expect.stringMatching(/^inc-\d{8}-1-search-is-slow-3$/),
     ]);
-    const incident = t.bot.service.listOpen()[0];
+    const incident = (await t.bot.service.listOpen())[0];
     expect(incident?.channelName).toBe(names[2]);
     expect(incident?.inFallback).toBe(false);
   });
@@ -29,7 +29,7 @@ describe('when Slack says no', () => {
     t = await startTestBot();
     t.slack.failNext('conversations.create', 'restricted_action');
     await t.command('declare P1 Login failures');
-    const incident = t.bot.service.listOpen()[0];
+    const incident = (await t.bot.service.listOpen())[0];
     expect(incident).toMatchObject({ inFallback: true, channelId: ANNOUNCE, channelName: null });
     const texts = t.slack.messages(ANNOUNCE).map((m) => `${m.text} ${JSON.stringify(m.blocks)}`);
     expect(texts[0]).toContain('restricted_action');
@@ -38,18 +38,22 @@ describe('when Slack says no', () => {
     // The header and the first step follow in the announce channel: nothing is dropped.
     expect(texts.some((x) => x.includes('Login failures'))).toBe(true);
     expect(texts.some((x) => x.includes('Step 1 of'))).toBe(true);
-    expect(t.bot.service.timeline(incident?.id as number).map((e) => e.kind)).toContain('channel_fallback');
+    expect((await t.bot.service.timeline(incident?.id as number)).map((e) => e.kind)).toContain(
+      'channel_fallback',
+    );
     expect(JSON.stringify(t.slack.responses.at(-1)?.body)).toContain('no dedicated channel');
   });
 
   it('skips people who cannot be invited, records them, and invites the rest', async () => {
     t = await startTestBot({ fake: { cantInvite: [ONCALL[0] as string] } });
     await t.command('declare P1 Payments failing');
-    const incident = t.bot.service.listOpen()[0];
+    const incident = (await t.bot.service.listOpen())[0];
     const members = t.slack.members(incident?.channelId as string);
     expect(members).toEqual(expect.arrayContaining([DECLARER, IC, ONCALL[1]]));
     expect(members).not.toContain(ONCALL[0]);
-    const skipped = t.bot.service.timeline(incident?.id as number).filter((e) => e.kind === 'invite_skipped');
+    const skipped = (await t.bot.service.timeline(incident?.id as number)).filter(
+      (e) => e.kind === 'invite_skipped',
+    );
     expect(skipped.map((e) => e.text)).toEqual([`Not invited <@${ONCALL[0]}>: cant_invite`]);
   });
 
@@ -59,7 +63,7 @@ describe('when Slack says no', () => {
     expect((await forgedSlashCommand(t.url, SECRET, opts)).status).toBe(401);
     expect((await staleSlashCommand(t.url, SECRET, opts)).status).toBe(401);
     expect((await forgedSlashCommand(t.url, 'some-other-secret', opts)).status).toBe(401);
-    expect(t.bot.service.listOpen()).toEqual([]);
+    expect(await t.bot.service.listOpen()).toEqual([]);
     expect(t.slack.callsTo('conversations.create')).toEqual([]);
   });
 
@@ -69,7 +73,7 @@ describe('when Slack says no', () => {
     await t.command('declare P2 Cache misses');
     const calls = t.slack.callsTo('conversations.create');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
-    expect(t.bot.service.listOpen()[0]?.channelName).toMatch(/cache-misses$/);
+    expect((await t.bot.service.listOpen())[0]?.channelName).toMatch(/cache-misses$/);
   });
 
   it('acknowledges the slash command before the slow work (the 3-second rule)', async () => {

@@ -40,7 +40,7 @@ describe('a flaky Slack (30% 429, 10% 500, some slow)', { timeout: 60_000 }, () 
     expect(first.status).toBe(200);
     await bot.bot.intake.worker.idle();
 
-    const incidents = bot.bot.service.listOpen();
+    const incidents = await bot.bot.service.listOpen();
     expect(incidents.map((i) => i.title).sort()).toEqual([
       'Checkout errors',
       expect.stringContaining('DiskFull'),

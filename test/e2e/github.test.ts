@@ -96,8 +96,7 @@ describe('follow-ups in GitHub Issues', () => {
     // Reminders list only open follow-ups: this one is no longer reminded, however overdue.
     expect(overdue()).toEqual([]);
     expect(
-      t.bot.service
-        .timeline(incident.id)
+      (await t.bot.service.timeline(incident.id))
         .filter((e) => e.kind === 'followup_done')
         .map((e) => e.text),
     ).toEqual(['Follow-up done: Alert on pool usage at 70%']);

@@ -46,7 +46,7 @@ describe('App Home', () => {
     // Home tabs refresh in the background, so the declarer's reply never waits for them.
     await t.bot.home.settled();
     expect(JSON.stringify(home(OTHER).blocks)).toContain('Checkout latency high');
-    const incident = t.bot.service.listOpen().at(-1);
+    const incident = (await t.bot.service.listOpen()).at(-1);
     const channel = incident?.channelId ?? '';
     // IC is on the P1 response team in the test policy: it is their task.
     expect(JSON.stringify(home(IC).blocks)).toContain('My tasks');

@@ -167,7 +167,7 @@ describe('injection', { timeout: 60_000 }, () => {
     const since = t.slack.callsTo('chat.postMessage').length;
     const hostileTitle = `<!channel> <!here> <!everyone> <@U0HACKER1> <!subteam^S0HACKER1> <#C0HACKER1|x> *b* & <http://evil.example|click>`;
     await t.command(`declare P2 ${hostileTitle}`);
-    const incident = t.bot.service.listOpen().find((i) => i.title === hostileTitle);
+    const incident = (await t.bot.service.listOpen()).find((i) => i.title === hostileTitle);
     expect(incident?.channelId).toBeTruthy();
     const channel = incident?.channelId as string;
     await t.command(`status monitoring ${hostileTitle}`, { channel_id: channel });

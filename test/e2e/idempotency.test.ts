@@ -26,7 +26,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const open = () => t.bot.service.listOpen().length;
+const open = async () => (await t.bot.service.listOpen()).length;
 const creates = () => t.slack.callsTo('conversations.create').length;
 
 function activeStep(channel: string): StoredMessage {
@@ -40,25 +40,25 @@ function activeStep(channel: string): StoredMessage {
 
 describe('a request Slack delivers twice is handled once', () => {
   it('a slash command arriving twice with the same trigger_id declares one incident', async () => {
-    const before = { open: open(), creates: creates() };
+    const before = { open: await open(), creates: creates() };
     const trigger = newTriggerId();
     const first = await t.command('declare P1 Checkout is down', { trigger_id: trigger });
     const again = await t.command('declare P1 Checkout is down', { trigger_id: trigger });
     expect([first.status, again.status]).toEqual([200, 200]);
-    expect(open()).toBe(before.open + 1);
+    expect(await open()).toBe(before.open + 1);
     expect(creates()).toBe(before.creates + 1);
     // A new gesture (new trigger_id) with the same text is a new request.
     await t.command('declare P1 Checkout is down');
-    expect(open()).toBe(before.open + 2);
+    expect(await open()).toBe(before.open + 2);
   });
 
   it('the same command is still handled once after a restart (the key is in SQLite)', async () => {
-    const before = open();
+    const before = await open();
     const trigger = newTriggerId();
     await t.command('declare P2 Search slow', { trigger_id: trigger });
     await t.restart();
     await t.command('declare P2 Search slow', { trigger_id: trigger });
-    expect(open()).toBe(before + 1);
+    expect(await open()).toBe(before + 1);
   });
 
   it('an event retried with X-Slack-Retry-Num and the same event_id is acted on once', async () => {
@@ -81,7 +81,7 @@ describe('a request Slack delivers twice is handled once', () => {
 
   it('a checkbox click delivered twice writes one timeline entry', async () => {
     await t.command('declare P1 Pool exhausted');
-    const incident = t.bot.service.listOpen().at(-1);
+    const incident = (await t.bot.service.listOpen()).at(-1);
     if (!incident?.channelId) throw new Error('no channel');
     const seen = activeStep(incident.channelId);
     const payload = blockActionsPayload({
@@ -91,16 +91,16 @@ describe('a request Slack delivers twice is handled once', () => {
       actions: [checkboxChange(seen, ACTIONS.toggleChecks, { check: ['0'] })],
       response_url: t.slack.responseUrl(),
     });
-    const before = t.bot.service.timeline(incident.id).length;
+    const before = (await t.bot.service.timeline(incident.id)).length;
     await interaction(t.url, SECRET, payload);
-    const afterFirst = t.bot.service.timeline(incident.id).length;
+    const afterFirst = (await t.bot.service.timeline(incident.id)).length;
     expect(afterFirst).toBeGreaterThan(before);
     expect((await interaction(t.url, SECRET, payload)).status).toBe(200);
-    expect(t.bot.service.timeline(incident.id)).toHaveLength(afterFirst);
+    expect(await t.bot.service.timeline(incident.id)).toHaveLength(afterFirst);
   });
 
   it('a modal submission delivered twice declares one incident', async () => {
-    const before = { open: open(), creates: creates() };
+    const before = { open: await open(), creates: creates() };
     const payload = viewSubmissionPayload({
       user: DECLARER,
       view: {
@@ -123,7 +123,7 @@ describe('a request Slack delivers twice is handled once', () => {
     });
     await interaction(t.url, SECRET, payload);
     await interaction(t.url, SECRET, payload);
-    expect(open()).toBe(before.open + 1);
+    expect(await open()).toBe(before.open + 1);
     expect(creates()).toBe(before.creates + 1);
   });
 });

@@ -64,7 +64,7 @@ describe('concurrent clicks', () => {
     const [a, b] = await Promise.all([t.act(OTHER, seen, first), t.act(IC, seen, second)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const stepId = Number(first.block_id.split(':')[1]);
-    const checks = t.bot.service.step(stepId).checks;
+    const checks = (await t.bot.service.step(stepId)).checks;
     expect(checks.slice(0, 2).map((c) => [c.checked, c.checkedBy])).toEqual([
       [true, OTHER],
       [true, IC],
@@ -107,7 +107,7 @@ describe('skipping and reopening', () => {
     expect(
       findElement((t.slack.message(channel, step1.ts) as StoredMessage).blocks, ACTIONS.toggleChecks),
     ).toBeDefined();
-    const kinds = t.bot.service.timeline(incident.id).map((e) => e.kind);
+    const kinds = (await t.bot.service.timeline(incident.id)).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['step_skipped', 'step_reopened']));
   });
 });
@@ -128,7 +128,7 @@ describe('timeline', () => {
       ).status,
     ).toBe(200);
     await event(t.url, SECRET, reactionAddedEvent({ user: IC, reaction: 'eyes', channel, ts: posted.ts }));
-    const pins = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'pin');
+    const pins = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'pin');
     expect(pins.map((e) => [e.actor, e.text])).toEqual([
       [IC, `Pinned message from <@${OTHER}>: Found it: a migration locked the accounts table`],
     ]);
@@ -158,15 +158,15 @@ describe('commands outside the incident channel', () => {
         response_url: t.slack.responseUrl(),
       }),
     );
-    expect(t.bot.service.get(incident.id).status).toBe('identified');
-    const entry = t.bot.service.timeline(incident.id).find((e) => e.kind === 'status');
+    expect((await t.bot.service.get(incident.id)).status).toBe('identified');
+    const entry = (await t.bot.service.timeline(incident.id)).find((e) => e.kind === 'status');
     expect(entry?.text).toBe('Status declared → identified: bad deploy');
   });
 
   it('takes an explicit #id anywhere', async () => {
     const { incident } = await declare('Checkout errors');
     await t.command(`severity #${incident.id} P0`, { channel_id: GENERAL });
-    expect(t.bot.service.get(incident.id).severity).toBe('P0');
+    expect((await t.bot.service.get(incident.id)).severity).toBe('P0');
   });
 });
 
@@ -188,7 +188,7 @@ describe('severity, escalation and the declare modal', () => {
     expect(brief).toContain('customer emails in logs');
     expect(brief).toContain('<!subteam^S0LEADS001>');
     expect(brief).toContain(`<#${channel}>`);
-    const kinds = t.bot.service.timeline(incident.id).map((e) => e.kind);
+    const kinds = (await t.bot.service.timeline(incident.id)).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['flag', 'escalation']));
   });
 
@@ -214,7 +214,7 @@ describe('severity, escalation and the declare modal', () => {
         [DECLARE_FIELDS.visibility.actionId]: inputValue.radio('public'),
       },
     });
-    const incident = t.bot.service.listOpen()[0];
+    const incident = (await t.bot.service.listOpen())[0];
     expect(incident).toMatchObject({
       title: 'Webhooks delayed',
       severity: 'P2',
@@ -233,13 +233,11 @@ describe('restart', () => {
     const seen = t.slack.message(channel, step.ts) as StoredMessage;
     await t.act(IC, seen, checkboxChange(seen, ACTIONS.toggleChecks, { check: ['1'] }));
     const stepId = Number(findElement(seen.blocks, ACTIONS.toggleChecks)?.block.block_id.split(':')[1]);
-    expect(
-      t.bot.service
-        .step(stepId)
-        .checks.slice(0, 2)
-        .map((c) => c.checkedBy),
-    ).toEqual([OTHER, IC]);
-    expect(t.bot.service.get(incident.id).channelId).toBe(channel);
+    expect((await t.bot.service.step(stepId)).checks.slice(0, 2).map((c) => c.checkedBy)).toEqual([
+      OTHER,
+      IC,
+    ]);
+    expect((await t.bot.service.get(incident.id)).channelId).toBe(channel);
     // Nothing was posted twice by the restart.
     expect(t.slack.callsTo('conversations.create')).toHaveLength(1);
   });

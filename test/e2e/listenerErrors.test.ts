@@ -73,7 +73,7 @@ describe('a listener that hits a UserError answers the user who caused it', () =
     await t.submitView(OTHER, VIEWS.skipStep, modal.private_metadata, reason);
     const again = await t.submitView(OTHER, VIEWS.skipStep, modal.private_metadata, reason);
     expect(again.status).toBe(200);
-    const number = t.bot.service.step(Number(modal.private_metadata)).number;
+    const number = (await t.bot.service.step(Number(modal.private_metadata))).number;
     expect(ephemeralTexts(OTHER, OTHER)).toEqual([`Step ${number} is already skipped. Reopen it first.`]);
   });
 });

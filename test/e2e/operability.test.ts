@@ -80,7 +80,7 @@ describe('GET /metrics', () => {
     ])
       expect(text).toContain(`# HELP incident_bot_${name} `);
 
-    const channel = bot.bot.service.listOpen()[0]?.channelId ?? '';
+    const channel = (await bot.bot.service.listOpen())[0]?.channelId ?? '';
     await bot.command('status investigating', { channel_id: channel, user_id: IC });
     const later = await scrape(bot);
     expect(later.get('incident_bot_incidents{severity="P1",status="investigating"}')).toBe(1);
@@ -104,7 +104,7 @@ describe('page and timer metrics', () => {
     expect((await postWebhook(bot.url, 'generic', '{not json')).status).toBe(400);
     await bot.bot.intake.worker.idle();
     await bot.command('declare P1 Checkout errors');
-    const incident = bot.bot.service.listOpen().at(-1);
+    const incident = (await bot.bot.service.listOpen()).at(-1);
     bot.bot.store.timers.schedule({
       incidentId: incident?.id ?? null,
       kind: 'noop_for_metrics',
@@ -181,7 +181,7 @@ describe('logs', () => {
     t = bot;
     await event(bot.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
     await bot.command('declare P1 Database connection pool exhausted');
-    const channel = bot.bot.service.listOpen()[0]?.channelId ?? '';
+    const channel = (await bot.bot.service.listOpen())[0]?.channelId ?? '';
     const header = bot.slack.messages(channel)[0] as StoredMessage;
     await bot.act(IC, header, buttonClick(header, ACTIONS.claimCommander));
     await bot.command('status identified pool too small', { channel_id: channel, user_id: IC });
@@ -230,7 +230,7 @@ describe('/incident runbooks reload', () => {
 
     // The commander of an open incident may reload too; a broken policy changes nothing.
     await bot.command('declare P2 Queue backlog growing');
-    const channel = bot.bot.service.listOpen()[0]?.channelId ?? '';
+    const channel = (await bot.bot.service.listOpen())[0]?.channelId ?? '';
     await bot.command(`commander <@${IC}>`, { channel_id: channel, user_id: IC });
     const policyFile = file.replace(/[^/\\]+$/, 'policy.yml');
     writeFileSync(policyFile, 'severities: [not, a, map]\n');

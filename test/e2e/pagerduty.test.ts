@@ -59,7 +59,7 @@ async function settle(incidentId: number) {
 describe('PagerDuty, both ways', () => {
   it('shows a PagerDuty acknowledgement in the header, counts it for MTTA, and resolves in PagerDuty once', async () => {
     await pagerdutyEvent('ev-trig', 'incident.triggered');
-    const [incident] = t.bot.service.listOpen();
+    const [incident] = await t.bot.service.listOpen();
     const id = incident?.id ?? 0;
     const channel = incident?.channelId ?? '';
     expect(incident?.acknowledgedAt).toBeNull();
@@ -68,7 +68,7 @@ describe('PagerDuty, both ways', () => {
     pd.incidents.set(PD_INCIDENT, { status: 'acknowledged', notes: [] });
     await pagerdutyEvent('ev-ack', 'incident.acknowledged', { id: 'PTUXL6G', summary: 'Ada Oncall' });
     await settle(id);
-    const acknowledged = t.bot.service.get(id);
+    const acknowledged = await t.bot.service.get(id);
     expect(acknowledged.acknowledgedAt).not.toBeNull();
     // MTTA (declared -> first acknowledgement) counts the acknowledgement made in PagerDuty.
     const p1 = responseStats(t.bot.store.incidents.listDeclaredSince(new Date(0))).find(
@@ -85,10 +85,7 @@ describe('PagerDuty, both ways', () => {
     );
     expect(JSON.stringify(header?.blocks)).toContain('✅ Acknowledged in PagerDuty by Ada Oncall');
     expect(
-      t.bot.service
-        .timeline(id)
-        .filter((e) => e.kind === 'external_ack')
-        .map((e) => e.text),
+      (await t.bot.service.timeline(id)).filter((e) => e.kind === 'external_ack').map((e) => e.text),
     ).toEqual(['Acknowledged in PagerDuty by Ada Oncall']);
     expect(pd.requests.filter((r) => r.method === 'PUT')).toEqual([]);
 
@@ -113,10 +110,7 @@ describe('PagerDuty, both ways', () => {
     expect(pd.incidents.get(PD_INCIDENT)?.status).toBe('resolved');
     expect(pd.problems).toEqual([]);
     expect(
-      t.bot.service
-        .timeline(id)
-        .filter((e) => e.kind === 'integration')
-        .map((e) => e.text),
+      (await t.bot.service.timeline(id)).filter((e) => e.kind === 'integration').map((e) => e.text),
     ).toEqual([`PagerDuty incident ${PD_INCIDENT} resolved`]);
 
     // Every later change asks again: the resolve is queued once, so PagerDuty hears of it once.
@@ -127,11 +121,11 @@ describe('PagerDuty, both ways', () => {
 
   it('acknowledges in PagerDuty when someone claims command in Slack', async () => {
     await pagerdutyEvent('ev-trig', 'incident.triggered');
-    const [incident] = t.bot.service.listOpen();
+    const [incident] = await t.bot.service.listOpen();
     const header = t.slack.messages(incident?.channelId ?? '')[0] as StoredMessage;
     await t.act(DECLARER, header, buttonClick(header, ACTIONS.claimCommander));
     await settle(incident?.id ?? 0);
-    expect(t.bot.service.get(incident?.id ?? 0).commanderId).toBe(DECLARER);
+    expect((await t.bot.service.get(incident?.id ?? 0)).commanderId).toBe(DECLARER);
     expect(pd.requests.filter((r) => r.method === 'PUT').map((r) => [r.body, r.status])).toEqual([
       [{ incident: { type: 'incident_reference', status: 'acknowledged' } }, 200],
     ]);
@@ -140,7 +134,7 @@ describe('PagerDuty, both ways', () => {
 
   it('sends a message pinned in Slack to the PagerDuty incident as a note, once', async () => {
     await pagerdutyEvent('ev-trig', 'incident.triggered');
-    const [incident] = t.bot.service.listOpen();
+    const [incident] = await t.bot.service.listOpen();
     const channel = incident?.channelId ?? '';
     const posted = t.slack.postAsUser(channel, OTHER, 'Found it: a migration locked the accounts table');
     pd.failNext('POST', 500);
@@ -174,33 +168,32 @@ async function openThenDeliver(id: string, file: string) {
     expect(res.status).toBe(202);
     await t.bot.intake.worker.idle();
   }
-  const [incident] = t.bot.service.listOpen();
+  const [incident] = await t.bot.service.listOpen();
   return { id: incident?.id ?? 0, channel: incident?.channelId ?? '' };
 }
 
-const entriesOf = (id: number, kind: string) =>
-  t.bot.service
-    .timeline(id)
-    .filter((e) => e.kind === kind)
-    .map((e) => e.text);
+const entriesOf = async (id: number, kind: string) =>
+  (await t.bot.service.timeline(id)).filter((e) => e.kind === kind).map((e) => e.text);
 
 describe('PagerDuty resolved and reassigned webhooks (v3 payloads as PagerDuty sends them)', () => {
   it('incident.reassigned: the header says who PagerDuty assigns it to, and the timeline records it', async () => {
     const { id, channel } = await openThenDeliver('PIQUG8X', 'pagerduty-v3/reassigned.json');
-    expect(entriesOf(id, 'external_reassign')).toEqual(['Reassigned in PagerDuty to Test User by PIG 208']);
+    expect(await entriesOf(id, 'external_reassign')).toEqual([
+      'Reassigned in PagerDuty to Test User by PIG 208',
+    ]);
     const header = t.slack.messages(channel)[0];
     expect(JSON.stringify(header?.blocks)).toContain(
       '👤 Assigned in PagerDuty to Test User (by PIG 208) <!date^1622801874^',
     );
     // A reassignment is not an acknowledgement: MTTA is untouched and the commander is still to claim.
-    expect(t.bot.service.get(id).acknowledgedAt).toBeNull();
+    expect((await t.bot.service.get(id)).acknowledgedAt).toBeNull();
     expect(header?.text).toContain('commander unassigned — claim it');
   });
 
   it('incident.resolved: the header says PagerDuty resolved it, and the incident stays for the responders to resolve', async () => {
     const { id, channel } = await openThenDeliver('PCPZE64', 'pagerduty-v3/resolved.json');
-    expect(entriesOf(id, 'external_resolve')).toEqual(['Resolved in PagerDuty by PIG 208']);
-    expect(t.bot.service.get(id).status).toBe('declared');
+    expect(await entriesOf(id, 'external_resolve')).toEqual(['Resolved in PagerDuty by PIG 208']);
+    expect((await t.bot.service.get(id)).status).toBe('declared');
     const blocks = JSON.stringify(t.slack.messages(channel)[0]?.blocks);
     expect(blocks).toContain('☑️ Resolved in PagerDuty by PIG 208 <!date^1622812613^');
     expect(blocks).toContain('resolve here too once the responders agree');

@@ -74,11 +74,8 @@ function triggerBody(incidentId: number, channel: string, escalation: string, st
   };
 }
 
-const integrationEntries = (id: number) =>
-  t.bot.service
-    .timeline(id)
-    .filter((e) => e.kind === 'integration')
-    .map((e) => e.text);
+const integrationEntries = async (id: number) =>
+  (await t.bot.service.timeline(id)).filter((e) => e.kind === 'integration').map((e) => e.text);
 
 describe('escalation pages PagerDuty through the Events API v2', () => {
   it('a timer escalation sends exactly one trigger, through a 500 and a 429, and resolving resolves the page', async () => {
@@ -103,7 +100,9 @@ describe('escalation pages PagerDuty through the Events API v2', () => {
     expect([...events.alerts.values()]).toEqual([
       { routingKey: PD_ROUTING_KEY, status: 'triggered', summary: expected.payload.summary, triggers: 1 },
     ]);
-    expect(integrationEntries(incident.id)).toEqual(['Paged Leadership in PagerDuty (Leadership on-call)']);
+    expect(await integrationEntries(incident.id)).toEqual([
+      'Paged Leadership in PagerDuty (Leadership on-call)',
+    ]);
 
     // Later changes ask again: the page is not sent twice.
     await t.bot.workflow.refreshHeader(incident.id);
@@ -119,7 +118,7 @@ describe('escalation pages PagerDuty through the Events API v2', () => {
     });
     expect(events.requests.filter((r) => r.status === 202)).toHaveLength(2);
     expect(events.alerts.get(`incident-bot-${incident.id}-leadership`)?.status).toBe('resolved');
-    expect(integrationEntries(incident.id)).toEqual([
+    expect(await integrationEntries(incident.id)).toEqual([
       'Paged Leadership in PagerDuty (Leadership on-call)',
       'Resolved the page to Leadership in PagerDuty',
     ]);
@@ -135,12 +134,14 @@ describe('escalation pages PagerDuty through the Events API v2', () => {
     expect(triggers.map((r) => r.body)).toEqual([
       triggerBody(incident.id, channel, 'Escalated to Leadership, Legal: card numbers in the logs'),
     ]);
-    expect(integrationEntries(incident.id)).toEqual(['Paged Leadership in PagerDuty (Leadership on-call)']);
+    expect(await integrationEntries(incident.id)).toEqual([
+      'Paged Leadership in PagerDuty (Leadership on-call)',
+    ]);
   });
 
   it('a drill pages nobody, by hand or by timer', async () => {
     await t.command('drill RUN-001');
-    const drill = t.bot.service.listOpen()[0];
+    const drill = (await t.bot.service.listOpen())[0];
     expect(drill).toMatchObject({ drill: true });
     const id = drill?.id ?? 0;
     const header = t.slack.messages(drill?.channelId ?? '')[0] as StoredMessage;
@@ -148,7 +149,9 @@ describe('escalation pages PagerDuty through the Events API v2', () => {
     clock = T0 + 3_600_000;
     await t.bot.scheduler.tick();
     await settle(id);
-    expect(t.bot.service.timeline(id).filter((e) => e.kind === 'escalation').length).toBeGreaterThan(0);
+    expect((await t.bot.service.timeline(id)).filter((e) => e.kind === 'escalation').length).toBeGreaterThan(
+      0,
+    );
     expect(t.bot.store.jobs.forIncident(id).filter((j) => j.kind.startsWith('pagerduty.'))).toEqual([]);
     expect(events.requests).toEqual([]);
   });

@@ -54,9 +54,9 @@ describe('alert labels', () => {
     const body = fixture('alertmanager-firing.json');
     expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
     await drained(bot);
-    const incident = bot.bot.service.listOpen()[0];
+    const incident = (await bot.bot.service.listOpen())[0];
     const labels = JSON.parse(body).commonLabels as Record<string, string>;
-    const recorded = bot.bot.diagnostics.service.labelsFor(incident?.id ?? 0);
+    const recorded = await bot.bot.diagnostics.service.labelsFor(incident?.id ?? 0);
     expect(Object.keys(labels).length).toBeGreaterThan(0);
     for (const [name, value] of Object.entries(labels)) expect(recorded[name]).toBe(value);
   });
@@ -73,7 +73,7 @@ describe('Alertmanager', () => {
       await drained(bot);
     }
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);
-    const [incident] = bot.bot.service.listOpen();
+    const [incident] = await bot.bot.service.listOpen();
     expect(incident).toMatchObject({
       source: 'alertmanager',
       severity: 'P1',
@@ -95,7 +95,7 @@ describe('Alertmanager', () => {
     expect(text).toContain('http://alertmanager.example.com:9093|Alertmanager');
     expect(text).toContain('<!date^');
     // Each alert is on the timeline once.
-    const alerts = bot.bot.service.timeline(incident?.id ?? 0).filter((e) => e.kind === 'alert');
+    const alerts = (await bot.bot.service.timeline(incident?.id ?? 0)).filter((e) => e.kind === 'alert');
     expect(alerts).toHaveLength(2);
   });
 
@@ -112,14 +112,14 @@ describe('Alertmanager', () => {
         expect(res.status).toBe(202);
       }
       await drained(bot);
-      const open = bot.bot.service.listOpen();
+      const open = await bot.bot.service.listOpen();
       expect(open).toHaveLength(20);
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(20);
       expect(new Set(open.map((i) => i.channelId)).size).toBe(20);
       for (const incident of open) {
         expect(incident.runbookId).toBe('RUN-003');
         // Issue 14: the 50 alerts of one delivery are one timeline entry that counts them all.
-        const entries = bot.bot.service.timeline(incident.id).filter((e) => e.kind === 'alert');
+        const entries = (await bot.bot.service.timeline(incident.id)).filter((e) => e.kind === 'alert');
         expect(entries.map((e) => [e.text.slice(0, 34), e.data?.count])).toEqual([
           ['Alerts in one delivery: 50 firing:', 50],
         ]);
@@ -141,11 +141,11 @@ describe('Alertmanager', () => {
     );
     await drained(bot);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);
-    const [incident] = bot.bot.service.listOpen();
+    const [incident] = await bot.bot.service.listOpen();
     expect(incident?.status).toBe('declared');
     // No runbook for alert X: RUN-000 alone.
     expect(incident?.runbookId).toBe('RUN-000');
-    const entries = bot.bot.service.timeline(incident?.id ?? 0).filter((e) => e.kind === 'alert');
+    const entries = (await bot.bot.service.timeline(incident?.id ?? 0)).filter((e) => e.kind === 'alert');
     expect(entries.map((e) => e.text.split(':')[0])).toEqual([
       'Alert firing',
       'Alert firing',
@@ -172,7 +172,7 @@ describe('Alertmanager', () => {
       alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 2, status: 'resolved' }),
     );
     await drained(bot);
-    expect(bot.bot.service.listOpen()).toHaveLength(0);
+    expect(await bot.bot.service.listOpen()).toHaveLength(0);
     // The group fires again: a new incident.
     await postWebhook(
       bot.url,
@@ -180,7 +180,7 @@ describe('Alertmanager', () => {
       alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 2, startMinute: 30 }),
     );
     await drained(bot);
-    expect(bot.bot.service.listOpen()).toHaveLength(1);
+    expect(await bot.bot.service.listOpen()).toHaveLength(1);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(2);
   });
 
@@ -188,7 +188,7 @@ describe('Alertmanager', () => {
     const bot = await start({ policy: withAlertPolicy('  auto_resolve: true') });
     await postWebhook(bot.url, 'alertmanager', alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1 }));
     await drained(bot);
-    const [opened] = bot.bot.service.listOpen();
+    const [opened] = await bot.bot.service.listOpen();
     if (!opened?.channelId) throw new Error('the page opened no incident channel');
     await postWebhook(
       bot.url,
@@ -196,7 +196,7 @@ describe('Alertmanager', () => {
       alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1, status: 'resolved' }),
     );
     await drained(bot);
-    const resolved = bot.bot.service.get(opened.id);
+    const resolved = await bot.bot.service.get(opened.id);
     expect(resolved.status).toBe('resolved');
     const dueAfter = bot.bot.runbooks().policy.postmortem.due_after;
     expect(bot.bot.store.postmortems.get(opened.id)).toMatchObject({
@@ -225,7 +225,7 @@ describe('Alertmanager', () => {
       alertmanagerGroup({ alertname: 'C', group: 'c', alerts: 1, severity: 'none' }),
     );
     await drained(bot);
-    expect(bot.bot.service.listOpen().map((i) => i.severity)).toEqual(['P0', 'P2', 'P3']);
+    expect((await bot.bot.service.listOpen()).map((i) => i.severity)).toEqual(['P0', 'P2', 'P3']);
   });
 
   it('opens an alert named like a corpus runbook H1 with that runbook’s steps', async () => {
@@ -243,10 +243,10 @@ describe('Alertmanager', () => {
     );
     expect(res.status).toBe(202);
     await drained(bot);
-    const [incident] = bot.bot.service.listOpen();
+    const [incident] = await bot.bot.service.listOpen();
     expect(incident?.runbookId).toBe('KubePodCrashLooping');
     expect(incident?.severity).toBe('P2');
-    const steps = bot.bot.service.steps(incident?.id ?? 0).filter((s) => s.section === 'step');
+    const steps = (await bot.bot.service.steps(incident?.id ?? 0)).filter((s) => s.section === 'step');
     expect(steps.map((s) => s.title)).toEqual(['Diagnosis', 'Mitigation']);
     const channel = incident?.channelId ?? '';
     expect(bot.slack.messages(channel).some((m) => JSON.stringify(m.blocks).includes('Diagnosis'))).toBe(
@@ -312,7 +312,7 @@ describe('Alertmanager', () => {
       await bot.restart();
       await drained(bot);
       expect(bot.slack.calls.slice(before).filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(bot.bot.service.listOpen()).toHaveLength(3);
+      expect(await bot.bot.service.listOpen()).toHaveLength(3);
     },
     MANY,
   );
@@ -325,7 +325,7 @@ describe('Alertmanager', () => {
     await drained(bot);
     // The page itself is processed (the incident is recorded); opening its channel waits in the job queue.
     expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(1);
-    const [declared] = bot.bot.service.listOpen();
+    const [declared] = await bot.bot.service.listOpen();
     if (!declared) throw new Error('the page declared no incident');
     const [channelJob] = bot.bot.store.jobs.forIncident(declared.id);
     expect(channelJob).toMatchObject({
@@ -339,8 +339,8 @@ describe('Alertmanager', () => {
     // Make the retry due now instead of waiting for it.
     expect(bot.bot.store.jobs.wakeRetrying()).toBe(1);
     await bot.bot.jobs.runIncident(declared.id);
-    const [incident] = bot.bot.service.listOpen();
-    expect(bot.bot.service.listOpen()).toHaveLength(1);
+    const [incident] = await bot.bot.service.listOpen();
+    expect(await bot.bot.service.listOpen()).toHaveLength(1);
     expect(incident?.channelId).not.toBeNull();
     expect(bot.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
     expect(bot.bot.store.jobs.forIncident(declared.id).every((j) => j.status === 'done')).toBe(true);
@@ -360,7 +360,7 @@ describe('storm control', () => {
         );
       }
       await drained(bot);
-      const open = bot.bot.service.listOpen();
+      const open = await bot.bot.service.listOpen();
       expect(open).toHaveLength(4);
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(4);
       const storm = open.find((i) => i.title.startsWith('Alert storm'));
@@ -373,7 +373,9 @@ describe('storm control', () => {
       const text = JSON.stringify(summaries.map((m) => m.blocks));
       expect(text).toContain('DiskFull');
       expect(text).toContain('ApiDown');
-      expect(bot.bot.service.timeline(storm?.id ?? 0).filter((e) => e.kind === 'storm_join')).toHaveLength(7);
+      expect(
+        (await bot.bot.service.timeline(storm?.id ?? 0)).filter((e) => e.kind === 'storm_join'),
+      ).toHaveLength(7);
       // More alerts of a joined group stay in the storm incident.
       await postWebhook(
         bot.url,
@@ -381,7 +383,7 @@ describe('storm control', () => {
         alertmanagerGroup({ alertname: 'DiskFull', group: 'c9', alerts: 8 }),
       );
       await drained(bot);
-      expect(bot.bot.service.listOpen()).toHaveLength(4);
+      expect(await bot.bot.service.listOpen()).toHaveLength(4);
     },
     MANY,
   );
@@ -410,7 +412,7 @@ describe('PagerDuty', () => {
     expect(wrong.body.error).toMatch(/PAGERDUTY_WEBHOOK_SECRET/);
     await drained(bot);
     expect(bot.bot.store.inbox.list()).toHaveLength(1);
-    const [incident] = bot.bot.service.listOpen();
+    const [incident] = await bot.bot.service.listOpen();
     expect(incident).toMatchObject({
       source: 'pagerduty',
       severity: 'P1',
@@ -434,7 +436,7 @@ describe('PagerDuty', () => {
     }
     await drained(bot);
     expect(bot.slack.callsTo('conversations.create')).toHaveLength(1);
-    const kinds = bot.bot.service.timeline(incident?.id ?? 0).filter((e) => e.kind === 'alert');
+    const kinds = (await bot.bot.service.timeline(incident?.id ?? 0)).filter((e) => e.kind === 'alert');
     expect(kinds.map((e) => e.text)).toEqual([
       'Alert firing: Checkout API error rate above 5%',
       'Alert incident.acknowledged: Checkout API error rate above 5%',
@@ -451,10 +453,12 @@ describe('generic webhook', () => {
     await postWebhook(bot.url, 'generic', { ...payload, runbook: 'RUN-011' });
     await postWebhook(bot.url, 'generic', { ...payload, summary: 'It failed again', runbook: 'RUN-011' });
     await drained(bot);
-    const [incident] = bot.bot.service.listOpen();
-    expect(bot.bot.service.listOpen()).toHaveLength(1);
+    const [incident] = await bot.bot.service.listOpen();
+    expect(await bot.bot.service.listOpen()).toHaveLength(1);
     expect(incident).toMatchObject({ source: 'generic', severity: 'P2', runbookId: 'RUN-011' });
-    expect(bot.bot.service.timeline(incident?.id ?? 0).filter((e) => e.kind === 'alert')).toHaveLength(2);
+    expect(
+      (await bot.bot.service.timeline(incident?.id ?? 0)).filter((e) => e.kind === 'alert'),
+    ).toHaveLength(2);
     const missing = await postWebhook(bot.url, 'generic', { title: 'x' });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/dedup_key/);
@@ -469,7 +473,7 @@ describe('generic webhook', () => {
       links: [{ text: 'bad', url: 'javascript:alert(1)' }],
     });
     await drained(bot);
-    const [incident] = bot.bot.service.listOpen();
+    const [incident] = await bot.bot.service.listOpen();
     const all = JSON.stringify(bot.slack.messages(incident?.channelId ?? ''));
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('<!here>');
@@ -496,6 +500,6 @@ describe('Socket Mode', () => {
     const res = await postWebhook(bot.url, 'alertmanager', fixture('alertmanager-firing.json'));
     expect(res.status).toBe(202);
     await drained(bot);
-    expect(bot.bot.service.listOpen()).toHaveLength(1);
+    expect(await bot.bot.service.listOpen()).toHaveLength(1);
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
 
   // A security runbook makes the incident private whatever the declarer chose.
   await t.command(`declare P1 ${TITLE} --runbook RUN-004`);
-  const declared = t.bot.service.listOpen().at(-1);
+  const declared = (await t.bot.service.listOpen()).at(-1);
   if (!declared?.channelId) throw new Error('the private incident got no channel');
   incident = declared;
   const channel = declared.channelId;
@@ -81,8 +81,8 @@ describe('a private incident', () => {
     expect(announced.map((m) => m.text)).toEqual(['A private P1 incident was declared']);
   });
 
-  it('lets only its members act on it', () => {
-    const current = t.bot.service.get(incident.id);
+  it('lets only its members act on it', async () => {
+    const current = await t.bot.service.get(incident.id);
     expect(current.status).toBe('identified');
     expect(current.commanderId).toBe(IC);
     const replies = t.slack.responses.map((r) => JSON.stringify(r.body));
@@ -131,7 +131,7 @@ describe('a private incident', () => {
     expect(brief).toEqual([expect.stringContaining('A private P1 incident was escalated')]);
     const channel = incident.channelId ?? '';
     await t.command(`resolve ${NOTE}`, { channel_id: channel, user_id: IC });
-    expect(t.bot.service.get(incident.id).status).toBe('resolved');
+    expect((await t.bot.service.get(incident.id)).status).toBe('resolved');
     await t.bot.home.settled();
     for (const m of [
       ...t.slack.messages(ESCALATIONS),

@@ -95,7 +95,7 @@ describe('issue 14: private incidents and drills stay where they belong', () => 
     expect(t.slack.messages(EXEC)).toEqual([]);
   });
 
-  it('keeps the status update and the brief in its own channel, saying why', () => {
+  it('keeps the status update and the brief in its own channel, saying why', async () => {
     const texts = t.slack.messages(secret.channelId ?? '').map((m) => m.text);
     expect(
       texts.filter((x) => x.startsWith(':lock: Private incident: not posted to the status channel')),
@@ -103,7 +103,7 @@ describe('issue 14: private incidents and drills stay where they belong', () => 
     expect(
       texts.filter((x) => x.startsWith(':lock: Private incident: not posted to the executive channel')),
     ).toHaveLength(1);
-    expect(t.bot.service.timeline(secret.id).map((e) => e.kind)).toEqual(
+    expect((await t.bot.service.timeline(secret.id)).map((e) => e.kind)).toEqual(
       expect.arrayContaining(['status_update', 'exec_brief', 'escalation']),
     );
   });
@@ -129,7 +129,7 @@ describe('issue 14: private incidents and drills stay where they belong', () => 
     const before = t.slack.callsTo('chat.postEphemeral').length;
     await t.act(OTHER, header, buttonClick(header, ACTIONS.resolve));
     await t.act(OTHER, header, buttonClick(header, ACTIONS.claimCommander));
-    expect(t.bot.service.get(secret.id)).toMatchObject({ status: 'identified', commanderId: IC });
+    expect(await t.bot.service.get(secret.id)).toMatchObject({ status: 'identified', commanderId: IC });
     const refusals = t.slack
       .callsTo('chat.postEphemeral')
       .slice(before)

@@ -84,7 +84,7 @@ describe('update reminders (issue 18)', () => {
       expect.stringMatching(/^Status update due: /),
       expect.stringMatching(/^Status update overdue by 15 min 10 s: /),
     ]);
-    expect(t.bot.service.timeline(incident.id).map((e) => e.text)).toContain(
+    expect((await t.bot.service.timeline(incident.id)).map((e) => e.text)).toContain(
       `Status update reminder snoozed for 15 min by <@${IC}>`,
     );
   });
@@ -100,7 +100,7 @@ describe('update reminders (issue 18)', () => {
     await t.command('status identified bad deploy', { channel_id: channel, user_id: IC });
     await tickAt(400);
     expect(reminders(channel)).toHaveLength(3);
-    expect(t.bot.service.timeline(incident.id).filter((e) => e.kind === 'reminder_stopped')).toEqual([
+    expect((await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'reminder_stopped')).toEqual([
       expect.objectContaining({
         text: 'Status update reminders stopped after 3: none until the next update is posted',
       }),
@@ -166,7 +166,7 @@ describe('update reminders (issue 18)', () => {
       event(t.url, SECRET, reactionAddedEvent({ user, reaction: 'loudspeaker', channel, ts: posted.ts }));
     expect((await mark(IC)).status).toBe(200);
     expect((await mark(OTHER)).status).toBe(200);
-    const updates = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'status_update');
+    const updates = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'status_update');
     expect(updates.map((e) => [e.actor, e.text])).toEqual([
       [IC, 'Status update (posted by hand): Status: checkout recovering, rollback 80% done'],
     ]);

@@ -63,7 +63,7 @@ async function start(startAt = T0) {
 
 async function declareAndResolve(severity = 'P3') {
   await t.command(`declare ${severity} Checkout errors`);
-  const incident = t.bot.service.listOpen().at(-1);
+  const incident = (await t.bot.service.listOpen()).at(-1);
   if (!incident?.channelId) throw new Error('no incident channel');
   const channel = incident.channelId;
   await t.command(`commander <@${IC}|ic>`, { channel_id: channel });
@@ -125,7 +125,7 @@ describe('post-mortem reminders', () => {
     expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual(['postmortem_overdue']);
 
     await t.command('postmortem done https://wiki.example.com/pm/1', { channel_id: channel, user_id: IC });
-    expect(t.bot.service.get(incident.id).status).toBe('closed');
+    expect((await t.bot.service.get(incident.id)).status).toBe('closed');
     // The reminders stop; what is left is the channel's archive, a while after the close (issue 18).
     expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual([
       'channel_archive_notice',
@@ -136,7 +136,9 @@ describe('post-mortem reminders', () => {
     await t.restart();
     expect(reminders(t.slack.messages(DM_IC))).toHaveLength(4);
     expect(reminders(t.slack.messages(channel))).toHaveLength(4);
-    const entries = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'postmortem_reminder');
+    const entries = (await t.bot.service.timeline(incident.id)).filter(
+      (e) => e.kind === 'postmortem_reminder',
+    );
     expect(entries).toHaveLength(4);
   });
 
@@ -216,10 +218,7 @@ describe('follow-up reminders', () => {
     const latest = followupReminders().at(-1) as StoredMessage;
     await t.act(OTHER, latest, buttonClick(latest, ACTIONS.followupDone));
     expect(
-      t.bot.service
-        .timeline(1)
-        .filter((e) => e.kind === 'followup_done')
-        .map((e) => e.actor),
+      (await t.bot.service.timeline(1)).filter((e) => e.kind === 'followup_done').map((e) => e.actor),
     ).toEqual([OTHER]);
     clock = Date.parse('2026-11-26T09:00:00.000Z');
     await t.bot.scheduler.tick();
@@ -231,7 +230,7 @@ describe('drills and timers', () => {
   it('a drill pages nobody when its re-page and escalation timers fire', async () => {
     await start();
     await t.command('drill RUN-001');
-    const drill = t.bot.service.listOpen()[0];
+    const drill = (await t.bot.service.listOpen())[0];
     const channel = drill?.channelId as string;
     expect(drill?.drill).toBe(true);
     const before = t.slack.calls.length;

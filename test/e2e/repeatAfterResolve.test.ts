@@ -18,10 +18,10 @@ async function resolvedThenRepeated(policy: 'record' | 'reopen' | 'new') {
   const group = alertmanagerGroup({ alertname: 'DiskFull', group: 'repeat', alerts: 2 });
   expect((await postWebhook(t.url, 'alertmanager', group)).status).toBe(202);
   await t.bot.intake.worker.idle();
-  const [incident] = t.bot.service.listOpen();
+  const [incident] = await t.bot.service.listOpen();
   if (!incident?.channelId) throw new Error('the page opened no incident');
   await t.command('resolve fixed the disk', { channel_id: incident.channelId, user_id: IC });
-  expect(t.bot.service.get(incident.id).status).toBe('resolved');
+  expect((await t.bot.service.get(incident.id)).status).toBe('resolved');
   await t.bot.jobs.idle();
   // The same notification again: same alerts, same startsAt.
   expect((await postWebhook(t.url, 'alertmanager', group)).status).toBe(202);
@@ -31,10 +31,9 @@ async function resolvedThenRepeated(policy: 'record' | 'reopen' | 'new') {
     .messages(incident.channelId)
     .map((m) => m.text)
     .filter((text) => text.includes('still firing'));
-  const repeats = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'alert_repeat');
+  const repeats = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'alert_repeat');
   // The worked runbook steps: do their messages still carry checkboxes (live) or not (read-only)?
-  const live = t.bot.service
-    .steps(incident.id)
+  const live = (await t.bot.service.steps(incident.id))
     .filter((s) => s.section === 'step' && s.messageTs)
     .map(
       (s) =>
@@ -55,8 +54,8 @@ describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30
     expect(notices).toEqual([
       ':warning: 2 alerts of this resolved incident still firing: DiskFull: DiskFull on repeat-pod-0. Recorded on the timeline. If the fix did not hold, reopen with `/incident status investigating`.',
     ]);
-    expect(bot.bot.service.get(incident.id).status).toBe('resolved');
-    expect(bot.bot.service.listOpen()).toHaveLength(0);
+    expect((await bot.bot.service.get(incident.id)).status).toBe('resolved');
+    expect(await bot.bot.service.listOpen()).toHaveLength(0);
     expect(live).toEqual([false]);
   });
 
@@ -65,7 +64,7 @@ describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30
     expect(repeats).toHaveLength(1);
     // Reopened by the page: the step the resolve made read-only is live again.
     expect(live).toEqual([true]);
-    expect(bot.bot.service.get(incident.id).status).toBe('investigating');
+    expect((await bot.bot.service.get(incident.id)).status).toBe('investigating');
     expect(notices).toEqual([expect.stringContaining('The incident is reopened')]);
     const key = bot.bot.store.alertLinks.listForIncident(incident.id)[0]?.dedupKey ?? '';
     expect(bot.bot.store.alertLinks.findOpen('alertmanager', key)?.incidentId).toBe(incident.id);
@@ -73,7 +72,7 @@ describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30
 
   it('new: a new incident opens for the group, with its own channel', async () => {
     const { bot, incident, notices } = await resolvedThenRepeated('new');
-    const open = bot.bot.service.listOpen();
+    const open = await bot.bot.service.listOpen();
     expect(open).toHaveLength(1);
     expect(open[0]?.id).not.toBe(incident.id);
     expect(open[0]?.channelId).not.toBeNull();

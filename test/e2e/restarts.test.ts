@@ -129,17 +129,17 @@ describe('a declaration interrupted before its channel was created', () => {
     const t = await startTestBot();
     cleanup.push(() => t.stop());
     // The database as a kill between "declared" and conversations.create leaves it.
-    const { incident } = t.bot.service.declare({
+    const { incident } = await t.bot.service.declare({
       title: 'Interrupted',
       severity: 'P2',
       declaredBy: DECLARER,
       source: 'slash',
     });
-    expect(t.bot.service.get(incident.id).channelId).toBeNull();
+    expect((await t.bot.service.get(incident.id)).channelId).toBeNull();
     await t.restart();
     // Start-up queues the opening; the job runner does it without holding up the start.
     await t.bot.jobs.idle();
-    const opened = t.bot.service.get(incident.id);
+    const opened = await t.bot.service.get(incident.id);
     expect(opened.channelId).not.toBeNull();
     expect(opened.headerTs).not.toBeNull();
     expect(stepMessages(t.slack, opened.channelId as string)).toBe(1);

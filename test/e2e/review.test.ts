@@ -69,16 +69,18 @@ function reminders(): [string, string[]][] {
 }
 
 /** Does every runbook step of a drill as written, in order: a drill counts as a test only when finished. */
-function completeEveryStep(incidentId: number): void {
-  for (const { id } of t.bot.service.steps(incidentId).filter((s) => s.section === 'step')) {
-    const step = t.bot.service.step(id);
-    if (step.checks.length === 0) t.bot.steps.markStepDone({ stepId: id, actor: BACKEND });
+async function completeEveryStep(incidentId: number): Promise<void> {
+  for (const { id } of (await t.bot.service.steps(incidentId)).filter((s) => s.section === 'step')) {
+    const step = await t.bot.service.step(id);
+    if (step.checks.length === 0) await t.bot.steps.markStepDone({ stepId: id, actor: BACKEND });
     else {
       const all = step.checks.map((c) => String(c.position));
-      t.bot.steps.toggleChecks({ stepId: id, seen: [], selected: all, actor: BACKEND });
+      await t.bot.steps.toggleChecks({ stepId: id, seen: [], selected: all, actor: BACKEND });
     }
   }
-  const left = t.bot.service.steps(incidentId).filter((s) => s.section === 'step' && s.state !== 'done');
+  const left = (await t.bot.service.steps(incidentId)).filter(
+    (s) => s.section === 'step' && s.state !== 'done',
+  );
   expect(left).toEqual([]);
 }
 
@@ -98,15 +100,19 @@ describe('the weekly runbook review', () => {
     // A drill of RUN-004 done to the end counts as a test; a drill of RUN-001 skips a step: the runbook was
     // unclear there.
     await t.command('drill RUN-004');
-    const drill4 = t.bot.service.listOpen().at(-1);
-    completeEveryStep(drill4?.id as number);
+    const drill4 = (await t.bot.service.listOpen()).at(-1);
+    await completeEveryStep(drill4?.id as number);
     await t.command('resolve drilled', { channel_id: drill4?.channelId as string });
     await t.command('drill RUN-001');
-    const drill1 = t.bot.service.listOpen().at(-1);
-    const step = t.bot.service
-      .steps(drill1?.id as number)
-      .find((s) => s.section === 'step' && s.number === 2);
-    t.bot.steps.skipStep({ stepId: step?.id as number, reason: 'the command is wrong', actor: BACKEND });
+    const drill1 = (await t.bot.service.listOpen()).at(-1);
+    const step = (await t.bot.service.steps(drill1?.id as number)).find(
+      (s) => s.section === 'step' && s.number === 2,
+    );
+    await t.bot.steps.skipStep({
+      stepId: step?.id as number,
+      reason: 'the command is wrong',
+      actor: BACKEND,
+    });
     await t.command('resolve done', { channel_id: drill1?.channelId as string });
 
     await t.bot.scheduler.tick();
@@ -151,7 +157,7 @@ describe('the weekly runbook review', () => {
     await t.bot.scheduler.tick();
     const message = t.slack.messages(REVIEW).find((m) => m.text.includes('RUN-002')) as StoredMessage;
     await t.act(OTHER, message, buttonClick(message, ACTIONS.startDrill, { value: 'RUN-002' }));
-    const drill = t.bot.service.listOpen().at(-1);
+    const drill = (await t.bot.service.listOpen()).at(-1);
     expect(drill).toMatchObject({ drill: true, runbookId: 'RUN-002', declaredBy: OTHER });
     expect(drill?.title).toBe('DRILL RUN-002: Service Down');
     expect(JSON.stringify(t.slack.responses.at(-1)?.body)).toContain(

@@ -71,7 +71,7 @@ describe('message shortcut: add a message to the timeline', () => {
     expect((await messageShortcut(DECLARER, channel, said)).status).toBe(200);
     expect((await messageShortcut(DECLARER, channel, said)).status).toBe(200);
 
-    const pins = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'pin');
+    const pins = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'pin');
     expect(pins.map((e) => [e.actor, e.text])).toEqual([
       [DECLARER, `Pinned message from <@${OTHER}>: db-2 is back, lag 0s`],
     ]);
@@ -84,9 +84,9 @@ describe('message shortcut: add a message to the timeline', () => {
 
   it('explains, and records nothing, on a message outside an incident channel', async () => {
     const { incident } = await t.declare('declare P2 Search is slow');
-    const before = t.bot.service.timeline(incident.id).length;
+    const before = (await t.bot.service.timeline(incident.id)).length;
     expect((await messageShortcut(DECLARER, ANNOUNCE, said)).status).toBe(200);
-    expect(t.bot.service.timeline(incident.id)).toHaveLength(before);
+    expect(await t.bot.service.timeline(incident.id)).toHaveLength(before);
     expect(t.slack.ephemerals(ANNOUNCE).map((e) => e.text)).toEqual([
       "This channel is not an incident's channel, so there is no timeline to add the message to. Use the shortcut on a message in the incident's channel, or paste the message's link there and add that one.",
     ]);

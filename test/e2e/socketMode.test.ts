@@ -35,7 +35,7 @@ it('declares through Socket Mode: envelope acked, channel opened, header pinned,
     );
     expect(JSON.stringify(ack.payload)).toContain('Declaring a P1 incident');
     await t.slack.waitFor('response_url', undefined, 5000);
-    const incident = t.bot.service.listOpen()[0];
+    const incident = (await t.bot.service.listOpen())[0];
     expect(incident?.channelName).toMatch(/^inc-\d{8}-1-queue-backlog-growing$/);
     const [header, ...rest] = t.slack.messages(incident?.channelId as string);
     expect(header?.pinned).toBe(true);

@@ -203,8 +203,8 @@ describe('Statuspage', () => {
     await postUpdate(drill.channel, 'investigating', 'Practice', 'Practising');
     await settle(secret.incident.id);
     await settle(drill.incident.id);
-    expect(t.bot.service.get(secret.incident.id).private).toBe(true);
-    expect(t.bot.service.get(drill.incident.id).drill).toBe(true);
+    expect((await t.bot.service.get(secret.incident.id)).private).toBe(true);
+    expect((await t.bot.service.get(drill.incident.id)).drill).toBe(true);
     expect(sp.requests).toEqual([]);
   });
 });

@@ -61,8 +61,8 @@ describe('bounded storage', { timeout: 60_000 }, () => {
       .get() as { n: number; bodies: number };
     expect(rows).toEqual({ n: 10, bodies: 1 });
     // 200 alerts of one delivery are one timeline entry, not 200.
-    const incident = t.bot.service.listOpen().find((i) => i.title.startsWith('DiskFull') && i.id > 1);
-    const alertEntries = t.bot.service.timeline(incident?.id ?? 0).filter((e) => e.kind === 'alert');
+    const incident = (await t.bot.service.listOpen()).find((i) => i.title.startsWith('DiskFull') && i.id > 1);
+    const alertEntries = (await t.bot.service.timeline(incident?.id ?? 0)).filter((e) => e.kind === 'alert');
     expect(alertEntries).toHaveLength(1);
     expect(alertEntries[0]?.text).toMatch(/^Alerts in one delivery: 200 firing: .+ \(\+195 more\)$/);
   });
@@ -93,15 +93,22 @@ describe('bounded storage', { timeout: 60_000 }, () => {
     const b = stored(dropped.body.id);
     expect(b.alerts.length).toBeGreaterThan(500);
     expect(b.alerts.length + b.truncatedAlerts).toBe(2_000);
-    const open = t.bot.service.listOpen();
+    const open = await t.bot.service.listOpen();
     expect(open.filter((i) => i.channelId)).toHaveLength(open.length);
   });
 
   it('a 4,200-alert incident: /incident timeline and /incident postmortem stay within Slack limits', async () => {
     const { incident, channel } = await t.declare('declare P2 Alert flood in checkout');
-    t.bot.store.transaction(() => {
+    await t.bot.storePort.transaction(async (tx) => {
       for (let i = 0; i < 4_200; i++)
-        t.bot.service.note(incident.id, 'bot', 'alert', `Alert firing: DiskFull on pod-${i}`, { i });
+        await t.bot.service.note(
+          incident.id,
+          'bot',
+          'alert',
+          `Alert firing: DiskFull on pod-${i}`,
+          { i },
+          tx,
+        );
     });
     const from = t.slack.calls.length;
     await t.command('timeline', { channel_id: channel });

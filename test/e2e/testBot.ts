@@ -120,7 +120,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       }),
     async declare(commandText) {
       await t.command(commandText);
-      const incident = t.bot.service.listOpen().at(-1);
+      const incident = (await t.bot.service.listOpen()).at(-1);
       if (!incident?.channelId) throw new Error(`"${commandText}" opened no incident channel`);
       return { incident, channel: incident.channelId };
     },

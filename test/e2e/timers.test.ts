@@ -83,7 +83,7 @@ describe('severity escalation timers', () => {
     expect(brief).toContain(`<#${channel}>`);
     expect(brief).not.toContain('fired');
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining(LEADS));
-    const entry = t.bot.service.timeline(incident.id).find((e) => e.kind === 'escalation');
+    const entry = (await t.bot.service.timeline(incident.id)).find((e) => e.kind === 'escalation');
     expect(entry).toMatchObject({ actor: 'bot', at: new Date(T0 + 120_000).toISOString() });
     expect(entry?.text).toBe('Escalated to Leadership: P1 unresolved after 2 min');
   });
@@ -105,7 +105,9 @@ describe('severity escalation timers', () => {
     expect(escalations()).toHaveLength(1);
     expect(t.slack.messages(channel).filter((m) => m.text.startsWith('Escalation'))).toHaveLength(1);
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining(LEADS));
-    expect(t.bot.service.timeline(incident.id).filter((e) => e.kind === 'escalation')).toHaveLength(1);
+    expect((await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'escalation')).toHaveLength(
+      1,
+    );
   });
 
   it('still fires once when the bot restarts before the due time', async () => {
@@ -132,7 +134,7 @@ describe('severity escalation timers', () => {
     await t.bot.scheduler.tick();
     await t.restart();
     expect(escalations()).toHaveLength(1);
-    const entry = t.bot.service.timeline(incident.id).find((e) => e.kind === 'escalation');
+    const entry = (await t.bot.service.timeline(incident.id)).find((e) => e.kind === 'escalation');
     expect(entry?.text).toBe('Escalated to Leadership: P1 unresolved after 2 min (fired 10 min late)');
   });
 
@@ -196,7 +198,7 @@ describe('severity escalation timers', () => {
     at(600);
     await t.bot.scheduler.tick();
     expect(escalations()).toHaveLength(2);
-    const kinds = t.bot.service.timeline(incident.id).map((e) => e.kind);
+    const kinds = (await t.bot.service.timeline(incident.id)).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'escalation_ack')).toHaveLength(1);
   });
 
@@ -215,7 +217,7 @@ describe('severity escalation timers', () => {
     expect(brief).toContain('Called in: Database on-call');
     expect(brief).toContain('<!subteam^S0ONCALL01>');
     expect(brief).toContain('*Runbook says contact:* @dba-oncall, then the Backend Team lead');
-    const texts = t.bot.service.timeline(incident.id).map((e) => e.text);
+    const texts = (await t.bot.service.timeline(incident.id)).map((e) => e.text);
     expect(texts).toContain('Escalated to Database on-call: RUN-001: escalate if it persists after 30 min');
   });
 
@@ -230,7 +232,7 @@ describe('severity escalation timers', () => {
     );
     expect(JSON.stringify(repage?.blocks)).toContain(`<@${IC}>`);
     await t.act(IC, repage as StoredMessage, buttonClick(repage as StoredMessage, ACTIONS.claimCommander));
-    expect(t.bot.service.get(incident.id).commanderId).toBe(IC);
+    expect((await t.bot.service.get(incident.id)).commanderId).toBe(IC);
 
     // Claimed in time: no page.
     const second = await declare('P1', 'Search is slow');
@@ -282,11 +284,11 @@ describe('status-page updates and executive briefs', () => {
     ].join('\n');
     expect(t.slack.messages(STATUS).at(-1)?.text).toBe(expected);
     expect(t.slack.messages(channel).at(-1)?.text).toBe(expected);
-    expect(t.bot.service.get(incident.id).status).toBe('identified');
+    expect((await t.bot.service.get(incident.id)).status).toBe('identified');
     // The reminder moves to the time the update promised.
     const reminder = t.bot.store.timers.listOpen(incident.id).filter((x) => x.kind === 'update_due');
     expect(reminder.map((x) => x.dueAt)).toEqual([new Date(T0 + 920_000).toISOString()]);
-    expect(t.bot.service.timeline(incident.id).map((e) => e.kind)).toContain('status_update');
+    expect((await t.bot.service.timeline(incident.id)).map((e) => e.kind)).toContain('status_update');
   });
 
   it('reminds when an update is due, then again saying how overdue, with a button to the form', async () => {
@@ -373,8 +375,8 @@ describe('the real cron tick', () => {
     await t.command('declare P1 Checkout errors');
     const call = await t.slack.waitFor('chat.postMessage', (args) => args.channel === ESCALATIONS, 10_000);
     expect(String(call.args.text)).toMatch(/^Escalation: P1 incident/);
-    const incident = t.bot.service.listOpen()[0];
-    const entry = t.bot.service.timeline(incident?.id ?? 0).find((e) => e.kind === 'escalation');
+    const incident = (await t.bot.service.listOpen())[0];
+    const entry = (await t.bot.service.timeline(incident?.id ?? 0)).find((e) => e.kind === 'escalation');
     // Never before it is due.
     expect(Date.parse(entry?.at ?? '') - Date.parse(incident?.declaredAt ?? '')).toBeGreaterThanOrEqual(2000);
     await t.bot.scheduler.tick();

@@ -55,13 +55,13 @@ describe('structured incident times', () => {
     const res = await editTimes(channel, { impactStartedAt: T0 - 10 * MIN, mitigatedAt: T0 + 20 * MIN });
     expect(res.status).toBe(200);
 
-    expect(t.bot.service.get(incident.id)).toMatchObject({
+    expect(await t.bot.service.get(incident.id)).toMatchObject({
       impactStartedAt: new Date(T0 - 10 * MIN).toISOString(),
       detectedAt: null,
       acknowledgedAt: new Date(T0 + 3 * MIN).toISOString(),
       mitigatedAt: new Date(T0 + 20 * MIN).toISOString(),
     });
-    const entries = t.bot.service.timeline(incident.id).filter((e) => e.kind === 'time_set');
+    const entries = (await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'time_set');
     expect(entries.map((e) => [e.actor, e.at, e.text])).toEqual([
       [IC, new Date(T0 + 30 * MIN).toISOString(), 'Impact started set to 2026-12-03 09:50 UTC (was not set)'],
       [IC, new Date(T0 + 30 * MIN).toISOString(), 'Mitigated set to 2026-12-03 10:20 UTC (was not set)'],
@@ -110,11 +110,11 @@ describe('structured incident times', () => {
     expect(JSON.parse(unresolved.text).errors[TIME_FIELDS.impactStartedAt.blockId]).toContain(
       'The incident is not resolved: resolve it first',
     );
-    expect(t.bot.service.get(incident.id)).toMatchObject({
+    expect(await t.bot.service.get(incident.id)).toMatchObject({
       impactStartedAt: null,
       detectedAt: null,
       mitigatedAt: null,
     });
-    expect(t.bot.service.timeline(incident.id).filter((e) => e.kind === 'time_set')).toEqual([]);
+    expect((await t.bot.service.timeline(incident.id)).filter((e) => e.kind === 'time_set')).toEqual([]);
   });
 });

@@ -13,8 +13,8 @@ afterEach(async () => {
 });
 
 /** The channel of the incident declared last. */
-function incidentChannel(): string {
-  const channel = t.bot.service.listOpen().at(-1)?.channelId;
+async function incidentChannel(): Promise<string> {
+  const channel = (await t.bot.service.listOpen()).at(-1)?.channelId;
   if (!channel) throw new Error('no incident channel was recorded');
   return channel;
 }
@@ -50,7 +50,7 @@ describe('declare -> walk the runbook -> resolve', () => {
     expect(created).toHaveLength(1);
     const name = created[0]?.args.name as string;
     expect(name).toMatch(/^inc-\d{8}-1-database-connection-pool-exhausted$/);
-    const channel = incidentChannel();
+    const channel = await incidentChannel();
     expect(t.slack.members(channel)).toEqual(expect.arrayContaining([DECLARER, IC, ...ONCALL]));
     expect(t.slack.members(channel)).not.toEqual(expect.arrayContaining(LEADS));
     const [header] = t.slack.messages(channel);
@@ -95,9 +95,9 @@ describe('declare -> walk the runbook -> resolve', () => {
     }
 
     // Every check and step is on the timeline with who did it.
-    const incident = t.bot.service.forChannel(channel);
+    const incident = await t.bot.service.forChannel(channel);
     expect(incident).not.toBeNull();
-    const timeline = t.bot.service.timeline(incident?.id as number);
+    const timeline = await t.bot.service.timeline(incident?.id as number);
     const checks = steps.reduce((n, s) => n + s.verifications.length, 0);
     expect(timeline.filter((e) => e.kind === 'check' && e.actor === OTHER)).toHaveLength(checks);
     expect(timeline.filter((e) => e.kind === 'step_done')).toHaveLength(steps.length);
@@ -108,7 +108,7 @@ describe('declare -> walk the runbook -> resolve', () => {
       (await t.command('resolve connections back to normal', { channel_id: channel, user_id: DECLARER }))
         .status,
     ).toBe(200);
-    expect(t.bot.service.get(incident?.id as number).status).toBe('resolved');
+    expect((await t.bot.service.get(incident?.id as number)).status).toBe('resolved');
     const after = t.slack.messages(channel).slice(before);
     expect(after.map((m) => m.text).join('\n')).toMatch(/resolved/i);
     expect(JSON.stringify(after)).toContain(runbook?.postIncident[0]?.slice(0, 30));
@@ -122,7 +122,7 @@ describe('declare -> walk the runbook -> resolve', () => {
     expect(res.text).toContain('Unknown subcommand');
     expect(res.text).toContain('/incident declare P1');
     expect(t.slack.callsTo('conversations.create')).toHaveLength(0);
-    expect(t.bot.service.listOpen()).toEqual([]);
+    expect(await t.bot.service.listOpen()).toEqual([]);
   });
 
   it('answers a bad use of a known subcommand with that usage line alone, not the whole help', async () => {
@@ -138,7 +138,7 @@ describe('declare -> walk the runbook -> resolve', () => {
 
   it('escapes a title of <!channel> everywhere it is shown', async () => {
     await t.command('declare P2 <!channel> test');
-    const channel = incidentChannel();
+    const channel = await incidentChannel();
     const posted = t.slack.callsTo('chat.postMessage').map((c) => JSON.stringify(c.args));
     expect(posted.length).toBeGreaterThan(2);
     for (const body of posted) expect(body).not.toContain('<!channel>');
@@ -149,20 +149,20 @@ describe('declare -> walk the runbook -> resolve', () => {
 
   it('lets the commander claim, and refuses a resolve from anyone else (recorded)', async () => {
     await t.command('declare P1 Checkout errors');
-    const channel = incidentChannel();
+    const channel = await incidentChannel();
     const header = t.slack.messages(channel)[0] as StoredMessage;
     await t.act(IC, header, buttonClick(header, ACTIONS.claimCommander));
-    const incident = t.bot.service.forChannel(channel);
+    const incident = await t.bot.service.forChannel(channel);
     expect(incident?.commanderId).toBe(IC);
     expect(JSON.stringify(t.slack.message(channel, header.ts)?.blocks)).toContain(`<@${IC}>`);
 
     await t.command('resolve', { channel_id: channel, user_id: OTHER });
-    expect(t.bot.service.get(incident?.id as number).status).toBe('declared');
+    expect((await t.bot.service.get(incident?.id as number)).status).toBe('declared');
     const refusal = t.slack.responses.at(-1);
     expect(JSON.stringify(refusal?.body)).toContain(`Only the incident commander <@${IC}>`);
-    expect(t.bot.service.timeline(incident?.id as number).filter((e) => e.kind === 'refused')).toHaveLength(
-      1,
-    );
+    expect(
+      (await t.bot.service.timeline(incident?.id as number)).filter((e) => e.kind === 'refused'),
+    ).toHaveLength(1);
     expect(FAKE_BOT.userId).not.toBe(IC);
   });
 });

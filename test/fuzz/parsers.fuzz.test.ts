@@ -11,6 +11,7 @@ import { lintRunbook } from '../../src/runbooks/lint.ts';
 import { parseRunbook } from '../../src/runbooks/parse.ts';
 import { IncidentService } from '../../src/services/incidentService.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { createStore } from '../../src/store/index.ts';
 import { hostileShort, hostileString, type Json, mutated } from '../support/mutate.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
@@ -182,29 +183,29 @@ describe('shell placeholders from alert labels', () => {
 });
 
 describe('SQL metacharacters', () => {
-  it('every text field reaches the store and comes back verbatim', () => {
+  it('every text field reaches the store and comes back verbatim', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'incident-bot-sql-'));
     const runbooks = runbooksDir();
     const store = createStore(join(dir, 'db.sqlite'));
     try {
       const set = loadRunbookSet(runbooks, new Date('2026-11-22'));
-      const service = new IncidentService(store, () => set);
-      fc.assert(
-        fc.property(
+      const service = new IncidentService(asyncStore(store), () => set);
+      await fc.assert(
+        fc.asyncProperty(
           hostileString.filter((s) => s.trim().length > 0 && !s.includes('\u0000')),
           hostileString,
-          (title, note) => {
-            const { incident } = service.declare({
+          async (title, note) => {
+            const { incident } = await service.declare({
               title,
               severity: 'P2',
               declaredBy: 'U1',
               source: 'slash',
             });
             // Trimmed (the only normalisation), otherwise byte for byte.
-            expect(service.get(incident.id).title).toBe(title.trim());
-            const entry = service.note(incident.id, 'U1', 'note', note, { note });
+            expect((await service.get(incident.id)).title).toBe(title.trim());
+            const entry = await service.note(incident.id, 'U1', 'note', note, { note });
             expect(entry?.text ?? note).toBe(note);
-            expect(service.timeline(incident.id).some((e) => e.text === note)).toBe(true);
+            expect((await service.timeline(incident.id)).some((e) => e.text === note)).toBe(true);
           },
         ),
         { numRuns: 120, seed: SEED },

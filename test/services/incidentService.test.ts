@@ -6,6 +6,7 @@ import { IncidentService, UserError } from '../../src/services/incidentService.t
 import type { RunbookSet } from '../../src/services/runbookSet.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
 import { StepService } from '../../src/services/stepService.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
@@ -22,8 +23,8 @@ beforeAll(() => {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'incident-service-'));
   store = createStore(join(dir, 'db.sqlite'));
-  service = new IncidentService(store, () => set);
-  stepOps = new StepService(store, service);
+  service = new IncidentService(asyncStore(store), () => set);
+  stepOps = new StepService(asyncStore(store), service);
 });
 afterEach(() => {
   store.close();
@@ -36,8 +37,8 @@ const declare = (
 ) => service.declare({ title, severity: 'P1', declaredBy: 'U1', source: 'slash', ...extra });
 
 describe('declare', () => {
-  it('matches the runbook from the title and lays out prerequisites, the RUN-000 process and the steps', () => {
-    const { incident, runbook, steps } = declare();
+  it('matches the runbook from the title and lays out prerequisites, the RUN-000 process and the steps', async () => {
+    const { incident, runbook, steps } = await declare();
     expect(runbook?.id).toBe('RUN-001');
     expect(incident).toMatchObject({
       status: 'declared',
@@ -55,14 +56,14 @@ describe('declare', () => {
     expect(steps[0]?.checks.map((c) => c.text)).toEqual(rb.prerequisites);
     expect(steps[2]?.commands).toEqual(rb.steps[0]?.commands);
     expect(steps[2]?.checks.map((c) => c.text)).toEqual(rb.steps[0]?.verifications);
-    expect(service.timeline(incident.id).map((e) => [e.actor, e.kind])).toEqual([
+    expect((await service.timeline(incident.id)).map((e) => [e.actor, e.kind])).toEqual([
       ['U1', 'declared'],
       ['bot', 'runbook'],
     ]);
   });
 
-  it('walks RUN-000 itself when no scenario runbook matches', () => {
-    const { runbook, steps } = declare('Something odd with the office printer');
+  it('walks RUN-000 itself when no scenario runbook matches', async () => {
+    const { runbook, steps } = await declare('Something odd with the office printer');
     expect(runbook).toBeNull();
     const process = set.catalog.byId('RUN-000');
     expect(steps.filter((s) => s.section === 'step').map((s) => s.title)).toEqual(
@@ -71,28 +72,30 @@ describe('declare', () => {
     expect(steps.some((s) => s.section === 'process')).toBe(false);
   });
 
-  it('takes a named runbook, refuses an unknown one, and makes a security incident private', () => {
-    expect(declare('Anything', { runbookId: 'RUN-007' }).runbook?.id).toBe('RUN-007');
-    expect(() => declare('Anything', { runbookId: 'RUN-404' })).toThrow(UserError);
-    expect(() => declare('Anything', { runbookId: 'RUN-404' })).toThrow(/There is no runbook RUN-404/);
-    expect(declare('Suspicious logins', { runbookId: 'RUN-004' }).incident.private).toBe(true);
+  it('takes a named runbook, refuses an unknown one, and makes a security incident private', async () => {
+    expect((await declare('Anything', { runbookId: 'RUN-007' })).runbook?.id).toBe('RUN-007');
+    await expect(declare('Anything', { runbookId: 'RUN-404' })).rejects.toThrow(UserError);
+    await expect(declare('Anything', { runbookId: 'RUN-404' })).rejects.toThrow(
+      /There is no runbook RUN-404/,
+    );
+    expect((await declare('Suspicious logins', { runbookId: 'RUN-004' })).incident.private).toBe(true);
   });
 });
 
 describe('the walk-through', () => {
-  it('keeps two stale clicks on different boxes, completes the step and activates the next', () => {
-    const { incident, steps } = declare();
+  it('keeps two stale clicks on different boxes, completes the step and activates the next', async () => {
+    const { incident, steps } = await declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
     const positions = first.checks.map((c) => String(c.position));
     expect(positions.length).toBeGreaterThanOrEqual(2);
     // Both responders saw the step with nothing ticked.
-    const a = stepOps.toggleChecks({
+    const a = await stepOps.toggleChecks({
       stepId: first.id,
       seen: [],
       selected: [positions[0] as string],
       actor: 'UA',
     });
-    const b = stepOps.toggleChecks({
+    const b = await stepOps.toggleChecks({
       stepId: first.id,
       seen: [],
       selected: [positions[1] as string],
@@ -100,33 +103,32 @@ describe('the walk-through', () => {
     });
     expect(a.ticked).toEqual([0]);
     expect(b.ticked).toEqual([1]);
-    const now = service.step(first.id);
+    const now = await service.step(first.id);
     expect(now.checks.slice(0, 2).map((c) => [c.checked, c.checkedBy])).toEqual([
       [true, 'UA'],
       [true, 'UB'],
     ]);
     let last = b;
     for (const p of positions.slice(2))
-      last = stepOps.toggleChecks({ stepId: first.id, seen: [], selected: [p], actor: 'UA' });
+      last = await stepOps.toggleChecks({ stepId: first.id, seen: [], selected: [p], actor: 'UA' });
     expect(last.completed).toBe(true);
     expect(last.step).toMatchObject({ state: 'done', completedBy: 'UA' });
     expect(last.next).toMatchObject({ state: 'active', number: 2 });
-    expect(service.timeline(incident.id).filter((e) => e.kind === 'check').length).toBe(positions.length);
+    expect((await service.timeline(incident.id)).filter((e) => e.kind === 'check').length).toBe(
+      positions.length,
+    );
     expect(
-      service
-        .timeline(incident.id)
-        .filter((e) => e.kind === 'step_done')
-        .map((e) => e.actor),
+      (await service.timeline(incident.id)).filter((e) => e.kind === 'step_done').map((e) => e.actor),
     ).toEqual(['UA']);
   });
 
-  it('unticks only what the user cleared, and a repeated click changes nothing', () => {
-    const { steps } = declare();
+  it('unticks only what the user cleared, and a repeated click changes nothing', async () => {
+    const { steps } = await declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0', '1'], actor: 'UA' });
-    const again = stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0'], actor: 'UA' });
+    await stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0', '1'], actor: 'UA' });
+    const again = await stepOps.toggleChecks({ stepId: first.id, seen: [], selected: ['0'], actor: 'UA' });
     expect(again).toMatchObject({ ticked: [], cleared: [] });
-    const cleared = stepOps.toggleChecks({
+    const cleared = await stepOps.toggleChecks({
       stepId: first.id,
       seen: ['0', '1'],
       selected: ['1'],
@@ -135,51 +137,56 @@ describe('the walk-through', () => {
     expect(cleared).toMatchObject({ ticked: [], cleared: [0] });
   });
 
-  it('skips with a reason, activates the next step, and reopens', () => {
-    const { incident, steps } = declare();
+  it('skips with a reason, activates the next step, and reopens', async () => {
+    const { incident, steps } = await declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    expect(() => stepOps.skipStep({ stepId: first.id, reason: '  ', actor: 'UA' })).toThrow(/Say why/);
-    const skipped = stepOps.skipStep({ stepId: first.id, reason: 'no psql access', actor: 'UA' });
+    await expect(stepOps.skipStep({ stepId: first.id, reason: '  ', actor: 'UA' })).rejects.toThrow(
+      /Say why/,
+    );
+    const skipped = await stepOps.skipStep({ stepId: first.id, reason: 'no psql access', actor: 'UA' });
     expect(skipped.step).toMatchObject({ state: 'skipped', skipReason: 'no psql access', skippedBy: 'UA' });
     expect(skipped.next?.number).toBe(2);
-    expect(stepOps.reopenStep({ stepId: first.id, actor: 'UB' }).state).toBe('active');
-    expect(
-      service
-        .timeline(incident.id)
-        .map((e) => e.kind)
-        .slice(-2),
-    ).toEqual(['step_skipped', 'step_reopened']);
+    expect((await stepOps.reopenStep({ stepId: first.id, actor: 'UB' })).state).toBe('active');
+    expect((await service.timeline(incident.id)).map((e) => e.kind).slice(-2)).toEqual([
+      'step_skipped',
+      'step_reopened',
+    ]);
   });
 });
 
 describe('roles and resolution', () => {
-  it('lets anyone act without a commander, then only the commander; refusals are recorded', () => {
-    const { incident } = declare();
-    expect(service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UA' }).ok).toBe(true);
-    expect(service.get(incident.id).acknowledgedAt).not.toBeNull();
-    const refused = service.resolve({ incidentId: incident.id, actor: 'UX' });
+  it('lets anyone act without a commander, then only the commander; refusals are recorded', async () => {
+    const { incident } = await declare();
+    expect((await service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UA' })).ok).toBe(
+      true,
+    );
+    expect((await service.get(incident.id)).acknowledgedAt).not.toBeNull();
+    const refused = await service.resolve({ incidentId: incident.id, actor: 'UX' });
     expect(refused).toEqual({
       ok: false,
       reason:
         'Only the incident commander <@UC> can resolve this incident. Ask them, or have them hand over with /incident commander <@UX>.',
     });
-    expect(service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UX' }).ok).toBe(false);
+    expect((await service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UX' })).ok).toBe(
+      false,
+    );
     expect(
-      service
-        .timeline(incident.id)
-        .filter((e) => e.kind === 'refused')
-        .map((e) => e.actor),
+      (await service.timeline(incident.id)).filter((e) => e.kind === 'refused').map((e) => e.actor),
     ).toEqual(['UX', 'UX']);
-    expect(service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UC' })).toMatchObject({
-      ok: true,
-      raised: true,
-    });
+    expect(await service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UC' })).toMatchObject(
+      {
+        ok: true,
+        raised: true,
+      },
+    );
   });
 
-  it('moves through the statuses, refuses impossible moves, and resolves with the two checklists', () => {
-    const { incident } = declare();
-    expect(service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' }).ok).toBe(true);
-    expect(service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).toEqual({
+  it('moves through the statuses, refuses impossible moves, and resolves with the two checklists', async () => {
+    const { incident } = await declare();
+    expect((await service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).ok).toBe(
+      true,
+    );
+    expect(await service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).toEqual({
       ok: false,
       reason: 'The incident is already identified.',
     });
@@ -188,7 +195,7 @@ describe('roles and resolution', () => {
       kind: 'escalate',
       dueAt: new Date(Date.now() + 60_000),
     });
-    const resolved = service.resolve({ incidentId: incident.id, note: 'rolled back', actor: 'UA' });
+    const resolved = await service.resolve({ incidentId: incident.id, note: 'rolled back', actor: 'UA' });
     expect(resolved.ok).toBe(true);
     if (!resolved.ok) return;
     expect(resolved.incident.status).toBe('resolved');
@@ -197,43 +204,49 @@ describe('roles and resolution', () => {
       expect.arrayContaining(set.catalog.byId('RUN-001')?.postIncident ?? ['missing']),
     );
     expect(store.timers.listOpen(incident.id)).toEqual([]);
-    expect(service.resolve({ incidentId: incident.id, actor: 'UA' }).ok).toBe(false);
+    expect((await service.resolve({ incidentId: incident.id, actor: 'UA' })).ok).toBe(false);
   });
 
-  it('asks the runbook owner to update the runbook when steps were skipped or the incident escalated', () => {
-    const plain = declare();
-    const clean = service.resolve({ incidentId: plain.incident.id, actor: 'UA' });
+  it('asks the runbook owner to update the runbook when steps were skipped or the incident escalated', async () => {
+    const plain = await declare();
+    const clean = await service.resolve({ incidentId: plain.incident.id, actor: 'UA' });
     expect(clean.ok && clean.added.flatMap((s) => s.checks.map((c) => c.text))).not.toContainEqual(
       expect.stringContaining('Update RUN-001'),
     );
-    const { incident, steps } = declare();
+    const { incident, steps } = await declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    stepOps.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
-    service.escalate({ incidentId: incident.id, conditions: [], actor: 'UA' });
-    const resolved = service.resolve({ incidentId: incident.id, actor: 'UA' });
+    await stepOps.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
+    await service.escalate({ incidentId: incident.id, conditions: [], actor: 'UA' });
+    const resolved = await service.resolve({ incidentId: incident.id, actor: 'UA' });
     const post = resolved.ok ? resolved.added.find((s) => s.section === 'post_incident') : undefined;
     expect(post?.checks.at(-1)?.text).toBe(
       'Update RUN-001 (1 step skipped, escalated) → owner: Backend Team',
     );
   });
 
-  it('keeps everything across a close and reopen of the database file', () => {
-    const { incident } = declare();
-    service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UC' });
+  it('keeps everything across a close and reopen of the database file', async () => {
+    const { incident } = await declare();
+    await service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UC' });
     store.close();
     store = createStore(join(dir, 'db.sqlite'));
-    service = new IncidentService(store, () => set);
-    stepOps = new StepService(store, service);
-    expect(service.get(incident.id)).toMatchObject({ commanderId: 'UC', runbookId: 'RUN-001' });
-    expect(service.timeline(incident.id).map((e) => e.kind)).toEqual(['declared', 'runbook', 'commander']);
+    service = new IncidentService(asyncStore(store), () => set);
+    stepOps = new StepService(asyncStore(store), service);
+    expect(await service.get(incident.id)).toMatchObject({ commanderId: 'UC', runbookId: 'RUN-001' });
+    expect((await service.timeline(incident.id)).map((e) => e.kind)).toEqual([
+      'declared',
+      'runbook',
+      'commander',
+    ]);
   });
 });
 
 describe('steps without checks', () => {
-  it('completes by "Mark done" only when the step has no checks and is active', () => {
-    const { incident, steps } = declare();
+  it('completes by "Mark done" only when the step has no checks and is active', async () => {
+    const { incident, steps } = await declare();
     const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
-    expect(() => stepOps.markStepDone({ stepId: first.id, actor: 'UA' })).toThrow(/Tick the step's checks/);
+    await expect(stepOps.markStepDone({ stepId: first.id, actor: 'UA' })).rejects.toThrow(
+      /Tick the step's checks/,
+    );
     // A step imported from a layout without verification checks.
     const [bare] = store.checklist.insertSteps([
       {
@@ -246,9 +259,9 @@ describe('steps without checks', () => {
       },
     ]);
     const id = (bare as (typeof steps)[number]).id;
-    expect(() => stepOps.markStepDone({ stepId: id, actor: 'UA' })).toThrow(/is pending, not active/);
+    await expect(stepOps.markStepDone({ stepId: id, actor: 'UA' })).rejects.toThrow(/is pending, not active/);
     store.checklist.setStepState(id, 'active', 'bot');
-    const done = stepOps.markStepDone({ stepId: id, actor: 'UA' });
+    const done = await stepOps.markStepDone({ stepId: id, actor: 'UA' });
     expect(done).toMatchObject({ completed: true, step: { state: 'done', completedBy: 'UA' } });
   });
 });

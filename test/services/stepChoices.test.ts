@@ -8,6 +8,7 @@ import { IncidentService, UserError } from '../../src/services/incidentService.t
 import { loadRunbookSet, type RunbookSet } from '../../src/services/runbookSet.ts';
 import { StepChoices } from '../../src/services/stepChoices.ts';
 import { StepService } from '../../src/services/stepService.ts';
+import { asyncStore } from '../../src/store/asyncStore.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
 import { makeRunbook } from '../blocks/fixtures.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
@@ -104,9 +105,9 @@ beforeAll(() => {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'step-choices-'));
   store = createStore(join(dir, 'db.sqlite'));
-  service = new IncidentService(store, () => set);
-  stepOps = new StepService(store, service);
-  choices = new StepChoices(store, service);
+  service = new IncidentService(asyncStore(store), () => set);
+  stepOps = new StepService(asyncStore(store), service);
+  choices = new StepChoices(asyncStore(store), service);
 });
 afterEach(() => {
   store.close();
@@ -125,14 +126,14 @@ function declare(runbookId: string, labels?: Record<string, string>) {
   });
 }
 
-function walk(incidentId: number) {
-  return service.steps(incidentId).filter((s) => s.section === 'step');
+async function walk(incidentId: number) {
+  return (await service.steps(incidentId)).filter((s) => s.section === 'step');
 }
 
 describe('declare keeps what the import gave each step', () => {
-  it('stores warnings, options, jumps and the procedure of each step', () => {
-    const { incident } = declare('RUN-900');
-    const steps = walk(incident.id);
+  it('stores warnings, options, jumps and the procedure of each step', async () => {
+    const { incident } = await declare('RUN-900');
+    const steps = await walk(incident.id);
     expect(steps.map((s) => [s.number, s.state])).toEqual([
       [1, 'active'],
       [2, 'pending'],
@@ -146,46 +147,46 @@ describe('declare keeps what the import gave each step', () => {
       ['b', 'Fail over', [OPTION_WARNING]],
     ]);
     expect(steps.map((s) => s.phase)).toEqual([null, null, null, null]);
-    expect(choices.pendingPhases(incident.id)).toBeNull();
+    expect(await choices.pendingPhases(incident.id)).toBeNull();
   });
 });
 
 describe('warnings shown', () => {
-  it('records each warning once, with the step and the actor', () => {
-    const { incident } = declare('RUN-900');
-    const [first] = walk(incident.id);
-    const entry = choices.recordWarningsShown(first?.id ?? 0, 'U2');
+  it('records each warning once, with the step and the actor', async () => {
+    const { incident } = await declare('RUN-900');
+    const [first] = await walk(incident.id);
+    const entry = await choices.recordWarningsShown(first?.id ?? 0, 'U2');
     expect(entry).toMatchObject({
       actor: 'U2',
       kind: 'warning_shown',
       text: 'Warning shown with step 1 (Step title 1): danger: This will induce data loss: use it as a final resort.',
       data: { stepId: first?.id, warnings: [{ level: 'danger', text: DANGER.text }] },
     });
-    expect(choices.recordWarningsShown(first?.id ?? 0, 'U3')).toBeNull();
-    expect(service.timeline(incident.id).filter((e) => e.kind === 'warning_shown')).toHaveLength(1);
+    expect(await choices.recordWarningsShown(first?.id ?? 0, 'U3')).toBeNull();
+    expect((await service.timeline(incident.id)).filter((e) => e.kind === 'warning_shown')).toHaveLength(1);
   });
 
-  it('records nothing for a step without warnings', () => {
-    const { incident } = declare('RUN-900');
-    expect(choices.recordWarningsShown(walk(incident.id)[2]?.id ?? 0, 'U2')).toBeNull();
+  it('records nothing for a step without warnings', async () => {
+    const { incident } = await declare('RUN-900');
+    expect(await choices.recordWarningsShown((await walk(incident.id))[2]?.id ?? 0, 'U2')).toBeNull();
   });
 });
 
 describe('alternatives', () => {
-  function atStep2() {
-    const { incident } = declare('RUN-900');
-    const [first, second] = walk(incident.id);
-    stepOps.toggleChecks({ stepId: first?.id ?? 0, seen: [], selected: ['0'], actor: 'U2' });
-    return { incident, second: service.step(second?.id ?? 0) };
+  async function atStep2() {
+    const { incident } = await declare('RUN-900');
+    const [first, second] = await walk(incident.id);
+    await stepOps.toggleChecks({ stepId: first?.id ?? 0, seen: [], selected: ['0'], actor: 'U2' });
+    return { incident, second: await service.step(second?.id ?? 0) };
   }
 
-  it('records who chose what and what was not taken, and the chosen option warnings as shown', () => {
-    const { incident, second } = atStep2();
+  it('records who chose what and what was not taken, and the chosen option warnings as shown', async () => {
+    const { incident, second } = await atStep2();
     expect(second.state).toBe('active');
-    const chosen = choices.chooseOption({ stepId: second.id, key: 'b', actor: 'U3' });
+    const chosen = await choices.chooseOption({ stepId: second.id, key: 'b', actor: 'U3' });
     expect(chosen).toMatchObject({ chosenOption: 'b', chosenBy: 'U3' });
     expect(chosen.chosenAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const entries = service.timeline(incident.id).slice(-2);
+    const entries = (await service.timeline(incident.id)).slice(-2);
     expect(entries.map((e) => [e.actor, e.kind, e.text, e.data])).toEqual([
       [
         'U3',
@@ -202,62 +203,66 @@ describe('alternatives', () => {
     ]);
   });
 
-  it('refuses a second choice, an unknown option and a step that is not active', () => {
-    const { second } = atStep2();
-    choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
-    expect(() => choices.chooseOption({ stepId: second.id, key: 'b', actor: 'U4' })).toThrow(
+  it('refuses a second choice, an unknown option and a step that is not active', async () => {
+    const { second } = await atStep2();
+    await choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
+    await expect(choices.chooseOption({ stepId: second.id, key: 'b', actor: 'U4' })).rejects.toThrow(
       new UserError(
         'Option A: Restart the consumer was already chosen by <@U3>: follow it, or reopen the step and skip it with a reason.',
       ),
     );
-    expect(() => choices.chooseOption({ stepId: second.id, key: 'z', actor: 'U4' })).toThrow(UserError);
-    const { incident } = declare('RUN-900');
-    const pending = walk(incident.id)[1];
-    expect(() => choices.chooseOption({ stepId: pending?.id ?? 0, key: 'a', actor: 'U4' })).toThrow(
+    await expect(choices.chooseOption({ stepId: second.id, key: 'z', actor: 'U4' })).rejects.toThrow(
+      UserError,
+    );
+    const { incident } = await declare('RUN-900');
+    const pending = (await walk(incident.id))[1];
+    await expect(choices.chooseOption({ stepId: pending?.id ?? 0, key: 'a', actor: 'U4' })).rejects.toThrow(
       new UserError('Step 2 is pending, not active. Reopen it first.'),
     );
   });
 
-  it('refuses the last check until an option is chosen, then completes', () => {
-    const { second } = atStep2();
-    expect(() => stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' })).toThrow(
+  it('refuses the last check until an option is chosen, then completes', async () => {
+    const { second } = await atStep2();
+    await expect(
+      stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' }),
+    ).rejects.toThrow(
       new UserError('Step 2 offers options: choose the option you followed first, then mark it done.'),
     );
-    expect(walk(second.incidentId)[1]).toMatchObject({ state: 'active', chosenOption: null });
-    expect(walk(second.incidentId)[1]?.checks.map((c) => c.checked)).toEqual([false]);
-    choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
-    stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
-    expect(walk(second.incidentId)[1]?.state).toBe('done');
+    expect((await walk(second.incidentId))[1]).toMatchObject({ state: 'active', chosenOption: null });
+    expect((await walk(second.incidentId))[1]?.checks.map((c) => c.checked)).toEqual([false]);
+    await choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
+    await stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
+    expect((await walk(second.incidentId))[1]?.state).toBe('done');
   });
 });
 
 describe('jumps', () => {
-  it('finishes the step, skips the steps in between with the jump as reason, and activates the target', () => {
-    const { incident } = declare('RUN-900');
-    const [first] = walk(incident.id);
-    const jump = choices.takeJump({ stepId: first?.id ?? 0, index: 0, actor: 'U2' });
+  it('finishes the step, skips the steps in between with the jump as reason, and activates the target', async () => {
+    const { incident } = await declare('RUN-900');
+    const [first] = await walk(incident.id);
+    const jump = await choices.takeJump({ stepId: first?.id ?? 0, index: 0, actor: 'U2' });
     expect(jump.from).toMatchObject({ number: 1, state: 'done', completedBy: 'U2' });
     expect(jump.target).toMatchObject({ number: 4, state: 'active' });
-    expect(walk(incident.id).map((s) => [s.number, s.state, s.skipReason])).toEqual([
+    expect((await walk(incident.id)).map((s) => [s.number, s.state, s.skipReason])).toEqual([
       [1, 'done', null],
       [2, 'skipped', 'Jumped from step 1 to step 4: the backlog is already empty'],
       [3, 'skipped', 'Jumped from step 1 to step 4: the backlog is already empty'],
       [4, 'active', null],
     ]);
-    const kinds = service.timeline(incident.id).map((e) => e.kind);
+    const kinds = (await service.timeline(incident.id)).map((e) => e.kind);
     expect(kinds.slice(-2)).toEqual(['warning_shown', 'jump']);
-    expect(service.timeline(incident.id).at(-1)?.text).toBe(
+    expect((await service.timeline(incident.id)).at(-1)?.text).toBe(
       'Step 1 (Step title 1): the backlog is already empty, so went to step 4; skipped step 2, step 3',
     );
   });
 
-  it('going back reopens the target and skips nothing', () => {
-    const { incident } = declare('RUN-900');
-    const [first] = walk(incident.id);
-    const forward = choices.takeJump({ stepId: first?.id ?? 0, index: 0, actor: 'U2' });
-    const back = choices.takeJump({ stepId: forward.target.id, index: 0, actor: 'U2' });
+  it('going back reopens the target and skips nothing', async () => {
+    const { incident } = await declare('RUN-900');
+    const [first] = await walk(incident.id);
+    const forward = await choices.takeJump({ stepId: first?.id ?? 0, index: 0, actor: 'U2' });
+    const back = await choices.takeJump({ stepId: forward.target.id, index: 0, actor: 'U2' });
     expect(back.skipped).toEqual([]);
-    expect(walk(incident.id).map((s) => [s.number, s.state])).toEqual([
+    expect((await walk(incident.id)).map((s) => [s.number, s.state])).toEqual([
       [1, 'done'],
       [2, 'active'],
       [3, 'skipped'],
@@ -265,10 +270,10 @@ describe('jumps', () => {
     ]);
   });
 
-  it('steps skipped by a jump do not ask for a runbook update after resolve', () => {
-    const { incident } = declare('RUN-900');
-    choices.takeJump({ stepId: walk(incident.id)[0]?.id ?? 0, index: 0, actor: 'U1' });
-    const resolved = service.resolve({ incidentId: incident.id, actor: 'U1' });
+  it('steps skipped by a jump do not ask for a runbook update after resolve', async () => {
+    const { incident } = await declare('RUN-900');
+    await choices.takeJump({ stepId: (await walk(incident.id))[0]?.id ?? 0, index: 0, actor: 'U1' });
+    const resolved = await service.resolve({ incidentId: incident.id, actor: 'U1' });
     expect(resolved.ok).toBe(true);
     const post = resolved.ok ? resolved.added.find((s) => s.section === 'post_incident') : undefined;
     expect(post?.checks.map((c) => c.text).filter((t) => t.startsWith('Update RUN-900'))).toEqual([]);
@@ -276,52 +281,52 @@ describe('jumps', () => {
 });
 
 describe('procedures (phases)', () => {
-  it('waits for a responder to choose, then skips the other procedure as not taken', () => {
-    const { incident } = declare('RUN-901');
-    expect(walk(incident.id).map((s) => [s.phase, s.phaseTitle, s.state])).toEqual([
+  it('waits for a responder to choose, then skips the other procedure as not taken', async () => {
+    const { incident } = await declare('RUN-901');
+    expect((await walk(incident.id)).map((s) => [s.phase, s.phaseTitle, s.state])).toEqual([
       ['mon', 'Restore mon quorum', 'pending'],
       ['mon', 'Restore mon quorum', 'pending'],
       ['crd', 'Restore CRDs', 'pending'],
       ['crd', 'Restore CRDs', 'pending'],
     ]);
-    expect(choices.pendingPhases(incident.id)).toEqual([
+    expect(await choices.pendingPhases(incident.id)).toEqual([
       { key: 'mon', title: 'Restore mon quorum', steps: 2 },
       { key: 'crd', title: 'Restore CRDs', steps: 2 },
     ]);
-    const choice = choices.choosePhase({ incidentId: incident.id, phase: 'crd', actor: 'U5' });
+    const choice = await choices.choosePhase({ incidentId: incident.id, phase: 'crd', actor: 'U5' });
     expect(choice.chosen).toEqual({ key: 'crd', title: 'Restore CRDs', steps: 2 });
     expect(choice.first).toMatchObject({ number: 3, state: 'active' });
     const reason = 'Not taken: the procedure "Restore CRDs" was chosen instead';
-    expect(walk(incident.id).map((s) => [s.number, s.state, s.skippedBy, s.skipReason])).toEqual([
+    expect((await walk(incident.id)).map((s) => [s.number, s.state, s.skippedBy, s.skipReason])).toEqual([
       [1, 'skipped', 'U5', reason],
       [2, 'skipped', 'U5', reason],
       [3, 'active', null, null],
       [4, 'pending', null, null],
     ]);
-    expect(service.timeline(incident.id).at(-1)).toMatchObject({
+    expect((await service.timeline(incident.id)).at(-1)).toMatchObject({
       actor: 'U5',
       kind: 'phase_chosen',
       text: 'Procedure chosen: Restore CRDs; not taken: Restore mon quorum',
       data: { phase: 'crd', notTaken: ['mon'] },
     });
-    expect(choices.pendingPhases(incident.id)).toBeNull();
-    expect(() => choices.choosePhase({ incidentId: incident.id, phase: 'mon', actor: 'U6' })).toThrow(
+    expect(await choices.pendingPhases(incident.id)).toBeNull();
+    await expect(choices.choosePhase({ incidentId: incident.id, phase: 'mon', actor: 'U6' })).rejects.toThrow(
       new UserError(
         'Procedure chosen: Restore CRDs; not taken: Restore mon quorum. Reopen a step to go back to it.',
       ),
     );
   });
 
-  it('the alert that paged selects its procedure at declare', () => {
-    const { incident } = declare('RUN-901', { alertname: 'CephMonQuorumLost', severity: 'critical' });
-    expect(choices.pendingPhases(incident.id)).toBeNull();
-    expect(walk(incident.id).map((s) => [s.number, s.state])).toEqual([
+  it('the alert that paged selects its procedure at declare', async () => {
+    const { incident } = await declare('RUN-901', { alertname: 'CephMonQuorumLost', severity: 'critical' });
+    expect(await choices.pendingPhases(incident.id)).toBeNull();
+    expect((await walk(incident.id)).map((s) => [s.number, s.state])).toEqual([
       [1, 'active'],
       [2, 'pending'],
       [3, 'skipped'],
       [4, 'skipped'],
     ]);
-    expect(service.timeline(incident.id).map((e) => [e.actor, e.kind, e.text])).toEqual([
+    expect((await service.timeline(incident.id)).map((e) => [e.actor, e.kind, e.text])).toEqual([
       ['U1', 'declared', 'Declared P2: Backlog'],
       ['bot', 'runbook', 'Runbook RUN-901: Ceph disaster recovery'],
       [
@@ -332,9 +337,9 @@ describe('procedures (phases)', () => {
     ]);
   });
 
-  it('an alert that selects no procedure leaves the choice to the responders', () => {
-    const { incident } = declare('RUN-901', { alertname: 'SomethingElse' });
-    expect(choices.pendingPhases(incident.id)?.map((p) => p.key)).toEqual(['mon', 'crd']);
-    expect(walk(incident.id).every((s) => s.state === 'pending')).toBe(true);
+  it('an alert that selects no procedure leaves the choice to the responders', async () => {
+    const { incident } = await declare('RUN-901', { alertname: 'SomethingElse' });
+    expect((await choices.pendingPhases(incident.id))?.map((p) => p.key)).toEqual(['mon', 'crd']);
+    expect((await walk(incident.id)).every((s) => s.state === 'pending')).toBe(true);
   });
 });

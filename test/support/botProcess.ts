@@ -52,9 +52,13 @@ export async function spawnBot(env: Record<string, string>, timeoutMs = 20_000):
 }
 
 /** Polls `check` until it returns true (or throws with `what` after `timeoutMs`). */
-export async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -5,7 +5,7 @@ import { payloadOf } from './context.ts';
 /** The severity's escalate_after, or the runbook's own escalation delay, ran out: escalate. */
 export function escalateHandler(actions: TimerActions): TimerHandler {
   return async (timer, firing) => {
-    const incident = actions.openIncident(timer);
+    const incident = await actions.openIncident(timer);
     if (!incident) return;
     await actions.escalate(incident, payloadOf(timer), firing.late);
   };
@@ -14,8 +14,8 @@ export function escalateHandler(actions: TimerActions): TimerHandler {
 /** Nobody acknowledged the escalation within repeat_every: escalate again, unless someone just did. */
 export function escalateRepeatHandler(actions: TimerActions): TimerHandler {
   return async (timer, firing) => {
-    const incident = actions.openIncident(timer);
-    if (!incident || actions.acknowledgedSince(incident.id, timer.createdAt)) return;
+    const incident = await actions.openIncident(timer);
+    if (!incident || (await actions.acknowledgedSince(incident.id, timer.createdAt))) return;
     await actions.escalate(incident, payloadOf(timer), firing.late);
   };
 }

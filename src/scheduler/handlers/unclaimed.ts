@@ -5,7 +5,7 @@ import { payloadOf } from './context.ts';
 /** No commander within the severity's response time: page the response team again. */
 export function unclaimedHandler(actions: TimerActions): TimerHandler {
   return async (timer, firing) => {
-    const incident = actions.openIncident(timer);
+    const incident = await actions.openIncident(timer);
     if (!incident || incident.commanderId) return;
     await actions.repageTeam(incident, payloadOf(timer), firing.late);
   };

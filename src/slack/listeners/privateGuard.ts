@@ -18,7 +18,7 @@ export function privateGuard(deps: {
     const channel = typeof body.channel?.id === 'string' ? body.channel.id : null;
     const user = typeof body.user?.id === 'string' ? body.user.id : null;
     if (body.type !== 'block_actions' || !channel || !user) return args.next();
-    const incident = deps.service.forChannel(channel);
+    const incident = await deps.service.forChannel(channel);
     if (!incident?.private || (await deps.access.allows(incident, user))) return args.next();
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
     await deps.workflow.ephemeral(channel, user, privateRefusal(incident.id));

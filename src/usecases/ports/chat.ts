@@ -6,9 +6,17 @@ import type { Incident } from '../../domain/incident.ts';
 import type { Postmortem } from '../../domain/records.ts';
 import type { IncidentStep } from '../../domain/steps.ts';
 import type { TimeChange } from '../../services/milestoneService.ts';
+import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
 
+/** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
+export type DeclarerReply =
+  | { via: 'response_url'; url: string; user: string; lead: string }
+  | { via: 'ephemeral'; channel: string; user: string; lead: string };
+
 export interface ChatPort {
+  /** Opens the declared incident's channel (durably) and tells the declarer where it is; the incident as opened. */
+  open(declared: Declared, reply: DeclarerReply | null): Promise<Incident>;
   /** Queues the opening of the incident's channel (durably); resolves to how many steps were newly queued. */
   queueOpen(incident: Incident): Promise<number>;
   /** The pinned header shows the incident as it is now (status, severity, commander, buttons). */
@@ -26,6 +34,13 @@ export interface ChatPort {
   showReadOnly(incident: Incident, steps: readonly IncidentStep[]): Promise<void>;
   /** The post-mortem is due: the commander is told when and how to draft and close it. */
   announcePostmortemScheduled(incident: Incident, postmortem: Postmortem): Promise<void>;
+  /** A drill's escalation: who would be called in, in its channel only (no mentions, no invites). */
+  announceDrillEscalation(escalation: Escalation): Promise<void>;
+  /**
+   * Calls the escalation's targets in: pages them where the policy says, invites them to the channel, and
+   * briefs the channel and the escalation channel (durably: a Slack outage delays it, never loses it).
+   */
+  callIn(escalation: Escalation, steps: readonly IncidentStep[], actor: string, now: Date): Promise<void>;
   /** The channel will be archived at `at`: said in it first, so nobody is surprised. */
   announceArchive(incident: Incident, at: Date): Promise<void>;
   /** Archives the incident's channel (durably); a channel already archived or left is recorded, not retried. */

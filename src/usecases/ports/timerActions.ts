@@ -8,9 +8,9 @@ import type { TimerPayload } from '../../domain/timerPlan.ts';
  */
 export interface TimerActions {
   /** The incident a timer is about, if it still needs the timer (resolving cancels timers). */
-  openIncident(timer: Timer): Incident | null;
+  openIncident(timer: Timer): Promise<Incident | null>;
   /** Whether someone acknowledged the escalation since `since`. */
-  acknowledgedSince(incidentId: number, since: string): boolean;
+  acknowledgedSince(incidentId: number, since: string): Promise<boolean>;
   /** No commander within the severity's response time: page the response team again. */
   repageTeam(incident: Incident, payload: TimerPayload, late: string): Promise<void>;
   /** escalate_after ran out (or nobody acknowledged within repeat_every): escalate. */

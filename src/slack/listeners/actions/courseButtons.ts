@@ -13,7 +13,7 @@ export function switchRunbookButton(deps: ListenerDeps) {
     const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: switchRunbookModal(deps.service.get(incidentId), runbooks),
+      view: switchRunbookModal(await deps.service.get(incidentId), runbooks),
     });
   };
 }
@@ -26,7 +26,7 @@ export function addStepButton(deps: ListenerDeps) {
     if (incidentId === null) return;
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: addStepModal(deps.service.get(incidentId)),
+      view: addStepModal(await deps.service.get(incidentId)),
     });
   };
 }

@@ -39,7 +39,7 @@ export function runRemediation(deps: ListenerDeps) {
           actor,
         );
       case 'ran': {
-        const incident = deps.service.get(incidentId);
+        const incident = await deps.service.get(incidentId);
         const message = remediationMessage({
           title: outcome.remediation.title,
           ok: outcome.run.ok,

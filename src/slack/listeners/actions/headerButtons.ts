@@ -26,7 +26,7 @@ export function openModal(deps: ListenerDeps, which: 'status' | 'severity' | 'es
     await ack();
     const incidentId = idFromValue(action);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     const view =
       which === 'status'
         ? statusModal(incident)

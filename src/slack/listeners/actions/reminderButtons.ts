@@ -25,16 +25,16 @@ export function reminderButton(deps: ListenerDeps, what: 'snooze' | 'dismiss') {
     const target = parse(action);
     if (!target) return;
     const actor = actorOf(deps, body);
-    const incident = deps.service.get(target.incidentId);
+    const incident = await deps.service.get(target.incidentId);
     if (body.channel?.id !== incident.channelId) {
       return actor.reply('That reminder belongs to another incident channel: act on it there.');
     }
     let note: string;
     if (what === 'snooze' && target.snooze) {
-      const until = deps.timekeeper.snooze({ ...target, snooze: target.snooze, actor: actor.user });
+      const until = await deps.timekeeper.snooze({ ...target, snooze: target.snooze, actor: actor.user });
       note = `:zzz: Snoozed by ${user(actor.user)} until ${slackDate(until.toISOString())}.`;
     } else {
-      deps.timekeeper.dismiss({ incidentId: target.incidentId, kind: target.kind, actor: actor.user });
+      await deps.timekeeper.dismiss({ incidentId: target.incidentId, kind: target.kind, actor: actor.user });
       note = `:no_bell: Dismissed by ${user(actor.user)}: no more reminders until the next update is posted.`;
     }
     const ts = body.message?.ts;

@@ -10,8 +10,11 @@ export function skipStep(deps: ListenerDeps) {
     const stepId = idFromValue(action);
     if (stepId === null) return;
     // A stale Skip on a resolved incident's step is answered here, before a modal asks for a reason.
-    deps.stepUseCases.assertLive(stepId);
-    await client.views.open({ trigger_id: body.trigger_id, view: skipStepModal(deps.service.step(stepId)) });
+    await deps.stepUseCases.assertLive(stepId);
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: skipStepModal(await deps.service.step(stepId)),
+    });
   };
 }
 

@@ -38,10 +38,10 @@ export function chooseOption(deps: ListenerDeps) {
   return guarded(deps, async (args, actor) => {
     const target = splitValue(args.action);
     if (!target) return;
-    deps.stepUseCases.assertLive(target.id);
-    const incident = deps.service.get(deps.service.step(target.id).incidentId);
+    await deps.stepUseCases.assertLive(target.id);
+    const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
-    const step = deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
+    const step = await deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
     await deps.workflow.showStep(incident, step);
   });
 }
@@ -52,10 +52,10 @@ export function takeJump(deps: ListenerDeps) {
     const target = splitValue(args.action);
     const index = Number(target?.rest);
     if (!target || !Number.isInteger(index)) return;
-    deps.stepUseCases.assertLive(target.id);
-    const incident = deps.service.get(deps.service.step(target.id).incidentId);
+    await deps.stepUseCases.assertLive(target.id);
+    const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
-    const jump = deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
+    const jump = await deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
     await deps.workflow.showStep(incident, jump.from);
     for (const step of jump.skipped) if (step.messageTs) await deps.workflow.showStep(incident, step);
     await deps.workflow.post(incident.channelId, jumpTakenMessage(jump, actor.user));
@@ -70,9 +70,9 @@ export function choosePhase(deps: ListenerDeps) {
   return guarded(deps, async (args, actor) => {
     const target = splitValue(args.action);
     if (!target) return;
-    const incident = deps.service.get(target.id);
+    const incident = await deps.service.get(target.id);
     if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
-    const choice = deps.choices.choosePhase({
+    const choice = await deps.choices.choosePhase({
       incidentId: incident.id,
       phase: target.rest,
       actor: actor.user,

@@ -8,6 +8,9 @@ export function editTimesButton(deps: ListenerDeps) {
     await ack();
     const incidentId = idFromValue(action);
     if (incidentId === null) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: timesModal(deps.service.get(incidentId)) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: timesModal(await deps.service.get(incidentId)),
+    });
   };
 }

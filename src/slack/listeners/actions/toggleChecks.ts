@@ -30,8 +30,8 @@ export function toggleChecks(deps: ListenerDeps) {
     const target = parseChecksBlockId(checkboxes.block_id);
     if (!target) return;
     const actor = actorOf(deps, body);
-    const step = deps.service.step(target.stepId);
-    const incident = deps.service.get(step.incidentId);
+    const step = await deps.service.step(target.stepId);
+    const incident = await deps.service.get(step.incidentId);
     // A click must come from the incident's own channel; anything else is a forged or misrouted payload.
     if (body.channel?.id !== incident.channelId) {
       return actor.reply('That checklist belongs to another incident channel.');
@@ -48,7 +48,8 @@ export function toggleChecks(deps: ListenerDeps) {
       // A refused tick (choose an option first, a closed incident) is said to the one who ticked, and the
       // message is drawn again from the database so the box they ticked shows unticked.
       await actor.reply(errorText(error, deps));
-      await deps.workflow.showStep(incident, deps.service.step(step.id)).catch(() => undefined);
+      const fresh = await deps.service.step(step.id);
+      await deps.workflow.showStep(incident, fresh).catch(() => undefined);
     }
   };
 }

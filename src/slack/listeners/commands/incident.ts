@@ -44,7 +44,7 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'help':
         return ack({ response_type: 'ephemeral', ...usage() });
       case 'list': {
-        const { incidents, total } = deps.service.openPage(LIST_LIMIT);
+        const { incidents, total } = await deps.service.openPage(LIST_LIMIT);
         const options = { canSee: canSee(command.user_id, command.channel_id) };
         return ack({ response_type: 'ephemeral', ...incidentList(incidents, deps.now(), options, total) });
       }
@@ -72,20 +72,22 @@ export function incidentCommand(deps: ListenerDeps) {
       case 'declare': {
         await ack({ response_type: 'ephemeral', text: `Declaring a ${parsed.severity} incident…` });
         try {
-          const declared = deps.service.declare({
-            title: parsed.title,
-            severity: parsed.severity,
-            runbookId: parsed.runbookId,
-            declaredBy: command.user_id,
-            source: 'slash',
-          });
           // The reply is a durable job too: if Slack is down it arrives once the channel opens.
-          await deps.workflow.open(declared, {
-            via: 'response_url',
-            url: command.response_url,
-            user: command.user_id,
-            lead: `Incident #${declared.incident.id} declared`,
-          });
+          await deps.declare.run(
+            {
+              title: parsed.title,
+              severity: parsed.severity,
+              runbookId: parsed.runbookId,
+              declaredBy: command.user_id,
+              source: 'slash',
+            },
+            (id) => ({
+              via: 'response_url',
+              url: command.response_url,
+              user: command.user_id,
+              lead: `Incident #${id} declared`,
+            }),
+          );
         } catch (error) {
           await reply(errorText(error, deps));
         }
@@ -106,13 +108,14 @@ export function incidentCommand(deps: ListenerDeps) {
         return;
       }
       default: {
-        const incidentId = parsed.incidentId ?? deps.service.forChannel(command.channel_id)?.id ?? null;
+        const incidentId =
+          parsed.incidentId ?? (await deps.service.forChannel(command.channel_id))?.id ?? null;
         if (incidentId === null) {
           // Outside an incident channel the command needs a target: offer the open incidents.
           const visibility = { canSee: canSee(command.user_id, command.channel_id) };
           return ack({
             response_type: 'ephemeral',
-            ...pickIncident(deps.service.listOpen(PICK_LIMIT), command.text, visibility),
+            ...pickIncident(await deps.service.listOpen(PICK_LIMIT), command.text, visibility),
           });
         }
         await ack();
@@ -125,7 +128,7 @@ export function incidentCommand(deps: ListenerDeps) {
           if (parsed.kind === 'step-add-modal' && (await mayAct(deps, incidentId, command.user_id)))
             return void (await client.views.open({
               trigger_id: command.trigger_id,
-              view: addStepModal(deps.service.get(incidentId)),
+              view: addStepModal(await deps.service.get(incidentId)),
             }));
           await runTargeted(deps, parsed, incidentId, { user: command.user_id, reply });
         } catch (error) {
@@ -185,7 +188,7 @@ export async function runTargeted(
         actor: actor.user,
       }));
     case 'catchup':
-      return actor.reply(catchupMessage(deps.catchup.of(incidentId)));
+      return actor.reply(catchupMessage(await deps.catchup.of(incidentId)));
     case 'step-add-modal':
       return actor.reply(
         `Run /incident step add #${incidentId} <title> | <check>, or run /incident step add in the incident's channel to open the form.`,
@@ -210,14 +213,14 @@ export async function runTargeted(
 }
 
 async function mayAct(deps: ListenerDeps, incidentId: number, user: string): Promise<boolean> {
-  const incident = deps.service.get(incidentId);
+  const incident = await deps.service.get(incidentId);
   return deps.access
     ? deps.access.allows(incident, user)
     : !incident.private || IncidentAccess.named(incident, user);
 }
 
 async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: string): Promise<void> {
-  if (!mayReload(deps, userId)) {
+  if (!(await mayReload(deps, userId))) {
     return ack({
       response_type: 'ephemeral',
       text:
@@ -254,9 +257,9 @@ export function errorText(error: unknown, deps: ListenerDeps): string {
 }
 
 /** Reloading changes what every responder sees mid-incident, so it is not for everyone. */
-function mayReload(deps: ListenerDeps, userId: string): boolean {
+async function mayReload(deps: ListenerDeps, userId: string): Promise<boolean> {
   if (deps.runbooks().policy.admins?.includes(userId)) return true;
-  return deps.service.listOpen().some((incident) => incident.commanderId === userId);
+  return (await deps.service.listOpen()).some((incident) => incident.commanderId === userId);
 }
 
 /** At most this many problems are listed in the reply; the log line has them all. */

@@ -14,9 +14,9 @@ function nothingToCatchUp(c: Catchup): boolean {
 export function memberJoined(deps: ListenerDeps) {
   return async ({ event, context }: Args): Promise<void> => {
     if (event.user === context.botUserId) return;
-    const incident = deps.service.forChannel(event.channel);
+    const incident = await deps.service.forChannel(event.channel);
     if (!incident || incident.status === 'closed' || event.user === incident.declaredBy) return;
-    const catchup = deps.catchup.of(incident.id);
+    const catchup = await deps.catchup.of(incident.id);
     if (nothingToCatchUp(catchup)) return;
     const message = catchupMessage(catchup, 'Welcome: where this incident stands');
     await deps.workflow.ephemeral(event.channel, event.user, {

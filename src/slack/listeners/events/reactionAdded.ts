@@ -26,26 +26,26 @@ async function messageOf(client: Args['client'], channel: string, ts: string) {
 
 async function handUpdate(deps: ListenerDeps, { event, client }: Args): Promise<void> {
   if (event.item.type !== 'message') return;
-  const incident = deps.service.forChannel(event.item.channel);
+  const incident = await deps.service.forChannel(event.item.channel);
   if (!incident || !deps.timekeeper.isOpen(incident)) return;
   const { text } = await messageOf(client, event.item.channel, event.item.ts);
-  const recorded = deps.timekeeper.recordHandUpdate({
+  const recorded = await deps.timekeeper.recordHandUpdate({
     incidentId: incident.id,
     actor: event.user,
     messageTs: event.item.ts,
     text,
   });
   if (!recorded) return;
-  const next = deps.timekeeper.nextUpdateDue(incident.id);
+  const next = await deps.timekeeper.nextUpdateDue(incident.id);
   await deps.workflow.ephemeral(event.item.channel, event.user, handUpdateRecorded(next));
 }
 
 async function pinned(deps: ListenerDeps, { event, client }: Args): Promise<void> {
   if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
-  const incident = deps.service.forChannel(event.item.channel);
+  const incident = await deps.service.forChannel(event.item.channel);
   if (!incident) return;
   const { text, author } = await messageOf(client, event.item.channel, event.item.ts);
-  const entry = deps.service.pin({
+  const entry = await deps.service.pin({
     incidentId: incident.id,
     actor: event.user,
     messageTs: event.item.ts,

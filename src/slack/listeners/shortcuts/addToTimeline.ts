@@ -15,14 +15,14 @@ export function addToTimelineShortcut(deps: ListenerDeps) {
     const channel = body.channel.id;
     const user = body.user.id;
     try {
-      const incident = deps.service.forChannel(channel);
+      const incident = await deps.service.forChannel(channel);
       if (!incident) {
         await deps.workflow.ephemeral(channel, user, notInIncidentChannel());
         return;
       }
       const author = body.message.user ?? 'unknown';
       const text = body.message.text || '(message without text)';
-      const entry = deps.service.pin({
+      const entry = await deps.service.pin({
         incidentId: incident.id,
         actor: user,
         messageTs: body.message.ts,

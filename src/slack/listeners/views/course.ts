@@ -15,7 +15,7 @@ export function switchRunbookSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const actor = modalActor(deps, body, deps.service.get(incidentId).channelId);
+    const actor = modalActor(deps, body, (await deps.service.get(incidentId)).channelId);
     try {
       await deps.course.switchRunbook({ incidentId, runbookId, actor: actor.user });
     } catch (error) {
@@ -37,7 +37,7 @@ export function addStepSubmitted(deps: ListenerDeps) {
     const incidentId = metadataId(body);
     if (incidentId === null) return;
     const checks = (textValue(view.state.values, ADD_STEP_FIELDS.checks) ?? '').split('\n');
-    const actor = modalActor(deps, body, deps.service.get(incidentId).channelId);
+    const actor = modalActor(deps, body, (await deps.service.get(incidentId)).channelId);
     try {
       await deps.course.addStep({ incidentId, title, checks, actor: actor.user });
     } catch (error) {

@@ -21,21 +21,18 @@ export function declareSubmitted(deps: ListenerDeps) {
     await ack();
     const origin = view.private_metadata || body.user.id;
     try {
-      const declared = deps.service.declare({
-        title,
-        severity: severity.data,
-        runbookId: selectedValue(values, DECLARE_FIELDS.runbook),
-        description: textValue(values, DECLARE_FIELDS.description) ?? '',
-        private: selectedValue(values, DECLARE_FIELDS.visibility) === VISIBILITY.private,
-        declaredBy: body.user.id,
-        source: 'modal',
-      });
-      await deps.workflow.open(declared, {
-        via: 'ephemeral',
-        channel: origin,
-        user: body.user.id,
-        lead: `Incident #${declared.incident.id} declared`,
-      });
+      await deps.declare.run(
+        {
+          title,
+          severity: severity.data,
+          runbookId: selectedValue(values, DECLARE_FIELDS.runbook),
+          description: textValue(values, DECLARE_FIELDS.description) ?? '',
+          private: selectedValue(values, DECLARE_FIELDS.visibility) === VISIBILITY.private,
+          declaredBy: body.user.id,
+          source: 'modal',
+        },
+        (id) => ({ via: 'ephemeral', channel: origin, user: body.user.id, lead: `Incident #${id} declared` }),
+      );
     } catch (error) {
       const message = error instanceof UserError ? error.message : errorText(error, deps);
       await deps.workflow.ephemeral(origin, body.user.id, message);

@@ -33,7 +33,7 @@ export function statusSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     const note = textValue(view.state.values, STATUS_FIELDS.note);
     await changeStatus(deps, incidentId, status, note, modalActor(deps, body, incident.channelId));
   };
@@ -51,7 +51,7 @@ export function severitySubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     await changeSeverity(deps, incidentId, severity.data, modalActor(deps, body, incident.channelId));
   };
 }
@@ -61,7 +61,7 @@ export function escalateSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     const conditions = checkedValues(view.state.values, ESCALATE_FIELDS.conditions);
     const note = textValue(view.state.values, ESCALATE_FIELDS.note);
     await escalateIncident(deps, incidentId, conditions, note, modalActor(deps, body, incident.channelId));

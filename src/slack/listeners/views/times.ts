@@ -23,7 +23,11 @@ export function editTimesSubmitted(deps: ListenerDeps) {
     let saved: SavedTimes;
     try {
       // Saved before the modal closes, so a wrong time is answered next to the pickers.
-      saved = deps.times.save({ incidentId, times: pickedTimes(view.state.values), actor: body.user.id });
+      saved = await deps.times.save({
+        incidentId,
+        times: pickedTimes(view.state.values),
+        actor: body.user.id,
+      });
     } catch (error) {
       const first = TIME_FIELDS[MILESTONES[0]].blockId;
       return ack({ response_action: 'errors', errors: { [first]: errorText(error, deps) } });

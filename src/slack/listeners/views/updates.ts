@@ -35,7 +35,7 @@ export function statusUpdateSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     await postStatusUpdate(
       deps,
       incidentId,
@@ -60,7 +60,7 @@ export function execBriefSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = deps.service.get(incidentId);
+    const incident = await deps.service.get(incidentId);
     await postExecBrief(
       deps,
       incidentId,
