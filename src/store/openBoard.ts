@@ -1,28 +1,10 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
 import type { StepProgress } from '../domain/steps.ts';
 import type { Timer } from '../domain/timer.ts';
-import { parseRows } from './rows.ts';
+import { ProgressRowSchema, parseRows } from './rows.ts';
 import { TimerRowSchema } from './timers.ts';
 
 const OPEN = "i.status NOT IN ('resolved', 'closed')";
-
-const ProgressRowSchema = z
-  .object({
-    incidentId: z.number().int(),
-    done: z.number().int(),
-    total: z.number().int(),
-    activeNumber: z.number().int().nullable(),
-    activeTitle: z.string().nullable(),
-  })
-  .transform(({ incidentId, done, total, activeNumber, activeTitle }) => ({
-    incidentId,
-    done,
-    total,
-    /** The active runbook step ("3. Drain the pool"), null when none is active. */
-    currentStep:
-      activeTitle === null ? null : activeNumber === null ? activeTitle : `${activeNumber}. ${activeTitle}`,
-  }));
 
 export type { StepProgress };
 

@@ -49,3 +49,24 @@ export function parseOptionalRow<T extends z.ZodType>(schema: T, row: unknown): 
 export function parseRows<T extends z.ZodType>(schema: T, rows: readonly unknown[]): z.output<T>[] {
   return rows.map((row) => parseRow(schema, row));
 }
+
+/**
+ * App Home's progress row of an incident (steps done, total, the active step), as both stores read it,
+ * turned into the line it shows.
+ */
+export const ProgressRowSchema = z
+  .object({
+    incidentId: z.number().int(),
+    done: z.number().int(),
+    total: z.number().int(),
+    activeNumber: z.number().int().nullable(),
+    activeTitle: z.string().nullable(),
+  })
+  .transform(({ incidentId, done, total, activeNumber, activeTitle }) => ({
+    incidentId,
+    done,
+    total,
+    /** The active runbook step ("3. Drain the pool"), null when none is active. */
+    currentStep:
+      activeTitle === null ? null : activeNumber === null ? activeTitle : `${activeNumber}. ${activeTitle}`,
+  }));

@@ -18,7 +18,7 @@ import {
 import { IncidentCheckSchema, SkippedStepSchema, StepFieldsSchema } from '../../domain/steps.ts';
 import { JsonObjectSchema, TimelineEntrySchema } from '../../domain/timeline.ts';
 import { TimerSchema } from '../../domain/timer.ts';
-import { Flag, jsonColumn } from '../rows.ts';
+import { Flag, jsonColumn, ProgressRowSchema } from '../rows.ts';
 
 /**
  * The domain's nouns as both databases store them: flags as 0/1 and lists and objects as JSON text
@@ -46,19 +46,5 @@ export {
   PostmortemSchema as PostmortemRow,
 };
 
-/** App Home's progress row: counts and the active step, turned into the line it shows. */
-export const ProgressRow = z
-  .object({
-    incidentId: z.number().int(),
-    done: z.number().int(),
-    total: z.number().int(),
-    activeNumber: z.number().int().nullable(),
-    activeTitle: z.string().nullable(),
-  })
-  .transform(({ incidentId, done, total, activeNumber, activeTitle }) => ({
-    incidentId,
-    done,
-    total,
-    currentStep:
-      activeTitle === null ? null : activeNumber === null ? activeTitle : `${activeNumber}. ${activeTitle}`,
-  }));
+/** App Home's progress row, shared with the synchronous store. */
+export const ProgressRow = ProgressRowSchema;
