@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, storeDatabases } from '../../support/storeDatabases.ts';
-import { manualClock } from '../helpers.ts';
+import { openStore } from './open.ts';
 
 const databases = storeDatabases();
 
 describe.each(STORE_KINDS)('store port on %s: incidents, checklist, timeline, transactions', (kind) => {
-  async function open() {
-    const clock = manualClock('2026-11-22T10:00:00.000Z');
-    const store = await (await databases.fresh(kind)).open(clock.now);
-    return { clock, store };
-  }
+  const open = () => openStore(databases, kind);
 
   it('creates incidents numbered per UTC day and reads them back by id and channel', async () => {
     const { clock, store } = await open();

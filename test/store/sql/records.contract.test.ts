@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, storeDatabases } from '../../support/storeDatabases.ts';
-import { manualClock } from '../helpers.ts';
+import { openWithIncident } from './open.ts';
 
 const databases = storeDatabases();
 
 describe.each(STORE_KINDS)('store port on %s: links, records and reads', (kind) => {
-  async function open() {
-    const clock = manualClock('2026-11-22T10:00:00.000Z');
-    const store = await (await databases.fresh(kind)).open(clock.now);
-    const incident = await store.incidents.create({
-      title: 'A',
-      severity: 'P1',
-      declaredBy: 'U1',
-      source: 'alertmanager',
-    });
-    return { clock, store, incident };
-  }
+  const open = () => openWithIncident(databases, kind, 'alertmanager');
 
   it('links an alert group to one open incident at a time and counts the incidents alerts opened', async () => {
     const { clock, store, incident } = await open();

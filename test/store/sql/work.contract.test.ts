@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, storeDatabases } from '../../support/storeDatabases.ts';
-import { manualClock } from '../helpers.ts';
+import { openWithIncident } from './open.ts';
 
 const databases = storeDatabases();
 
 describe.each(STORE_KINDS)('store port on %s: timers, inbox, jobs', (kind) => {
-  async function open() {
-    const clock = manualClock('2026-11-22T10:00:00.000Z');
-    const store = await (await databases.fresh(kind)).open(clock.now);
-    const incident = await store.incidents.create({
-      title: 'A',
-      severity: 'P1',
-      declaredBy: 'U1',
-      source: 'slash',
-    });
-    return { clock, store, incident };
-  }
+  const open = () => openWithIncident(databases, kind, 'slash');
 
   it('plans each timer once, cancels by kind, and hands a due timer out once', async () => {
     const { clock, store, incident } = await open();
