@@ -39,3 +39,19 @@ export function networkFailure(vendor: string, what: string, error: unknown): In
     true,
   );
 }
+
+/**
+ * Runs a vendor client's call, turning whatever the client throws into an IntegrationError through the
+ * vendor's own `translate` (each client reports status and Retry-After its own way).
+ */
+export async function translatingErrors<T>(
+  what: string,
+  call: () => Promise<T>,
+  translate: (what: string, error: unknown) => IntegrationError,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw translate(what, error);
+  }
+}

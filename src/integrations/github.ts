@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import { IntegrationError, retryAfterMs } from './errors.ts';
+import { IntegrationError, retryAfterMs, translatingErrors } from './errors.ts';
 import type { FollowupIssue, IssueTracker, TrackerIssue } from './tracker.ts';
 
 export interface GitHubSettings {
@@ -82,12 +82,8 @@ export class GitHubIssues implements IssueTracker {
     return { fullName: data.full_name, canPush: data.permissions?.push ?? false };
   }
 
-  async #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw toIntegrationError(what, error);
-    }
+  #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return translatingErrors(what, call, toIntegrationError);
   }
 }
 

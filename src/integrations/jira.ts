@@ -1,6 +1,6 @@
 import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
-import { IntegrationError, retryAfterMs } from './errors.ts';
+import { IntegrationError, retryAfterMs, translatingErrors } from './errors.ts';
 import type { FollowupIssue, IssueTracker, TrackerIssue } from './tracker.ts';
 
 export interface JiraSettings {
@@ -110,12 +110,8 @@ export class JiraTracker implements IssueTracker {
     return { ref: key, url: `${this.settings.baseUrl}/browse/${key}` };
   }
 
-  async #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw toIntegrationError(what, error);
-    }
+  #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return translatingErrors(what, call, toIntegrationError);
   }
 }
 
