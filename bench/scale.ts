@@ -56,9 +56,14 @@ async function atSize(open: number): Promise<string[]> {
         : undefined;
     });
     const store = t.bot.store;
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       for (let i = 1; i < open; i++) {
-        store.incidents.create({ title: `Incident ${i}`, severity: 'P2', declaredBy: IC, source: 'slash' });
+        await tx.incidents.create({
+          title: `Incident ${i}`,
+          severity: 'P2',
+          declaredBy: IC,
+          source: 'slash',
+        });
       }
     });
     await t.bot.home.settled();

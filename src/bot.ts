@@ -9,9 +9,8 @@ import { planReview, runbookReloader } from './app/reload.ts';
 import {
   checkSlackIdentity,
   isServer,
-  refuseSharedDatabase,
+  openStore,
   StartupError,
-  takeWriterLock,
   toBoltLevel,
   watchSocket,
 } from './app/startup.ts';
@@ -51,9 +50,7 @@ import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { SlackPageSink } from './slack/pages.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
-import { asyncStore } from './store/asyncStore.ts';
-import { createStore, incidentCounts, type Store } from './store/index.ts';
-import type { StorePort } from './usecases/ports/store.ts';
+import type { AsyncStore } from './store/sql/index.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 
 export interface BotOptions {
@@ -72,9 +69,8 @@ export interface BotOptions {
 
 export interface Bot {
   app: App;
-  store: Store;
-  /** The async store port over `store`, the one the services use. */
-  storePort: StorePort;
+  /** SQLite at DATABASE_PATH, or the PostgreSQL at DATABASE_URL that every replica shares. */
+  store: AsyncStore;
   service: IncidentService;
   /** Tick, mark done, skip, reopen. */
   steps: StepService;
@@ -109,31 +105,30 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? (() => new Date());
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
-  refuseSharedDatabase(config);
-  const store = createStore(config.databasePath, now);
-  // The use cases' view of the store: the async port (health, inspect and the writer lock keep `store`).
-  const storePort = asyncStore(store);
-  const writer = takeWriterLock(store, now, log);
-  // The previous writer is gone (the lock says so): jobs it had claimed run now, not after their lease.
-  store.jobs.releaseOthers(writer.owner);
-  const timekeeper = new Timekeeper(storePort, runbooks, now);
+  const writer = await openStore(config, now, log);
+  const { store } = writer;
+  const timekeeper = new Timekeeper(store, runbooks, now);
   // Jobs for the integrations, queued once the job runner exists (it does before any listener, timer or page runs).
-  const enqueue = (batch: readonly NewJob[]): void => {
+  const enqueue = async (batch: readonly NewJob[]): Promise<void> => {
     // Only when there is something to do: an empty enqueue would still start a background drain.
-    if (batch.length > 0) jobs.enqueue(batch);
+    if (batch.length > 0) await jobs.enqueue(batch);
   };
-  const service = new IncidentService(storePort, runbooks, timekeeper, async (entry) =>
+  // From callers that cannot wait: a queue that refuses the write is logged, never an unhandled rejection.
+  const enqueueLater = (batch: readonly NewJob[]): void => {
+    enqueue(batch).catch((error: unknown) => log.error({ err: error }, 'could not queue side effects'));
+  };
+  const service = new IncidentService(store, runbooks, timekeeper, async (entry) =>
     enqueue(await integrations.noteJobs(entry)),
   );
-  const steps = new StepService(storePort, service);
-  const postmortems = new PostmortemService(storePort, runbooks, now, async (followup) => {
+  const steps = new StepService(store, service);
+  const postmortems = new PostmortemService(store, runbooks, now, async (followup) => {
     // Filed in the issue tracker once the integrations and the job runner exist (they do before any listener runs).
     const job = await integrations.followupJob(followup);
-    if (job) jobs.enqueue([job]);
+    if (job) await jobs.enqueue([job]);
   });
   const metrics = createMetrics({
     processMetrics: options.processMetrics ?? false,
-    countIncidents: () => incidentCounts(store.db),
+    countIncidents: () => store.incidentCounts(),
     countJobs: () => store.jobs.counts(),
     responseTimes: (days) => postmortems.stats(days),
     replica: config.replicaId,
@@ -152,7 +147,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const routes = httpRoutes({
     config,
     store,
-    storePort,
     metrics,
     slackHealth,
     runbooks,
@@ -196,7 +190,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     databases: config.diagnosticsDatabases,
     now,
   });
-  const choices = new StepChoices(storePort, service);
+  const choices = new StepChoices(store, service);
   const workflow: IncidentWorkflow = new IncidentWorkflow(
     app.client,
     service,
@@ -204,7 +198,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     botUserId,
     {
       jobs: {
-        enqueue: (batch): number => jobs.enqueue(batch),
+        enqueue: (batch) => jobs.enqueue(batch),
         runIncident: (incidentId) => jobs.runIncident(incidentId),
       },
       stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
@@ -213,7 +207,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       statuspagePreview: (incident, update) => integrations.statusPreview(incident, update),
       publishStatus: (incident, update) => {
         const job = integrations.publishJob(incident, update);
-        if (job) enqueue([job]);
+        if (job) enqueueLater([job]);
       },
     },
     log,
@@ -224,11 +218,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const integrations = wireIntegrations({
     config,
     now,
-    store: storePort,
+    store,
     service,
     runbooks,
     post: (incidentId, key, text) => {
-      jobs.enqueue([postJob(incidentId, key, { text, blocks: [section(text)] }, { lane: 'updates' })]);
+      enqueueLater([postJob(incidentId, key, { text, blocks: [section(text)] }, { lane: 'updates' })]);
     },
   });
   githubFollowups = integrations;
@@ -241,6 +235,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       ...integrations.handlers,
     },
     owner: writer.owner,
+    leaseMs: config.leaseMs,
     log,
     now,
     tickMs: config.jobTickMs,
@@ -260,7 +255,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     enqueue(await integrations.jobsFor(incidentId));
   });
   const review: ReviewDeps = {
-    store: storePort,
+    store,
     runbooks,
     post: (channel, batch) => workflow.post(channel, reviewMessage(batch)),
     log,
@@ -281,7 +276,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   const useCases = buildUseCases({
-    storePort,
+    storePort: store,
     service,
     steps,
     choices,
@@ -316,7 +311,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   app.use(privateGuard({ service, access, workflow }));
   registerListeners(app, deps);
   intake = createIntake({
-    store: storePort,
+    store,
     service,
     runbooks,
     sink: new SlackPageSink(workflow, service, useCases.resolve, log),
@@ -324,6 +319,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
     channelRate: pagePace,
+    leaseMs: config.leaseMs,
     onFailed: (item) => metrics.pagesFailed.inc({ source: item.source, reason: 'processing' }),
     onDeduplicated: (source) => metrics.pagesDeduplicated.inc({ source }),
   });
@@ -341,12 +337,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       ? config.port
       : null;
   const scheduler = new Scheduler({
-    store: storePort,
-    isOpen: () => store.db.open,
+    store,
+    owner: writer.owner,
+    leaseMs: config.leaseMs,
+    isOpen: () => store.isOpen(),
     handlers: {
       ...timerHandlers(slackTimerActions(deps)),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
-      [PRUNE_KIND]: pruneHandler(storePort, log, config.inboxRetentionMs),
+      [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
     },
     log,
     isRetryable: isTransient,
@@ -355,7 +353,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     observe: observeTimers(metrics, config.schedulerTickSeconds),
   });
   await planReview(review);
-  await ensurePrune(storePort, now());
+  await ensurePrune(store, now());
   await postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
   await scheduler.start();
@@ -364,13 +362,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Pages stored before a restart (or a crash) are processed now, once.
   pages.worker.start();
   // Incidents declared by hand whose channel was never opened (the process died mid-declare) open now.
-  await finishInterruptedDeclares({ store: storePort, chat: useCases.chat, log });
+  await finishInterruptedDeclares({ store, chat: useCases.chat, log });
   log.info({ mode: config.mode, port, runbooks: runbookSet.catalog.runbooks.length }, 'incident-bot started');
 
   return {
     app,
     store,
-    storePort,
     service,
     steps,
     workflow,
@@ -394,7 +391,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await app.stop();
       await diagnostics.settled();
       writer.release();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -30,6 +30,9 @@ const HELP = {
     "set it to the signing secret shown when you add the webhook subscription in PagerDuty's " +
     'Integrations > Generic Webhooks (v3), or leave it unset',
   SCHEDULER_TICK_SECONDS: 'set it to a whole number of seconds, at least 1, or leave it unset for 15',
+  LEASE_SECONDS:
+    'set it to how many seconds a replica holds a claimed timer, page or side effect before another may ' +
+    'take it over (5 to 3600), or leave it unset for 120',
   ARCHIVE_AFTER_DAYS:
     'set it to how many days after an incident is closed its channel is archived (1 to 3650), or leave it unset for policy.yml (default 30)',
   SLACK_READY_WINDOW_SECONDS:
@@ -111,6 +114,7 @@ const EnvSchema = z.object({
     Number.MAX_SAFE_INTEGER,
     'must be a whole number, at least 1',
   ).default(15),
+  LEASE_SECONDS: wholeNumber(5, 3600, 'must be a whole number from 5 to 3600').default(120),
   ARCHIVE_AFTER_DAYS: wholeNumber(1, 3650, 'must be a whole number from 1 to 3650').optional(),
   SLACK_READY_WINDOW_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(15),
   JOB_BACKOFF_MAX_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(30),
@@ -195,6 +199,11 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   webhookToken: env.WEBHOOK_TOKEN,
   pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   schedulerTickSeconds: env.SCHEDULER_TICK_SECONDS,
+  /**
+   * How long a claim on a timer, an inbox page or a side-effect job holds: a replica that dies holding one
+   * leaves it to another this long after the claim. Longer than any one piece of work takes.
+   */
+  leaseMs: env.LEASE_SECONDS * 1000,
   /** Overrides policy.yml archive.after when set. */
   archiveAfterMs: env.ARCHIVE_AFTER_DAYS === undefined ? null : env.ARCHIVE_AFTER_DAYS * 86_400_000,
   logLevel: env.LOG_LEVEL,

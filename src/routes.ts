@@ -3,33 +3,26 @@ import type { CustomRoute } from '@slack/bolt';
 import type { Metrics } from './metrics.ts';
 import type { RunbookSet } from './services/runbookSet.ts';
 import type { SlackHealth } from './slack/instrumentation.ts';
-import { databaseProblem, type Store } from './store/index.ts';
 
 export interface ReadinessDeps {
   metrics: Metrics;
-  /** The SQLite store, whose database /readyz checks unless `databaseProblem` is given. */
-  store?: Store;
   runbooks: () => RunbookSet;
   slack: SlackHealth;
   /** Failing Slack calls for this long make the bot unready (default 15 s). */
   slackWindowMs?: number;
   /** Side effects waiting in the job queue, named in the Slack problem. */
-  jobs?: () => { queued: number; failed: number };
+  jobs?: () => Promise<{ queued: number; failed: number }>;
   /** Which database this replica uses and its name, reported by /readyz so a probe shows which one answered. */
   identity?: { database: 'sqlite' | 'postgres'; replica: string | null };
-  /** Null when the database takes writes, else what is wrong; default: the SQLite store's own check. */
-  databaseProblem?: () => Promise<string | null>;
+  /** Null when the database in use (SQLite or PostgreSQL) takes writes, else what is wrong. */
+  databaseProblem: () => Promise<string | null>;
 }
 
 /** Each check: null when fine, else what is wrong and what to do, as an operator reads it in a probe's output. */
 export async function readiness(
   deps: ReadinessDeps,
 ): Promise<Record<'database' | 'runbooks' | 'slack', string | null>> {
-  const db = deps.databaseProblem
-    ? await deps.databaseProblem()
-    : deps.store
-      ? databaseProblem(deps.store.db)
-      : 'no database is configured for this check';
+  const db = await deps.databaseProblem();
   const where =
     deps.identity?.database === 'postgres'
       ? 'check DATABASE_URL and the PostgreSQL server'
@@ -45,7 +38,8 @@ export async function readiness(
   else {
     const outage = slack.outage(deps.slackWindowMs ?? 15_000);
     if (outage) {
-      const queued = deps.jobs?.().queued ?? 0;
+      // A database that does not answer is reported by its own check; the count is then unknown.
+      const queued = (await deps.jobs?.().catch(() => null))?.queued ?? 0;
       slackProblem = `${outage}; ${queued} Slack side effect${queued === 1 ? ' waits' : 's wait'} and will run when Slack answers`;
     }
   }

@@ -9,15 +9,14 @@ import { operabilityRoutes } from '../routes.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { SlackHealth } from '../slack/instrumentation.ts';
-import type { Store } from '../store/index.ts';
-import type { StorePort } from '../usecases/ports/store.ts';
+import type { AsyncStore } from '../store/sql/index.ts';
 import { healthRoute } from './healthRoute.ts';
 import type { IntegrationWiring } from './integrations.ts';
 
 export interface HttpRouteDeps {
   config: Config;
-  store: Store;
-  storePort: StorePort;
+  /** SQLite or PostgreSQL: /readyz checks the one in use and names it. */
+  store: AsyncStore;
   metrics: Metrics;
   slackHealth: SlackHealth;
   runbooks: () => RunbookSet;
@@ -41,12 +40,12 @@ export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
     healthRoute(),
     ...operabilityRoutes({
       metrics,
-      store,
+      databaseProblem: () => store.problem(),
       runbooks: deps.runbooks,
       slack: deps.slackHealth,
       slackWindowMs: config.slackReadyWindowMs,
       jobs: () => store.jobs.counts(),
-      identity: { database: 'sqlite', replica: config.replicaId ?? null },
+      identity: { database: store.kind, replica: config.replicaId ?? null },
     }),
     githubWebhookRoute({
       secret: config.githubWebhookSecret,
@@ -58,7 +57,7 @@ export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
     }),
     ...webhookRoutes({
       config,
-      inbox: deps.storePort.inbox,
+      inbox: store.inbox,
       log: deps.log,
       stored: () => deps.intake()?.worker.kick(),
       observe: ({ source, outcome, reason }) => {

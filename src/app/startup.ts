@@ -3,11 +3,13 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { type App, LogLevel } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type Database from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { isTransient, slackErrorCode } from '../slack/errors.ts';
 import type { SlackHealth } from '../slack/instrumentation.ts';
-import { DatabaseInUseError, processAlive, type Store, WriterLock } from '../store/index.ts';
+import { type AsyncStore, createStore } from '../store/sql/index.ts';
+import { DatabaseInUseError, processAlive, WriterLock } from '../store/writerLock.ts';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -31,7 +33,7 @@ const TOKEN_ERRORS = new Set([
 export async function checkSlackIdentity(input: {
   config: Config;
   clientOptions: WebClientOptions;
-  store: Store;
+  store: AsyncStore;
   log: Logger;
   release: () => void;
 }): Promise<{ userId: string; botId: string }> {
@@ -40,11 +42,11 @@ export async function checkSlackIdentity(input: {
   try {
     const auth = await client.auth.test();
     const identity = { userId: auth.user_id ?? '', botId: auth.bot_id ?? '' };
-    store.identity.remember(identity.userId, identity.botId);
+    await store.identity.remember(identity.userId, identity.botId);
     return identity;
   } catch (error) {
     const code = slackErrorCode(error);
-    const remembered = store.identity.get();
+    const remembered = await store.identity.get();
     if (isTransient(error) && remembered) {
       log.warn(
         { error: code, since: remembered.checkedAt },
@@ -53,7 +55,7 @@ export async function checkSlackIdentity(input: {
       return { userId: remembered.userId, botId: remembered.botId };
     }
     input.release();
-    store.close();
+    await store.close();
     if (TOKEN_ERRORS.has(code)) {
       throw new StartupError(
         `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-...) from your app's ` +
@@ -67,34 +69,58 @@ export async function checkSlackIdentity(input: {
   }
 }
 
+/** The database this process works on, the name it claims work under, and how it lets go at stop. */
+export interface OpenedStore {
+  store: AsyncStore;
+  /** Written into claimed_by of the timers and jobs this process claims. */
+  owner: string;
+  release(): void;
+}
+
+/**
+ * Opens the store the configuration names. SQLite has one writer: a second bot on the same file refuses
+ * to start, and the claims of the previous writer (known dead, or the lock would not be free) are freed at
+ * once. On PostgreSQL every replica writes and claims under its REPLICA_ID; the claims of a replica that
+ * died are taken over when their lease runs out, since the others cannot tell dead from slow.
+ */
+export async function openStore(config: Config, now: () => Date, log: Logger): Promise<OpenedStore> {
+  const store = await createStore({
+    databaseUrl: config.databaseUrl,
+    databasePath: config.databasePath,
+    now,
+  });
+  if (!store.sqlite) {
+    const owner = config.replicaId ?? `${hostname()}-${process.pid}`;
+    return { store, owner, release: () => undefined };
+  }
+  let writer: { owner: string; release(): void };
+  try {
+    writer = takeWriterLock(store.sqlite, now, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  await store.jobs.releaseOthers(writer.owner);
+  await store.timers.releaseOthers(writer.owner);
+  return { store, ...writer };
+}
+
 /** How often the writer lock is renewed, and how old a heartbeat may get before the lock counts as lapsed. */
 const LOCK_HEARTBEAT_MS = 10_000;
 const LOCK_STALE_MS = 60_000;
 
 /**
- * One process writes to the database: a second bot on the same file refuses to start, naming the holder.
+ * One process writes to a SQLite file: a second bot on the same file refuses to start, naming the holder.
  * A lock left by a process that died (kill -9, OOM) on this host is taken over at once.
  */
-/**
- * Running on a private SQLite file while the operator meant a shared PostgreSQL would split incidents
- * between replicas: refuse rather than start, until the PostgreSQL store is wired into the bot.
- */
-export function refuseSharedDatabase(config: Pick<Config, 'databaseUrl'>): void {
-  if (!config.databaseUrl) return;
-  throw new Error(
-    'DATABASE_URL is set, but this build of the bot still keeps incidents in SQLite only (the PostgreSQL ' +
-      'store is not wired into the bot yet): unset DATABASE_URL and run one replica with DATABASE_PATH',
-  );
-}
-
-export function takeWriterLock(
-  store: Store,
+function takeWriterLock(
+  db: Database.Database,
   now: () => Date,
   log: Logger,
 ): { owner: string; release(): void } {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const lock = new WriterLock(
-    store.db,
+    db,
     now,
     { owner, pid: process.pid, host: hostname() },
     { staleMs: LOCK_STALE_MS, isAlive: processAlive },
@@ -102,12 +128,11 @@ export function takeWriterLock(
   try {
     lock.acquire();
   } catch (error) {
-    store.close();
     if (error instanceof DatabaseInUseError) throw new StartupError(error.message);
     throw error;
   }
   const beat = setInterval(() => {
-    if (store.db.open && !lock.heartbeat())
+    if (db.open && !lock.heartbeat())
       log.error(
         { holder: lock.current() },
         'another incident-bot took over the database (this one looked dead to it): stop this process',
@@ -118,7 +143,7 @@ export function takeWriterLock(
     owner,
     release() {
       clearInterval(beat);
-      lock.release();
+      if (db.open) lock.release();
     },
   };
 }

@@ -28,6 +28,8 @@ export interface IntakeOptions {
   /** conversations.create pacing; tests and benchmarks pass a fast one (or their own bucket, or the bot's shared budget). */
   channelRate?: { perMinute: number; capacity: number } | { take(): Promise<void> };
   retryEveryMs?: number;
+  /** How long a claimed page is this replica's; one that dies holding it leaves it to another then. */
+  leaseMs?: number;
   onFailed?: (item: InboxItem) => void;
   onDeduplicated?: (source: AlertSource) => void;
 }
@@ -60,6 +62,7 @@ export function createIntake(options: IntakeOptions): Intake {
     log: options.log,
     now,
     ...(options.retryEveryMs ? { retryEveryMs: options.retryEveryMs } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.onFailed ? { onFailed: options.onFailed } : {}),
   });
   return { worker, processor };

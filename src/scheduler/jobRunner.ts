@@ -1,16 +1,12 @@
-import type { ClaimRequest, Job, JobCounts, NewJob } from '../domain/records.ts';
+import type { Job, JobCounts, NewJob } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
+import type { JobStore } from '../usecases/ports/store.ts';
 
-/** What the runner needs of the database: the SQLite JobRepository now, a PostgreSQL one later. */
-export interface JobQueue {
-  enqueue(jobs: readonly NewJob[]): number;
-  claim(request: ClaimRequest): Job[];
-  complete(id: number, owner: string): void;
-  retry(id: number, owner: string, error: string, at: Date): void;
-  fail(id: number, owner: string, error: string): void;
-  wakeRetrying(): number;
-  counts(): JobCounts;
-}
+/** What the runner needs of the database (SQLite or PostgreSQL): claims with a lease, per owner. */
+export type JobQueue = Pick<
+  JobStore,
+  'enqueue' | 'claim' | 'complete' | 'retry' | 'fail' | 'wakeRetrying' | 'counts'
+>;
 
 /** Performs one kind of side effect. Must be idempotent: after a crash or a lease lapse it runs again. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -99,8 +95,8 @@ export class JobRunner {
   }
 
   /** Queues jobs (idempotently, by key) and starts running them in the background. */
-  enqueue(jobs: readonly NewJob[]): number {
-    const added = this.#o.queue.enqueue(jobs);
+  async enqueue(jobs: readonly NewJob[]): Promise<number> {
+    const added = await this.#o.queue.enqueue(jobs);
     this.kick();
     return added;
   }
@@ -127,7 +123,7 @@ export class JobRunner {
     for (;;) {
       if (this.#stopped) return;
       await this.#inFlight.get(incidentId);
-      const [job] = this.#o.queue.claim({
+      const [job] = await this.#o.queue.claim({
         owner: this.#o.owner,
         leaseMs: this.#o.leaseMs,
         limit: 1,
@@ -165,14 +161,14 @@ export class JobRunner {
     if (!probe || this.#stopped || now - this.#lastProbe < probeEveryMs) return;
     let counts: JobCounts;
     try {
-      counts = this.#o.queue.counts();
+      counts = await this.#o.queue.counts();
     } catch {
       return;
     }
     if (counts.retrying === 0) return;
     this.#lastProbe = now;
     if (await probe().catch(() => false)) {
-      const woken = this.#o.queue.wakeRetrying();
+      const woken = await this.#o.queue.wakeRetrying().catch(() => 0);
       if (woken > 0)
         this.#o.log.info({ jobs: woken }, 'Slack answers again: retrying the waiting side effects now');
       this.kick();
@@ -184,7 +180,11 @@ export class JobRunner {
       if (this.#stopped) return;
       let jobs: Job[];
       try {
-        jobs = this.#o.queue.claim({ owner: this.#o.owner, leaseMs: this.#o.leaseMs, limit: CLAIM_BATCH });
+        jobs = await this.#o.queue.claim({
+          owner: this.#o.owner,
+          leaseMs: this.#o.leaseMs,
+          limit: CLAIM_BATCH,
+        });
       } catch (error) {
         this.#o.log.error({ err: error }, 'could not read the job queue; retrying on the next tick');
         return;
@@ -206,38 +206,51 @@ export class JobRunner {
   }
 
   async #run(job: Job): Promise<'done' | 'retry' | 'failed'> {
-    const { queue, owner, log } = this.#o;
     const handler = this.#o.handlers[job.kind];
+    let failure: { error: unknown } | null = null;
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(job);
+    } catch (error) {
+      failure = { error };
+    }
+    let outcome: 'done' | 'retry' | 'failed' = 'retry';
+    try {
+      outcome = await this.#record(job, failure);
+    } catch (error) {
+      // The database did not take the outcome: the claim's lease runs out and the job runs again (it is
+      // idempotent), rather than an unhandled rejection ending the process.
+      this.#o.log.error({ err: error, job: job.id }, 'could not record a side effect outcome; it runs again');
+    }
+    this.#o.observe?.(job, outcome);
+    return outcome;
+  }
+
+  async #record(job: Job, failure: { error: unknown } | null): Promise<'done' | 'retry' | 'failed'> {
+    const { queue, owner, log } = this.#o;
+    if (!failure) {
+      await queue.complete(job.id, owner);
+      return 'done';
+    }
+    const { error } = failure;
     const jobLog = log.child({
       job: job.id,
       kind: job.kind,
       incident: job.incidentId,
       attempt: job.attempts,
     });
-    let outcome: 'done' | 'retry' | 'failed';
-    try {
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(job);
-      queue.complete(job.id, owner);
-      outcome = 'done';
-    } catch (error) {
-      const now = this.#o.now();
-      const reason = describe(error);
-      const age = now.getTime() - Date.parse(job.createdAt);
-      const retryable = this.#o.isRetryable(error);
-      if (retryable && age < this.#o.giveUpAfterMs) {
-        const wait = Math.max(backoffMs(job.attempts, this.#o.backoffMaxMs), retryAfterOf(error));
-        const at = new Date(now.getTime() + wait);
-        queue.retry(job.id, owner, reason, at);
-        jobLog.warn({ error: reason, retryAt: at }, 'a Slack side effect failed; it is retried');
-        outcome = 'retry';
-      } else {
-        queue.fail(job.id, owner, reason);
-        jobLog.error({ err: error }, 'a Slack side effect failed for good');
-        outcome = 'failed';
-      }
+    const now = this.#o.now();
+    const reason = describe(error);
+    const age = now.getTime() - Date.parse(job.createdAt);
+    if (this.#o.isRetryable(error) && age < this.#o.giveUpAfterMs) {
+      const wait = Math.max(backoffMs(job.attempts, this.#o.backoffMaxMs), retryAfterOf(error));
+      const at = new Date(now.getTime() + wait);
+      await queue.retry(job.id, owner, reason, at);
+      jobLog.warn({ error: reason, retryAt: at }, 'a Slack side effect failed; it is retried');
+      return 'retry';
     }
-    this.#o.observe?.(job, outcome);
-    return outcome;
+    await queue.fail(job.id, owner, reason);
+    jobLog.error({ err: error }, 'a Slack side effect failed for good');
+    return 'failed';
   }
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { formatDuration } from '../domain/duration.ts';
 import type { Logger } from '../log.ts';
@@ -12,8 +13,13 @@ const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 15 * 60_000;
 /** Below this a timer counts as on time: a tick every few seconds always fires a little after due. */
 export const LATE_NOTICE_MS = 60_000;
-/** Timers claimed per transaction; a tick keeps claiming until none are due. */
-const CLAIM_BATCH = 100;
+/**
+ * Timers leased per claim; a tick keeps claiming until none are due. Small, so that a batch fires well
+ * within its lease even when each handler waits on a slow Slack: past the lease another replica may take
+ * a timer over.
+ */
+const CLAIM_BATCH = 10;
+const DEFAULT_LEASE_MS = 2 * 60_000;
 
 export interface Firing {
   now: Date;
@@ -41,6 +47,10 @@ export function cronExpression(tickSeconds: number): string {
 
 export interface SchedulerOptions {
   store: Pick<StoreRepositories, 'timers' | 'heartbeats'>;
+  /** This process, as written into claimed_by; default hostname-pid. */
+  owner?: string;
+  /** How long a claimed timer is this process's: a replica that dies mid-firing leaves it to another then. */
+  leaseMs?: number;
   /** False once the database is closed (the bot stopping): a tick then claims nothing. */
   isOpen?: () => boolean;
   handlers: Readonly<Record<string, TimerHandler>>;
@@ -54,9 +64,11 @@ export interface SchedulerOptions {
 }
 
 /**
- * Fires durable timers: each tick claims the due rows (marking them fired in the same transaction, so a
- * timer is handed out once ever) and runs the handler of its kind. The cron task only decides when to
- * look; timers that came due while the bot was down fire on the first tick at start.
+ * Fires durable timers: each tick leases the due rows to this process, runs the handler of each one's kind
+ * and marks it fired; only the lease holder can. A process that dies between the two leaves its timers to
+ * whichever replica claims after the lease runs out, so a timer fires once even when a replica does not
+ * live to finish it. The cron task only decides when to look; timers that came due while the bot was down
+ * fire on the first tick at start.
  */
 export class Scheduler {
   #task: ScheduledTask | null = null;
@@ -64,7 +76,13 @@ export class Scheduler {
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  readonly #owner: string;
+  readonly #leaseMs: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.#owner = options.owner ?? `${hostname()}-${process.pid}`;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
 
   /** Ticks once (catching up on what came due while down), then every `tickSeconds`. */
   async start(): Promise<void> {
@@ -98,7 +116,7 @@ export class Scheduler {
     for (;;) {
       if (this.#stopped || !open()) return fired;
       const now = this.options.now();
-      const due = await store.timers.claimDue(now, CLAIM_BATCH);
+      const due = await store.timers.claimDueLeased(this.#owner, this.#leaseMs, now, CLAIM_BATCH);
       for (const timer of due) {
         await this.#fire(timer, now);
         fired += 1;
@@ -117,6 +135,20 @@ export class Scheduler {
   }
 
   async #fire(timer: Timer, now: Date): Promise<void> {
+    await this.#run(timer, now);
+    try {
+      if (!(await this.options.store.timers.complete(timer.id, this.#owner)))
+        this.options.log.warn(
+          { timer: timer.id, kind: timer.kind },
+          'a timer outlived its lease and another replica took it over: raise LEASE_SECONDS',
+        );
+    } catch (error) {
+      // Unmarked, the timer is claimed again when its lease runs out: late and perhaps twice, never lost.
+      this.options.log.error({ err: error, timer: timer.id }, 'could not mark a timer fired');
+    }
+  }
+
+  async #run(timer: Timer, now: Date): Promise<void> {
     const handler = this.options.handlers[timer.kind];
     const lateMs = Math.max(0, now.getTime() - Date.parse(timer.dueAt));
     const log = this.options.log.child({ timer: timer.id, kind: timer.kind, incident: timer.incidentId });

@@ -9,10 +9,10 @@ import type { Logger } from '../log.ts';
  *   `action_ts` + user + action, and a view submission to view id + hash (the hash changes on update).
  * Keys are namespaced by team so two workspaces never collide.
  */
-/** The store's idempotency keys, read synchronously: Bolt must know before the listener runs. */
+/** The store's idempotency keys, asked before the listener runs. */
 export interface SeenKeys {
-  /** True the first time `key` is seen, false afterwards. */
-  firstTime(key: string): boolean;
+  /** True the first time `key` is seen, false afterwards; the database's unique key decides a race. */
+  firstTime(key: string): Promise<boolean>;
 }
 
 export function slackRequestKey(body: unknown): string | null {
@@ -63,7 +63,7 @@ function teamOf(b: Record<string, unknown>): string {
 export function dedupeRequests(idempotency: SeenKeys, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = slackRequestKey(args.body);
-    if (key === null || idempotency.firstTime(key)) {
+    if (key === null || (await idempotency.firstTime(key))) {
       await args.next();
       return;
     }

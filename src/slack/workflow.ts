@@ -52,7 +52,7 @@ interface PublishedUpdate {
 export interface WorkflowWiring {
   /** The durable job queue: opening an incident is a series of jobs run in order. */
   jobs: {
-    enqueue(jobs: readonly NewJob[]): number;
+    enqueue(jobs: readonly NewJob[]): Promise<number>;
     runIncident(incidentId: number): Promise<void>;
   };
   /** Latest automated results linked to a step, shown in its message. */
@@ -121,7 +121,7 @@ export class IncidentWorkflow {
   /** Queues jobs of an incident and runs its queue now; what Slack refuses for now runs when it answers. */
   private async runJobs(incidentId: number, jobs: readonly NewJob[]): Promise<void> {
     const queue = this.wiring.jobs;
-    queue.enqueue(jobs);
+    await queue.enqueue(jobs);
     await queue.runIncident(incidentId);
   }
 

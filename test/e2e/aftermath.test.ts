@@ -51,7 +51,7 @@ describe('after resolution', () => {
 
     const scheduled = t.slack.messages(channel).find((m) => m.text === 'Post-mortem scheduled');
     expect(JSON.stringify(scheduled?.blocks)).toContain('<!date^');
-    const due = t.bot.store.postmortems.get(incident.id)?.dueAt;
+    const due = (await t.bot.store.postmortems.get(incident.id))?.dueAt;
     expect(Date.parse(due ?? '') - Date.parse((await t.bot.service.get(incident.id)).resolvedAt ?? '')).toBe(
       48 * 3_600_000,
     );
@@ -75,7 +75,7 @@ describe('after resolution', () => {
 
     await t.command('postmortem done <https://wiki.example.com/pm/1>', { channel_id: channel, user_id: IC });
     expect((await t.bot.service.get(incident.id)).status).toBe('closed');
-    expect(t.bot.store.postmortems.get(incident.id)).toMatchObject({
+    expect(await t.bot.store.postmortems.get(incident.id)).toMatchObject({
       documentUrl: 'https://wiki.example.com/pm/1',
       doneBy: IC,
     });
@@ -189,7 +189,7 @@ describe('drills', () => {
     expect(report).toContain('*0 of 4 steps completed, 4 skipped.*');
     expect(report).toContain('step 1 does not say which database');
     expect(report).toContain('Last Tested: ');
-    expect(t.bot.store.postmortems.get(drill?.id as number)).toBeNull();
+    expect(await t.bot.store.postmortems.get(drill?.id as number)).toBeNull();
 
     // The linter now counts RUN-001 as tested, even with a stale Last Tested date.
     const dir = mkdtempSync(join(tmpdir(), 'drilled-'));

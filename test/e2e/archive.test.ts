@@ -36,9 +36,8 @@ async function closed(declare = 'declare P3 Checkout errors') {
   return { incident, channel };
 }
 
-const archiveTimers = (incidentId: number) =>
-  t.bot.store.timers
-    .listOpen(incidentId)
+const archiveTimers = async (incidentId: number) =>
+  (await t.bot.store.timers.listOpen(incidentId))
     .filter((x) => x.kind.startsWith('channel_archive'))
     .map((x) => [x.kind, x.dueAt]);
 const notes = async (incidentId: number) =>
@@ -52,7 +51,7 @@ describe('incident channels are archived after the incident is closed (issue 18)
     const { incident, channel } = await closed();
     const closedAt = Date.parse((await t.bot.service.get(incident.id)).closedAt ?? '');
     const archiveAt = new Date(closedAt + 30 * DAY).toISOString();
-    expect(archiveTimers(incident.id)).toEqual([
+    expect(await archiveTimers(incident.id)).toEqual([
       ['channel_archive_notice', new Date(closedAt + 29 * DAY).toISOString()],
       ['channel_archive', archiveAt],
     ]);
@@ -101,7 +100,7 @@ describe('incident channels are archived after the incident is closed (issue 18)
       'Channel not archived: the bot is no longer in it. Archive it in Slack by hand, or invite the bot back.',
     ]);
     expect(await notes(second.incident.id)).toEqual(['Channel archived']);
-    expect(t.bot.store.jobs.counts()).toMatchObject({ queued: 0, retrying: 0 });
+    expect(await t.bot.store.jobs.counts()).toMatchObject({ queued: 0, retrying: 0 });
   });
 
   it('a public channel the bot left is joined again and archived; one already archived is recorded', async () => {

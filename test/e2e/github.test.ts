@@ -27,7 +27,7 @@ afterEach(async () => {
 async function settle(incidentId: number) {
   for (let round = 0; round < 5; round++) {
     await t.bot.jobs.runIncident(incidentId);
-    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+    if ((await t.bot.store.jobs.wakeRetrying()) === 0) break;
   }
   await t.bot.jobs.idle();
 }
@@ -76,8 +76,8 @@ describe('follow-ups in GitHub Issues', () => {
       accept: 'application/vnd.github.v3+json',
     });
     expect(gh.problems).toEqual([]);
-    const [followup] = t.bot.store.followups.listForIncident(incident.id);
-    expect(t.bot.store.externalRefs.get('github', `followup:${followup?.id}`)).toMatchObject({
+    const [followup] = await t.bot.store.followups.listForIncident(incident.id);
+    expect(await t.bot.store.externalRefs.get('github', `followup:${followup?.id}`)).toMatchObject({
       remoteId: `${GH_REPO}#101`,
       url: `https://github.com/${GH_REPO}/issues/101`,
     });
@@ -88,13 +88,13 @@ describe('follow-ups in GitHub Issues', () => {
       status: 200,
       body: { ignored: 'not a follow-up issue' },
     });
-    expect(t.bot.store.followups.listForIncident(incident.id)[0]?.doneAt).toBeNull();
+    expect((await t.bot.store.followups.listForIncident(incident.id))[0]?.doneAt).toBeNull();
     const overdue = () => t.bot.store.followups.listOverdue('2099-01-01', new Date(Date.now() + 86_400_000));
-    expect(overdue().map((f) => f.id)).toEqual([followup?.id]);
+    expect((await overdue()).map((f) => f.id)).toEqual([followup?.id]);
     expect(await issuesEvent('closed', 101)).toEqual({ status: 200, body: { followupDone: followup?.id } });
-    expect(t.bot.store.followups.listForIncident(incident.id)[0]?.doneAt).not.toBeNull();
+    expect((await t.bot.store.followups.listForIncident(incident.id))[0]?.doneAt).not.toBeNull();
     // Reminders list only open follow-ups: this one is no longer reminded, however overdue.
-    expect(overdue()).toEqual([]);
+    expect(await overdue()).toEqual([]);
     expect(
       (await t.bot.service.timeline(incident.id))
         .filter((e) => e.kind === 'followup_done')

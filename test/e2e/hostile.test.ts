@@ -55,7 +55,7 @@ describe('hostile webhook bodies', { timeout: 60_000 }, () => {
       );
       // Whatever was stored is processed without a crash: done, or failed with the reason kept.
       await t.bot.intake.worker.idle();
-      for (const item of t.bot.store.inbox.list({ status: 'failed' }))
+      for (const item of await t.bot.store.inbox.list({ status: 'failed' }))
         expect(item.lastError?.trim()).not.toBe('');
     });
   }

@@ -29,7 +29,7 @@ afterEach(async () => {
 async function settle(incidentId: number) {
   for (let round = 0; round < 5; round++) {
     await t.bot.jobs.runIncident(incidentId);
-    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+    if ((await t.bot.store.jobs.wakeRetrying()) === 0) break;
   }
   await t.bot.jobs.idle();
 }
@@ -77,7 +77,7 @@ describe('follow-ups in Jira Cloud', () => {
         'Task',
         [
           'incident-followup',
-          `incident-bot-followup-${t.bot.store.followups.listForIncident(incident.id)[0]?.id}`,
+          `incident-bot-followup-${(await t.bot.store.followups.listForIncident(incident.id))[0]?.id}`,
         ],
         '2026-12-01',
       ],
@@ -92,8 +92,8 @@ describe('follow-ups in Jira Cloud', () => {
     const basic = `Basic ${Buffer.from(`${JIRA_EMAIL}:${JIRA_TOKEN}`).toString('base64')}`;
     for (const request of jira.requests) expect(request.headers.authorization).toBe(basic);
     expect(jira.problems).toEqual([]);
-    const [followup] = t.bot.store.followups.listForIncident(incident.id);
-    expect(t.bot.store.externalRefs.get('jira', `followup:${followup?.id}`)).toMatchObject({
+    const [followup] = await t.bot.store.followups.listForIncident(incident.id);
+    expect(await t.bot.store.externalRefs.get('jira', `followup:${followup?.id}`)).toMatchObject({
       remoteId: 'OPS-41',
       url: `${jira.url}/browse/OPS-41`,
     });
@@ -108,14 +108,14 @@ describe('follow-ups in Jira Cloud', () => {
       body: { ignored: 'not a follow-up issue' },
     });
     const overdue = () => t.bot.store.followups.listOverdue('2099-01-01', new Date(Date.now() + 86_400_000));
-    expect(overdue().map((f) => f.id)).toEqual([followup?.id]);
+    expect((await overdue()).map((f) => f.id)).toEqual([followup?.id]);
     // A workflow may call its final status anything: the Done category is what counts.
     expect(await issueUpdated('OPS-41', 'Shipped', 'done')).toEqual({
       status: 200,
       body: { followupDone: followup?.id },
     });
-    expect(t.bot.store.followups.listForIncident(incident.id)[0]?.doneAt).not.toBeNull();
-    expect(overdue()).toEqual([]);
+    expect((await t.bot.store.followups.listForIncident(incident.id))[0]?.doneAt).not.toBeNull();
+    expect(await overdue()).toEqual([]);
 
     // The post-mortem's action items link the Jira issue.
     await t.command('resolve pool back to normal', { channel_id: channel, user_id: IC });

@@ -105,7 +105,7 @@ describe('page and timer metrics', () => {
     await bot.bot.intake.worker.idle();
     await bot.command('declare P1 Checkout errors');
     const incident = (await bot.bot.service.listOpen()).at(-1);
-    bot.bot.store.timers.schedule({
+    await bot.bot.store.timers.schedule({
       incidentId: incident?.id ?? null,
       kind: 'noop_for_metrics',
       dueAt: new Date(Date.now() - 3_600_000),

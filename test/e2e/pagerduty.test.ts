@@ -51,7 +51,7 @@ async function pagerdutyEvent(id: string, type: string, agent?: { id: string; su
 async function settle(incidentId: number) {
   for (let round = 0; round < 5; round++) {
     await t.bot.jobs.runIncident(incidentId);
-    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+    if ((await t.bot.store.jobs.wakeRetrying()) === 0) break;
   }
   await t.bot.jobs.idle();
 }
@@ -71,7 +71,7 @@ describe('PagerDuty, both ways', () => {
     const acknowledged = await t.bot.service.get(id);
     expect(acknowledged.acknowledgedAt).not.toBeNull();
     // MTTA (declared -> first acknowledgement) counts the acknowledgement made in PagerDuty.
-    const p1 = responseStats(t.bot.store.incidents.listDeclaredSince(new Date(0))).find(
+    const p1 = responseStats(await t.bot.store.incidents.listDeclaredSince(new Date(0))).find(
       (s) => s.severity === acknowledged.severity,
     );
     expect(p1).toMatchObject({

@@ -48,7 +48,7 @@ afterEach(async () => {
 async function settle(incidentId: number) {
   for (let round = 0; round < 5; round++) {
     await t.bot.jobs.runIncident(incidentId);
-    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+    if ((await t.bot.store.jobs.wakeRetrying()) === 0) break;
   }
   await t.bot.jobs.idle();
 }
@@ -152,7 +152,9 @@ describe('escalation pages PagerDuty through the Events API v2', () => {
     expect((await t.bot.service.timeline(id)).filter((e) => e.kind === 'escalation').length).toBeGreaterThan(
       0,
     );
-    expect(t.bot.store.jobs.forIncident(id).filter((j) => j.kind.startsWith('pagerduty.'))).toEqual([]);
+    expect((await t.bot.store.jobs.forIncident(id)).filter((j) => j.kind.startsWith('pagerduty.'))).toEqual(
+      [],
+    );
     expect(events.requests).toEqual([]);
   });
 });

@@ -80,7 +80,7 @@ describe('Alertmanager', () => {
       runbookId: 'RUN-001',
       title: 'PostgresConnectionPoolHigh (cluster=prod-eu-1)',
     });
-    expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(5);
+    expect(await bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(5);
 
     // One evidence message: labels, annotations, summary and links, escaped.
     const channel = incident?.channelId ?? '';
@@ -199,12 +199,12 @@ describe('Alertmanager', () => {
     const resolved = await bot.bot.service.get(opened.id);
     expect(resolved.status).toBe('resolved');
     const dueAfter = bot.bot.runbooks().policy.postmortem.due_after;
-    expect(bot.bot.store.postmortems.get(opened.id)).toMatchObject({
+    expect(await bot.bot.store.postmortems.get(opened.id)).toMatchObject({
       incidentId: opened.id,
       dueAt: new Date(Date.parse(resolved.resolvedAt as string) + dueAfter).toISOString(),
       doneAt: null,
     });
-    expect(bot.bot.store.timeline.last(opened.id, 'postmortem_scheduled')?.actor).toBe('bot');
+    expect((await bot.bot.store.timeline.last(opened.id, 'postmortem_scheduled'))?.actor).toBe('bot');
     const texts = bot.slack.messages(opened.channelId).map((m) => m.text);
     expect(texts.filter((text) => text === 'Post-mortem scheduled')).toHaveLength(1);
   });
@@ -268,7 +268,7 @@ describe('Alertmanager', () => {
     expect(missing.status).toBe(401);
     expect(missing.body.error).toMatch(/Authorization: Bearer/);
     await drained(bot);
-    expect(bot.bot.store.inbox.list()).toHaveLength(1);
+    expect(await bot.bot.store.inbox.list()).toHaveLength(1);
   });
 
   it('answers 400 with the reason for bad JSON or a wrong schema, and 413 over 10 MiB (issue 14: Alertmanager does not retry a 4xx)', async () => {
@@ -282,7 +282,7 @@ describe('Alertmanager', () => {
     expect(schema.body.error).toMatch(/alerts: must hold at least one alert/);
     const huge = await postWebhook(bot.url, 'alertmanager', `{"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);
-    expect(bot.bot.store.inbox.list()).toHaveLength(0);
+    expect(await bot.bot.store.inbox.list()).toHaveLength(0);
   });
 
   it(
@@ -299,13 +299,13 @@ describe('Alertmanager', () => {
         );
         expect(res.status).toBe(202);
       }
-      expect(bot.bot.store.inbox.list({ status: 'pending' })).toHaveLength(3);
+      expect(await bot.bot.store.inbox.list({ status: 'pending' })).toHaveLength(3);
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(0);
 
       await bot.restart();
       await drained(bot);
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(3);
-      expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(3);
+      expect(await bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(3);
 
       // A second restart finds nothing to do: no Slack call beyond the start-up auth.test.
       const before = bot.slack.calls.length;
@@ -324,10 +324,10 @@ describe('Alertmanager', () => {
     await postWebhook(bot.url, 'alertmanager', alertmanagerGroup({ alertname: 'X', group: 'a', alerts: 1 }));
     await drained(bot);
     // The page itself is processed (the incident is recorded); opening its channel waits in the job queue.
-    expect(bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(1);
+    expect(await bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(1);
     const [declared] = await bot.bot.service.listOpen();
     if (!declared) throw new Error('the page declared no incident');
-    const [channelJob] = bot.bot.store.jobs.forIncident(declared.id);
+    const [channelJob] = await bot.bot.store.jobs.forIncident(declared.id);
     expect(channelJob).toMatchObject({
       kind: 'incident.channel',
       status: 'queued',
@@ -337,13 +337,13 @@ describe('Alertmanager', () => {
     expect(declared.channelId).toBeNull();
     bot.slack.reset();
     // Make the retry due now instead of waiting for it.
-    expect(bot.bot.store.jobs.wakeRetrying()).toBe(1);
+    expect(await bot.bot.store.jobs.wakeRetrying()).toBe(1);
     await bot.bot.jobs.runIncident(declared.id);
     const [incident] = await bot.bot.service.listOpen();
     expect(await bot.bot.service.listOpen()).toHaveLength(1);
     expect(incident?.channelId).not.toBeNull();
     expect(bot.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(1);
-    expect(bot.bot.store.jobs.forIncident(declared.id).every((j) => j.status === 'done')).toBe(true);
+    expect((await bot.bot.store.jobs.forIncident(declared.id)).every((j) => j.status === 'done')).toBe(true);
   });
 });
 
@@ -365,7 +365,7 @@ describe('storm control', () => {
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(4);
       const storm = open.find((i) => i.title.startsWith('Alert storm'));
       expect(storm).toBeDefined();
-      expect(bot.bot.store.alertLinks.findOpen('generic', STORM_KEY)?.incidentId).toBe(storm?.id);
+      expect((await bot.bot.store.alertLinks.findOpen('generic', STORM_KEY))?.incidentId).toBe(storm?.id);
       const summaries = bot.slack
         .messages(storm?.channelId ?? '')
         .filter((m) => m.text.startsWith('Alert storm:'));
@@ -411,7 +411,7 @@ describe('PagerDuty', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toMatch(/PAGERDUTY_WEBHOOK_SECRET/);
     await drained(bot);
-    expect(bot.bot.store.inbox.list()).toHaveLength(1);
+    expect(await bot.bot.store.inbox.list()).toHaveLength(1);
     const [incident] = await bot.bot.service.listOpen();
     expect(incident).toMatchObject({
       source: 'pagerduty',

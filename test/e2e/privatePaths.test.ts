@@ -4,7 +4,7 @@ import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { Incident } from '../../src/store/index.ts';
 import { FAKE_BOT, type RecordedCall, type StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, inputValue } from '../support/slackRequests.ts';
-import { IC, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { IC, OTHER, sqliteOf, startTestBot, type TestBot } from './testBot.ts';
 
 /** The policy's status and executive channels (test/support/testRunbooks.ts): public, as in most workspaces. */
 const STATUS = 'C0STATUS01';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   await postBrief(channel, `${SLUG} keys leaked`);
   await t.escalate(IC, header, ['data_breach'], `${SLUG} records in the dump`);
   // The severity timer's escalation, made due now.
-  t.bot.store.db
+  sqliteOf(t.bot)
     .prepare(
       "UPDATE timers SET due_at = ? WHERE incident_id = ? AND kind LIKE 'escalat%' AND fired_at IS NULL",
     )

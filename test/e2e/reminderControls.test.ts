@@ -61,8 +61,8 @@ async function tickAt(seconds: number) {
 const reminders = (channel: string) =>
   t.slack.messages(channel).filter((m) => m.text.startsWith('Status update'));
 const lastContext = (m: StoredMessage | undefined) => JSON.stringify(m?.blocks.at(-1));
-const updateTimers = (incidentId: number) =>
-  t.bot.store.timers.listOpen(incidentId).filter((x) => x.kind === 'update_due');
+const updateTimers = async (incidentId: number) =>
+  (await t.bot.store.timers.listOpen(incidentId)).filter((x) => x.kind === 'update_due');
 
 describe('update reminders (issue 18)', () => {
   it('Snooze 15 min: no reminder until then, the message says who snoozed until when', async () => {
@@ -73,7 +73,7 @@ describe('update reminders (issue 18)', () => {
     clock = T0 + 70_000;
     await t.act(IC, first, buttonClick(first, ACTIONS.snoozeReminder));
     const until = new Date(T0 + 70_000 + 15 * 60_000).toISOString();
-    expect(updateTimers(incident.id).map((x) => x.dueAt)).toEqual([until]);
+    expect((await updateTimers(incident.id)).map((x) => x.dueAt)).toEqual([until]);
     const snoozed = t.slack.message(channel, first.ts) as StoredMessage;
     expect(lastContext(snoozed)).toContain(`:zzz: Snoozed by <@${IC}> until ${slackDate(until)}.`);
     expect(JSON.stringify(snoozed.blocks)).not.toContain(ACTIONS.snoozeReminder);
@@ -96,7 +96,7 @@ describe('update reminders (issue 18)', () => {
     expect(lastContext(reminders(channel).at(-1))).toContain(
       'Reminder 3 of 3: the last one. No more reminders until an update is posted.',
     );
-    expect(updateTimers(incident.id)).toEqual([]);
+    expect(await updateTimers(incident.id)).toEqual([]);
     await t.command('status identified bad deploy', { channel_id: channel, user_id: IC });
     await tickAt(400);
     expect(reminders(channel)).toHaveLength(3);
@@ -112,7 +112,7 @@ describe('update reminders (issue 18)', () => {
     await tickAt(60);
     const first = structuredClone(reminders(channel).at(-1) as StoredMessage);
     await t.act(IC, first, buttonClick(first, ACTIONS.dismissReminder));
-    expect(updateTimers(incident.id)).toEqual([]);
+    expect(await updateTimers(incident.id)).toEqual([]);
     expect(lastContext(t.slack.message(channel, first.ts))).toContain(`:no_bell: Dismissed by <@${IC}>`);
     await tickAt(600);
     expect(reminders(channel)).toHaveLength(1);
@@ -146,7 +146,7 @@ describe('update reminders (issue 18)', () => {
         [UPDATE_FIELDS.next.actionId]: { type: 'datetimepicker', selected_date_time: (T0 + 210_000) / 1000 },
       },
     });
-    expect(updateTimers(incident.id).map((x) => [x.dueAt, x.payload?.round])).toEqual([
+    expect((await updateTimers(incident.id)).map((x) => [x.dueAt, x.payload?.round])).toEqual([
       [new Date(T0 + 210_000).toISOString(), 1],
     ]);
     await tickAt(180);
@@ -171,7 +171,7 @@ describe('update reminders (issue 18)', () => {
       [IC, 'Status update (posted by hand): Status: checkout recovering, rollback 80% done'],
     ]);
     const next = new Date(T0 + 210_000).toISOString();
-    expect(updateTimers(incident.id).map((x) => [x.dueAt, x.payload?.round])).toEqual([[next, 1]]);
+    expect((await updateTimers(incident.id)).map((x) => [x.dueAt, x.payload?.round])).toEqual([[next, 1]]);
     expect(t.slack.ephemerals(channel).map((e) => [e.user, e.text])).toEqual([
       [
         IC,
@@ -188,7 +188,9 @@ describe('update reminders (issue 18)', () => {
     const { incident } = await start();
     await tickAt(60);
     await tickAt(90);
-    expect(updateTimers(incident.id).map((x) => x.dueAt)).toEqual([new Date(T0 + 120_000).toISOString()]);
+    expect((await updateTimers(incident.id)).map((x) => x.dueAt)).toEqual([
+      new Date(T0 + 120_000).toISOString(),
+    ]);
     await event(t.url, SECRET, appHomeOpenedEvent({ user: IC }));
     const home = JSON.stringify(t.slack.homeView(IC)?.blocks);
     expect(home).toContain(

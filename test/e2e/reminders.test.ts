@@ -77,7 +77,7 @@ describe('post-mortem reminders', () => {
   it('reminds the commander and the channel before and after the due time, survives a restart, stops when done', async () => {
     await start();
     const { incident, channel } = await declareAndResolve();
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => [x.kind, x.dueAt])).toEqual([
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => [x.kind, x.dueAt])).toEqual([
       ['postmortem_reminder', new Date(T0 + 30_000).toISOString()],
       ['postmortem_overdue', new Date(T0 + 60_000).toISOString()],
     ]);
@@ -122,12 +122,14 @@ describe('post-mortem reminders', () => {
       `Post-mortem of incident #${incident.id} overdue by 2 min 5 s`,
     );
     expect(reminders(t.slack.messages(channel))).toHaveLength(4);
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual(['postmortem_overdue']);
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => x.kind)).toEqual([
+      'postmortem_overdue',
+    ]);
 
     await t.command('postmortem done https://wiki.example.com/pm/1', { channel_id: channel, user_id: IC });
     expect((await t.bot.service.get(incident.id)).status).toBe('closed');
     // The reminders stop; what is left is the channel's archive, a while after the close (issue 18).
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual([
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => x.kind)).toEqual([
       'channel_archive_notice',
       'channel_archive',
     ]);
@@ -148,7 +150,7 @@ describe('post-mortem reminders', () => {
     await start(friday);
     const { incident, channel } = await declareAndResolve();
     // The reminder before it (17:00:00) is after hours too, and would land after the due time: dropped.
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => [x.kind, x.dueAt])).toEqual([
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => [x.kind, x.dueAt])).toEqual([
       ['postmortem_overdue', '2026-11-30T09:00:00.000Z'],
     ]);
     clock = Date.parse('2026-11-28T03:00:00.000Z');
@@ -170,7 +172,9 @@ describe('post-mortem reminders', () => {
     expect(reminders(t.slack.messages(DM_IC))).toHaveLength(0);
     await t.command('resolve fixed again', { channel_id: channel, user_id: IC });
     // The first due time stands: the overdue reminder is planned at it, and fires.
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual(['postmortem_overdue']);
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => x.kind)).toEqual([
+      'postmortem_overdue',
+    ]);
     at(60);
     await t.bot.scheduler.tick();
     expect(reminders(t.slack.messages(DM_IC)).map((m) => m.text)).toEqual([
@@ -203,7 +207,7 @@ describe('follow-up reminders', () => {
     await t.restart();
     expect(followupReminders()).toHaveLength(1);
     // One check planned ahead, not one a restart.
-    expect(t.bot.store.timers.listOpenGlobal('followups_check').map((x) => x.dueAt)).toEqual([
+    expect((await t.bot.store.timers.listOpenGlobal('followups_check')).map((x) => x.dueAt)).toEqual([
       '2026-11-25T09:00:00.000Z',
     ]);
 

@@ -66,8 +66,8 @@ describe('repeat notifications after a manual resolve (issue 14)', { timeout: 30
     expect(live).toEqual([true]);
     expect((await bot.bot.service.get(incident.id)).status).toBe('investigating');
     expect(notices).toEqual([expect.stringContaining('The incident is reopened')]);
-    const key = bot.bot.store.alertLinks.listForIncident(incident.id)[0]?.dedupKey ?? '';
-    expect(bot.bot.store.alertLinks.findOpen('alertmanager', key)?.incidentId).toBe(incident.id);
+    const key = (await bot.bot.store.alertLinks.listForIncident(incident.id))[0]?.dedupKey ?? '';
+    expect((await bot.bot.store.alertLinks.findOpen('alertmanager', key))?.incidentId).toBe(incident.id);
   });
 
   it('new: a new incident opens for the group, with its own channel', async () => {

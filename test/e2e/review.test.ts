@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RUNBOOK_REVIEW } from '../../src/scheduler/handlers/runbookReview.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import { PeriodicTimers } from '../../src/store/index.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick } from '../support/slackRequests.ts';
 import { OTHER, startTestBot, TEST_POLICY, type TestBot } from './testBot.ts';
@@ -84,8 +83,8 @@ async function completeEveryStep(incidentId: number): Promise<void> {
   expect(left).toEqual([]);
 }
 
-function pendingReviews() {
-  return new PeriodicTimers(t.bot.store.db).pending(RUNBOOK_REVIEW).map((r) => r.dueAt);
+async function pendingReviews() {
+  return (await t.bot.store.periodicTimers.pending(RUNBOOK_REVIEW)).map((r) => r.dueAt);
 }
 
 function ackText(result: { text: string }): string {
@@ -95,7 +94,7 @@ function ackText(result: { text: string }): string {
 describe('the weekly runbook review', () => {
   it('posts exactly the stale runbooks to their owners, once a week, across restarts', async () => {
     await start();
-    expect(pendingReviews()).toEqual(['2026-11-30T10:00:00.000Z']);
+    expect(await pendingReviews()).toEqual(['2026-11-30T10:00:00.000Z']);
 
     // A drill of RUN-004 done to the end counts as a test; a drill of RUN-001 skips a step: the runbook was
     // unclear there.
@@ -134,21 +133,21 @@ describe('the weekly runbook review', () => {
     expect(JSON.stringify(dm.blocks)).toContain('step 2');
     expect(JSON.stringify(dm.blocks)).toContain('the command is wrong');
     expect(JSON.stringify(t.slack.messages(REVIEW))).toContain(`<!subteam^${PLATFORM}>`);
-    expect(pendingReviews()).toEqual(['2026-12-07T10:00:00.000Z']);
+    expect(await pendingReviews()).toEqual(['2026-12-07T10:00:00.000Z']);
 
     // Ticking again, or restarting, doubles nothing.
     await t.bot.scheduler.tick();
     await t.restart();
     await t.bot.scheduler.tick();
     expect(reminders()).toHaveLength(3);
-    expect(pendingReviews()).toEqual(['2026-12-07T10:00:00.000Z']);
+    expect(await pendingReviews()).toEqual(['2026-12-07T10:00:00.000Z']);
 
     // Down over next Monday: the missed review fires once, late, at start; then the one after is planned.
     clock = Date.parse('2026-12-08T09:00:00.000Z');
     await t.restart();
     await t.bot.scheduler.tick();
     expect(reminders()).toHaveLength(6);
-    expect(pendingReviews()).toEqual(['2026-12-14T10:00:00.000Z']);
+    expect(await pendingReviews()).toEqual(['2026-12-14T10:00:00.000Z']);
   });
 
   it('"Start a drill" starts the same drill as /incident drill', async () => {

@@ -29,7 +29,7 @@ afterEach(async () => {
 async function settle(incidentId: number) {
   for (let round = 0; round < 5; round++) {
     await t.bot.jobs.runIncident(incidentId);
-    if (t.bot.store.jobs.wakeRetrying() === 0) break;
+    if ((await t.bot.store.jobs.wakeRetrying()) === 0) break;
   }
   await t.bot.jobs.idle();
 }
@@ -136,7 +136,7 @@ describe('Statuspage', () => {
       ['GET', `${SP_PREFIX}/pages/${SP_PAGE}/incidents/inc1`, 200],
     ]);
     expect([...sp.incidents.keys()]).toEqual(['inc1']);
-    expect(t.bot.store.externalRefs.get('statuspage', `incident:${incident.id}`)).toMatchObject({
+    expect(await t.bot.store.externalRefs.get('statuspage', `incident:${incident.id}`)).toMatchObject({
       remoteId: 'inc1',
       url: 'https://stspg.io/inc1',
     });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
-import { startTestBot, type TestBot } from './testBot.ts';
+import { sqliteOf, startTestBot, type TestBot } from './testBot.ts';
 
 let t: TestBot;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ afterAll(async () => {
 
 /** The database's size on disk with the WAL folded in, as an operator's `du` would see it settle. */
 function databaseBytes(): number {
-  t.bot.store.db.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(t.bot).pragma('wal_checkpoint(TRUNCATE)');
   const db = new Database(t.dbPath, { readonly: true });
   try {
     const pages = Number(db.pragma('page_count', { simple: true }));
@@ -54,7 +54,7 @@ describe('bounded storage', { timeout: 60_000 }, () => {
     }
     const grown = databaseBytes() - before;
     expect(grown).toBeLessThan(1_200_000);
-    const rows = t.bot.store.db
+    const rows = sqliteOf(t.bot)
       .prepare(
         "SELECT count(*) AS n, count(DISTINCT body_hash) AS bodies FROM inbox WHERE dedup_key LIKE '%repeat%'",
       )
@@ -76,8 +76,8 @@ describe('bounded storage', { timeout: 60_000 }, () => {
     );
     expect([cut.status, dropped.status]).toEqual([202, 202]);
     await drained();
-    const stored = (id: unknown) => {
-      const item = t.bot.store.inbox.get(Number(id));
+    const stored = async (id: unknown) => {
+      const item = await t.bot.store.inbox.get(Number(id));
       expect(item?.status).toBe('done');
       expect(Buffer.byteLength(item?.rawBody ?? '')).toBeLessThanOrEqual(1024 * 1024);
       return JSON.parse(item?.rawBody ?? '{}') as {
@@ -86,11 +86,11 @@ describe('bounded storage', { timeout: 60_000 }, () => {
       };
     };
     // 3 MB: descriptions cut to 1,000 characters leave room for all 600 alerts.
-    const a = stored(cut.body.id);
+    const a = await stored(cut.body.id);
     expect([a.alerts.length, a.truncatedAlerts]).toEqual([600, 0]);
     expect(a.alerts[0]?.annotations.description).toMatch(/^0: d{997}… \(truncated\)$/);
     // 6 MB: even cut, 2,000 alerts do not fit; the rest are counted the way Alertmanager counts its own.
-    const b = stored(dropped.body.id);
+    const b = await stored(dropped.body.id);
     expect(b.alerts.length).toBeGreaterThan(500);
     expect(b.alerts.length + b.truncatedAlerts).toBe(2_000);
     const open = await t.bot.service.listOpen();
@@ -99,7 +99,7 @@ describe('bounded storage', { timeout: 60_000 }, () => {
 
   it('a 4,200-alert incident: /incident timeline and /incident postmortem stay within Slack limits', async () => {
     const { incident, channel } = await t.declare('declare P2 Alert flood in checkout');
-    await t.bot.storePort.transaction(async (tx) => {
+    await t.bot.store.transaction(async (tx) => {
       for (let i = 0; i < 4_200; i++)
         await t.bot.service.note(
           incident.id,

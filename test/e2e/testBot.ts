@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
@@ -26,6 +27,13 @@ import {
   viewSubmissionPayload,
 } from '../support/slackRequests.ts';
 import { DECLARER, GENERAL, runbooksDir, TEST_WORKSPACE } from '../support/testRunbooks.ts';
+
+/** The SQLite file under a test bot's store, for raw SQL a test needs (making a timer due, WAL checkpoints). */
+export function sqliteOf(bot: Bot): Database.Database {
+  if (!bot.store.sqlite)
+    throw new Error('this test bot runs on PostgreSQL: query it through its URL instead');
+  return bot.store.sqlite;
+}
 
 export const SECRET = 'test-signing-secret-0123456789';
 export * from '../support/testRunbooks.ts';

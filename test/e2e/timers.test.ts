@@ -96,10 +96,10 @@ describe('severity escalation timers', () => {
     await t.bot.scheduler.tick();
     await t.bot.scheduler.tick();
     expect(escalations()).toHaveLength(0);
-    const queued = t.bot.store.jobs.forIncident(incident.id).filter((j) => j.status === 'queued');
+    const queued = (await t.bot.store.jobs.forIncident(incident.id)).filter((j) => j.status === 'queued');
     expect(queued.map((j) => j.kind)).toEqual(['incident.invite-people', 'incident.post', 'incident.post']);
     t.slack.outage(0);
-    expect(t.bot.store.jobs.wakeRetrying()).toBe(1);
+    expect(await t.bot.store.jobs.wakeRetrying()).toBe(1);
     await t.bot.jobs.runIncident(incident.id);
     await t.bot.scheduler.tick();
     expect(escalations()).toHaveLength(1);
@@ -141,12 +141,12 @@ describe('severity escalation timers', () => {
   it('cancels pending escalations on resolve', async () => {
     await start();
     const { incident, channel } = await declare();
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual(
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => x.kind)).toEqual(
       expect.arrayContaining(['unclaimed', 'escalate', 'update_due']),
     );
     await t.command('resolve fixed by restart', { channel_id: channel });
     // What stays planned is the post-mortem's reminders (days ahead), nothing that escalates.
-    expect(t.bot.store.timers.listOpen(incident.id).map((x) => x.kind)).toEqual([
+    expect((await t.bot.store.timers.listOpen(incident.id)).map((x) => x.kind)).toEqual([
       'postmortem_reminder',
       'postmortem_overdue',
     ]);
@@ -158,20 +158,17 @@ describe('severity escalation timers', () => {
   it('re-plans on a severity change: raised escalates on the new timer, lowered drops it', async () => {
     await start();
     const { incident, channel } = await declare();
-    const due = (kind: string) =>
-      t.bot.store.timers
-        .listOpen(incident.id)
-        .filter((x) => x.kind === kind)
-        .map((x) => x.dueAt);
-    expect(due('escalate')).toEqual([new Date(T0 + 120_000).toISOString()]);
+    const due = async (kind: string) =>
+      (await t.bot.store.timers.listOpen(incident.id)).filter((x) => x.kind === kind).map((x) => x.dueAt);
+    expect(await due('escalate')).toEqual([new Date(T0 + 120_000).toISOString()]);
     at(45);
     await t.command('severity P0', { channel_id: channel });
     // P0 escalates after 60 s from the declaration, and gets an executive brief reminder.
-    expect(due('escalate')).toEqual([new Date(T0 + 60_000).toISOString()]);
-    expect(due('exec_brief_due')).toEqual([new Date(T0 + 30_000).toISOString()]);
+    expect(await due('escalate')).toEqual([new Date(T0 + 60_000).toISOString()]);
+    expect(await due('exec_brief_due')).toEqual([new Date(T0 + 30_000).toISOString()]);
     await t.command('severity P3', { channel_id: channel });
-    expect(due('escalate')).toEqual([]);
-    expect(due('exec_brief_due')).toEqual([]);
+    expect(await due('escalate')).toEqual([]);
+    expect(await due('exec_brief_due')).toEqual([]);
     await t.command('severity P0', { channel_id: channel });
     at(61);
     await t.bot.scheduler.tick();
@@ -286,7 +283,7 @@ describe('status-page updates and executive briefs', () => {
     expect(t.slack.messages(channel).at(-1)?.text).toBe(expected);
     expect((await t.bot.service.get(incident.id)).status).toBe('identified');
     // The reminder moves to the time the update promised.
-    const reminder = t.bot.store.timers.listOpen(incident.id).filter((x) => x.kind === 'update_due');
+    const reminder = (await t.bot.store.timers.listOpen(incident.id)).filter((x) => x.kind === 'update_due');
     expect(reminder.map((x) => x.dueAt)).toEqual([new Date(T0 + 920_000).toISOString()]);
     expect((await t.bot.service.timeline(incident.id)).map((e) => e.kind)).toContain('status_update');
   });

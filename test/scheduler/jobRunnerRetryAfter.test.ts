@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../src/integrations/errors.ts';
 import { createLogger } from '../../src/log.ts';
 import { JobRunner } from '../../src/scheduler/jobRunner.ts';
-import { manualClock, tempDatabase } from '../store/helpers.ts';
+import { manualClock, tempStore } from '../store/helpers.ts';
 
 describe('JobRunner and Retry-After', () => {
   it('waits at least what a 429 asked for, and the usual backoff when it asked less', async () => {
     const clock = manualClock('2026-12-01T03:00:00.000Z');
-    const store = tempDatabase().open(clock.now);
-    const incident = store.incidents.create({
+    const store = await tempStore(clock.now);
+    const incident = await store.incidents.create({
       title: 'x',
       severity: 'P1',
       declaredBy: 'U1',
@@ -30,15 +30,16 @@ describe('JobRunner and Retry-After', () => {
       now: clock.now,
       isRetryable: (e) => e instanceof IntegrationError && e.retryable,
     });
-    store.jobs.enqueue([
+    await store.jobs.enqueue([
       { incidentId: incident.id, kind: 'call', key: 'limited', lane: 'a' },
       { incidentId: incident.id, kind: 'call', key: 'brief', lane: 'b' },
     ]);
     await runner.runIncident(incident.id);
     const next = Object.fromEntries(
-      store.jobs
-        .forIncident(incident.id)
-        .map((j) => [j.key, Date.parse(j.nextAttemptAt) - clock.now().getTime()]),
+      (await store.jobs.forIncident(incident.id)).map((j) => [
+        j.key,
+        Date.parse(j.nextAttemptAt) - clock.now().getTime(),
+      ]),
     );
     expect(next).toEqual({ limited: 42_000, brief: 1_000 });
   });

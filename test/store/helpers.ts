@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createStore, type Store } from '../../src/store/index.ts';
+import { type AsyncStore, createStore as createSqlStore } from '../../src/store/sql/index.ts';
 
 /** A clock tests move by hand. */
 export function manualClock(start = '2026-11-22T10:00:00.000Z') {
@@ -39,4 +40,15 @@ export function tempDatabase() {
       return store;
     },
   };
+}
+
+/** Call inside a test: the store the bot runs on (SQLite through Kysely) on a fresh temp file, closed and removed after. */
+export async function tempStore(now?: () => Date): Promise<AsyncStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-store-'));
+  const store = await createSqlStore({ databasePath: join(dir, 'incident-bot.db'), ...(now ? { now } : {}) });
+  onTestFinished(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
 }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { StorePort } from '../../usecases/ports/store.ts';
@@ -66,9 +67,12 @@ export async function createStore(options: StoreOptions): Promise<AsyncStore> {
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : openSqlite(options.databasePath);
   const ctx: SqlContext = { kind: opened.kind, db: opened.db, now, depth: 0 };
+  let closing: Promise<void> | null = null;
   return {
     ...repositories(ctx),
     kind: opened.kind,
+    sqlite: opened.sqlite,
+    isOpen: () => closing === null,
     problem: () => databaseProblem(ctx),
     incidentCounts: async () =>
       opened.db
@@ -76,16 +80,30 @@ export async function createStore(options: StoreOptions): Promise<AsyncStore> {
         .select(['severity', 'status', sql<number>`cast(count(*) as integer)`.as('count')])
         .groupBy(['severity', 'status'])
         .execute(),
-    close: () => opened.db.destroy(),
+    // Closing twice (a test closes the store, then stops the bot) must not end the pool twice.
+    close: () => {
+      closing ??= opened.db.destroy();
+      return closing;
+    },
   };
 }
 
-function openSqlite(path: string): { kind: SqlKind; db: Kysely<Tables> } {
-  const database = openDatabase(path);
-  return { kind: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }) };
+interface Opened {
+  kind: SqlKind;
+  db: Kysely<Tables>;
+  sqlite: Database.Database | null;
 }
 
-async function openPostgres(url: string, max: number): Promise<{ kind: SqlKind; db: Kysely<Tables> }> {
+function openSqlite(path: string): Opened {
+  const database = openDatabase(path);
+  return {
+    kind: 'sqlite',
+    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
+    sqlite: database,
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Opened> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection dropped by the server (a failover, a restart) is an 'error' event, which unhandled
   // would end the process; the pool discards that connection and the next query opens a new one.
@@ -105,7 +123,11 @@ async function openPostgres(url: string, max: number): Promise<{ kind: SqlKind; 
       { cause: error },
     );
   }
-  return { kind: 'postgres', db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }) };
+  return {
+    kind: 'postgres',
+    db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }),
+    sqlite: null,
+  };
 }
 
 /** Null when the database takes writes now; for /readyz and doctor. */

@@ -156,7 +156,12 @@ export class SqlTimers implements TimerStore {
     return parseRows(TimerRow, rows);
   }
 
+  /**
+   * A periodic timer under a live lease is being fired now, and its handler asks this to learn whether the
+   * next one is planned: it is not, so the leased one is left out.
+   */
   async listOpenGlobal(kind: string): Promise<Timer[]> {
+    const at = this.#ctx.now().toISOString();
     const rows = await this.#ctx.db
       .selectFrom('timers')
       .selectAll()
@@ -164,6 +169,7 @@ export class SqlTimers implements TimerStore {
       .where('kind', '=', kind)
       .where('fired_at', 'is', null)
       .where('cancelled_at', 'is', null)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
       .orderBy('due_at')
       .orderBy('id')
       .execute();

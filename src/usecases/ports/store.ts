@@ -113,6 +113,7 @@ export interface TimerStore {
    */
   releaseOthers(owner: string): Promise<number>;
   listOpen(incidentId: number): Promise<Timer[]>;
+  /** Timers of no incident (the daily prune, the follow-up check) not fired, cancelled nor being fired now. */
   listOpenGlobal(kind: string): Promise<Timer[]>;
 }
 
