@@ -84,6 +84,13 @@ export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): s
   return byName?.id ?? null;
 }
 
+/** Thrown inside a declare's transaction to roll it back when the group's incident exists already. */
+class JoinInstead extends Error {
+  constructor(readonly incidentId: number) {
+    super(`alert group already has incident ${incidentId}`);
+  }
+}
+
 /**
  * Turns one inbox item into incidents, idempotently: each alert (group key, fingerprint, status, start)
  * is acted on once however often it is delivered, and each group key has at most one open incident.
@@ -246,32 +253,42 @@ export class AlertProcessor {
     }
 
     const runbookId = routeRunbook(set.catalog, alert);
-    const declared = await store.transaction(async (tx) => {
-      const d = await service.declare(
-        {
-          title: alert.incidentTitle,
-          severity,
-          runbookId,
-          matchTitle: false,
-          description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
-          declaredBy: this.deps.botUserId,
-          source,
-          labels: alert.labels,
-        },
-        tx,
-      );
-      await tx.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
-      const data = { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId };
-      await service.note(
-        d.incident.id,
-        'bot',
-        'page',
-        `Opened by ${source} alert ${alert.alertname}`,
-        data,
-        tx,
-      );
-      return d;
-    });
+    const declared = await store
+      .transaction(async (tx) => {
+        const d = await service.declare(
+          {
+            title: alert.incidentTitle,
+            severity,
+            runbookId,
+            matchTitle: false,
+            description: [alert.summary, alert.description].filter(Boolean).join('\n\n'),
+            declaredBy: this.deps.botUserId,
+            source,
+            labels: alert.labels,
+          },
+          tx,
+        );
+        const linked = await tx.alertLinks.link({ source, dedupKey: key, incidentId: d.incident.id });
+        // Another replica opened this group's incident first (the open-link unique index decided): undo
+        // this declare and join theirs.
+        if (!linked.created) throw new JoinInstead(linked.link.incidentId);
+        const data = { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId };
+        await service.note(
+          d.incident.id,
+          'bot',
+          'page',
+          `Opened by ${source} alert ${alert.alertname}`,
+          data,
+          tx,
+        );
+        return d;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof JoinInstead) return error;
+        throw error;
+      });
+    if (declared instanceof JoinInstead)
+      return { incident: await service.get(declared.incidentId), joinedStorm: false };
     await this.deps.pace();
     return { incident: await this.deps.sink.open(declared), joinedStorm: false };
   }

@@ -1,5 +1,3 @@
-// Not run by vitest yet (the name does not end in .test.ts): the bot refuses DATABASE_URL until its
-// composition root builds the PostgreSQL store (issue 16, part B). Rename to replicaFailover.test.ts with that change.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BotProcess, until } from '../support/botProcess.ts';
 import { type ReplicaRig, replicaRig } from '../support/replicaRig.ts';
@@ -46,7 +44,7 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
     rig.slack.on('conversations.create', () => (hang ? never() : undefined));
 
     const [timer] = await rig.query<{ id: number }>(
-      "SELECT id FROM timers WHERE kind = 'escalation' AND fired_at IS NULL AND cancelled_at IS NULL",
+      "SELECT id FROM timers WHERE kind = 'escalate' AND fired_at IS NULL AND cancelled_at IS NULL",
     );
     if (!timer) throw new Error('the P1 incident planned no escalation timer');
     await rig.query('UPDATE timers SET due_at = $1 WHERE id = $2', [
