@@ -208,6 +208,7 @@ export class JobRunner {
   async #run(job: Job): Promise<'done' | 'retry' | 'failed'> {
     const handler = this.#o.handlers[job.kind];
     let failure: { error: unknown } | null = null;
+    this.#o.log.debug({ job: job.id, kind: job.kind, incident: job.incidentId }, 'running a side effect');
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(job);

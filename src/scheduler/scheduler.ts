@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 // Which failures are worth retrying is Slack's knowledge; the scheduler only acts on the answer.
 
 import { SCHEDULER_HEARTBEAT, type Timer } from '../domain/timer.ts';
+import { withDurableKeys } from '../usecases/durableKeys.ts';
 import type { StoreRepositories } from '../usecases/ports/store.ts';
 
 /** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
@@ -84,9 +85,15 @@ export class Scheduler {
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  /** Ticks once (catching up on what came due while down), then every `tickSeconds`. */
-  async start(): Promise<void> {
-    await this.tick();
+  /**
+   * Ticks once (catching up on what came due while down), then every `tickSeconds`. Returns without
+   * waiting for that first tick: a handler stuck on a Slack that does not answer must not keep the bot
+   * (and its /readyz, its webhooks) from starting. `idle()` waits for it.
+   */
+  start(): void {
+    void this.tick().catch((error: unknown) =>
+      this.options.log.error({ err: error }, 'the first scheduler tick failed; the next tick tries again'),
+    );
     if (this.#stopped) return;
     this.#task = cron.schedule(cronExpression(this.options.tickSeconds), () => this.tick(), {
       name: 'incident-timers',
@@ -99,6 +106,11 @@ export class Scheduler {
     const run = this.#queue.then(() => this.#fireDue());
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves once every tick started so far has finished. */
+  async idle(): Promise<void> {
+    await this.#queue;
   }
 
   async stop(): Promise<void> {
@@ -158,7 +170,10 @@ export class Scheduler {
       return;
     }
     try {
-      await handler(timer, { now, lateMs, late: lateNote(lateMs) });
+      // Keyed by the timer: a replica that takes a dead one's firing over queues the same side effects.
+      await withDurableKeys(`timer:${timer.id}`, () =>
+        handler(timer, { now, lateMs, late: lateNote(lateMs) }),
+      );
       log.info({ lateMs }, 'timer fired');
     } catch (error) {
       // A Slack outage must delay an escalation, never lose it: a transient failure fires again later

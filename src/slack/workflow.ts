@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { CheckResult } from '../diagnostics/types.ts';
 import { bridgeUrl } from '../domain/bridge.ts';
@@ -11,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Declared, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import { stepBackground } from '../services/walk.ts';
+import { nextDurableKey } from '../usecases/durableKeys.ts';
 import { archiveJob } from './archiveJobs.ts';
 import { checklistMessage } from './blocks/checklist.ts';
 import { incidentHeader } from './blocks/header.ts';
@@ -158,7 +158,7 @@ export class IncidentWorkflow {
    */
   async postDurably(incidentId: number, message: Message, channel?: string): Promise<void> {
     await this.runJobs(incidentId, [
-      postJob(incidentId, randomUUID(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
+      postJob(incidentId, nextDurableKey(), message, { lane: 'updates', ...(channel ? { channel } : {}) }),
     ]);
   }
 
@@ -183,7 +183,7 @@ export class IncidentWorkflow {
     groups: readonly string[],
   ): Promise<void> {
     if (users.length === 0 && groups.length === 0) return;
-    await this.runJobs(incident.id, [inviteJob(incident.id, randomUUID(), { users, groups })]);
+    await this.runJobs(incident.id, [inviteJob(incident.id, nextDurableKey(), { users, groups })]);
   }
 
   /** The last open job: diagnostics, App Home and metrics hear that the incident is open. */

@@ -51,6 +51,9 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
       new Date(Date.now() - 60_000).toISOString(),
       timer.id,
     ]);
+    // Counted before the page goes in: its channel creation may start before the timer's lease is seen.
+    const creating = () => rig.slack.callsTo('conversations.create').length;
+    const before = creating();
     const page = alertmanagerGroup({ alertname: 'QueueBacklog', group: 'billing', alerts: 2 });
     expect((await postWebhook(rig.url(doomed), 'alertmanager', page)).status).toBeLessThan(300);
     await rows(
@@ -59,8 +62,6 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
       `SELECT id FROM timers WHERE id = ${timer.id} AND claimed_by = 'replica-0'`,
       1,
     );
-    const creating = () => rig.slack.callsTo('conversations.create').length;
-    const before = creating();
     await rows(rig, 'the paged incident stored', 'SELECT id FROM incidents', 2);
     await until('the stuck channel creation', () => creating() > before, 30_000);
 

@@ -101,8 +101,9 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const log = options.log ?? createLogger('silent');
-  const start = () =>
-    startBot({
+  // Tests assert right after a (re)start: what came due while the bot was down has fired by then.
+  const start = async () => {
+    const started = await startBot({
       config,
       log,
       processBeforeResponse: options.processBeforeResponse ?? true,
@@ -110,6 +111,9 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       ...(options.now ? { now: options.now } : {}),
       channelRate: options.channelRate ?? { perMinute: 600_000, capacity: 1_000 },
     });
+    await started.scheduler.idle();
+    return started;
+  };
   const bot = await start();
   const t: TestBot = {
     bot,
