@@ -356,7 +356,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await ensurePrune(store, now());
   await postmortems.reminders.ensureFollowupCheck();
   // After the app is up, so timers that came due while the bot was down can post; they fire once, late.
-  scheduler.start();
+  await scheduler.start();
   // Side effects queued before a restart (a declare made while Slack was down) run now.
   jobs.start();
   // Pages stored before a restart (or a crash) are processed now, once.

@@ -21,6 +21,8 @@ export const LATE_NOTICE_MS = 60_000;
  */
 const CLAIM_BATCH = 10;
 const DEFAULT_LEASE_MS = 2 * 60_000;
+/** How long start waits for the catch-up tick before the bot serves anyway. */
+const START_WAIT_MS = 10_000;
 
 export interface Firing {
   now: Date;
@@ -86,12 +88,13 @@ export class Scheduler {
   }
 
   /**
-   * Ticks once (catching up on what came due while down), then every `tickSeconds`. Returns without
-   * waiting for that first tick: a handler stuck on a Slack that does not answer must not keep the bot
-   * (and its /readyz, its webhooks) from starting. `idle()` waits for it.
+   * Ticks once (catching up on what came due while down), then every `tickSeconds`. Waits for that first
+   * tick, so what came due while the bot was down has fired when it says it started, but at most
+   * `START_WAIT_MS`: a handler stuck on a Slack that does not answer must not keep the bot (its /readyz,
+   * its webhooks) from starting. `idle()` waits for the rest.
    */
-  start(): void {
-    void this.tick().catch((error: unknown) =>
+  async start(): Promise<void> {
+    const first = this.tick().catch((error: unknown) =>
       this.options.log.error({ err: error }, 'the first scheduler tick failed; the next tick tries again'),
     );
     if (this.#stopped) return;
@@ -99,6 +102,15 @@ export class Scheduler {
       name: 'incident-timers',
       noOverlap: true,
     });
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      first,
+      new Promise((resolve) => {
+        waited = setTimeout(resolve, START_WAIT_MS);
+        waited.unref();
+      }),
+    ]);
+    clearTimeout(waited);
   }
 
   /** Fires every timer due now; returns how many fired. */
