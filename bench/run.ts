@@ -101,6 +101,10 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   await scaleBench();
   const { ackProcessesBench } = await import('./ackProcesses.ts');
   await ackProcessesBench();
+  // Issue 16: ack latency and page to first step with the bot on PostgreSQL next to SQLite.
+  console.log('');
+  const { replicasBench } = await import('./replicas.ts');
+  await replicasBench();
   // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
   console.log('');
   await import('./largeIncident.ts');
