@@ -13,8 +13,7 @@ import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { renderInSlices } from '../src/services/slices.ts';
 import { timelineFileLines } from '../src/slack/blocks/largeTimeline.ts';
 import { timelineMessage } from '../src/slack/blocks/replies.ts';
-import { asyncStore } from '../src/store/asyncStore.ts';
-import { createStore } from '../src/store/index.ts';
+import { createStore } from '../src/store/sql/index.ts';
 
 const ENTRIES = 10_000;
 
@@ -40,9 +39,11 @@ async function longestBlock(work: () => Promise<unknown>): Promise<{ ms: number;
 
 const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-'));
 try {
-  const store = createStore(join(dir, 'bench.db'));
+  const store = await createStore({ databasePath: join(dir, 'bench.db') });
   const set = loadRunbookSet('runbooks', new Date());
-  const port = asyncStore(store);
+  const port = store;
+  const sqlite = store.sqlite;
+  if (!sqlite) throw new Error('the large-incident bench measures a SQLite file');
   const service = new IncidentService(port, () => set);
   const postmortems = new PostmortemService(port, () => set);
   const { incident } = await service.declare({
@@ -100,15 +101,15 @@ try {
 
   // The same 1 MB delivery stored 10 times: bodies are kept once by hash.
   const payload = JSON.stringify({ pad: 'x'.repeat(1_000_000) });
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const size = () =>
-    Number(store.db.pragma('page_count', { simple: true })) *
-    Number(store.db.pragma('page_size', { simple: true }));
+    Number(sqlite.pragma('page_count', { simple: true })) *
+    Number(sqlite.pragma('page_size', { simple: true }));
   const before = size();
-  for (let i = 0; i < 10; i++) store.inbox.insert({ source: 'alertmanager', rawBody: payload });
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  for (let i = 0; i < 10; i++) await store.inbox.insert({ source: 'alertmanager', rawBody: payload });
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
   console.log(`  1 MB delivery stored 10 times: database grew ${((size() - before) / 1e6).toFixed(2)} MB`);
-  store.close();
+  await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -11,8 +11,7 @@ import { lintRunbook } from '../../src/runbooks/lint.ts';
 import { parseRunbook } from '../../src/runbooks/parse.ts';
 import { IncidentService } from '../../src/services/incidentService.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
-import { createStore } from '../../src/store/index.ts';
+import { createStore } from '../../src/store/sql/index.ts';
 import { hostileShort, hostileString, type Json, mutated } from '../support/mutate.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
@@ -186,10 +185,10 @@ describe('SQL metacharacters', () => {
   it('every text field reaches the store and comes back verbatim', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'incident-bot-sql-'));
     const runbooks = runbooksDir();
-    const store = createStore(join(dir, 'db.sqlite'));
+    const store = await createStore({ databasePath: join(dir, 'db.sqlite') });
     try {
       const set = loadRunbookSet(runbooks, new Date('2026-11-22'));
-      const service = new IncidentService(asyncStore(store), () => set);
+      const service = new IncidentService(store, () => set);
       await fc.assert(
         fc.asyncProperty(
           hostileString.filter((s) => s.trim().length > 0 && !s.includes('\u0000')),
@@ -212,12 +211,12 @@ describe('SQL metacharacters', () => {
       );
       // The tables are all still there.
       expect(
-        store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'incidents'").get(),
+        store.sqlite?.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'incidents'").get(),
       ).toEqual({
         n: 1,
       });
     } finally {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
       rmSync(runbooks, { recursive: true, force: true });
     }

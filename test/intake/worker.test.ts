@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/intake/tokenBucket.ts';
 import { InboxWorker, retryDelayMs } from '../../src/intake/worker.ts';
 import { createLogger } from '../../src/log.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
-import { createStore } from '../../src/store/index.ts';
+import { tempStore } from '../store/helpers.ts';
 
 describe('TokenBucket', () => {
   it('allows a burst, then paces to the rate, without real waiting', async () => {
@@ -28,11 +27,11 @@ describe('TokenBucket', () => {
 describe('InboxWorker', () => {
   it('keeps a failed item with its error, retries it with backoff, and processes each item once', async () => {
     let now = new Date('2026-11-22T03:00:00Z');
-    const store = createStore(':memory:', () => now);
+    const store = await tempStore(() => now);
     const seen: number[] = [];
     let fail = true;
     const worker = new InboxWorker({
-      inbox: asyncStore(store).inbox,
+      inbox: store.inbox,
       log: createLogger('silent'),
       now: () => now,
       process: async (item) => {
@@ -41,10 +40,14 @@ describe('InboxWorker', () => {
         return null;
       },
     });
-    const { id } = store.inbox.insert({ source: 'generic', rawBody: '{}' });
+    const { id } = await store.inbox.insert({ source: 'generic', rawBody: '{}' });
     worker.kick();
     await worker.idle();
-    expect(store.inbox.get(id)).toMatchObject({ status: 'failed', lastError: 'Slack is down', attempts: 1 });
+    expect(await store.inbox.get(id)).toMatchObject({
+      status: 'failed',
+      lastError: 'Slack is down',
+      attempts: 1,
+    });
 
     // Not due yet: nothing happens.
     fail = false;
@@ -56,7 +59,7 @@ describe('InboxWorker', () => {
     worker.kick();
     await worker.idle();
     expect(seen).toEqual([id]);
-    expect(store.inbox.get(id)).toMatchObject({ status: 'done', attempts: 2, lastError: null });
+    expect(await store.inbox.get(id)).toMatchObject({ status: 'done', attempts: 2, lastError: null });
     worker.kick();
     await worker.idle();
     expect(seen).toEqual([id]);

@@ -6,12 +6,11 @@ import { IncidentService, UserError } from '../../src/services/incidentService.t
 import type { RunbookSet } from '../../src/services/runbookSet.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
 import { StepService } from '../../src/services/stepService.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
-import { createStore, type Store } from '../../src/store/index.ts';
+import { type AsyncStore, createStore } from '../../src/store/sql/index.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
 let dir: string;
-let store: Store;
+let store: AsyncStore;
 let service: IncidentService;
 let stepOps: StepService;
 let set: RunbookSet;
@@ -20,14 +19,14 @@ const runbooks = runbooksDir();
 beforeAll(() => {
   set = loadRunbookSet(runbooks, new Date('2026-11-22'));
 });
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'incident-service-'));
-  store = createStore(join(dir, 'db.sqlite'));
-  service = new IncidentService(asyncStore(store), () => set);
-  stepOps = new StepService(asyncStore(store), service);
+  store = await createStore({ databasePath: join(dir, 'db.sqlite') });
+  service = new IncidentService(store, () => set);
+  stepOps = new StepService(store, service);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -190,7 +189,7 @@ describe('roles and resolution', () => {
       ok: false,
       reason: 'The incident is already identified.',
     });
-    store.timers.schedule({
+    await store.timers.schedule({
       incidentId: incident.id,
       kind: 'escalate',
       dueAt: new Date(Date.now() + 60_000),
@@ -203,7 +202,7 @@ describe('roles and resolution', () => {
     expect(resolved.added[1]?.checks.map((c) => c.text)).toEqual(
       expect.arrayContaining(set.catalog.byId('RUN-001')?.postIncident ?? ['missing']),
     );
-    expect(store.timers.listOpen(incident.id)).toEqual([]);
+    expect(await store.timers.listOpen(incident.id)).toEqual([]);
     expect((await service.resolve({ incidentId: incident.id, actor: 'UA' })).ok).toBe(false);
   });
 
@@ -227,10 +226,10 @@ describe('roles and resolution', () => {
   it('keeps everything across a close and reopen of the database file', async () => {
     const { incident } = await declare();
     await service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UC' });
-    store.close();
-    store = createStore(join(dir, 'db.sqlite'));
-    service = new IncidentService(asyncStore(store), () => set);
-    stepOps = new StepService(asyncStore(store), service);
+    await store.close();
+    store = await createStore({ databasePath: join(dir, 'db.sqlite') });
+    service = new IncidentService(store, () => set);
+    stepOps = new StepService(store, service);
     expect(await service.get(incident.id)).toMatchObject({ commanderId: 'UC', runbookId: 'RUN-001' });
     expect((await service.timeline(incident.id)).map((e) => e.kind)).toEqual([
       'declared',
@@ -248,7 +247,7 @@ describe('steps without checks', () => {
       /Tick the step's checks/,
     );
     // A step imported from a layout without verification checks.
-    const [bare] = store.checklist.insertSteps([
+    const [bare] = await store.checklist.insertSteps([
       {
         incidentId: incident.id,
         position: 99,
@@ -260,7 +259,7 @@ describe('steps without checks', () => {
     ]);
     const id = (bare as (typeof steps)[number]).id;
     await expect(stepOps.markStepDone({ stepId: id, actor: 'UA' })).rejects.toThrow(/is pending, not active/);
-    store.checklist.setStepState(id, 'active', 'bot');
+    await store.checklist.setStepState(id, 'active', 'bot');
     const done = await stepOps.markStepDone({ stepId: id, actor: 'UA' });
     expect(done).toMatchObject({ completed: true, step: { state: 'done', completedBy: 'UA' } });
   });

@@ -8,8 +8,7 @@ import { IncidentService, UserError } from '../../src/services/incidentService.t
 import { loadRunbookSet, type RunbookSet } from '../../src/services/runbookSet.ts';
 import { StepChoices } from '../../src/services/stepChoices.ts';
 import { StepService } from '../../src/services/stepService.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
-import { createStore, type Store } from '../../src/store/index.ts';
+import { type AsyncStore, createStore } from '../../src/store/sql/index.ts';
 import { makeRunbook } from '../blocks/fixtures.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
@@ -88,7 +87,7 @@ const PHASED: Runbook = makeRunbook({
 });
 
 let dir: string;
-let store: Store;
+let store: AsyncStore;
 let service: IncidentService;
 let stepOps: StepService;
 let choices: StepChoices;
@@ -102,15 +101,15 @@ beforeAll(() => {
     catalog: new RunbookCatalog([...loaded.catalog.runbooks, BRANCHED, PHASED]),
   };
 });
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'step-choices-'));
-  store = createStore(join(dir, 'db.sqlite'));
-  service = new IncidentService(asyncStore(store), () => set);
-  stepOps = new StepService(asyncStore(store), service);
-  choices = new StepChoices(asyncStore(store), service);
+  store = await createStore({ databasePath: join(dir, 'db.sqlite') });
+  service = new IncidentService(store, () => set);
+  stepOps = new StepService(store, service);
+  choices = new StepChoices(store, service);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 afterAll(() => rmSync(runbooks, { recursive: true, force: true }));

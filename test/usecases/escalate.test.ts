@@ -3,16 +3,15 @@ import type { IncidentStep } from '../../src/domain/steps.ts';
 import { IncidentService } from '../../src/services/incidentService.ts';
 import type { Escalation } from '../../src/services/outcomes.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
 import { EscalateIncident } from '../../src/usecases/escalate.ts';
-import { manualClock, tempDatabase } from '../store/helpers.ts';
+import { manualClock, tempStore } from '../store/helpers.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 
-function setup() {
-  const store = tempDatabase().open(manualClock().now);
+async function setup() {
+  const store = await tempStore(manualClock().now);
   const set = loadRunbookSet('runbooks', new Date('2026-11-22'));
-  const service = new IncidentService(asyncStore(store), () => set);
+  const service = new IncidentService(store, () => set);
   const said: string[] = [];
   const calledIn: { escalation: Escalation; steps: readonly IncidentStep[]; actor: string; now: Date }[] = [];
   const chat = {
@@ -29,7 +28,7 @@ function setup() {
 
 describe('escalating now (use case)', () => {
   it('records the escalation, then calls the targets in with the steps as they are', async () => {
-    const { store, service, escalate, said, calledIn } = setup();
+    const { store, service, escalate, said, calledIn } = await setup();
     const { incident, steps } = await service.declare({
       title: 'Payment latency high',
       severity: 'P1',
@@ -48,11 +47,11 @@ describe('escalating now (use case)', () => {
     expect(calledIn[0]?.now).toEqual(NOW);
     expect(calledIn[0]?.steps.map((s) => s.id)).toEqual(steps.map((s) => s.id));
     expect(calledIn[0]?.escalation).toEqual(escalation);
-    expect(store.timeline.last(incident.id, 'escalation')?.actor).toBe('U2');
+    expect((await store.timeline.last(incident.id, 'escalation'))?.actor).toBe('U2');
   });
 
   it('a drill names who would be called in and calls nobody', async () => {
-    const { store, service, escalate, said, calledIn } = setup();
+    const { store, service, escalate, said, calledIn } = await setup();
     const { incident } = await service.declare({
       title: 'DRILL RUN-001',
       severity: 'P1',
@@ -64,6 +63,6 @@ describe('escalating now (use case)', () => {
     await escalate.run({ incidentId: incident.id, conditions: [], note: 'practice', actor: 'U1' });
     expect(said).toEqual([`drill #${incident.id}`]);
     expect(calledIn).toEqual([]);
-    expect(store.timeline.last(incident.id, 'escalation')?.text).toMatch(/: practice$/);
+    expect((await store.timeline.last(incident.id, 'escalation'))?.text).toMatch(/: practice$/);
   });
 });

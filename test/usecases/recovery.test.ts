@@ -1,26 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.ts';
 import { createLogger } from '../../src/log.ts';
-import { asyncStore } from '../../src/store/asyncStore.ts';
 import { finishInterruptedDeclares } from '../../src/usecases/recovery.ts';
-import { manualClock, tempDatabase } from '../store/helpers.ts';
+import { manualClock, tempStore } from '../store/helpers.ts';
 
 describe('start-up recovery (use case over the async store port)', () => {
   it('queues the opening of hand-declared incidents without a channel, and only those', async () => {
-    const store = tempDatabase().open(manualClock().now);
+    const store = await tempStore(manualClock().now);
     const base = { severity: 'P1', declaredBy: 'U01' } as const;
-    const interrupted = store.incidents.create({ ...base, title: 'interrupted', source: 'slash' });
-    store.incidents.create({
+    const interrupted = await store.incidents.create({ ...base, title: 'interrupted', source: 'slash' });
+    await store.incidents.create({
       ...base,
       title: 'opened',
       source: 'modal',
       channelId: 'C1',
       channelName: 'inc-1',
     });
-    store.incidents.create({ ...base, title: 'paged', source: 'alertmanager' });
-    const resolved = store.incidents.create({ ...base, title: 'resolved', source: 'slash' });
-    store.incidents.setStatus(resolved.id, 'resolved');
-    const alreadyQueued = store.incidents.create({ ...base, title: 'queued before', source: 'modal' });
+    await store.incidents.create({ ...base, title: 'paged', source: 'alertmanager' });
+    const resolved = await store.incidents.create({ ...base, title: 'resolved', source: 'slash' });
+    await store.incidents.setStatus(resolved.id, 'resolved');
+    const alreadyQueued = await store.incidents.create({ ...base, title: 'queued before', source: 'modal' });
     const opened: number[] = [];
     const chat = {
       // The workflow queues each opening job once: a second start finds them queued and adds none.
@@ -31,7 +30,7 @@ describe('start-up recovery (use case over the async store port)', () => {
     };
 
     const queued = await finishInterruptedDeclares({
-      store: asyncStore(store),
+      store: store,
       chat,
       log: createLogger('silent'),
     });
