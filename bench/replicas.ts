@@ -60,7 +60,7 @@ async function pageToStepMs(t: TestBot): Promise<number> {
     if (res.status >= 300) throw new Error(`page answered ${res.status}`);
     for (;;) {
       const incident = (await t.bot.store.incidents.listOpen()).find((x) =>
-        x.title.startsWith(`BenchAlert${i} `),
+        x.title.startsWith(`BenchAlert${i}:`),
       );
       const channel = incident?.channelId;
       if (channel && t.slack.messages(channel).some((m) => m.text.startsWith('Step 1 '))) break;

@@ -4,7 +4,7 @@ import { PROCESS_RUNBOOK_ID } from '../runbooks/catalog.ts';
 import type { Runbook } from '../runbooks/model.ts';
 import { checklistFor, resolutionChecklists } from '../services/checklists.ts';
 import { checklistMessage, incidentHeader, type Message, stepMessage } from '../slack/blocks/index.ts';
-import { createStore } from '../store/index.ts';
+import { createStore } from '../store/sql/index.ts';
 import type { CliIO, ParsedCommand } from './args.ts';
 import { defaultDir, findRunbook } from './targets.ts';
 import { blocksToText } from './terminal.ts';
@@ -31,18 +31,22 @@ function named(name: string, message: Message): PreviewMessage {
  * its checklist go through the real store (in memory) and the real Block Kit builders, so the preview
  * shows whatever the bot shows. Every step is shown as it looks when it is the current one.
  */
-export function previewMessages(runbook: Runbook, process: Runbook | undefined, now: Date): PreviewMessage[] {
-  const store = createStore(':memory:', () => now);
+export async function previewMessages(
+  runbook: Runbook,
+  process: Runbook | undefined,
+  now: Date,
+): Promise<PreviewMessage[]> {
+  const store = await createStore({ databasePath: ':memory:', now: () => now });
   try {
-    const incident = store.incidents.create({
+    const incident = await store.incidents.create({
       title: runbook.title,
       severity: runbook.severity ?? 'P1',
       declaredBy: 'U0PREVIEW',
       source: 'slash',
       runbookId: runbook.id,
     });
-    const steps = store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
-    const atResolve = store.checklist.insertSteps(
+    const steps = await store.checklist.insertSteps(checklistFor(incident.id, runbook, process));
+    const atResolve = await store.checklist.insertSteps(
       resolutionChecklists(incident.id, steps.length + 1, runbook, process, steps, null),
     );
     const walk = steps.filter((s) => s.section === 'step');
@@ -63,7 +67,7 @@ export function previewMessages(runbook: Runbook, process: Runbook | undefined, 
     };
     return [named('Pinned header', header), ...steps.map(render), ...atResolve.map(render)];
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -78,10 +82,10 @@ function checklistName(step: IncidentStep): string {
   return names[step.section];
 }
 
-export function preview({ target, flags }: ParsedCommand, io: CliIO): number {
+export async function preview({ target, flags }: ParsedCommand, io: CliIO): Promise<number> {
   const dir = typeof flags.dir === 'string' ? flags.dir : defaultDir();
   const { runbook, catalog } = findRunbook(target ?? '', dir, flags, 'preview');
-  const messages = previewMessages(runbook, catalog.byId(PROCESS_RUNBOOK_ID), new Date());
+  const messages = await previewMessages(runbook, catalog.byId(PROCESS_RUNBOOK_ID), new Date());
   if (flags.json) {
     io.out(`${JSON.stringify({ runbook: runbook.id, file: runbook.source.file, messages }, null, 2)}\n`);
     return 0;

@@ -33,9 +33,9 @@ afterEach(() => {
 });
 
 describe('preview: what responders will see, built by the bot’s own builders', () => {
-  it('shows the header, the checklists, every step and the resolve-time lists of RUN-001, in order', () => {
+  it('shows the header, the checklists, every step and the resolve-time lists of RUN-001, in order', async () => {
     const rb = load('runbooks/RUN-001-database-connection-pool-exhaustion.md');
-    const messages = previewMessages(rb, PROCESS, NOW);
+    const messages = await previewMessages(rb, PROCESS, NOW);
     const steps = rb.steps.map((_, i) => `Step ${i + 1} of ${rb.steps.length}`);
     expect(messages.map((m) => m.name)).toEqual([
       'Pinned header',
@@ -54,10 +54,10 @@ describe('preview: what responders will see, built by the bot’s own builders',
       expect(m.blocks.some((b) => b.type === 'actions')).toBe(true);
   });
 
-  it('produces blocks within Slack’s limits for every shipped runbook and long corpus runbooks', () => {
+  it('produces blocks within Slack’s limits for every shipped runbook and long corpus runbooks', async () => {
     for (const file of readdirSync('runbooks').filter((f) => f.endsWith('.md'))) {
       const rb = load(join('runbooks', file));
-      expectValid(previewMessages(rb, rb.id === PROCESS_RUNBOOK_ID ? undefined : PROCESS, NOW), file);
+      expectValid(await previewMessages(rb, rb.id === PROCESS_RUNBOOK_ID ? undefined : PROCESS, NOW), file);
     }
     const corpus = 'test/fixtures/corpus/mattrussi__gitlab-com-runbooks';
     for (const file of [
@@ -66,15 +66,15 @@ describe('preview: what responders will see, built by the bot’s own builders',
       'docs__frontend__haproxy.md',
     ]) {
       const rb = load(join(corpus, file));
-      const messages = previewMessages(rb, PROCESS, NOW);
+      const messages = await previewMessages(rb, PROCESS, NOW);
       expect(messages.length).toBeGreaterThan(3);
       expectValid(messages, file);
     }
   });
 
-  it('links each message to Block Kit Builder with exactly its blocks', () => {
+  it('links each message to Block Kit Builder with exactly its blocks', async () => {
     const rb = load('runbooks/RUN-002-service-down.md');
-    for (const m of previewMessages(rb, PROCESS, NOW)) {
+    for (const m of await previewMessages(rb, PROCESS, NOW)) {
       const prefix = 'https://app.slack.com/block-kit-builder/#';
       expect(m.builderUrl.startsWith(prefix)).toBe(true);
       expect(JSON.parse(decodeURIComponent(m.builderUrl.slice(prefix.length)))).toEqual({ blocks: m.blocks });
@@ -101,7 +101,9 @@ describe('preview: what responders will see, built by the bot’s own builders',
       messages: PreviewMessage[];
     };
     expect(byId.runbook).toBe('RUN-002');
-    expect(byId.messages.map((m) => m.name)).toEqual(previewMessages(rb, PROCESS, NOW).map((m) => m.name));
+    expect(byId.messages.map((m) => m.name)).toEqual(
+      (await previewMessages(rb, PROCESS, NOW)).map((m) => m.name),
+    );
   });
 
   it('previews a runbook of a folder without RUN-000 with no process checklist', async () => {
@@ -117,7 +119,7 @@ describe('preview: what responders will see, built by the bot’s own builders',
     expect(r.messages.map((m) => m.name)).toEqual(['Pinned header', 'Step 1 of 1']);
   });
 
-  it('turns mrkdwn into terminal text', () => {
+  it('turns mrkdwn into terminal text', async () => {
     expect(
       mrkdwnToText(
         '*Step 1* · <@U123> at <!date^1^{time}|03:00 UTC> see <https://x.io|the doc> &lt;b&gt; &amp;',
