@@ -95,6 +95,8 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+/** One Slack API attempt: a call that hangs fails and is retried instead of holding its job past its lease. */
+const SLACK_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 
 export { StartupError };
@@ -138,6 +140,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
     retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    timeout: SLACK_CALL_TIMEOUT_MS,
     // Every client Bolt makes copies these options, so this one fetch counts every Slack API call.
     fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
   };

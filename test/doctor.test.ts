@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli.ts';
 import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
-import { createStore, SCHEDULER_HEARTBEAT } from '../src/store/index.ts';
+import { SCHEDULER_HEARTBEAT } from '../src/domain/timer.ts';
+import { createStore } from '../src/store/sql/index.ts';
 import { FAKE_BOT, type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { ANNOUNCE, ESCALATIONS, LEADS, ONCALL, runbooksDir, TEST_POLICY } from './support/testRunbooks.ts';
 
@@ -56,9 +57,9 @@ async function setup(options: { granted?: string[]; channels?: string[] } = {}) 
 describe('incident-bot doctor', () => {
   it('passes every check when all is well, and exits 0', async () => {
     const { env, dir } = await setup();
-    const store = createStore(join(dir, 'db.sqlite'));
-    store.heartbeats.beat(SCHEDULER_HEARTBEAT);
-    store.close();
+    const store = await createStore({ databasePath: join(dir, 'db.sqlite') });
+    await store.heartbeats.beat(SCHEDULER_HEARTBEAT, new Date());
+    await store.close();
     const checks = await runDoctor({ env });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual([
@@ -107,7 +108,7 @@ describe('incident-bot doctor', () => {
 
   it("fails when the scheduler's last tick is older than 3 ticks, or it never ticked", async () => {
     const { env, dir } = await setup();
-    const store = createStore(join(dir, 'db.sqlite'));
+    const store = await createStore({ databasePath: join(dir, 'db.sqlite') });
     const scheduler = async (now: Date) =>
       (await runDoctor({ env: { ...env, SCHEDULER_TICK_SECONDS: '15' }, now })).find(
         (c) => c.name === 'scheduler',
@@ -116,8 +117,8 @@ describe('incident-bot doctor', () => {
       ok: false,
       detail: expect.stringContaining('never'),
     });
-    store.heartbeats.beat(SCHEDULER_HEARTBEAT, new Date('2026-11-23T10:00:00Z'));
-    store.close();
+    await store.heartbeats.beat(SCHEDULER_HEARTBEAT, new Date('2026-11-23T10:00:00Z'));
+    await store.close();
     expect(await scheduler(new Date('2026-11-23T10:00:44Z'))).toMatchObject({ ok: true });
     const stale = await scheduler(new Date('2026-11-23T10:01:00Z'));
     expect(stale).toMatchObject({ ok: false });
@@ -132,7 +133,7 @@ describe('incident-bot doctor', () => {
       `${TEST_POLICY}\nreview: { channel: C0REVIEW01 }\nowners: { Backend Team: S0ONCALL01, Platform Team: S0NOSUCH01 }\n`,
     );
     cleanup.push(() => rmSync(runbooks, { recursive: true, force: true }));
-    createStore(join(dir, 'db.sqlite')).close();
+    await (await createStore({ databasePath: join(dir, 'db.sqlite') })).close();
     const text = formatDoctor(await runDoctor({ env: { ...env, RUNBOOKS_DIR: runbooks } }));
     expect(text).toContain(
       '✘ review channel: C0REVIEW01 not found\n    fix: create C0REVIEW01, or fix review.channel in policy.yml',

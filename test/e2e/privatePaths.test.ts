@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.ts';
 import { BRIEF_FIELDS, UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
-import type { Incident } from '../../src/store/index.ts';
 import { FAKE_BOT, type RecordedCall, type StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, inputValue } from '../support/slackRequests.ts';
 import { IC, OTHER, sqliteOf, startTestBot, type TestBot } from './testBot.ts';

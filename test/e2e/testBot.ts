@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type Bot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Incident } from '../../src/domain/incident.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { ESCALATE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
-import type { Incident } from '../../src/store/index.ts';
 import {
   type FakeSlack,
   type FakeSlackOptions,
