@@ -3,7 +3,7 @@ import type { AlertSource, Incident } from '../domain/incident.ts';
 import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
-import type { IncidentService } from '../services/incidentService.ts';
+import { type IncidentService, UserError } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
@@ -198,13 +198,22 @@ export class AlertProcessor {
       return incident.id;
     }
     if (policy === 'reopen' && resolved.status === 'resolved') {
-      const reopened = await service.setStatus({
-        incidentId: resolved.id,
-        status: 'investigating',
-        note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
-        actor: 'bot',
-      });
-      if (reopened.ok) await store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
+      const reopened = await service
+        .setStatus({
+          incidentId: resolved.id,
+          status: 'investigating',
+          note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
+          actor: 'bot',
+        })
+        // Reopened meanwhile (by hand or a concurrent page): the alert is not linked again.
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof UserError) return false;
+            throw error;
+          },
+        );
+      if (reopened) await store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
     }
     await sink.stillFiring(await service.get(resolved.id), firing, { policy, incidentId: resolved.id });
     return resolved.id;

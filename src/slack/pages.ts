@@ -3,7 +3,7 @@ import type { NormalizedAlert } from '../domain/alert.ts';
 import type { Incident } from '../domain/incident.ts';
 import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
 import type { Logger } from '../log.ts';
-import type { Declared, IncidentService } from '../services/incidentService.ts';
+import { type Declared, type IncidentService, UserError } from '../services/incidentService.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 import type { ResolveIncident } from '../usecases/resolve.ts';
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
@@ -90,7 +90,12 @@ export class SlackPageSink implements PageSink {
       return;
     }
     const note = 'all alerts resolved (policy: alerts.auto_resolve)';
-    const result = await this.resolve.run({ incidentId: incident.id, note, actor: 'bot' });
-    if (!result.ok) this.log.info({ incident: incident.id, reason: result.reason }, 'auto-resolve refused');
+    try {
+      await this.resolve.run({ incidentId: incident.id, note, actor: 'bot' });
+    } catch (error) {
+      // Resolved meanwhile, by hand: nobody to tell, the page is done.
+      if (!(error instanceof UserError)) throw error;
+      this.log.info({ incident: incident.id, reason: error.message }, 'auto-resolve refused');
+    }
   }
 }

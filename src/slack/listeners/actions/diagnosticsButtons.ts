@@ -1,6 +1,6 @@
 import { remediationMessage } from '../../blocks/diagnostics.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
-import { escalateIncident, type ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf, idFromValue } from './context.ts';
 
 /** "Re-run diagnostics": runs every check again and posts fresh evidence. */
@@ -13,7 +13,7 @@ export function rerunDiagnostics(deps: ListenerDeps) {
   };
 }
 
-/** A recommended remediation: escalate, or run an automated one (approval rules live in the service). */
+/** A recommended remediation: escalate, or run an automated one (approval rules live in the service; a refusal is a UserError the guard answers). */
 export function runRemediation(deps: ListenerDeps) {
   return async ({ ack, body, action }: ActionArgs): Promise<void> => {
     await ack();
@@ -24,20 +24,17 @@ export function runRemediation(deps: ListenerDeps) {
     const actor = actorOf(deps, body);
     const outcome = await deps.diagnostics.service.remediate(incidentId, match[2] ?? '', actor.user);
     switch (outcome.outcome) {
-      case 'refused':
-        return actor.reply(outcome.reason);
       case 'manual':
         return actor.reply(
           `Follow the instructions of "${escapeMrkdwn(outcome.remediation.title)}" by hand.`,
         );
       case 'escalate':
-        return escalateIncident(
-          deps,
+        return void (await deps.escalate.run({
           incidentId,
-          outcome.remediation.conditions ?? [],
-          outcome.remediation.title,
-          actor,
-        );
+          conditions: outcome.remediation.conditions ?? [],
+          note: outcome.remediation.title,
+          actor: actor.user,
+        }));
       case 'ran': {
         const incident = await deps.service.get(incidentId);
         const message = remediationMessage({

@@ -1,6 +1,6 @@
 import { jumpTakenMessage, phaseChosenMessage } from '../../blocks/choices.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 /** `<id>:<rest>` as the numeric ID and the rest (an option key, a phase key, a jump index). */

@@ -1,21 +1,20 @@
 import type { Logger } from '../log.ts';
 import type { DiagnosticsService, Evidence } from '../services/diagnosticsService.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import { diagnosticsRunningMessage, evidenceMessage } from './blocks/diagnostics.ts';
-import { slackErrorCode } from './errors.ts';
-import type { IncidentWorkflow } from './workflow.ts';
+import type { ChatPort } from './ports/chat.ts';
 
 /**
- * The Slack side of diagnostics: a "running" note, then the evidence in its place, then the linked steps
- * re-rendered with their results. Runs started on open are tracked so shutdown and tests can wait for them.
+ * A runbook's automated diagnostics when its incident opens: a "running" note, then the evidence in its
+ * place, then the linked steps redrawn with their results. Runs started on open are tracked so shutdown
+ * and tests can wait for them.
  */
-export class DiagnosticsFlow {
+export class DiagnosticsRuns {
   private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     readonly service: DiagnosticsService,
-    private readonly incidents: IncidentService,
-    private readonly workflow: IncidentWorkflow,
+    private readonly incidents: Pick<IncidentService, 'get' | 'steps'>,
+    private readonly chat: Pick<ChatPort, 'announceDiagnosticsRunning' | 'showEvidence' | 'showStep'>,
     private readonly log: Logger,
   ) {}
 
@@ -37,28 +36,22 @@ export class DiagnosticsFlow {
     const incident = await this.incidents.get(incidentId);
     const diagnostics = this.service.diagnosticsFor(incident);
     if (!diagnostics || !incident.channelId || !incident.runbookId) return null;
-    const channel = incident.channelId;
-    const placeholder = await this.workflow
-      .post(channel, diagnosticsRunningMessage(diagnostics.checks.length, incident.runbookId))
+    const placeholder = await this.chat
+      .announceDiagnosticsRunning(incident, diagnostics.checks.length)
       .catch(() => null);
     const evidence = await this.service.run(incidentId, actor);
     if (!evidence) return null;
-    const message = evidenceMessage(incidentId, evidence, actor);
     try {
-      if (placeholder) await this.workflow.update(channel, placeholder, message);
-      else await this.workflow.post(channel, message);
+      await this.chat.showEvidence(incident, evidence, actor, placeholder);
     } catch (error) {
       // The evidence is on the timeline already; a failed post must not lose it, only be logged.
-      this.log.warn(
-        { incident: incidentId, error: slackErrorCode(error) },
-        'could not post diagnostics evidence',
-      );
+      this.log.warn({ err: error, incident: incidentId }, 'could not post diagnostics evidence');
     }
     const linked = new Set(evidence.results.flatMap((r) => (r.step === null ? [] : [r.step])));
     for (const step of await this.incidents.steps(incidentId)) {
       if (step.section !== 'step' || step.number === null || !linked.has(step.number) || !step.messageTs)
         continue;
-      await this.workflow.showStep(await this.incidents.get(incidentId), step).catch(() => undefined);
+      await this.chat.showStep(await this.incidents.get(incidentId), step).catch(() => undefined);
     }
     return evidence;
   }
