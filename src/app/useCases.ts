@@ -53,7 +53,8 @@ export function buildUseCases(parts: {
     preview: workflow.statuspagePreview ?? (() => null),
     publish: workflow.publishStatus ?? (() => undefined),
   };
-  const diagnostics = new DiagnosticsRuns(parts.diagnostics, incidents, chat, log);
+  const escalate = new EscalateIncident({ incidents, chat, now });
+  const diagnostics = new DiagnosticsRuns(parts.diagnostics, incidents, chat, escalate, log);
   // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
   workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
   return {
@@ -63,7 +64,7 @@ export function buildUseCases(parts: {
     resolve,
     changes,
     declare: new DeclareIncident({ incidents, runbooks, chat }),
-    escalate: new EscalateIncident({ incidents, chat, now }),
+    escalate,
     escalationTimers: new EscalationTimers({ incidents, timekeeper, runbooks, chat, now }),
     updates: new StatusUpdates({
       incidents,

@@ -16,6 +16,7 @@ import { renderInSlices } from '../services/slices.ts';
 import type {
   ChatPort,
   DeclarerReply,
+  RemediationResult,
   StatusUpdate,
   TimerCall,
   UpdateReminder,
@@ -29,7 +30,7 @@ import {
 import { archiveNoticeMessage } from './blocks/archive.ts';
 import * as changes from './blocks/changes.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
-import { diagnosticsRunningMessage, evidenceMessage } from './blocks/diagnostics.ts';
+import { diagnosticsRunningMessage, evidenceMessage, remediationMessage } from './blocks/diagnostics.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
 import {
   TIMELINE_LATEST,
@@ -258,6 +259,10 @@ export class SlackChat implements ChatPort {
     const message = evidenceMessage(incident.id, evidence, by);
     if (replacing) await this.workflow.update(incident.channelId, replacing, message);
     else await this.workflow.post(incident.channelId, message);
+  }
+
+  async announceRemediation(incident: Incident & { channelId: string }, result: RemediationResult) {
+    await this.workflow.post(incident.channelId, remediationMessage(result));
   }
 
   async remindPostmortem(to: string, reminder: PostmortemReminder, late: string, dm: boolean) {

@@ -1,7 +1,15 @@
 import type { Logger } from '../log.ts';
 import type { DiagnosticsService, Evidence } from '../services/diagnosticsService.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import type { ChatPort } from './ports/chat.ts';
+import type { EscalateIncident } from './escalate.ts';
+import type { ChatPort, RemediationResult } from './ports/chat.ts';
+
+/** What a remediation click came to, for the listener to tell the one who clicked (when anything). */
+export type Remediated =
+  | { kind: 'manual'; title: string }
+  | { kind: 'escalated' }
+  /** `posted` false: the incident has no channel, the result is the clicker's to see. */
+  | { kind: 'ran'; result: RemediationResult; posted: boolean };
 
 /**
  * A runbook's automated diagnostics when its incident opens: a "running" note, then the evidence in its
@@ -14,9 +22,34 @@ export class DiagnosticsRuns {
   constructor(
     readonly service: DiagnosticsService,
     private readonly incidents: Pick<IncidentService, 'get' | 'steps'>,
-    private readonly chat: Pick<ChatPort, 'announceDiagnosticsRunning' | 'showEvidence' | 'showStep'>,
+    private readonly chat: Pick<
+      ChatPort,
+      'announceDiagnosticsRunning' | 'showEvidence' | 'showStep' | 'announceRemediation'
+    >,
+    private readonly escalate: Pick<EscalateIncident, 'run'>,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * A recommended remediation clicked: an escalating one escalates (the one path), an automated one runs
+   * (the service refuses with a UserError whoever may not approve it) and its result is posted.
+   */
+  async remediate(input: { incidentId: number; remediationId: string; actor: string }): Promise<Remediated> {
+    const { incidentId, actor } = input;
+    const outcome = await this.service.remediate(incidentId, input.remediationId, actor);
+    if (outcome.outcome === 'manual') return { kind: 'manual', title: outcome.remediation.title };
+    if (outcome.outcome === 'escalate') {
+      const { conditions = [], title } = outcome.remediation;
+      await this.escalate.run({ incidentId, conditions, note: title, actor });
+      return { kind: 'escalated' };
+    }
+    const { run, remediation, approvedBy } = outcome;
+    const result = { title: remediation.title, ...run, by: actor, approvedBy };
+    const incident = await this.incidents.get(incidentId);
+    if (!incident.channelId) return { kind: 'ran', result, posted: false };
+    await this.chat.announceRemediation({ ...incident, channelId: incident.channelId }, result);
+    return { kind: 'ran', result, posted: true };
+  }
 
   /** Starts a run without waiting for it: the incident opens (and Slack is answered) at once. */
   start(incidentId: number, actor: string): void {

@@ -34,6 +34,16 @@ export interface StatusUpdate extends UpdatePrefill {
   service: string;
 }
 
+/** What an automated remediation did, and who ran (and approved) it. */
+export interface RemediationResult {
+  title: string;
+  ok: boolean;
+  summary: string;
+  output: string;
+  by: string;
+  approvedBy: string | null;
+}
+
 /** A due (or overdue) update or brief, as the reminder says it. */
 export interface UpdateReminder {
   kind: 'status' | 'brief';
@@ -147,6 +157,8 @@ export interface AftermathChat {
   announceDiagnosticsRunning(incident: Incident, checks: number): Promise<string | null>;
   /** The evidence, in place of the running note when there is one. */
   showEvidence(incident: Incident, evidence: Evidence, by: string, replacing: string | null): Promise<void>;
+  /** An automated remediation's result, in the incident's channel for everyone. */
+  announceRemediation(incident: Incident & { channelId: string }, result: RemediationResult): Promise<void>;
   /** A post-mortem reminder, to the commander's DM (`dm`) or the incident's channel (`to`). */
   remindPostmortem(to: string, reminder: PostmortemReminder, late: string, dm: boolean): Promise<void>;
   /** An overdue follow-up's owner is reminded in a DM. */

@@ -13,41 +13,21 @@ export function rerunDiagnostics(deps: ListenerDeps) {
   };
 }
 
-/** A recommended remediation: escalate, or run an automated one (approval rules live in the service; a refusal is a UserError the guard answers). */
+/** A recommended remediation: the use case escalates or runs it; the clicker hears what only they should. */
 export function runRemediation(deps: ListenerDeps) {
   return async ({ ack, body, action }: ActionArgs): Promise<void> => {
     await ack();
     const value = 'value' in action ? (action.value ?? '') : '';
     const match = /^(\d+):([a-z][a-z0-9_]*)$/.exec(value);
     if (!match) return;
-    const incidentId = Number(match[1]);
     const actor = actorOf(deps, body);
-    const outcome = await deps.diagnostics.service.remediate(incidentId, match[2] ?? '', actor.user);
-    switch (outcome.outcome) {
-      case 'manual':
-        return actor.reply(
-          `Follow the instructions of "${escapeMrkdwn(outcome.remediation.title)}" by hand.`,
-        );
-      case 'escalate':
-        return void (await deps.escalate.run({
-          incidentId,
-          conditions: outcome.remediation.conditions ?? [],
-          note: outcome.remediation.title,
-          actor: actor.user,
-        }));
-      case 'ran': {
-        const incident = await deps.service.get(incidentId);
-        const message = remediationMessage({
-          title: outcome.remediation.title,
-          ok: outcome.run.ok,
-          summary: outcome.run.summary,
-          output: outcome.run.output,
-          by: actor.user,
-          approvedBy: outcome.approvedBy,
-        });
-        if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-        else await actor.reply(message);
-      }
-    }
+    const done = await deps.diagnostics.remediate({
+      incidentId: Number(match[1]),
+      remediationId: match[2] ?? '',
+      actor: actor.user,
+    });
+    if (done.kind === 'manual')
+      await actor.reply(`Follow the instructions of "${escapeMrkdwn(done.title)}" by hand.`);
+    else if (done.kind === 'ran' && !done.posted) await actor.reply(remediationMessage(done.result));
   };
 }
