@@ -48,7 +48,6 @@ import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrument
 import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
-import { SlackPageSink } from './slack/pages.ts';
 import { phasePromptFor } from './slack/phasePrompt.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
@@ -318,7 +317,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     store: storePort,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, useCases.resolve, log),
+    sink: useCases.pages,
     botUserId,
     log,
     now,

@@ -19,6 +19,7 @@ import { ChangeIncident } from '../usecases/changeIncident.ts';
 import { DeclareIncident } from '../usecases/declare.ts';
 import { DiagnosticsRuns } from '../usecases/diagnostics.ts';
 import { EscalateIncident, EscalationTimers } from '../usecases/escalate.ts';
+import { PageFollowUps } from '../usecases/pages.ts';
 import type { StorePort } from '../usecases/ports/store.ts';
 import { AftermathReminders } from '../usecases/reminders.ts';
 import { ResolveIncident } from '../usecases/resolve.ts';
@@ -79,6 +80,7 @@ export function buildUseCases(parts: {
     aftermath: new Aftermath({ incidents, postmortems, archive, chat }),
     reminders: new AftermathReminders({ postmortems, chat, log }),
     diagnostics,
+    pages: new PageFollowUps({ incidents, resolve, chat, log }),
     stepUseCases: new StepUseCases({ steps: parts.steps, incidents, choices: parts.choices, chat }),
   };
 }

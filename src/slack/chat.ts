@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { NormalizedAlert } from '../domain/alert.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { WorkingStatus } from '../domain/incidentState.ts';
 import type { Policy } from '../domain/policy.ts';
@@ -21,12 +23,14 @@ import type {
   TimerCall,
   UpdateReminder,
 } from '../usecases/ports/chat.ts';
+import type { StormJoin } from '../usecases/ports/pages.ts';
 import {
   drillReportMessage,
   followupAdded,
   postmortemDone,
   postmortemScheduled,
 } from './blocks/aftermath.ts';
+import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import { archiveNoticeMessage } from './blocks/archive.ts';
 import * as changes from './blocks/changes.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
@@ -310,5 +314,34 @@ export class SlackChat implements ChatPort {
       title: `Timeline of incident #${incident.id} (${entries.length} entries)`,
       content: `# Timeline of incident #${incident.id}\n\n${lines.join('\n')}\n`,
     });
+  }
+
+  // ------------------------------------------------------------ pages
+
+  async postAlerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void> {
+    if (incident.channelId) {
+      await this.workflow.post(incident.channelId, alertEvidence(alerts));
+      return;
+    }
+    // Slack is failing and the channel is not open yet: the evidence follows it, in order, durably.
+    const key = alerts.map((a) => `${a.fingerprint}/${a.status}/${a.startsAt}`).join(',');
+    const digest = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    await this.workflow.postWhenOpen(incident.id, digest, alertEvidence(alerts));
+  }
+
+  announceStormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void> {
+    return this.say(incident, stormSummary(joined, total));
+  }
+
+  announceStillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void> {
+    return this.say(incident, stillFiringNotice(incident, alerts, outcome));
+  }
+
+  announceAlertsResolved(incident: Incident, commanderId: string): Promise<void> {
+    return this.say(incident, alertsResolvedNotice(commanderId));
   }
 }

@@ -2,6 +2,7 @@
 // (rendering with its pure Block Kit builders, posting through its durable workflow); a use case never
 // sees a Slack message.
 
+import type { NormalizedAlert } from '../../domain/alert.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { WorkingStatus } from '../../domain/incidentState.ts';
 import type { Followup, Postmortem } from '../../domain/records.ts';
@@ -14,6 +15,7 @@ import type { TimeChange } from '../../services/milestoneService.ts';
 import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { FollowupReminder, PostmortemReminder } from '../../services/postmortemReminders.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
+import type { StormJoin } from './pages.ts';
 
 /** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
 export type DeclarerReply =
@@ -54,7 +56,7 @@ export interface UpdateReminder {
   cap: number;
 }
 
-export interface ChatPort extends ChangesChat, TimersChat, AftermathChat {
+export interface ChatPort extends ChangesChat, TimersChat, AftermathChat, PagesChat {
   /** Opens the declared incident's channel (durably) and tells the declarer where it is; the incident as opened. */
   open(declared: Declared, reply: DeclarerReply | null): Promise<Incident>;
   /** Queues the opening of the incident's channel (durably); resolves to how many steps were newly queued. */
@@ -169,4 +171,20 @@ export interface AftermathChat {
   announceFollowup(incident: Incident & { channelId: string }, followup: Followup): Promise<void>;
   /** The timeline in the incident's channel: one message when it fits, else the latest entries and a file. */
   postTimeline(incident: Incident & { channelId: string }, entries: readonly TimelineEntry[]): Promise<void>;
+}
+
+/** What a page shows in the incident's channel. */
+export interface PagesChat {
+  /** The alerts as evidence in the channel, or (the channel not open yet) durably once it opens. */
+  postAlerts(incident: Incident, alerts: readonly NormalizedAlert[]): Promise<void>;
+  /** Which alert groups joined the storm incident since the last summary. */
+  announceStormJoined(incident: Incident, joined: readonly StormJoin[], total: number): Promise<void>;
+  /** A resolved incident's alerts still fire, and what the policy did about it. */
+  announceStillFiring(
+    incident: Incident,
+    alerts: readonly NormalizedAlert[],
+    outcome: { policy: 'record' | 'reopen' | 'new'; incidentId: number },
+  ): Promise<void>;
+  /** All alerts resolved: the commander decides whether to resolve. */
+  announceAlertsResolved(incident: Incident, commanderId: string): Promise<void>;
 }
