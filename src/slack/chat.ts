@@ -15,6 +15,7 @@ import type { Declared, Escalation } from '../services/outcomes.ts';
 import type { FollowupReminder, PostmortemReminder } from '../services/postmortemReminders.ts';
 import type { DrillReport } from '../services/postmortemService.ts';
 import { renderInSlices } from '../services/slices.ts';
+import type { JumpTaken, PhaseChoice } from '../services/stepChoices.ts';
 import type {
   ChatPort,
   DeclarerReply,
@@ -33,6 +34,7 @@ import {
 import { alertEvidence, alertsResolvedNotice, stillFiringNotice, stormSummary } from './blocks/alerts.ts';
 import { archiveNoticeMessage } from './blocks/archive.ts';
 import * as changes from './blocks/changes.ts';
+import { jumpTakenMessage, phaseChosenMessage } from './blocks/choices.ts';
 import { runbookSwitchedMessage, stepAssignedMessage } from './blocks/course.ts';
 import { diagnosticsRunningMessage, evidenceMessage, remediationMessage } from './blocks/diagnostics.ts';
 import { drillEscalationNotice, escalationBrief } from './blocks/escalation.ts';
@@ -82,6 +84,15 @@ export class SlackChat implements ChatPort {
 
   postStep(incident: Incident, step: IncidentStep): Promise<void> {
     return this.workflow.postStep(incident, step);
+  }
+
+  announceJump(incident: Incident, jump: JumpTaken, by: string): Promise<void> {
+    return this.say(incident, jumpTakenMessage(jump, by));
+  }
+
+  async showPhaseChosen(incident: Incident, prompt: string, choice: PhaseChoice, by: string) {
+    if (incident.channelId)
+      await this.workflow.update(incident.channelId, prompt, phaseChosenMessage(choice, by));
   }
 
   announceResolved(incident: Incident, note: string | null): Promise<void> {

@@ -15,6 +15,7 @@ import type { TimeChange } from '../../services/milestoneService.ts';
 import type { Declared, Escalation } from '../../services/outcomes.ts';
 import type { FollowupReminder, PostmortemReminder } from '../../services/postmortemReminders.ts';
 import type { DrillReport } from '../../services/postmortemService.ts';
+import type { JumpTaken, PhaseChoice } from '../../services/stepChoices.ts';
 import type { StormJoin } from './pages.ts';
 
 /** Where the declarer hears that the incident is open: the command's response_url, or an ephemeral. */
@@ -67,6 +68,10 @@ export interface ChatPort extends ChangesChat, TimersChat, AftermathChat, PagesC
   showStep(incident: Incident, step: IncidentStep): Promise<void>;
   /** A step of the checklist, with its commands and checkboxes, in the incident's channel. */
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
+  /** A jump in the runbook ("go to step N"): said in the channel, with the steps it skipped. */
+  announceJump(incident: Incident, jump: JumpTaken, by: string): Promise<void>;
+  /** The "which procedure applies?" question (message `prompt`) shows the answer and who gave it. */
+  showPhaseChosen(incident: Incident, prompt: string, choice: PhaseChoice, by: string): Promise<void>;
   /** The incident is resolved: said in its channel, with the note given. */
   announceResolved(incident: Incident, note: string | null): Promise<void>;
   /**
