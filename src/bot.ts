@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { laterChatJobHandlers } from './app/chatJobs.ts';
+import { assignedTasks } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -26,6 +27,7 @@ import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prun
 import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
 import { JobRunner } from './scheduler/jobRunner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { CourseService } from './services/courseService.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
@@ -38,19 +40,18 @@ import { section } from './slack/blocks/kit.ts';
 import { reviewMessage } from './slack/blocks/review.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { channelBudget } from './slack/channelPacing.ts';
-import { phasePromptFor } from './slack/choiceFlows.ts';
 import { dedupeRequests } from './slack/dedupe.ts';
-import { DiagnosticsFlow } from './slack/diagnosticsFlow.ts';
 import { isTransient } from './slack/errors.ts';
 import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
 import { openJobHandlers, postJob } from './slack/openJobs.ts';
-import { SlackPageSink } from './slack/pages.ts';
+import { phasePromptFor } from './slack/phasePrompt.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
 import type { AsyncStore } from './store/sql/index.ts';
+import type { DiagnosticsRuns } from './usecases/diagnostics.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 
 export interface BotOptions {
@@ -75,7 +76,7 @@ export interface Bot {
   /** Tick, mark done, skip, reopen. */
   steps: StepService;
   workflow: IncidentWorkflow;
-  diagnostics: DiagnosticsFlow;
+  diagnostics: DiagnosticsRuns;
   runbooks: () => RunbookSet;
   /** The HTTP server for /slack/events (HTTP mode) and the custom routes. */
   server: Server | null;
@@ -248,7 +249,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   const access = new IncidentAccess(app.client, log);
-  const home = new HomePublisher(app.client, service, runbooks, access, postmortems, log, now);
+  const course = new CourseService(store, service, runbooks, timekeeper);
+  const tasks = assignedTasks(course, service);
+  const home = new HomePublisher(app.client, service, runbooks, access, postmortems, tasks, log, now);
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = await service.get(incidentId);
@@ -275,27 +278,22 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     now,
   });
-  const diagnostics = new DiagnosticsFlow(diagnosticsService, service, workflow, log);
-  // Evidence arrives in the channel shortly after it opens, whether declared by hand or by a page.
-  workflow.onOpened((incident) => diagnostics.start(incident.id, 'bot'));
+  const rules = { storePort: store, service, steps, choices, postmortems, timekeeper, course };
   const useCases = buildUseCases({
-    storePort: store,
-    service,
-    steps,
-    choices,
-    postmortems,
+    ...rules,
+    diagnostics: diagnosticsService,
     workflow,
     home,
     runbooks,
-    timekeeper,
     config,
+    log,
     now,
   });
+  const { diagnostics } = useCases;
   const deps = {
     choices,
     ...useCases,
     steps,
-    diagnostics,
     service,
     postmortems,
     workflow,
@@ -317,7 +315,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     store,
     service,
     runbooks,
-    sink: new SlackPageSink(workflow, service, useCases.resolve, log),
+    sink: useCases.pages,
     botUserId,
     log,
     now,
@@ -345,7 +343,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     leaseMs: config.leaseMs,
     isOpen: () => store.isOpen(),
     handlers: {
-      ...timerHandlers(slackTimerActions(deps)),
+      ...timerHandlers(slackTimerActions(useCases)),
       [RUNBOOK_REVIEW]: runbookReviewHandler(review),
       [PRUNE_KIND]: pruneHandler(store, log, config.inboxRetentionMs),
     },

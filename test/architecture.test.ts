@@ -114,6 +114,22 @@ describe('the import graph of src/', () => {
     expect(out).toEqual([]);
   });
 
+  it('keeps every "after X do Y" rule out of Slack: no flow files, and the timers reach Slack only through use cases', () => {
+    const flows = [...graph.keys()].filter((path) => area(path) === 'slack' && /Flows?\.ts$/.test(path));
+    expect(flows).toEqual([]);
+    // What a timer does is a use case's business; the Slack implementation of the port only forwards.
+    const timerImports = graph.get('slack/timerActions.ts') ?? [];
+    expect(timerImports.length).toBeGreaterThan(0);
+    expect(timerImports.filter((to) => area(to) !== 'usecases')).toEqual([]);
+    // The two walkthroughs of ARCHITECTURE.md each live in one use-case file.
+    expect(texts.get('usecases/escalate.ts')).toContain(
+      'async escalate(incident: Incident, payload: TimerPayload',
+    );
+    expect(texts.get('usecases/statusUpdate.ts')).toContain(
+      'async post(incidentId: number, input: UpdatePrefill',
+    );
+  });
+
   it('has no import cycle between files', () => {
     expect(cycles()).toEqual([]);
   });

@@ -1,34 +1,26 @@
-import { CourseService } from '../services/courseService.ts';
+import type { CourseService } from '../services/courseService.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import { MilestoneService } from '../services/milestoneService.ts';
-import type { RunbookSet } from '../services/runbookSet.ts';
-import type { HomePublisher } from '../slack/home.ts';
+import type { AssignedTask } from '../slack/blocks/home.ts';
 import { CatchUp } from '../usecases/catchup.ts';
 import { ChangeCourse } from '../usecases/changeCourse.ts';
 import { EditTimes } from '../usecases/editTimes.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
-import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
+import type { StorePort } from '../usecases/ports/store.ts';
 
-/** Changing course mid-incident, wired: the service, its use case, and the assignee's App Home tasks. */
-function buildCourse(parts: {
-  store: StorePort;
-  service: IncidentService;
-  runbooks: () => RunbookSet;
-  chat: ChatPort;
-  home: HomePublisher;
-  timekeeper: { replan(incidentId: number, tx?: StoreRepositories): Promise<void> };
-}): ChangeCourse {
-  const { store, service, runbooks, chat, home } = parts;
-  const courseService = new CourseService(store, service, runbooks, parts.timekeeper);
-  home.assignments = async (userId) => {
+/** The steps handed to a person, for "My tasks" in their App Home tab. */
+export function assignedTasks(
+  course: Pick<CourseService, 'assignedTo'>,
+  service: Pick<IncidentService, 'get'>,
+): (userId: string) => Promise<AssignedTask[]> {
+  return async (userId) => {
     const tasks = [];
-    for (const step of await courseService.assignedTo(userId)) {
+    for (const step of await course.assignedTo(userId)) {
       const { channelId } = await service.get(step.incidentId);
       tasks.push({ incidentId: step.incidentId, channelId, number: step.number, title: step.title });
     }
     return tasks;
   };
-  return new ChangeCourse({ course: courseService, incidents: service, chat });
 }
 
 /** Editing the structured times, wired. */
@@ -46,14 +38,12 @@ function buildTimes(parts: {
 export function buildResponderTools(parts: {
   store: StorePort;
   service: IncidentService;
-  runbooks: () => RunbookSet;
+  course: CourseService;
   chat: ChatPort;
-  home: HomePublisher;
-  timekeeper: { replan(incidentId: number, tx?: StoreRepositories): Promise<void> };
   now: () => Date;
 }): { course: ChangeCourse; catchup: CatchUp; times: EditTimes } {
   return {
-    course: buildCourse(parts),
+    course: new ChangeCourse({ course: parts.course, incidents: parts.service, chat: parts.chat }),
     catchup: new CatchUp({ incidents: parts.service, now: parts.now }),
     times: buildTimes(parts),
   };

@@ -13,6 +13,16 @@ export const INCIDENT_STATUSES = [
 export const IncidentStatusSchema = z.enum(INCIDENT_STATUSES);
 export type IncidentStatus = z.infer<typeof IncidentStatusSchema>;
 
+/** A status as people read it: in the header, the status menu and the timeline of updates. */
+export const STATUS_LABEL: Record<IncidentStatus, string> = {
+  declared: 'Declared',
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
 /** What `/incident status` and the status menu may set; the others are reached through their own actions. */
 export const WORKING_STATUSES = [
   'investigating',

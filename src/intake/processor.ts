@@ -4,6 +4,7 @@ import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
 import type { IncidentService } from '../services/incidentService.ts';
+import { accepted } from '../services/outcomes.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
@@ -205,13 +206,16 @@ export class AlertProcessor {
       return incident.id;
     }
     if (policy === 'reopen' && resolved.status === 'resolved') {
-      const reopened = await service.setStatus({
-        incidentId: resolved.id,
-        status: 'investigating',
-        note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
-        actor: 'bot',
-      });
-      if (reopened.ok) await store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
+      // Refused when reopened meanwhile (by hand or a concurrent page): the alert is not linked again.
+      const reopened = await accepted(
+        service.setStatus({
+          incidentId: resolved.id,
+          status: 'investigating',
+          note: 'alerts still firing after the resolve (policy alerts.after_resolve: reopen)',
+          actor: 'bot',
+        }),
+      );
+      if (reopened) await store.alertLinks.link({ source, dedupKey: key, incidentId: resolved.id });
     }
     await sink.stillFiring(await service.get(resolved.id), firing, { policy, incidentId: resolved.id });
     return resolved.id;

@@ -28,8 +28,8 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+/** What a remediation click comes to; a refusal is a UserError (recorded on the timeline first). */
 export type RemediationOutcome =
-  | { outcome: 'refused'; reason: string }
   | { outcome: 'escalate'; remediation: Remediation }
   | { outcome: 'manual'; remediation: Remediation }
   | { outcome: 'ran'; remediation: Remediation; run: RemediationRun; approvedBy: string | null };
@@ -167,11 +167,10 @@ export class DiagnosticsService {
         `Refused: <@${actor}> tried to run ${remediation.id} (${remediation.title}) without being the commander`,
         { remediation: remediation.id, commander: incident.commanderId },
       );
-      return { outcome: 'refused', reason };
+      throw new UserError(reason);
     }
     const key = `${incidentId}:${remediation.id}`;
-    if (this.running.has(key))
-      return { outcome: 'refused', reason: `"${remediation.title}" is already running.` };
+    if (this.running.has(key)) throw new UserError(`"${remediation.title}" is already running.`);
     this.running.add(key);
     try {
       if (approval)

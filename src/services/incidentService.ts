@@ -14,18 +14,19 @@ import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { atomic } from './atomic.ts';
 import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
 import {
+  AuditedRefusal,
   type Declared,
   type DeclareInput,
   declaredRunbook,
   type Escalation,
-  type Outcome,
+  refusing,
   UserError,
 } from './outcomes.ts';
 import { PagingRecords } from './pagingRecords.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
 import { startWalk } from './walk.ts';
 
-export { type Declared, type DeclareInput, type Escalation, type Outcome, UserError } from './outcomes.ts';
+export { type Declared, type DeclareInput, type Escalation, UserError } from './outcomes.ts';
 export { EXTERNAL_ACK, EXTERNAL_UPDATE, type ExternalUpdate } from './pagingRecords.ts';
 
 /** The incident rules: every state change goes through here, in one transaction, with a timeline entry. */
@@ -203,15 +204,14 @@ export class IncidentService {
     status: IncidentStatus;
     note?: string;
     actor: string;
-  }): Promise<Outcome<{ incident: Incident }>> {
+  }): Promise<Incident> {
     return this.store.transaction(async (tx) => {
       const current = await this.get(input.incidentId, tx);
-      if (current.status === input.status)
-        return { ok: false, reason: `The incident is already ${input.status}.` };
+      if (current.status === input.status) throw new UserError(`The incident is already ${input.status}.`);
       const allowed = transition(current.status, input.status);
-      if (!allowed.ok) return { ok: false, reason: allowed.reason };
+      if (!allowed.ok) throw new UserError(allowed.reason);
       const incident = await tx.incidents.setStatus(current.id, input.status, current.status);
-      if (!incident) return { ok: false, reason: 'The status changed meanwhile. Try again.' };
+      if (!incident) throw new UserError('The status changed meanwhile. Try again.');
       const note = input.note?.trim();
       await this.note(
         current.id,
@@ -222,21 +222,21 @@ export class IncidentService {
         tx,
       );
       await this.timers?.replan(current.id, tx);
-      return { ok: true, incident };
+      return incident;
     });
   }
 
+  /** The new severity; `raised` when it is more severe than before (a larger team is called in). */
   setSeverity(input: {
     incidentId: number;
     severity: Severity;
     actor: string;
-  }): Promise<Outcome<{ incident: Incident; raised: boolean }>> {
-    return this.store.transaction(async (tx) => {
+  }): Promise<{ incident: Incident; raised: boolean }> {
+    return refusing(this.store, async (tx) => {
       const current = await this.get(input.incidentId, tx);
-      const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'change the severity of');
-      if (refusal) return refusal;
+      this.refuseUnlessCommander(current, input.actor, 'change the severity of');
       if (current.severity === input.severity)
-        return { ok: false, reason: `The incident is already ${input.severity}.` };
+        throw new UserError(`The incident is already ${input.severity}.`);
       const incident = (await tx.incidents.update(current.id, { severity: input.severity })) as Incident;
       const text = `Severity ${current.severity} → ${input.severity}`;
       await this.note(
@@ -248,49 +248,42 @@ export class IncidentService {
         tx,
       );
       await this.timers?.replan(current.id, tx);
-      return { ok: true, incident, raised: severityRank(input.severity) < severityRank(current.severity) };
+      return { incident, raised: severityRank(input.severity) < severityRank(current.severity) };
     });
   }
 
-  setCommander(input: {
-    incidentId: number;
-    userId: string;
-    actor: string;
-  }): Promise<Outcome<{ incident: Incident }>> {
-    return this.store.transaction(async (tx) => {
+  setCommander(input: { incidentId: number; userId: string; actor: string }): Promise<Incident> {
+    return refusing(this.store, async (tx) => {
       const current = await this.get(input.incidentId, tx);
-      if (current.commanderId && current.commanderId !== input.actor && input.actor !== input.userId) {
-        const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'hand over command of');
-        if (refusal) return refusal;
-      }
+      if (current.commanderId && current.commanderId !== input.actor && input.actor !== input.userId)
+        this.refuseUnlessCommander(current, input.actor, 'hand over command of');
       if (current.commanderId && current.commanderId !== input.actor && input.actor === input.userId) {
-        return {
-          ok: false,
-          reason: `<@${current.commanderId}> is the incident commander. Ask them to hand over with /incident commander <@${input.actor}>.`,
-        };
+        throw new UserError(
+          `<@${current.commanderId}> is the incident commander. Ask them to hand over with /incident commander <@${input.actor}>.`,
+        );
       }
       if (current.commanderId === input.userId)
-        return { ok: false, reason: `<@${input.userId}> is already the commander.` };
-      const incident = (await tx.incidents.update(current.id, { commanderId: input.userId })) as Incident;
+        throw new UserError(`<@${input.userId}> is already the commander.`);
+      await tx.incidents.update(current.id, { commanderId: input.userId });
       await tx.incidents.acknowledge(current.id);
       const text = `<@${input.userId}> is the incident commander`;
       await this.note(current.id, input.actor, 'commander', text, { userId: input.userId }, tx);
       await this.timers?.replan(current.id, tx);
-      return { ok: true, incident: await this.get(incident.id, tx) };
+      return this.get(current.id, tx);
     });
   }
 
+  /** Resolves: the status, the timers cancelled, and the resolution checklist added (`added`). */
   resolve(input: {
     incidentId: number;
     note?: string;
     actor: string;
-  }): Promise<Outcome<{ incident: Incident; added: IncidentStep[] }>> {
-    return this.store.transaction(async (tx) => {
+  }): Promise<{ incident: Incident; added: IncidentStep[] }> {
+    return refusing(this.store, async (tx) => {
       const current = await this.get(input.incidentId, tx);
-      const refusal = await this.refuseUnlessCommander(tx, current, input.actor, 'resolve');
-      if (refusal) return refusal;
+      this.refuseUnlessCommander(current, input.actor, 'resolve');
       const allowed = transition(current.status, 'resolved');
-      if (!allowed.ok) return { ok: false, reason: allowed.reason };
+      if (!allowed.ok) throw new UserError(allowed.reason);
       const incident = (await tx.incidents.setStatus(current.id, 'resolved', current.status)) as Incident;
       await tx.timers.cancel(current.id);
       const note = input.note?.trim();
@@ -311,7 +304,7 @@ export class IncidentService {
           runbookNeedsUpdate(existing, escalated),
         ),
       );
-      return { ok: true, incident, added };
+      return { incident, added };
     });
   }
 
@@ -383,18 +376,21 @@ export class IncidentService {
     return tx.timeline.append({ incidentId, actor, kind, text, ...(data ? { data } : {}) });
   }
 
-  private async refuseUnlessCommander(
-    tx: StoreRepositories,
-    incident: Incident,
-    actor: string,
-    what: string,
-  ): Promise<{ ok: false; reason: string } | null> {
-    if (mayResolveOrChangeSeverity({ actor, commanderId: incident.commanderId })) return null;
-    const text = `Refused: <@${actor}> tried to ${what} the incident`;
-    await this.note(incident.id, actor, 'refused', text, { what }, tx);
-    return {
-      ok: false,
-      reason: `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,
-    };
+  /**
+   * Only the commander (once there is one) may resolve, change severity or hand over. A refusal is audited:
+   * `refusing` records it after the transaction it aborts has rolled back.
+   */
+  private refuseUnlessCommander(incident: Incident, actor: string, what: string): void {
+    if (mayResolveOrChangeSeverity({ actor, commanderId: incident.commanderId })) return;
+    throw new AuditedRefusal(
+      `Only the incident commander <@${incident.commanderId}> can ${what} this incident. Ask them, or have them hand over with /incident commander <@${actor}>.`,
+      {
+        incidentId: incident.id,
+        actor,
+        kind: 'refused',
+        text: `Refused: <@${actor}> tried to ${what} the incident`,
+        data: { what },
+      },
+    );
   }
 }

@@ -1,15 +1,53 @@
 import type { EscalationTarget } from '../domain/escalation.ts';
 import type { Incident, IncidentSource } from '../domain/incident.ts';
 import type { IncidentStep } from '../domain/steps.ts';
+import type { NewTimelineEntry } from '../domain/timeline.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
+import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 
 // What the services take and answer, and their one error style: a refusal the user can act on is a
-// UserError (the listener guard shows its message to the user); an Outcome is for a refusal the caller
-// words itself.
+// thrown UserError (the listener guard shows its message to the user who caused it).
 
 /** A request the service refuses for a reason the user can act on; listeners show `message` as it is. */
 export class UserError extends Error {
   override readonly name = 'UserError';
+}
+
+/**
+ * A refusal that is also audited: the timeline entry is written by `refusing` after the transaction the
+ * refusal aborted has rolled back, so the rollback cannot take the record of the refusal with it.
+ */
+export class AuditedRefusal extends UserError {
+  constructor(
+    message: string,
+    readonly audit: NewTimelineEntry,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `work` in a transaction; an AuditedRefusal it throws is recorded once the transaction is undone. */
+export async function refusing<T>(
+  store: Pick<StorePort, 'transaction' | 'timeline'>,
+  work: (tx: StoreRepositories) => Promise<T>,
+): Promise<T> {
+  try {
+    return await store.transaction(work);
+  } catch (error) {
+    if (error instanceof AuditedRefusal) await store.timeline.append(error.audit);
+    throw error;
+  }
+}
+
+/** Whether `work` was done (true) or refused with a UserError (false); any other failure goes through. */
+export async function accepted(work: Promise<unknown>): Promise<boolean> {
+  try {
+    await work;
+    return true;
+  } catch (error) {
+    if (error instanceof UserError) return false;
+    throw error;
+  }
 }
 
 export interface DeclareInput {
@@ -43,8 +81,6 @@ export interface Escalation {
   conditions: string[];
   note: string;
 }
-
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
 /** The runbook an incident is declared with: the one named (refused if unknown), else matched from the title. */
 export function declaredRunbook(

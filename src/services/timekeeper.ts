@@ -146,12 +146,12 @@ export class Timekeeper {
   }
 
   /** The Acknowledge button: stops the repeats and records who took it. */
-  acknowledge(input: { incidentId: number; actor: string }): Promise<{ ok: boolean; reason: string }> {
+  acknowledge(input: { incidentId: number; actor: string }): Promise<void> {
     return this.store.transaction(async (tx) => {
       const lastEscalation = await tx.timeline.last(input.incidentId, 'escalation');
       const lastAck = await tx.timeline.last(input.incidentId, 'escalation_ack');
       if (lastAck && lastEscalation && lastAck.id > lastEscalation.id) {
-        return { ok: false, reason: `<@${lastAck.actor}> already acknowledged this escalation.` };
+        throw new UserError(`<@${lastAck.actor}> already acknowledged this escalation.`);
       }
       const cancelled = await tx.timers.cancel(input.incidentId, [TIMER_KIND.escalateRepeat]);
       await tx.timeline.append({
@@ -161,7 +161,6 @@ export class Timekeeper {
         text: `Escalation acknowledged by <@${input.actor}>`,
         data: { cancelledRepeats: cancelled },
       });
-      return { ok: true, reason: '' };
     });
   }
 

@@ -77,9 +77,6 @@ export class HomePublisher {
    * at most CACHE_MS old, in case a change reaches the database without passing through the workflow.
    */
   private cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
-  /** Set by the composition root (app/course.ts): the steps handed to the viewer, first in "My tasks". */
-  assignments: ((userId: string) => Promise<AssignedTask[]>) | null = null;
-
   constructor(
     private readonly client: WebClient,
     private readonly service: IncidentService,
@@ -87,6 +84,8 @@ export class HomePublisher {
     private readonly access: IncidentAccess,
     /** The post-mortems, follow-ups and MTTA/MTTR of the tab; null leaves them out. */
     private readonly aftermath: HomeAftermathSource | null,
+    /** The steps handed to the viewer, first in "My tasks" (app/course.ts); null leaves them out. */
+    private readonly assignments: ((userId: string) => Promise<AssignedTask[]>) | null,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}

@@ -1,31 +1,27 @@
-import type { Incident } from '../domain/incident.ts';
-import type { Timer } from '../domain/timer.ts';
+import type { ArchiveChannels } from '../usecases/archive.ts';
+import type { EscalationTimers } from '../usecases/escalate.ts';
 import type { TimerActions } from '../usecases/ports/timerActions.ts';
-import type { ListenerDeps } from './incidentFlows.ts';
-import { remindFollowups, remindPostmortem } from './reminderFlows.ts';
-import { escalateOnTimer, remindUpdate, repageTeam } from './timerFlows.ts';
+import type { AftermathReminders } from '../usecases/reminders.ts';
+import type { StatusUpdates } from '../usecases/statusUpdate.ts';
 
-/** The scheduler's timer actions, carried out in Slack by the timer and reminder flows. */
-export function slackTimerActions(deps: ListenerDeps): TimerActions {
+/** The scheduler's timer actions: each one a use case, which says what it has to say through the chat port. */
+export function slackTimerActions(useCases: {
+  escalationTimers: EscalationTimers;
+  updates: StatusUpdates;
+  reminders: AftermathReminders;
+  archive: ArchiveChannels;
+}): TimerActions {
+  const { escalationTimers: timers, updates, reminders, archive } = useCases;
   return {
-    openIncident: async (timer: Timer): Promise<Incident | null> => {
-      if (timer.incidentId === null) return null;
-      let incident: Incident;
-      try {
-        incident = await deps.service.get(timer.incidentId);
-      } catch {
-        return null;
-      }
-      return deps.timekeeper.isOpen(incident) ? incident : null;
-    },
-    acknowledgedSince: (incidentId, since) => deps.timekeeper.acknowledgedSince(incidentId, since),
-    repageTeam: (incident, payload, late) => repageTeam(deps, incident, payload, late),
-    escalate: (incident, payload, late) => escalateOnTimer(deps, incident, payload, late),
+    openIncident: (timer) => timers.openIncident(timer.incidentId),
+    acknowledgedSince: (incidentId, since) => timers.acknowledgedSince(incidentId, since),
+    repageTeam: (incident, payload, late) => timers.repage(incident, payload, late),
+    escalate: (incident, payload, late) => timers.escalate(incident, payload, late),
     remindUpdate: (incident, timer, payload, kind, late) =>
-      remindUpdate(deps, incident, timer, payload, kind, late),
-    remindPostmortem: (timer, late) => remindPostmortem(deps, timer, late),
-    remindFollowups: () => remindFollowups(deps),
-    announceArchive: (incidentId) => deps.archive.notice(incidentId),
-    archiveChannel: (incidentId) => deps.archive.archive(incidentId),
+      updates.remind(incident, timer, payload, kind, late),
+    remindPostmortem: (timer, late) => reminders.postmortem(timer, late),
+    remindFollowups: () => reminders.followups(),
+    announceArchive: (incidentId) => archive.notice(incidentId),
+    archiveChannel: (incidentId) => archive.archive(incidentId),
   };
 }

@@ -1,6 +1,6 @@
 import type { Incident } from '../domain/incident.ts';
 import { isReadOnlyStep } from '../domain/readOnlySteps.ts';
-import type { IncidentService, Outcome } from '../services/incidentService.ts';
+import type { IncidentService } from '../services/incidentService.ts';
 import type { PostmortemService } from '../services/postmortemService.ts';
 import type { ArchiveChannels } from './archive.ts';
 import type { ChatPort } from './ports/chat.ts';
@@ -28,19 +28,18 @@ export interface ResolveDeps {
 export class ResolveIncident {
   constructor(private readonly deps: ResolveDeps) {}
 
-  async run(input: ResolveInput): Promise<Outcome<{ incident: Incident }>> {
+  async run(input: ResolveInput): Promise<Incident> {
     const { incidents, postmortems, chat } = this.deps;
-    const result = await incidents.resolve({
+    // A refusal (not the commander, already resolved) is a UserError, for whoever resolved to hear.
+    const { incident, added } = await incidents.resolve({
       incidentId: input.incidentId,
       note: input.note ?? '',
       actor: input.actor,
     });
-    if (!result.ok) return result;
-    const { incident, added } = result;
     // Scheduled before anything is posted: a Slack failure below must not lose the post-mortem.
     const postmortem = await postmortems.scheduleFor(incident);
     await chat.refreshHeader(incident.id);
-    if (!incident.channelId) return { ok: true, incident };
+    if (!incident.channelId) return incident;
     await chat.announceResolved(incident, input.note);
     // Steps posted before the resolve must not keep live checkboxes: a tick there would change nothing.
     const worked = (await incidents.steps(incident.id)).filter(
@@ -52,6 +51,6 @@ export class ResolveIncident {
       await chat.announceDrillReport(incident, await postmortems.drillReport(incident.id));
       await this.deps.archive?.schedule(incident);
     } else if (postmortem) await chat.announcePostmortemScheduled(incident, postmortem);
-    return { ok: true, incident };
+    return incident;
   }
 }

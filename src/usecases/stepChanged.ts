@@ -3,15 +3,15 @@ import { isReadOnlyStep, resolutionOf } from '../domain/readOnlySteps.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import { UserError } from '../services/outcomes.ts';
-import type { StepChoices } from '../services/stepChoices.ts';
+import type { JumpTaken, PhaseChoice, StepChoices } from '../services/stepChoices.ts';
 import type { StepService, ToggleResult } from '../services/stepService.ts';
 import type { ChatPort } from './ports/chat.ts';
 
 export interface StepUseCaseDeps {
   steps: Pick<StepService, 'toggleChecks' | 'markStepDone' | 'skipStep' | 'reopenStep'>;
   incidents: Pick<IncidentService, 'get' | 'step' | 'timeline'>;
-  choices: Pick<StepChoices, 'recordWarningsShown'>;
-  chat: Pick<ChatPort, 'showStep' | 'postStep' | 'refreshHeader'>;
+  choices: Pick<StepChoices, 'recordWarningsShown' | 'chooseOption' | 'takeJump' | 'choosePhase'>;
+  chat: Pick<ChatPort, 'showStep' | 'postStep' | 'refreshHeader' | 'announceJump' | 'showPhaseChosen'>;
 }
 
 /**
@@ -53,6 +53,44 @@ export class StepUseCases {
   async reopen(input: { stepId: number; actor: string }): Promise<void> {
     await this.assertLive(input.stepId);
     await this.changed(await this.deps.steps.reopenStep(input), null, true);
+  }
+
+  /** "Choose A: ..." on a step's alternatives: the choice recorded, the step shows the chosen commands. */
+  async chooseOption(input: { stepId: number; key: string; actor: string }): Promise<void> {
+    const step = await this.deps.choices.chooseOption(input);
+    await this.deps.chat.showStep(await this.deps.incidents.get(step.incidentId), step);
+  }
+
+  /**
+   * "Go to step N": the step is done, the ones in between skipped (each redrawn), the jump said, and step N
+   * posted afresh at the bottom, where the responder looks, even when the jump goes back.
+   */
+  async takeJump(input: { stepId: number; index: number; actor: string }): Promise<JumpTaken> {
+    const { chat } = this.deps;
+    const jump = await this.deps.choices.takeJump(input);
+    const incident = await this.deps.incidents.get(jump.from.incidentId);
+    await chat.showStep(incident, jump.from);
+    for (const step of jump.skipped) if (step.messageTs) await chat.showStep(incident, step);
+    await chat.announceJump(incident, jump, input.actor);
+    await chat.postStep(incident, jump.target);
+    await chat.refreshHeader(incident.id);
+    return jump;
+  }
+
+  /**
+   * Which procedure applies: the question (`prompt`, its message when known) becomes the answer, and the
+   * chosen procedure's first step is posted.
+   */
+  async choosePhase(
+    input: { incidentId: number; phase: string; actor: string },
+    prompt: string | null,
+  ): Promise<PhaseChoice> {
+    const choice = await this.deps.choices.choosePhase(input);
+    const incident = await this.deps.incidents.get(input.incidentId);
+    if (prompt) await this.deps.chat.showPhaseChosen(incident, prompt, choice, input.actor);
+    if (choice.first) await this.deps.chat.postStep(incident, choice.first);
+    await this.deps.chat.refreshHeader(incident.id);
+    return choice;
   }
 
   /**

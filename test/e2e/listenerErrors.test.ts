@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP_FIELDS } from '../../src/slack/blocks/modals.ts';
+import { UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, checkboxChange, findElement, inputValue } from '../support/slackRequests.ts';
@@ -75,5 +76,35 @@ describe('a listener that hits a UserError answers the user who caused it', () =
     expect(again.status).toBe(200);
     const number = (await t.bot.service.step(Number(modal.private_metadata))).number;
     expect(ephemeralTexts(OTHER, OTHER)).toEqual([`Step ${number} is already skipped. Reopen it first.`]);
+  });
+
+  it('a status update whose resolve is refused: said where the form was opened, nothing posted, refusal recorded', async () => {
+    const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
+    const header = t.slack.messages(channel)[0] as StoredMessage;
+    await t.act(IC, header, buttonClick(header, ACTIONS.claimCommander));
+    const posted = t.slack.messages(channel).length;
+    const response = await t.submitView(OTHER, VIEWS.statusUpdate, String(incident.id), {
+      [UPDATE_FIELDS.status.blockId]: {
+        [UPDATE_FIELDS.status.actionId]: inputValue.staticSelect('resolved'),
+      },
+      [UPDATE_FIELDS.impact.blockId]: { [UPDATE_FIELDS.impact.actionId]: inputValue.plainText('none left') },
+      [UPDATE_FIELDS.action.blockId]: { [UPDATE_FIELDS.action.actionId]: inputValue.plainText('watching') },
+      [UPDATE_FIELDS.next.blockId]: {
+        [UPDATE_FIELDS.next.actionId]: {
+          type: 'datetimepicker',
+          selected_date_time: Math.floor(Date.now() / 1000) + 3600,
+        },
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(ephemeralTexts(channel, OTHER)).toEqual([
+      `Only the incident commander <@${IC}> can resolve this incident. Ask them, or have them hand over with /incident commander <@${OTHER}>.`,
+    ]);
+    expect((await t.bot.service.get(incident.id)).status).toBe('declared');
+    expect(t.slack.messages(channel)).toHaveLength(posted);
+    expect(t.slack.messages(t.bot.runbooks().policy.channels.status)).toEqual([]);
+    const timeline = await t.bot.service.timeline(incident.id);
+    expect(timeline.filter((e) => e.kind === 'refused').map((e) => e.actor)).toEqual([OTHER]);
+    expect(timeline.filter((e) => e.kind === 'status_update')).toEqual([]);
   });
 });

@@ -156,25 +156,30 @@ describe('the walk-through', () => {
 describe('roles and resolution', () => {
   it('lets anyone act without a commander, then only the commander; refusals are recorded', async () => {
     const { incident } = await declare();
-    expect((await service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UA' })).ok).toBe(
-      true,
-    );
+    expect(
+      (await service.setCommander({ incidentId: incident.id, userId: 'UC', actor: 'UA' })).commanderId,
+    ).toBe('UC');
     expect((await service.get(incident.id)).acknowledgedAt).not.toBeNull();
-    const refused = await service.resolve({ incidentId: incident.id, actor: 'UX' });
-    expect(refused).toEqual({
-      ok: false,
-      reason:
+    const refused = service.resolve({ incidentId: incident.id, actor: 'UX' });
+    await expect(refused).rejects.toThrow(UserError);
+    await expect(refused).rejects.toMatchObject({
+      message:
         'Only the incident commander <@UC> can resolve this incident. Ask them, or have them hand over with /incident commander <@UX>.',
     });
-    expect((await service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UX' })).ok).toBe(
-      false,
-    );
+    await expect(
+      service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UX' }),
+    ).rejects.toThrow(UserError);
+    // The refusals are on the timeline although each rolled back the transaction it was refused in.
     expect(
-      (await service.timeline(incident.id)).filter((e) => e.kind === 'refused').map((e) => e.actor),
-    ).toEqual(['UX', 'UX']);
+      (await service.timeline(incident.id)).filter((e) => e.kind === 'refused').map((e) => [e.actor, e.text]),
+    ).toEqual([
+      ['UX', 'Refused: <@UX> tried to resolve the incident'],
+      ['UX', 'Refused: <@UX> tried to change the severity of the incident'],
+    ]);
+    expect((await service.get(incident.id)).status).toBe('declared');
+    expect((await service.get(incident.id)).severity).toBe('P1');
     expect(await service.setSeverity({ incidentId: incident.id, severity: 'P0', actor: 'UC' })).toMatchObject(
       {
-        ok: true,
         raised: true,
       },
     );
@@ -182,34 +187,31 @@ describe('roles and resolution', () => {
 
   it('moves through the statuses, refuses impossible moves, and resolves with the two checklists', async () => {
     const { incident } = await declare();
-    expect((await service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).ok).toBe(
-      true,
-    );
-    expect(await service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).toEqual({
-      ok: false,
-      reason: 'The incident is already identified.',
-    });
+    expect(
+      (await service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' })).status,
+    ).toBe('identified');
+    await expect(
+      service.setStatus({ incidentId: incident.id, status: 'identified', actor: 'UA' }),
+    ).rejects.toThrow(new UserError('The incident is already identified.'));
     await store.timers.schedule({
       incidentId: incident.id,
       kind: 'escalate',
       dueAt: new Date(Date.now() + 60_000),
     });
     const resolved = await service.resolve({ incidentId: incident.id, note: 'rolled back', actor: 'UA' });
-    expect(resolved.ok).toBe(true);
-    if (!resolved.ok) return;
     expect(resolved.incident.status).toBe('resolved');
     expect(resolved.added.map((s) => s.section)).toEqual(['resolution', 'post_incident']);
     expect(resolved.added[1]?.checks.map((c) => c.text)).toEqual(
       expect.arrayContaining(set.catalog.byId('RUN-001')?.postIncident ?? ['missing']),
     );
     expect(await store.timers.listOpen(incident.id)).toEqual([]);
-    expect((await service.resolve({ incidentId: incident.id, actor: 'UA' })).ok).toBe(false);
+    await expect(service.resolve({ incidentId: incident.id, actor: 'UA' })).rejects.toThrow(UserError);
   });
 
   it('asks the runbook owner to update the runbook when steps were skipped or the incident escalated', async () => {
     const plain = await declare();
     const clean = await service.resolve({ incidentId: plain.incident.id, actor: 'UA' });
-    expect(clean.ok && clean.added.flatMap((s) => s.checks.map((c) => c.text))).not.toContainEqual(
+    expect(clean.added.flatMap((s) => s.checks.map((c) => c.text))).not.toContainEqual(
       expect.stringContaining('Update RUN-001'),
     );
     const { incident, steps } = await declare();
@@ -217,7 +219,7 @@ describe('roles and resolution', () => {
     await stepOps.skipStep({ stepId: first.id, reason: 'no access', actor: 'UA' });
     await service.escalate({ incidentId: incident.id, conditions: [], actor: 'UA' });
     const resolved = await service.resolve({ incidentId: incident.id, actor: 'UA' });
-    const post = resolved.ok ? resolved.added.find((s) => s.section === 'post_incident') : undefined;
+    const post = resolved.added.find((s) => s.section === 'post_incident');
     expect(post?.checks.at(-1)?.text).toBe(
       'Update RUN-001 (1 step skipped, escalated) → owner: Backend Team',
     );

@@ -9,7 +9,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
-import type { IncidentStatus } from '../../domain/incidentState.ts';
+import { STATUS_LABEL } from '../../domain/incidentState.ts';
 import type { Severity } from '../../runbooks/model.ts';
 import { escapeMrkdwn, SECTION_TEXT_MAX, splitText, truncate, user } from './mrkdwn.ts';
 
@@ -38,14 +38,7 @@ export const SEVERITY_EMOJI: Record<Severity, string> = {
   P3: '🔵',
 };
 
-export const STATUS_LABEL: Record<IncidentStatus, string> = {
-  declared: 'Declared',
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
+export { STATUS_LABEL };
 
 export function mrkdwn(text: string): MrkdwnElement {
   return { type: 'mrkdwn', text };

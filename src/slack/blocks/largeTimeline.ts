@@ -50,3 +50,11 @@ export function timelineFileLines(entries: readonly TimelineEntry[]): string[] {
       `- ${e.at.slice(0, 19).replace('T', ' ')} UTC · ${e.actor} · ${e.text.replace(/\s+/g, ' ').trim()}`,
   );
 }
+
+/** The timeline where no file can go (no channel of its own): whole when it fits, else the latest entries. */
+export function timelineOneMessage(incident: Incident, entries: readonly TimelineEntry[]): Message {
+  return (
+    timelineInline(incident, entries) ??
+    timelineWithFile(incident, entries.slice(-TIMELINE_LATEST), entries.length, null)
+  );
+}

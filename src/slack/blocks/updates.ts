@@ -7,7 +7,11 @@ import {
   type StatusUpdateFields,
   type Templates,
 } from '../../domain/templates.ts';
+import type { BriefPrefill, StatuspagePreview, UpdatePrefill } from '../../domain/updates.ts';
 import { VIEWS } from '../ids.ts';
+
+export type { BriefPrefill, StatuspagePreview, UpdatePrefill };
+
 import { incidentHeadline } from './header.ts';
 import { context, inline, type Message, plain, STATUS_LABEL, section } from './kit.ts';
 import { escapeMrkdwn, slackDate, splitText, truncate } from './mrkdwn.ts';
@@ -86,22 +90,6 @@ function nextInput(field: { blockId: string; actionId: string }, initial: Date):
   };
 }
 
-/** A status-page update's fields: what the form is prefilled with, and what posting it takes. */
-export interface UpdatePrefill {
-  status: IncidentStatus;
-  impact: string;
-  action: string;
-  nextUpdateAt: Date;
-}
-
-/** What the status page will get from the update (see src/integrations/statuspageText.ts). */
-export interface StatuspagePreview {
-  name: string;
-  status: IncidentStatus;
-  body: string;
-  components: string[];
-}
-
 /** The text the status page will get, quoted as it will read, so nobody publishes a surprise. */
 function previewBlocks(preview: StatuspagePreview): KnownBlock[] {
   const quoted = preview.body
@@ -156,16 +144,6 @@ export function statusUpdateModal(
     private_metadata: String(incident.id),
     blocks,
   };
-}
-
-/** An executive brief's fields: what the form is prefilled with, and what posting it takes. */
-export interface BriefPrefill {
-  situation: string;
-  cause: string;
-  action: string;
-  eta: string;
-  impact: string;
-  nextUpdateAt: Date;
 }
 
 /** `/incident exec`: the executive brief, prefilled; `private_metadata` is the incident ID. */

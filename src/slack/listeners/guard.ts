@@ -1,7 +1,7 @@
 import type { AckFn, RespondFn } from '@slack/bolt';
 import { UserError } from '../../services/incidentService.ts';
 import { RunbookSetError } from '../../services/runbookSet.ts';
-import type { ListenerDeps } from '../incidentFlows.ts';
+import type { Actor, ListenerDeps } from './deps.ts';
 
 /** What the guard reads of any listener's arguments: every Bolt listener has `ack` or `body`. */
 interface GuardedArgs {
@@ -76,4 +76,17 @@ export function guarded<A extends GuardedArgs>(
       );
     }
   };
+}
+
+/**
+ * Runs `work`, telling `actor` (rather than the guard's default place) why it was refused: where the
+ * person acted, e.g. the incident's channel for a form opened from its header.
+ */
+export async function refusalsTo(actor: Actor, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    await actor.reply(error.message);
+  }
 }

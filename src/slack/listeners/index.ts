@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDeps } from '../incidentFlows.ts';
 import * as actions from './actions/index.ts';
 import * as commands from './commands/index.ts';
+import type { ListenerDeps } from './deps.ts';
 import * as events from './events/index.ts';
 import * as shortcuts from './shortcuts/index.ts';
 import * as views from './views/index.ts';

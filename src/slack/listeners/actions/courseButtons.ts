@@ -1,7 +1,7 @@
 import { addStepModal, switchRunbookModal } from '../../blocks/courseModals.ts';
 import { parseAssignBlockId } from '../../ids.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf, idFromValue } from './context.ts';
 
 /** Header "Switch runbook": the runbooks to pick from, in a modal. */

@@ -1,6 +1,6 @@
 import { remediationMessage } from '../../blocks/diagnostics.ts';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
-import { escalateIncident, type ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf, idFromValue } from './context.ts';
 
 /** "Re-run diagnostics": runs every check again and posts fresh evidence. */
@@ -13,44 +13,21 @@ export function rerunDiagnostics(deps: ListenerDeps) {
   };
 }
 
-/** A recommended remediation: escalate, or run an automated one (approval rules live in the service). */
+/** A recommended remediation: the use case escalates or runs it; the clicker hears what only they should. */
 export function runRemediation(deps: ListenerDeps) {
   return async ({ ack, body, action }: ActionArgs): Promise<void> => {
     await ack();
     const value = 'value' in action ? (action.value ?? '') : '';
     const match = /^(\d+):([a-z][a-z0-9_]*)$/.exec(value);
     if (!match) return;
-    const incidentId = Number(match[1]);
     const actor = actorOf(deps, body);
-    const outcome = await deps.diagnostics.service.remediate(incidentId, match[2] ?? '', actor.user);
-    switch (outcome.outcome) {
-      case 'refused':
-        return actor.reply(outcome.reason);
-      case 'manual':
-        return actor.reply(
-          `Follow the instructions of "${escapeMrkdwn(outcome.remediation.title)}" by hand.`,
-        );
-      case 'escalate':
-        return escalateIncident(
-          deps,
-          incidentId,
-          outcome.remediation.conditions ?? [],
-          outcome.remediation.title,
-          actor,
-        );
-      case 'ran': {
-        const incident = await deps.service.get(incidentId);
-        const message = remediationMessage({
-          title: outcome.remediation.title,
-          ok: outcome.run.ok,
-          summary: outcome.run.summary,
-          output: outcome.run.output,
-          by: actor.user,
-          approvedBy: outcome.approvedBy,
-        });
-        if (incident.channelId) await deps.workflow.post(incident.channelId, message);
-        else await actor.reply(message);
-      }
-    }
+    const done = await deps.diagnostics.remediate({
+      incidentId: Number(match[1]),
+      remediationId: match[2] ?? '',
+      actor: actor.user,
+    });
+    if (done.kind === 'manual')
+      await actor.reply(`Follow the instructions of "${escapeMrkdwn(done.title)}" by hand.`);
+    else if (done.kind === 'ran' && !done.posted) await actor.reply(remediationMessage(done.result));
   };
 }

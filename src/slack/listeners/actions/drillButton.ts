@@ -1,6 +1,5 @@
-import { startDrill } from '../../drillFlow.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
-import { errorText, replier } from '../commands/incident.ts';
+import { errorText, replier, startDrill } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import type { ActionArgs } from './context.ts';
 
 /** "Start a drill" on the weekly runbook review: the same drill as `/incident drill RUN-x`. */

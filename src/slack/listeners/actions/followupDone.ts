@@ -1,5 +1,5 @@
 import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf, idFromValue } from './context.ts';
 
 /** "Done" on a follow-up reminder: records it, stops the reminders, and says so in place of the button. */

@@ -1,13 +1,13 @@
 import { declareModal, escalateModal, severityModal, statusModal } from '../../blocks/modals.ts';
-import { changeCommander, type ListenerDeps, resolveIncident } from '../../incidentFlows.ts';
-import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { type ActionArgs, idFromValue } from './context.ts';
 
 export function claimCommander(deps: ListenerDeps) {
   return async ({ ack, body, action }: ActionArgs): Promise<void> => {
     await ack();
     const incidentId = idFromValue(action);
     if (incidentId === null) return;
-    await changeCommander(deps, incidentId, body.user.id, actorOf(deps, body));
+    await deps.changes.commander({ incidentId, userId: body.user.id, actor: body.user.id });
   };
 }
 
@@ -16,7 +16,7 @@ export function resolve(deps: ListenerDeps) {
     await ack();
     const incidentId = idFromValue(action);
     if (incidentId === null) return;
-    await resolveIncident(deps, incidentId, null, actorOf(deps, body));
+    await deps.resolve.run({ incidentId, note: null, actor: body.user.id });
   };
 }
 

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { ACTIONS, anyNthAction } from '../../ids.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { guarded } from '../guard.ts';
 import { addStepButton, assignStep, switchRunbookButton } from './courseButtons.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';

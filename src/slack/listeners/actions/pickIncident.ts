@@ -1,8 +1,8 @@
 import type { StaticSelectAction } from '@slack/bolt';
 import { parseIncidentCommand } from '../../../domain/command.ts';
 import { parsePickBlockId } from '../../blocks/replies.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { replier, runTargeted } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import type { ActionArgs } from './context.ts';
 
 /** The answer to "Which incident?": re-run the command the user typed against the incident they picked. */

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ReminderKind, Snooze } from '../../../domain/reminders.ts';
 import { slackDate, user } from '../../blocks/mrkdwn.ts';
 import { reminderHandledBlocks } from '../../blocks/timers.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 const VALUE = /^(\d+):(status|brief)(?::(15m|1h))?$/;

@@ -1,6 +1,6 @@
 import { skipStepModal } from '../../blocks/modals.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf, idFromValue } from './context.ts';
 
 /** "Skip step": the reason is asked in a modal, because it goes into the post-mortem. */

@@ -1,6 +1,5 @@
-import { jumpTakenMessage, phaseChosenMessage } from '../../blocks/choices.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 /** `<id>:<rest>` as the numeric ID and the rest (an option key, a phase key, a jump index). */
@@ -41,8 +40,7 @@ export function chooseOption(deps: ListenerDeps) {
     await deps.stepUseCases.assertLive(target.id);
     const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId)) return actor.reply(ELSEWHERE);
-    const step = await deps.choices.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
-    await deps.workflow.showStep(incident, step);
+    await deps.stepUseCases.chooseOption({ stepId: target.id, key: target.rest, actor: actor.user });
   });
 }
 
@@ -55,13 +53,7 @@ export function takeJump(deps: ListenerDeps) {
     await deps.stepUseCases.assertLive(target.id);
     const incident = await deps.service.get((await deps.service.step(target.id)).incidentId);
     if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
-    const jump = await deps.choices.takeJump({ stepId: target.id, index, actor: actor.user });
-    await deps.workflow.showStep(incident, jump.from);
-    for (const step of jump.skipped) if (step.messageTs) await deps.workflow.showStep(incident, step);
-    await deps.workflow.post(incident.channelId, jumpTakenMessage(jump, actor.user));
-    // A fresh message at the bottom, where the responder looks, even when the jump goes back.
-    await deps.workflow.postStep(incident, jump.target);
-    await deps.workflow.refreshHeader(incident.id);
+    await deps.stepUseCases.takeJump({ stepId: target.id, index, actor: actor.user });
   });
 }
 
@@ -72,14 +64,7 @@ export function choosePhase(deps: ListenerDeps) {
     if (!target) return;
     const incident = await deps.service.get(target.id);
     if (!fromIncidentChannel(args, incident.channelId) || !incident.channelId) return actor.reply(ELSEWHERE);
-    const choice = await deps.choices.choosePhase({
-      incidentId: incident.id,
-      phase: target.rest,
-      actor: actor.user,
-    });
-    const ts = args.body.message?.ts;
-    if (ts) await deps.workflow.update(incident.channelId, ts, phaseChosenMessage(choice, actor.user));
-    if (choice.first) await deps.workflow.postStep(incident, choice.first);
-    await deps.workflow.refreshHeader(incident.id);
+    const choice = { incidentId: incident.id, phase: target.rest, actor: actor.user };
+    await deps.stepUseCases.choosePhase(choice, args.body.message?.ts ?? null);
   });
 }

@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import type { ListenerDeps } from '../../incidentFlows.ts';
-import { acknowledgeEscalation, openExecBrief, openStatusUpdate } from '../../timerFlows.ts';
-import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+import { user } from '../../blocks/mrkdwn.ts';
+import { acknowledgedBlocks } from '../../blocks/timers.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { openExecBrief, openStatusUpdate } from '../updateModals.ts';
+import { type ActionArgs, idFromValue } from './context.ts';
 
 /** "Acknowledge" on an escalation: stops its repeats and shows who took it on that message. */
 export function ackEscalation(deps: ListenerDeps) {
@@ -9,12 +11,18 @@ export function ackEscalation(deps: ListenerDeps) {
     await ack();
     const incidentId = idFromValue(action);
     if (incidentId === null) return;
-    const channel = body.channel?.id;
+    const channel = body.channel?.id ?? null;
     const ts = body.message?.ts;
+    await deps.escalationTimers.acknowledge({ incidentId, actor: body.user.id, shownIn: channel });
+    if (!channel || !ts) return;
     // The message as the user saw it; only its Acknowledge block is replaced.
     const blocks = (body.message?.blocks ?? []) as KnownBlock[];
-    const message = channel && ts ? { channel, ts, blocks } : null;
-    await acknowledgeEscalation(deps, client, incidentId, actorOf(deps, body), message);
+    await client.chat.update({
+      channel,
+      ts,
+      text: `Escalation acknowledged by ${user(body.user.id)}`,
+      blocks: acknowledgedBlocks(blocks, body.user.id, deps.now()),
+    });
   };
 }
 

@@ -1,5 +1,5 @@
 import { timesModal } from '../../blocks/times.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, idFromValue } from './context.ts';
 
 /** Header "Edit times": the structured times in a modal, prefilled. */

@@ -1,8 +1,8 @@
 import type { CheckboxesAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { parseChecksBlockId } from '../../ids.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 /** The option values that were ticked in the message the user saw, for the checkbox element they clicked. */

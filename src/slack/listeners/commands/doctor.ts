@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { doctorMessage } from '../../blocks/doctor.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import type { Message } from '../../workflow.ts';
+import type { ListenerDeps } from '../deps.ts';
 
 type Ack = (SlackCommandMiddlewareArgs & AllMiddlewareArgs)['ack'];
 

@@ -4,25 +4,17 @@ import type { Incident } from '../../../domain/incident.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { type ReloadResult, RunbookSetError } from '../../../services/runbookSet.ts';
 import { IncidentAccess, privateRefusal } from '../../access.ts';
-import { addFollowup, closePostmortem, uploadPostmortem } from '../../aftermathFlows.ts';
-import { statsMessage } from '../../blocks/aftermath.ts';
+import { followupAdded, statsMessage } from '../../blocks/aftermath.ts';
 import { catchupMessage } from '../../blocks/catchup.ts';
 import { addStepModal } from '../../blocks/courseModals.ts';
+import { timelineOneMessage } from '../../blocks/largeTimeline.ts';
 import { declareModal } from '../../blocks/modals.ts';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.ts';
+import { channel as channelLink, escapeMrkdwn } from '../../blocks/mrkdwn.ts';
 import { incidentList, pickIncident, runbookSearch, usage, usageError } from '../../blocks/replies.ts';
-import { startDrill } from '../../drillFlow.ts';
-import {
-  type Actor,
-  changeCommander,
-  changeSeverity,
-  changeStatus,
-  type ListenerDeps,
-  postTimeline,
-  resolveIncident,
-} from '../../incidentFlows.ts';
-import { openExecBrief, openStatusUpdate } from '../../timerFlows.ts';
 import type { Message } from '../../workflow.ts';
+import type { Actor, ListenerDeps } from '../deps.ts';
+import { refusalsTo } from '../guard.ts';
+import { openExecBrief, openStatusUpdate } from '../updateModals.ts';
 import { runDoctorCommand } from './doctor.ts';
 
 /** `/incident list` reads this many (the oldest) and counts the rest, so its ack costs the same at any size. */
@@ -160,17 +152,26 @@ export async function runTargeted(
 ): Promise<void> {
   // Only members act on a private incident; the refusal names nothing of it.
   if (!(await mayAct(deps, incidentId, actor.user))) return actor.reply(privateRefusal(incidentId));
+  const { user } = actor;
   switch (parsed.kind) {
     case 'status':
-      return changeStatus(deps, incidentId, parsed.status, parsed.note, actor);
+      return refusalsTo(actor, () =>
+        deps.changes.status({ incidentId, status: parsed.status, note: parsed.note, actor: user }),
+      );
     case 'severity':
-      return changeSeverity(deps, incidentId, parsed.severity, actor);
+      return refusalsTo(actor, () =>
+        deps.changes.severity({ incidentId, severity: parsed.severity, actor: user }),
+      );
     case 'commander':
-      return changeCommander(deps, incidentId, parsed.userId, actor);
+      return refusalsTo(actor, () =>
+        deps.changes.commander({ incidentId, userId: parsed.userId, actor: user }),
+      );
     case 'resolve':
-      return resolveIncident(deps, incidentId, parsed.note, actor);
-    case 'timeline':
-      return postTimeline(deps, incidentId, actor);
+      return refusalsTo(actor, () => deps.resolve.run({ incidentId, note: parsed.note, actor: user }));
+    case 'timeline': {
+      const { incident, entries, posted } = await deps.aftermath.timeline(incidentId);
+      return posted ? undefined : actor.reply(timelineOneMessage(incident, entries));
+    }
     case 'runbook':
       return deps.course.switchRunbook({ incidentId, runbookId: parsed.runbookId, actor: actor.user });
     case 'step-add':
@@ -198,17 +199,18 @@ export async function runTargeted(
       return actor.reply(
         `Run /incident ${parsed.kind} #${incidentId} (or run it in the incident's channel) to open the form.`,
       );
-    case 'postmortem':
-      return uploadPostmortem(deps, incidentId, actor);
+    case 'postmortem': {
+      // No channel of its own to attach a file to: the draft goes to the person who asked.
+      const draft = await deps.aftermath.draftPostmortem(incidentId, user);
+      return draft === null ? undefined : actor.reply(draft.slice(0, 39_000));
+    }
     case 'postmortem-done':
-      return closePostmortem(deps, incidentId, parsed.link, actor);
-    case 'followup':
-      return addFollowup(
-        deps,
-        incidentId,
-        { text: parsed.text, ownerId: parsed.ownerId, dueDate: parsed.dueDate },
-        actor,
-      );
+      return deps.aftermath.closePostmortem(incidentId, parsed.link, user);
+    case 'followup': {
+      const { text, ownerId, dueDate } = parsed;
+      const added = await deps.aftermath.addFollowup({ incidentId, text, ownerId, dueDate, actor: user });
+      return added.posted ? undefined : actor.reply(followupAdded(added.followup));
+    }
   }
 }
 
@@ -236,6 +238,13 @@ async function reloadRunbooks(deps: ListenerDeps, ack: Args['ack'], userId: stri
       text: `Reload failed; the previous runbooks stay in use.\n${errorText(error, deps)}`,
     });
   }
+}
+
+/** Starts a drill of a runbook (the use case) and tells the one who asked where it runs. */
+export async function startDrill(deps: ListenerDeps, runbookId: string, actor: Actor): Promise<void> {
+  const incident = await deps.declare.drill(runbookId, actor.user);
+  const where = incident.channelId ? channelLink(incident.channelId) : 'your DM';
+  await actor.reply(`Drill #${incident.id} of ${runbookId} started: ${where}`);
 }
 
 export function replier(respond: RespondFn) {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { guarded } from '../guard.ts';
 import { appHomeOpened } from './appHomeOpened.ts';
 import { memberJoined } from './memberJoined.ts';

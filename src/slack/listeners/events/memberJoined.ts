@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Catchup } from '../../../domain/catchup.ts';
 import { catchupMessage } from '../../blocks/catchup.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 
 type Args = SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs;
 

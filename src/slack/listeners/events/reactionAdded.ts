@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { handUpdateRecorded } from '../../blocks/timers.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 
 type Args = SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs;
 

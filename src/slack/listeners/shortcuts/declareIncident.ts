@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } f
 import { declareModal } from '../../blocks/modals.ts';
 import { declareShortcutFailed } from '../../blocks/shortcuts.ts';
 import { slackErrorCode } from '../../errors.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 
 type Args = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { SHORTCUTS } from '../../ids.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { addToTimelineShortcut } from './addToTimeline.ts';
 import { declareIncidentShortcut } from './declareIncident.ts';
 

@@ -1,6 +1,6 @@
 import { ADD_STEP_FIELDS, SWITCH_FIELDS } from '../../blocks/courseModals.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { metadataId, modalActor, selectedValue, textValue, type ViewArgs } from './context.ts';
 
 export function switchRunbookSubmitted(deps: ListenerDeps) {

@@ -1,8 +1,8 @@
 import { SeveritySchema } from '../../../runbooks/model.ts';
 import { UserError } from '../../../services/incidentService.ts';
 import { DECLARE_FIELDS, VISIBILITY } from '../../blocks/modals.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { selectedValue, textValue, type ViewArgs } from './context.ts';
 
 /** The declare modal: validate in the ack (errors show on the field), then open the incident. */

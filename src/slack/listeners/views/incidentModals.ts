@@ -1,7 +1,8 @@
 import { WORKING_STATUSES, type WorkingStatus } from '../../../domain/incidentState.ts';
 import { SeveritySchema } from '../../../runbooks/model.ts';
 import { ESCALATE_FIELDS, SEVERITY_FIELDS, SKIP_FIELDS, STATUS_FIELDS } from '../../blocks/modals.ts';
-import { changeSeverity, changeStatus, escalateIncident, type ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { refusalsTo } from '../guard.ts';
 import { checkedValues, metadataId, modalActor, selectedValue, textValue, type ViewArgs } from './context.ts';
 
 function isWorkingStatus(value: string | null): value is WorkingStatus {
@@ -35,7 +36,8 @@ export function statusSubmitted(deps: ListenerDeps) {
     if (incidentId === null) return;
     const incident = await deps.service.get(incidentId);
     const note = textValue(view.state.values, STATUS_FIELDS.note);
-    await changeStatus(deps, incidentId, status, note, modalActor(deps, body, incident.channelId));
+    const actor = modalActor(deps, body, incident.channelId);
+    await refusalsTo(actor, () => deps.changes.status({ incidentId, status, note, actor: actor.user }));
   };
 }
 
@@ -52,7 +54,10 @@ export function severitySubmitted(deps: ListenerDeps) {
     const incidentId = metadataId(body);
     if (incidentId === null) return;
     const incident = await deps.service.get(incidentId);
-    await changeSeverity(deps, incidentId, severity.data, modalActor(deps, body, incident.channelId));
+    const actor = modalActor(deps, body, incident.channelId);
+    await refusalsTo(actor, () =>
+      deps.changes.severity({ incidentId, severity: severity.data, actor: actor.user }),
+    );
   };
 }
 
@@ -61,9 +66,9 @@ export function escalateSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = await deps.service.get(incidentId);
     const conditions = checkedValues(view.state.values, ESCALATE_FIELDS.conditions);
     const note = textValue(view.state.values, ESCALATE_FIELDS.note);
-    await escalateIncident(deps, incidentId, conditions, note, modalActor(deps, body, incident.channelId));
+    // The one who escalated hears nothing more: the channel shows the call-in.
+    await deps.escalate.run({ incidentId, conditions, note, actor: body.user.id });
   };
 }

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { VIEWS } from '../../ids.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { guarded } from '../guard.ts';
 import { addStepSubmitted, switchRunbookSubmitted } from './course.ts';
 import { declareSubmitted } from './declare.ts';

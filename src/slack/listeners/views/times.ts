@@ -1,8 +1,8 @@
 import { MILESTONES, type MilestoneTimes } from '../../../domain/milestones.ts';
 import type { SavedTimes } from '../../../usecases/editTimes.ts';
 import { TIME_FIELDS } from '../../blocks/times.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
 import { errorText } from '../commands/incident.ts';
+import type { ListenerDeps } from '../deps.ts';
 import { metadataId, type ViewArgs } from './context.ts';
 
 /** The pickers as ISO times; an emptied picker is null (a clear, which the service may refuse). */

@@ -1,7 +1,7 @@
 import type { ViewSubmitAction } from '@slack/bolt';
 import { BRIEF_FIELDS, UPDATE_FIELDS, UPDATE_STATUSES } from '../../blocks/updates.ts';
-import type { ListenerDeps } from '../../incidentFlows.ts';
-import { postExecBrief, postStatusUpdate } from '../../timerFlows.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { refusalsTo } from '../guard.ts';
 import { metadataId, modalActor, selectedValue, textValue, type ViewArgs } from './context.ts';
 
 type Values = ViewSubmitAction['view']['state']['values'];
@@ -36,17 +36,15 @@ export function statusUpdateSubmitted(deps: ListenerDeps) {
     const incidentId = metadataId(body);
     if (incidentId === null) return;
     const incident = await deps.service.get(incidentId);
-    await postStatusUpdate(
-      deps,
-      incidentId,
-      {
-        status,
-        impact: textValue(values, UPDATE_FIELDS.impact) ?? '',
-        action: textValue(values, UPDATE_FIELDS.action) ?? '',
-        nextUpdateAt: next,
-      },
-      modalActor(deps, body, incident.channelId),
-    );
+    const update = {
+      status,
+      impact: textValue(values, UPDATE_FIELDS.impact) ?? '',
+      action: textValue(values, UPDATE_FIELDS.action) ?? '',
+      nextUpdateAt: next,
+    };
+    // A status change the update carries may be refused: said where the form was opened from.
+    const actor = modalActor(deps, body, incident.channelId);
+    await refusalsTo(actor, () => deps.updates.post(incidentId, update, actor.user));
   };
 }
 
@@ -60,19 +58,14 @@ export function execBriefSubmitted(deps: ListenerDeps) {
     await ack();
     const incidentId = metadataId(body);
     if (incidentId === null) return;
-    const incident = await deps.service.get(incidentId);
-    await postExecBrief(
-      deps,
-      incidentId,
-      {
-        situation: textValue(values, BRIEF_FIELDS.situation) ?? '',
-        cause: textValue(values, BRIEF_FIELDS.cause) ?? '',
-        action: textValue(values, BRIEF_FIELDS.action) ?? '',
-        eta: textValue(values, BRIEF_FIELDS.eta) ?? '',
-        impact: textValue(values, BRIEF_FIELDS.impact) ?? '',
-        nextUpdateAt: next,
-      },
-      modalActor(deps, body, incident.channelId),
-    );
+    const brief = {
+      situation: textValue(values, BRIEF_FIELDS.situation) ?? '',
+      cause: textValue(values, BRIEF_FIELDS.cause) ?? '',
+      action: textValue(values, BRIEF_FIELDS.action) ?? '',
+      eta: textValue(values, BRIEF_FIELDS.eta) ?? '',
+      impact: textValue(values, BRIEF_FIELDS.impact) ?? '',
+      nextUpdateAt: next,
+    };
+    await deps.updates.postBrief(incidentId, brief, body.user.id);
   };
 }
