@@ -85,12 +85,15 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
       'SELECT id FROM incidents WHERE header_ts IS NOT NULL',
       3,
     );
+    // The brief the dead replica had claimed (its post hung) is posted by the survivor once that job's lease expires.
+    const briefs = () => rig.slack.messages(ESCALATIONS).filter((m) => /escalat/i.test(m.text));
+    await until('the escalation brief posted', () => briefs().length > 0, 30_000);
     expect(await survivor.stop()).toBe(0);
 
     expect(await rig.query('SELECT claimed_by FROM timers WHERE id = $1', [timer.id])).toEqual([
       { claimed_by: 'replica-1' },
     ]);
-    expect(rig.slack.messages(ESCALATIONS).filter((m) => /escalat/i.test(m.text))).toHaveLength(1);
+    expect(briefs()).toHaveLength(1);
     const channels = await rig.query<{ channel_id: string }>('SELECT channel_id FROM incidents');
     expect(new Set(channels.map((c) => c.channel_id)).size).toBe(3);
     expect(rig.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(3);
