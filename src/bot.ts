@@ -22,6 +22,7 @@ import type { NewJob } from './domain/records.ts';
 import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { preparseRunbooks } from './runbooks/loader.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
 import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
@@ -107,6 +108,8 @@ export { StartupError };
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
+  // A large runbook folder parses in worker threads (a cold start without the disk cache); a few files, here.
+  await preparseRunbooks(config.runbooksDir);
   let runbookSet = loadRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   refuseSharedDatabase(config);
