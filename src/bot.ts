@@ -22,7 +22,6 @@ import type { NewJob } from './domain/records.ts';
 import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { preparseRunbooks } from './runbooks/loader.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
 import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
@@ -31,7 +30,7 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import { loadRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
+import { openRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
 import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
@@ -108,9 +107,7 @@ export { StartupError };
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
-  // A large runbook folder parses in worker threads (a cold start without the disk cache); a few files, here.
-  await preparseRunbooks(config.runbooksDir);
-  let runbookSet = loadRunbookSet(config.runbooksDir, now());
+  let runbookSet = await openRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   refuseSharedDatabase(config);
   const store = createStore(config.databasePath, now);
