@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, normalize, resolve } from 'node:path';
-import { parseISO } from 'date-fns';
+import { parseISO } from 'date-fns/parseISO';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
 import type { LintOptions } from '../runbooks/lint.ts';
 import { type LoadedRunbooks, loadRunbooks, preparseRunbooks } from '../runbooks/loader.ts';
