@@ -6,7 +6,7 @@
  * Run: `npm run bench:coldstart` (builds dist/ first). BENCH_RUNS sets the runs per variant (default 9).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
@@ -14,19 +14,33 @@ import { freePort } from '../test/support/realServers.ts';
 import { runbooksDir } from '../test/support/testRunbooks.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-const VARIANTS = {
-  'compiled (node dist/index.js)': ['dist/index.js'],
-  'tsx (node --import tsx src/index.ts)': ['--import', 'tsx', 'src/index.ts'],
-} as const;
-type Variant = keyof typeof VARIANTS;
+/** `npm start` without npm: the node arguments of package.json's start script. */
+const startArgs = (): string[] =>
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+    .split(/\s+/)
+    .slice(1);
+type Variant = string;
+// BENCH_BEFORE: a folder holding another build (e.g. main's, see bench/memory.ts), started as it was then.
+const VARIANTS: Record<Variant, { args: readonly string[]; cwd?: string }> = {
+  [`compiled, npm start (node ${startArgs().join(' ')})`]: { args: startArgs() },
+  'tsx (node --import tsx src/index.ts)': { args: ['--import', 'tsx', 'src/index.ts'] },
+  ...(process.env.BENCH_BEFORE
+    ? {
+        [`before (${process.env.BENCH_BEFORE}: node dist/index.js)`]: {
+          args: ['dist/index.js'],
+          cwd: process.env.BENCH_BEFORE,
+        },
+      }
+    : {}),
+};
 
 async function healthyAfter(
-  args: readonly string[],
+  { args, cwd }: { args: readonly string[]; cwd?: string },
   env: Record<string, string>,
   port: number,
 ): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let exited = false;
   const gone = new Promise((resolve) => child.on('exit', resolve)).then(() => {
     exited = true;
@@ -61,7 +75,7 @@ export async function coldStartComparison(): Promise<void> {
   try {
     // Run 0 warms the OS file cache for both and is not counted.
     for (let run = 0; run <= RUNS; run++) {
-      for (const [variant, args] of Object.entries(VARIANTS) as [Variant, readonly string[]][]) {
+      for (const [variant, how] of Object.entries(VARIANTS)) {
         const dir = mkdtempSync(join(tmpdir(), 'incident-bot-cold-'));
         const port = await freePort();
         const env = {
@@ -74,7 +88,7 @@ export async function coldStartComparison(): Promise<void> {
           PORT: String(port),
           LOG_LEVEL: 'warn',
         };
-        const ms = await healthyAfter(args, env, port);
+        const ms = await healthyAfter(how, env, port);
         rmSync(dir, { recursive: true, force: true });
         if (run > 0) times.get(variant)?.push(ms);
       }

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
 const CORPUS = process.env.BENCH_CORPUS ?? 'test/fixtures/corpus';
 
-function loadOnce(cacheDir: string): { ms: number; files: number; issues: number } {
+function loadOnce(cacheDir: string, threads = true): { ms: number; files: number; issues: number } {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/corpusLoad.ts', CORPUS], {
-    env: { ...process.env, INCIDENT_BOT_CACHE_DIR: cacheDir },
+    env: { ...process.env, INCIDENT_BOT_CACHE_DIR: cacheDir, BENCH_THREADS: threads ? 'on' : 'off' },
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
@@ -28,16 +28,18 @@ const stats = (v: number[]) => {
 
 export function corpusCacheBench(): void {
   const times = {
-    'no disk cache (old path)': [] as number[],
-    'cold (empty cache)': [] as number[],
+    'one thread, no disk cache (old path)': [] as number[],
+    'worker threads, no disk cache (cold)': [] as number[],
+    'threads, empty cache (cold, filling it)': [] as number[],
     'warm (cache filled)': [] as number[],
   };
   let counts = '';
   for (let i = 0; i < RUNS; i++) {
-    times['no disk cache (old path)'].push(loadOnce('off').ms);
+    times['one thread, no disk cache (old path)'].push(loadOnce('off', false).ms);
+    times['worker threads, no disk cache (cold)'].push(loadOnce('off').ms);
     const dir = mkdtempSync(join(tmpdir(), 'corpus-cache-'));
     try {
-      times['cold (empty cache)'].push(loadOnce(dir).ms);
+      times['threads, empty cache (cold, filling it)'].push(loadOnce(dir).ms);
       const warm = loadOnce(dir);
       times['warm (cache filled)'].push(warm.ms);
       counts = `${warm.files} files, ${warm.issues} lint issues`;
@@ -48,7 +50,7 @@ export function corpusCacheBench(): void {
   console.log(
     `corpus parse + lint in a fresh process (${CORPUS}: ${counts}; ${RUNS} runs, load ${loadavg()[0]?.toFixed(1)})`,
   );
-  for (const [name, v] of Object.entries(times)) console.log(`  ${name.padEnd(26)} ${stats(v)}`);
+  for (const [name, v] of Object.entries(times)) console.log(`  ${name.padEnd(40)} ${stats(v)}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) corpusCacheBench();

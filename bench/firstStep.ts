@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBot } from '../test/e2e/testBot.ts';
 import { type RecordedCall, startFakeSlack } from '../test/support/fakeSlack.ts';
+import { sequentialRoundTrips } from '../test/support/roundTrips.ts';
 import { runbooksDir } from '../test/support/testRunbooks.ts';
 import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../test/support/webhooks.ts';
 
@@ -23,25 +24,6 @@ function median(values: number[]): number {
 }
 const range = (v: number[], digits = 0) =>
   `${Math.min(...v).toFixed(digits)}-${Math.max(...v).toFixed(digits)}`;
-
-/** Longest chain of calls where each started after the previous one was answered, ending at `last`. */
-function depth(calls: RecordedCall[], last: RecordedCall): { depth: number; chain: string[] } {
-  const memo = new Map<RecordedCall, { depth: number; chain: string[] }>();
-  const of = (c: RecordedCall): { depth: number; chain: string[] } => {
-    const hit = memo.get(c);
-    if (hit) return hit;
-    let best = { depth: 0, chain: [] as string[] };
-    for (const p of calls) {
-      if (p === c || p.answeredAt === undefined || p.answeredAt > c.at) continue;
-      const d = of(p);
-      if (d.depth > best.depth) best = d;
-    }
-    const result = { depth: best.depth + 1, chain: [...best.chain, c.method] };
-    memo.set(c, result);
-    return result;
-  };
-  return of(last);
-}
 
 export async function firstStepBench(): Promise<void> {
   const t = await startTestBot({ env: { WEBHOOK_TOKEN }, processBeforeResponse: false });
@@ -77,7 +59,7 @@ export async function firstStepBench(): Promise<void> {
       }
       const elapsed = (step.answeredAt as number) - start;
       const calls = t.slack.calls.slice(from).filter((c) => c.at <= (step as RecordedCall).at);
-      const d = depth(calls, step);
+      const d = sequentialRoundTrips(calls, step);
       await t.bot.intake.worker.idle();
       await t.bot.diagnostics.settled();
       if (r === 0) continue; // warm-up

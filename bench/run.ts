@@ -2,6 +2,7 @@
  * Benchmarks, run with `npm run bench`; figures go to BENCHMARKS.md. Never assert timings in tests.
  * Each benchmark warms up, then reports the median of several runs so one slow run does not mislead.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintRunbook } from '../src/runbooks/lint.ts';
@@ -105,6 +106,11 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   console.log('');
   const { replicasBench } = await import('./replicas.ts');
   await replicasBench();
+  // Issue 19: the compiled bot's own RSS, idle and with 10k open incidents (builds dist/ first).
+  console.log('');
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  const { memoryBench } = await import('./memory.ts');
+  await memoryBench();
   // Issue 14: a 10k-entry timeline rendered without holding the event loop; repeated deliveries stored once.
   console.log('');
   await import('./largeIncident.ts');

@@ -31,7 +31,7 @@ import { CourseService } from './services/courseService.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import { loadRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
+import { openRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
 import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
@@ -106,7 +106,7 @@ export { StartupError };
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
-  let runbookSet = loadRunbookSet(config.runbooksDir, now());
+  let runbookSet = await openRunbookSet(config.runbooksDir, now());
   const runbooks = () => runbookSet;
   const writer = await openStore(config, now, log);
   const { store } = writer;

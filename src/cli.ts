@@ -12,17 +12,31 @@ import {
   parseCommand,
 } from './cli/args.ts';
 import { lint, list, matrix, show } from './cli/runbookCommands.ts';
+import { defaultDir, preparseTarget } from './cli/targets.ts';
 
 export type { CliIO };
 
+type Handler = (parsed: ParsedCommand, io: CliIO) => number | Promise<number>;
+
+/**
+ * A large folder not parsed yet (a first CI lint) is parsed in worker threads before the command reads
+ * it; otherwise the command runs at once, synchronously, as before.
+ */
+const afterThreadedParse =
+  (handler: Handler): Handler =>
+  (parsed, io) => {
+    const pending = preparseTarget(parsed.target ?? defaultDir());
+    return pending ? pending.then(() => handler(parsed, io)) : handler(parsed, io);
+  };
+
 /** preview and doctor load the Slack client, builders and store: only when they run, so lint starts fast. */
-const HANDLERS: Record<CommandName, (parsed: ParsedCommand, io: CliIO) => number | Promise<number>> = {
-  lint,
-  list,
+const HANDLERS: Record<CommandName, Handler> = {
+  lint: afterThreadedParse(lint),
+  list: afterThreadedParse(list),
   show,
   preview: async (parsed, io) => (await import('./cli/preview.ts')).preview(parsed, io),
   doctor: async (parsed, io) => (await import('./cli/doctorCommand.ts')).doctor(parsed, io),
-  matrix,
+  matrix: afterThreadedParse(matrix),
 };
 
 /** The version of package.json (one level above both src/ and dist/). */

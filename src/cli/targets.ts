@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, normalize, resolve } from 'node:path';
-import { parseISO } from 'date-fns';
+import { parseISO } from 'date-fns/parseISO';
 import type { RunbookCatalog } from '../runbooks/catalog.ts';
 import type { LintOptions } from '../runbooks/lint.ts';
-import { type LoadedRunbooks, loadRunbooks } from '../runbooks/loader.ts';
+import { type LoadedRunbooks, loadRunbooks, preparseRunbooks } from '../runbooks/loader.ts';
 import type { Runbook } from '../runbooks/model.ts';
 import { readDrills } from '../store/inspect.ts';
 import { CliError, type CommandName } from './args.ts';
@@ -55,6 +55,21 @@ export function pathKind(path: string, command: CommandName): PathKind {
     );
   }
   throw new CliError('not a file or a folder: give a runbook file or folder', { file: path });
+}
+
+/**
+ * Parses the target's folder in worker threads when it is large and not yet parsed (see preparseRunbooks),
+ * so that loadTarget finds it parsed; null, synchronously, when there is nothing worth threads.
+ */
+export function preparseTarget(target: string): Promise<void> | null {
+  let dir: string;
+  try {
+    dir = statSync(target).isDirectory() ? target : dirname(target);
+  } catch {
+    return null; // loadTarget reports the missing path
+  }
+  const extra = dir === target || basename(target) === 'policy.yml' ? [] : [normalize(target)];
+  return preparseRunbooks(dir, extra);
 }
 
 /**

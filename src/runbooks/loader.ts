@@ -6,6 +6,7 @@ import { lintEscalationTarget } from './lintPolicy.ts';
 import type { Runbook, RunbookIssue } from './model.ts';
 import { type ParsedRunbook, parseRunbook } from './parse.ts';
 import { contentKey, defaultCacheDir, ParseDiskCache } from './parseCache.ts';
+import { type ParseItem, parseInThreads, threadsFor } from './parsePool.ts';
 import { type PolicyFile, readPolicyFile } from './policyFile.ts';
 
 export interface LoadedFile {
@@ -75,17 +76,60 @@ function relabel(hit: ParsedRunbook, file: string): ParsedRunbook {
   };
 }
 
+function remember(source: string, parsed: ParsedRunbook): void {
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+  parseCache.set(source, parsed);
+}
+
 function parseCached(source: string, file: string): ParsedRunbook {
   const hit = parseCache.get(source);
   if (hit) return relabel(hit, file);
-  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
   const store = disk();
   const key = store ? contentKey(source) : '';
   const stored = store?.get(key);
   const parsed = stored ? relabel(stored, file) : parseRunbook(source, file);
   if (store && !stored) store.set(key, parsed);
-  parseCache.set(source, parsed);
+  remember(source, parsed);
   return parsed;
+}
+
+/**
+ * Parses in worker threads the files of `dir` (and `extraFiles`) that neither cache holds, so that the
+ * loadRunbooks that follows finds every one parsed: a cold start or a first CI lint of a large folder uses
+ * every core. Null, having done nothing, when threads would not pay (few files to parse, one core): then
+ * loadRunbooks parses on this thread as before, and a caller that needs no promise gets none.
+ */
+export function preparseRunbooks(dir: string, extraFiles: readonly string[] = []): Promise<void> | null {
+  const store = disk();
+  const missing: (ParseItem & { key: string })[] = [];
+  let paths: string[];
+  try {
+    paths = [...new Set([...findRunbookFiles(dir), ...extraFiles])];
+  } catch {
+    return null; // loadRunbooks reports the unreadable folder
+  }
+  for (const full of paths) {
+    let source: string;
+    try {
+      source = readFileSync(full, 'utf8');
+    } catch {
+      continue; // loadRunbooks reports the unreadable file
+    }
+    if (parseCache.has(source)) continue;
+    const key = store ? contentKey(source) : '';
+    const stored = store?.get(key);
+    if (stored) remember(source, stored);
+    else missing.push({ source, file: displayPath(full), key });
+  }
+  if (threadsFor(missing.length) === 0) return null;
+  return parseInThreads(missing).then((parsed) => {
+    parsed.forEach((result, i) => {
+      const item = missing[i];
+      if (!result || !item) return;
+      store?.set(item.key, result);
+      remember(item.source, result);
+    });
+  });
 }
 
 /**

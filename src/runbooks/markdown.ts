@@ -7,17 +7,23 @@ import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
 import { blocksText } from './render.ts';
 
+// Built once: gfm() combines five syntax extensions each time it is called, which a parse per file repeated.
+const GFM = gfm();
+const GFM_MDAST = gfmFromMarkdown();
+const WITH_FRONT_MATTER = {
+  extensions: [GFM, frontmatter(['yaml'])],
+  mdastExtensions: [GFM_MDAST, frontmatterFromMarkdown(['yaml'])],
+};
+const PLAIN = { extensions: [GFM], mdastExtensions: [GFM_MDAST] };
+
 /** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
 export function parseMarkdown(source: string): Root {
-  return fromMarkdown(source, {
-    extensions: [gfm(), frontmatter(['yaml'])],
-    mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
-  });
+  return fromMarkdown(source, WITH_FRONT_MATTER);
 }
 
 /** Markdown without front matter: an admonition body parsed again, where `---` is a rule, not YAML. */
 export function parseMarkdownPlain(source: string): Root {
-  return fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  return fromMarkdown(source, PLAIN);
 }
 
 /** Plain text of a node, whitespace collapsed: `**Handles**: x` reads "Handles: x". */

@@ -1,4 +1,6 @@
-import { differenceInCalendarDays, isValid, parseISO } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import type { Policy, ReviewSchedule } from '../domain/policy.ts';
 import { REVIEW_DAYS } from '../domain/policy.ts';
 import { zonedTime } from '../domain/timerPlan.ts';

@@ -1,7 +1,7 @@
 import type { Audience, Policy, Role } from '../domain/policy.ts';
 import { PROCESS_RUNBOOK_ID, RunbookCatalog } from '../runbooks/catalog.ts';
 import type { LintOptions } from '../runbooks/lint.ts';
-import { type LoadedRunbooks, loadRunbooks } from '../runbooks/loader.ts';
+import { type LoadedRunbooks, loadRunbooks, preparseRunbooks } from '../runbooks/loader.ts';
 import type { Runbook, Severity } from '../runbooks/model.ts';
 
 /**
@@ -38,6 +38,12 @@ export class RunbookSetError extends Error {
 export function loadRunbookSet(dir: string, now: Date): RunbookSet {
   const { loaded, policy } = loadWithPolicy(dir, now, '');
   return { catalog: loaded.catalog, policy };
+}
+
+/** loadRunbookSet at start-up: a large folder not parsed yet (no disk cache) is parsed in worker threads first. */
+export async function openRunbookSet(dir: string, now: Date): Promise<RunbookSet> {
+  await preparseRunbooks(dir);
+  return loadRunbookSet(dir, now);
 }
 
 /** Loads the directory; a policy that cannot be used throws, naming each problem's file and line. */

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.ts';
+import { ACTIONS } from './ids.ts';
 
 /**
  * The key Slack repeats when it delivers the same request again, or null when there is none to trust.
@@ -45,6 +46,12 @@ export function slackRequestKey(body: unknown): string | null {
   return null;
 }
 
+function isIdempotentAction(body: unknown, actions: ReadonlySet<string>): boolean {
+  const b = body as { type?: unknown; actions?: unknown };
+  if (b?.type !== 'block_actions' || !Array.isArray(b.actions) || b.actions.length !== 1) return false;
+  return actions.has(str((b.actions[0] as Record<string, unknown>).action_id));
+}
+
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -55,14 +62,23 @@ function teamOf(b: Record<string, unknown>): string {
   return str(team?.id) || '-';
 }
 
+/** Clicks whose handling is idempotent by itself: a repeat changes nothing, so they are not keyed. */
+const IDEMPOTENT_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.toggleChecks]);
+
 /**
  * Global middleware: a request Slack delivers twice is acted on once, across restarts. The key is
  * recorded before the listener runs (at most once): a repeat is acknowledged and dropped, so a retried
  * `/incident declare` never opens a second channel and a retried event never writes a second timeline entry.
  */
-export function dedupeRequests(idempotency: SeenKeys, log: Logger): Middleware<AnyMiddlewareArgs> {
+export function dedupeRequests(
+  idempotency: SeenKeys,
+  log: Logger,
+  idempotentActions: ReadonlySet<string> = IDEMPOTENT_ACTIONS,
+): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const key = slackRequestKey(args.body);
+    // An action that is idempotent by itself (a tick sets boxes to what the user saw plus their change)
+    // needs no key: the write would only delay its ack, 50 responders clicking at once.
+    const key = isIdempotentAction(args.body, idempotentActions) ? null : slackRequestKey(args.body);
     if (key === null || (await idempotency.firstTime(key))) {
       await args.next();
       return;

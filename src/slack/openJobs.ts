@@ -133,20 +133,10 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
       if (!incident.channelId) await paceDeclare(deps, incident, job);
       await openChannel(deps, incident);
     },
-    [OPEN_JOBS.header]: async (job) => {
-      const incident = await incidentOf(job);
-      if (!incident.channelId || incident.headerTs) return;
-      await deps.service.recordHeader(
-        incident.id,
-        await deps.workflow.post(incident.channelId, await deps.workflow.header(incident)),
-      );
-    },
+    [OPEN_JOBS.header]: async (job) => postHeaderAndFirstStep(deps, await incidentOf(job)),
     [OPEN_JOBS.steps]: async (job) => {
       const incident = await incidentOf(job);
-      for (const step of await deps.service.steps(incident.id)) {
-        if (step.messageTs || (step.section === 'step' && step.state !== 'active')) continue;
-        await deps.workflow.postStep(incident, step);
-      }
+      for (const step of await stepsToPost(deps, incident.id)) await deps.workflow.postStep(incident, step);
     },
     [OPEN_JOBS.pin]: async (job) => {
       const incident = await incidentOf(job);
@@ -196,6 +186,32 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
       await deps.workflow.post(channel, job.payload.message as Message);
     },
   };
+}
+
+/** The checklist messages the opening posts, in order: every section's items, and the active step. */
+async function stepsToPost(deps: OpenJobDeps, incidentId: number): Promise<IncidentStep[]> {
+  const steps = await deps.service.steps(incidentId);
+  return steps.filter((s) => !s.messageTs && (s.section !== 'step' || s.state === 'active'));
+}
+
+/**
+ * The header and the first checklist message, posted side by side once the channel exists: the responder
+ * reads the first step one Slack round trip after the channel is created, not two. Each post is recorded
+ * as soon as Slack answers it, so a failure of either retries only the one that failed, never both.
+ */
+async function postHeaderAndFirstStep(deps: OpenJobDeps, incident: Incident): Promise<void> {
+  const channel = incident.channelId;
+  if (!channel) return;
+  const [first] = await stepsToPost(deps, incident.id);
+  // Rendered before either post starts, so the header's request leaves first and usually lands above.
+  const header = incident.headerTs ? null : await deps.workflow.header(incident);
+  const posts: Promise<void>[] = [];
+  if (header) {
+    posts.push(deps.workflow.post(channel, header).then((ts) => deps.service.recordHeader(incident.id, ts)));
+  }
+  if (first) posts.push(deps.workflow.postStep(incident, first));
+  const failed = (await Promise.allSettled(posts)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

@@ -13,6 +13,9 @@ export function openDatabase(path: string): Database.Database {
     // process crashes in WAL mode and only risks the last commits on power loss.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // 4 MB of page cache a connection instead of better-sqlite3's 16 MB: the hot reads are indexed and
+    // LIMITed, a miss is a read from the OS page cache, and with two connections this is 24 MB of RSS.
+    db.pragma('cache_size = -4000');
     db.pragma('foreign_keys = ON');
     // A second process (the CLI, a second replica starting) holding the write lock briefly should
     // delay us, not fail us.

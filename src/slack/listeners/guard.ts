@@ -54,9 +54,12 @@ export function guarded<A extends GuardedArgs>(
     let acked = !args.ack;
     const ack = args.ack;
     const tracked = ack
-      ? (((...ackArgs: Parameters<typeof ack>) => {
+      ? ((async (...ackArgs: Parameters<typeof ack>) => {
           acked = true;
-          return ack(...ackArgs);
+          await ack(...ackArgs);
+          // The work after an ack waits for the next turn of the event loop: requests that arrived meanwhile
+          // get their acks first, so 50 responders clicking at once do not wait for each other's work.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }) as typeof ack)
       : undefined;
     try {

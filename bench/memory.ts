@@ -1,0 +1,157 @@
+/**
+ * Resident memory of the compiled bot (issue 19): `node dist/index.js` in its own process (what `npm start`
+ * runs), with a fresh database and with 10,000 open incidents seeded before it starts, read from
+ * /proc/<pid>/status once /healthz answers and the process has settled, and again after `/incident list`
+ * and an App Home open. The fake Slack and the seeding run in this process, so they are not counted.
+ * Side by side: this build as `npm start` runs it (the command is read from package.json), and, when
+ * BENCH_BEFORE names a folder holding another build (e.g. main's: `git archive main src package.json
+ * tsconfig*.json | tar -x -C DIR`, node_modules linked, `npx tsc -p tsconfig.build.json`), that one as
+ * `node dist/index.js`. Run `npm run build` first. BENCH_RUNS sets the starts per size (default 3).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from '../src/store/index.ts';
+import { SECRET } from '../test/e2e/testBot.ts';
+import { startFakeSlack } from '../test/support/fakeSlack.ts';
+import { freePort } from '../test/support/realServers.ts';
+import { event, eventCallback, slashCommand } from '../test/support/slackRequests.ts';
+import { DECLARER, GENERAL, IC, runbooksDir, TEST_WORKSPACE } from '../test/support/testRunbooks.ts';
+
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
+const SETTLE_MS = 3_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mib = (kb: number) => kb / 1024;
+
+function statusOf(pid: number): { rss: number; hwm: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  return { rss: mib(kb('VmRSS')), hwm: mib(kb('VmHWM')) };
+}
+
+function seed(dbPath: string, open: number): void {
+  const store = createStore(dbPath, () => new Date());
+  store.transaction(() => {
+    for (let i = 0; i < open; i++) {
+      // Opened incidents (a channel and a header each): rows without a channel are interrupted declares,
+      // which the bot would queue to open at start.
+      const incident = store.incidents.create({
+        title: `Incident ${i}`,
+        severity: 'P2',
+        declaredBy: IC,
+        source: 'slash',
+      });
+      store.incidents.update(incident.id, {
+        channelId: `C${String(i).padStart(9, '0')}`,
+        channelName: `inc-${i}`,
+        headerTs: `${1_700_000_000 + i}.000100`,
+      });
+    }
+  });
+  store.close();
+}
+
+interface Variant {
+  cwd: string;
+  args: string[];
+}
+
+/** `npm start` without npm: the node arguments of package.json's start script. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).slice(1);
+}
+
+async function measure(variant: Variant, open: number, slackUrl: string, responseUrl: () => string) {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-rss-'));
+  const runbooks = runbooksDir();
+  const dbPath = join(dir, 'db.sqlite');
+  if (open > 0) seed(dbPath, open);
+  const port = await freePort();
+  const child = spawn(process.execPath, variant.args, {
+    cwd: variant.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slackUrl,
+      DATABASE_PATH: dbPath,
+      RUNBOOKS_DIR: runbooks,
+      INCIDENT_BOT_CACHE_DIR: join(dir, 'cache'),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await sleep(20);
+    }
+    await sleep(SETTLE_MS);
+    const idle = statusOf(child.pid as number);
+    await slashCommand(`${url}`, SECRET, {
+      text: 'list',
+      user_id: IC,
+      channel_id: GENERAL,
+      response_url: responseUrl(),
+    });
+    await event(url, SECRET, eventCallback({ type: 'app_home_opened', user: DECLARER, tab: 'home' }));
+    await sleep(SETTLE_MS);
+    return { idle, used: statusOf(child.pid as number) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runbooks, { recursive: true, force: true });
+  }
+}
+
+const f = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return `${s[0]?.toFixed(0)} / ${s[Math.floor(s.length / 2)]?.toFixed(0)} / ${s.at(-1)?.toFixed(0)} MiB`;
+};
+
+export async function memoryBench(): Promise<void> {
+  const variants: Record<string, Variant> = {
+    [`now (node ${startCommand().join(' ')})`]: { cwd: process.cwd(), args: startCommand() },
+  };
+  const before = process.env.BENCH_BEFORE;
+  if (before) variants[`before (${before}: node dist/index.js)`] = { cwd: before, args: ['dist/index.js'] };
+  const slack = await startFakeSlack(TEST_WORKSPACE);
+  try {
+    const results = new Map<string, { idle: number[]; used: number[]; hwm: number[] }>();
+    // The variants alternate, so machine load hits them alike.
+    for (let r = 0; r < RUNS; r++) {
+      for (const open of [0, 10_000]) {
+        for (const [name, variant] of Object.entries(variants)) {
+          const m = await measure(variant, open, slack.url, () => slack.responseUrl());
+          const key = `${name}, ${open} open`;
+          const entry = results.get(key) ?? { idle: [], used: [], hwm: [] };
+          entry.idle.push(m.idle.rss);
+          entry.used.push(m.used.rss);
+          entry.hwm.push(m.used.hwm);
+          results.set(key, entry);
+        }
+      }
+    }
+    console.log(
+      `RSS of the compiled bot in its own process, min / median / max of ${RUNS} starts, load ${loadavg()[0]?.toFixed(1)}`,
+    );
+    for (const [key, e] of results) {
+      console.log(
+        `  ${key}: idle ${f(e.idle)}; after /incident list + App Home ${f(e.used)}; peak ${f(e.hwm)}`,
+      );
+    }
+  } finally {
+    await slack.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await memoryBench();

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
+import { sequentialRoundTrips } from '../support/roundTrips.ts';
+import { checkboxChange, findElement } from '../support/slackRequests.ts';
+import { alertmanagerGroup, postWebhook, WEBHOOK_TOKEN } from '../support/webhooks.ts';
+import { ANNOUNCE, OTHER, startTestBot, type TestBot } from './testBot.ts';
+
+let t: TestBot | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isStep1 = (args: Record<string, unknown>) => String(args.text ?? '').startsWith('Step 1 ');
+
+/** An Alertmanager page whose runbook (DiskFull) starts with its Step 1; returns once it is processed. */
+async function page(bot: TestBot, group: string): Promise<void> {
+  const body = alertmanagerGroup({ alertname: 'DiskFull', group, alerts: 1 });
+  expect((await postWebhook(bot.url, 'alertmanager', body)).status).toBe(202);
+  await bot.bot.intake.worker.idle();
+}
+
+/** The incident opened last, with its channel, header and first step message as the fake Slack holds them. */
+async function opened(bot: TestBot) {
+  const incident = (await bot.bot.service.listOpen()).at(-1);
+  if (!incident?.channelId) throw new Error('no incident channel was recorded');
+  const messages = bot.slack.messages(incident.channelId);
+  return {
+    incident,
+    channel: incident.channelId,
+    headers: messages.filter((m) => m.ts === incident.headerTs),
+    steps: messages.filter((m) => m.text.startsWith('Step 1 ')),
+  };
+}
+
+describe('a page reaches its first step', () => {
+  it('in 2 sequential Slack round trips: the channel, then the header and the step side by side', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    // Slack answering after 40 ms makes "started after the other was answered" unambiguous.
+    t.slack.on('*', async () => {
+      await sleep(40);
+      return undefined;
+    });
+    const from = t.slack.calls.length;
+    await page(t, 'round-trips');
+
+    const step = t.slack.callsTo('chat.postMessage').find((c) => isStep1(c.args)) as RecordedCall;
+    const before = t.slack.calls.slice(from).filter((c) => c.at <= step.at);
+    const trips = sequentialRoundTrips(before, step);
+    expect(trips.chain).toEqual(['conversations.create', 'chat.postMessage']);
+    expect(trips.depth).toBe(2);
+    // The header went out beside the step, not before it: both started once the channel was answered.
+    const { incident, headers, steps } = await opened(t);
+    const header = t.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.response && c.args.text === headers[0]?.text);
+    const create = t.slack.callsTo('conversations.create')[0] as RecordedCall;
+    expect(header?.at).toBeGreaterThanOrEqual(create.answeredAt as number);
+    expect(header?.answeredAt).toBeGreaterThan(step.at);
+    // Still one pinned header and one step message, as before.
+    expect(headers).toHaveLength(1);
+    expect(headers[0]?.pinned).toBe(true);
+    expect(steps).toHaveLength(1);
+    expect(steps[0]?.ts).not.toBe(incident.headerTs);
+  });
+
+  it('keeps the step its own message: ticking a box updates that message, not the header', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    await page(t, 'ticks');
+    const { channel, incident, steps } = await opened(t);
+    const step = steps[0] as StoredMessage;
+    const options = findElement(step.blocks, ACTIONS.toggleChecks)?.element.options as { value: string }[];
+    const click = checkboxChange(step, ACTIONS.toggleChecks, { check: [options[0]?.value ?? 'none'] });
+    expect((await t.act(OTHER, step, click)).status).toBe(200);
+    await t.bot.jobs.idle();
+    const updates = t.slack.callsTo('chat.update').filter((c) => c.args.channel === channel);
+    expect(updates.map((c) => c.args.ts)).toContain(step.ts);
+    expect(updates.map((c) => c.args.ts)).not.toContain(incident.headerTs);
+    const ticked = t.slack.message(channel, step.ts) as StoredMessage;
+    const shown = findElement(ticked.blocks, ACTIONS.toggleChecks)?.element.initial_options;
+    expect(shown).toEqual([expect.objectContaining({ value: options[0]?.value })]);
+  });
+});
+
+describe('the header and the first step posted side by side', () => {
+  /** Fails (HTTP 500) the first post to the incident channel that `which` picks; the other one succeeds. */
+  function failFirst(bot: TestBot, which: 'header' | 'step'): () => boolean {
+    let failed = false;
+    bot.slack.on('chat.postMessage', (args) => {
+      const inChannel = args.channel !== ANNOUNCE && String(args.channel).startsWith('C');
+      if (failed || !inChannel || isStep1(args) !== (which === 'step')) return undefined;
+      failed = true;
+      return { status: 500, body: 'Internal Server Error' };
+    });
+    return () => failed;
+  }
+
+  for (const which of ['header', 'step'] as const) {
+    it(`when the ${which} post fails, retries only that one: one header, pinned, and one step`, async () => {
+      t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+      const didFail = failFirst(t, which);
+      await page(t, `fails-${which}`);
+      expect(didFail()).toBe(true);
+      const first = await opened(t);
+      // The other post of the pair landed and is recorded; the failed one waits for its retry.
+      expect(first.headers.length + first.steps.length).toBe(1);
+      expect(first.steps).toHaveLength(which === 'step' ? 0 : 1);
+
+      expect(await t.bot.store.jobs.wakeRetrying()).toBeGreaterThan(0);
+      await t.bot.jobs.runIncident(first.incident.id);
+      const after = await opened(t);
+      expect(after.headers).toHaveLength(1);
+      expect(after.headers[0]?.pinned).toBe(true);
+      expect(after.steps).toHaveLength(1);
+      const posts = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === after.channel);
+      expect(posts.filter((c) => isStep1(c.args) && c.status === 200)).toHaveLength(1);
+      expect((await t.bot.store.jobs.forIncident(after.incident.id)).every((j) => j.status === 'done')).toBe(
+        true,
+      );
+    });
+  }
+});
