@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
@@ -16,12 +15,10 @@ import {
   watchSocket,
 } from './app/startup.ts';
 import { buildUseCases, observeTimers } from './app/useCases.ts';
-import type { Config } from './config.ts';
 import { runDoctor } from './doctor.ts';
 import type { NewJob } from './domain/records.ts';
-import { createIntake, type Intake, type TokenBucket } from './intake/index.ts';
-import type { Logger } from './log.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createIntake, type Intake } from './intake/index.ts';
+import { createMetrics } from './metrics.ts';
 import { timerHandlers } from './scheduler/handlers/index.ts';
 import { ensurePrune, PRUNE_KIND, pruneHandler } from './scheduler/handlers/prune.ts';
 import { type ReviewDeps, RUNBOOK_REVIEW, runbookReviewHandler } from './scheduler/handlers/runbookReview.ts';
@@ -31,7 +28,7 @@ import { CourseService } from './services/courseService.ts';
 import { DiagnosticsService } from './services/diagnosticsService.ts';
 import { IncidentService } from './services/incidentService.ts';
 import { PostmortemService } from './services/postmortemService.ts';
-import { openRunbookSet, type ReloadResult, type RunbookSet } from './services/runbookSet.ts';
+import { openRunbookSet } from './services/runbookSet.ts';
 import { StepChoices } from './services/stepChoices.ts';
 import { StepService } from './services/stepService.ts';
 import { Timekeeper } from './services/timekeeper.ts';
@@ -50,51 +47,11 @@ import { openJobHandlers, postJob } from './slack/openJobs.ts';
 import { phasePromptFor } from './slack/phasePrompt.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
-import type { AsyncStore } from './store/sql/index.ts';
-import type { DiagnosticsRuns } from './usecases/diagnostics.ts';
 import { finishInterruptedDeclares } from './usecases/recovery.ts';
 
-export interface BotOptions {
-  config: Config;
-  log: Logger;
-  /** Tests wait for the handler before the HTTP reply, so they can assert right after a request returns. */
-  processBeforeResponse?: boolean;
-  /** During an incident a transient Slack 500 should cost seconds, not the client's default half hour. */
-  retryConfig?: RetryOptions;
-  now?: () => Date;
-  /** Process metrics (CPU, memory, event loop) on /metrics; index.ts turns them on, tests leave them off. */
-  processMetrics?: boolean;
-  /** conversations.create pacing for pages (default 20 a minute); tests pass a fast one. */
-  channelRate?: { perMinute: number; capacity: number } | TokenBucket;
-}
+export type { Bot, BotOptions } from './app/botTypes.ts';
 
-export interface Bot {
-  app: App;
-  /** SQLite at DATABASE_PATH, or the PostgreSQL at DATABASE_URL that every replica shares. */
-  store: AsyncStore;
-  service: IncidentService;
-  /** Tick, mark done, skip, reopen. */
-  steps: StepService;
-  workflow: IncidentWorkflow;
-  diagnostics: DiagnosticsRuns;
-  runbooks: () => RunbookSet;
-  /** The HTTP server for /slack/events (HTTP mode) and the custom routes. */
-  server: Server | null;
-  port: number | null;
-  botUserId: string;
-  /** Fires escalation and reminder timers; tests call `scheduler.tick()` to fire what is due now. */
-  scheduler: Scheduler;
-  timekeeper: Timekeeper;
-  metrics: Metrics;
-  home: HomePublisher;
-  /** Reloads runbooks and policy (SIGHUP, `/incident runbooks reload`); throws RunbookSetError on a broken policy. */
-  reload(): ReloadResult;
-  /** Pages: the inbox worker and the alert processor. */
-  intake: Intake;
-  /** Durable Slack side effects (opening incidents, replies): claimed with a lease, retried with backoff. */
-  jobs: JobRunner;
-  stop(): Promise<void>;
-}
+import type { Bot, BotOptions } from './app/botTypes.ts';
 
 /** One Slack API attempt: a call that hangs fails and is retried instead of holding its job past its lease. */
 const SLACK_CALL_TIMEOUT_MS = 10_000;
@@ -222,6 +179,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const integrations = wireIntegrations({
     config,
     now,
+    statuspageIntervalMs: options.statuspageIntervalMs,
     store,
     service,
     runbooks,

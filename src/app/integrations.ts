@@ -66,6 +66,7 @@ export function wireIntegrations(deps: {
   service: IncidentService;
   runbooks: () => RunbookSet;
   now?: () => Date;
+  statuspageIntervalMs?: number | undefined;
   /** Queues a short confirmation to the incident's channel; `key` makes it once. */
   post: (incidentId: number, key: string, text: string) => void;
 }): IntegrationWiring {
@@ -74,7 +75,9 @@ export function wireIntegrations(deps: {
     await service.note(incidentId, 'bot', 'integration', text, data);
   };
   const pagerduty = config.pagerduty ? new PagerDutyApi(config.pagerduty) : null;
-  const statuspage = config.statuspage ? new StatuspageApi(config.statuspage) : null;
+  const statuspage = config.statuspage
+    ? new StatuspageApi(config.statuspage, globalThis.fetch, deps.statuspageIntervalMs)
+    : null;
   // One tracker files follow-ups: Jira when it is configured, else GitHub (doctor says which).
   const tracker: IssueTracker | null = config.jira
     ? new JiraTracker(config.jira)

@@ -110,6 +110,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       retryConfig: { retries: options.retries ?? 0, minTimeout: 10, maxTimeout: 50 },
       ...(options.now ? { now: options.now } : {}),
       channelRate: options.channelRate ?? { perMinute: 600_000, capacity: 1_000 },
+      // Statuspage's 1 s spacing is tested on the client (statuspageApi.test.ts), not waited for here.
+      statuspageIntervalMs: 10,
     });
     await started.scheduler.idle();
     return started;

@@ -28,4 +28,18 @@ describe('StatuspageApi', () => {
       message: expect.stringMatching(/^Statuspage answered 401 to read the page/),
     });
   });
+
+  it('spaces its calls by the rate limit, so a burst of updates never meets a 429', async () => {
+    const sent: number[] = [];
+    const counting: typeof fetch = (input, init) => {
+      sent.push(Date.now());
+      return globalThis.fetch(input, init);
+    };
+    const spaced = new StatuspageApi({ apiKey: SP_API_KEY, pageId: SP_PAGE, apiUrl: sp.url }, counting, 150);
+    await Promise.all([spaced.page(), spaced.page(), spaced.page()]);
+    expect(sent).toHaveLength(3);
+    // A lower bound only: a slow machine spaces them further (timers may fire a few ms early); unspaced they are ~0.
+    const gaps = sent.slice(1).map((at, i) => at - (sent[i] ?? at));
+    expect(gaps.filter((gap) => gap < 140)).toEqual([]);
+  });
 });
