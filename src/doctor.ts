@@ -12,7 +12,7 @@ import { integrationChecks } from './integrations/doctor.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
 import type { RunbookIssue } from './runbooks/model.ts';
 import { slackErrorCode } from './slack/errors.ts';
-import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
+import { SCHEDULER_HEARTBEAT } from './domain/timer.ts';
 import { type DatabaseHealth, inspectDatabase, readHeartbeat } from './store/inspect.ts';
 import { inspectPostgres, type PostgresHealth } from './store/sql/inspectPostgres.ts';
 

@@ -4,7 +4,7 @@ import { createMetrics } from '../src/metrics.ts';
 import { readiness } from '../src/routes.ts';
 import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { SlackHealth } from '../src/slack/instrumentation.ts';
-import { SCHEDULER_HEARTBEAT } from '../src/store/heartbeats.ts';
+import { SCHEDULER_HEARTBEAT } from '../src/domain/timer.ts';
 import { createStore } from '../src/store/sql/index.ts';
 import { freePort, type RunningPostgres, startPostgres } from './support/realServers.ts';
 import { runbooksDir } from './support/testRunbooks.ts';

@@ -22,8 +22,8 @@ import {
 } from '../../src/slack/blocks/replies.ts';
 import { stepMessage } from '../../src/slack/blocks/step.ts';
 import { VIEWS } from '../../src/slack/ids.ts';
-import type { IncidentStep } from '../../src/store/checklist.ts';
-import type { Incident } from '../../src/store/incidents.ts';
+import type { IncidentStep } from '../../src/domain/steps.ts';
+import type { Incident } from '../../src/domain/incident.ts';
 import {
   allStrings,
   expectValidMessage,
