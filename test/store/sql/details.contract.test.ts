@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, storeDatabases } from '../../support/storeDatabases.ts';
 import { manualClock } from '../helpers.ts';
@@ -163,5 +164,87 @@ describe.each(STORE_KINDS)('store port on %s: exact records, restarts and edges'
     expect((await store.incidents.listDeclaredSince(new Date('2026-01-01'))).map((i) => i.title)).toEqual([
       'DB down',
     ]);
+  });
+
+  it('knows a redelivery per source across a restart, and keeps every field of a delivery', async () => {
+    const database = await databases.fresh(kind);
+    const now = manualClock(T0).now;
+    const before = await database.open(now);
+    const body = JSON.stringify({ status: 'firing', groupKey: '{}:{alertname="DBPool"}' });
+    const first = await before.inbox.insert({
+      source: 'alertmanager',
+      deliveryId: 'd-1',
+      dedupKey: 'DBPool',
+      rawBody: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    // The same delivery id from another source is another delivery; without one, nothing is a redelivery.
+    expect(
+      (await before.inbox.insert({ source: 'generic', deliveryId: 'd-1', rawBody: body })).duplicate,
+    ).toBe(false);
+    expect((await before.inbox.insert({ source: 'generic', rawBody: body })).duplicate).toBe(false);
+    expect((await before.inbox.insert({ source: 'generic', rawBody: body })).duplicate).toBe(false);
+    await before.close();
+    const after = await database.open(now);
+    expect(await after.inbox.insert({ source: 'alertmanager', deliveryId: 'd-1', rawBody: 'retry' })).toEqual(
+      {
+        id: first.id,
+        duplicate: true,
+      },
+    );
+    expect(await after.inbox.get(first.id)).toEqual({
+      id: first.id,
+      source: 'alertmanager',
+      deliveryId: 'd-1',
+      dedupKey: 'DBPool',
+      receivedAt: T0,
+      rawBody: body,
+      headers: { 'content-type': 'application/json' },
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+      processedAt: null,
+      incidentId: null,
+      bodyHash: createHash('sha256').update(body).digest('hex'),
+    });
+    expect(await after.inbox.list()).toHaveLength(4);
+    expect((await after.inbox.list({ limit: 1 })).map((i) => i.id)).toHaveLength(1);
+  });
+
+  it("claims a dead worker's delivery again when its lease ends, and a retry not before it is due", async () => {
+    const { clock, store } = await openStore(databases, kind);
+    const b = (await store.inbox.insert({ source: 'alertmanager', deliveryId: 'b', rawBody: '{}' })).id;
+    expect((await store.inbox.claim(10, 60_000)).map((i) => i.id)).toEqual([b]);
+    await store.inbox.markFailed(b, 'Slack 503: retrying', new Date('2026-11-22T10:00:30.000Z'));
+    clock.set('2026-11-22T10:00:29.000Z');
+    expect(await store.inbox.claim()).toEqual([]);
+    clock.set('2026-11-22T10:00:30.000Z');
+    expect((await store.inbox.claim(10, 60_000)).map((i) => [i.id, i.attempts, i.status])).toEqual([
+      [b, 2, 'pending'],
+    ]);
+    clock.set('2026-11-22T10:01:29.000Z');
+    expect(await store.inbox.claim()).toEqual([]);
+    clock.set('2026-11-22T10:01:31.000Z');
+    expect((await store.inbox.claim()).map((i) => [i.id, i.attempts])).toEqual([[b, 3]]);
+  });
+
+  it('prunes a shared body only once every delivery holding it is processed and old', async () => {
+    const { clock, store } = await openStore(databases, kind);
+    clock.set('2026-11-01T00:00:00.000Z');
+    const body = JSON.stringify({ big: 'x'.repeat(10_000) });
+    const first = await store.inbox.insert({ source: 'alertmanager', rawBody: body });
+    const second = await store.inbox.insert({ source: 'alertmanager', rawBody: body });
+    const other = await store.inbox.insert({ source: 'alertmanager', rawBody: '{"other":1}' });
+    await store.inbox.markDone(first.id);
+    await store.inbox.markDone(other.id);
+    clock.advance(8 * 86_400_000);
+    const weekAgo = () => new Date(clock.now().getTime() - 7 * 86_400_000);
+    expect(await store.inbox.prune(weekAgo(), new Date(0))).toEqual({ bodies: 1, rows: 0 });
+    expect((await store.inbox.get(second.id))?.rawBody).toBe(body);
+    expect((await store.inbox.get(other.id))?.rawBody).toBe('');
+    await store.inbox.markDone(second.id);
+    clock.advance(8 * 86_400_000);
+    expect(await store.inbox.prune(weekAgo(), clock.now())).toEqual({ bodies: 1, rows: 3 });
   });
 });
