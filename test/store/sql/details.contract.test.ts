@@ -247,4 +247,58 @@ describe.each(STORE_KINDS)('store port on %s: exact records, restarts and edges'
     clock.advance(8 * 86_400_000);
     expect(await store.inbox.prune(weekAgo(), clock.now())).toEqual({ bodies: 1, rows: 3 });
   });
+
+  it('plans a timer with every field, keeps a fired plan fired, claims up to the limit, oldest first', async () => {
+    const { store } = await openStore(databases, kind);
+    const id = await incidentOn(store);
+    const minutes = (n: number) => new Date(Date.parse(T0) + n * 60_000);
+    const first = await store.timers.schedule({
+      incidentId: id,
+      kind: 'escalation',
+      dueAt: minutes(120),
+      payload: { to: 'lead' },
+    });
+    expect(first.timer).toEqual({
+      id: first.timer.id,
+      incidentId: id,
+      kind: 'escalation',
+      dueAt: '2026-11-22T12:00:00.000Z',
+      firedAt: null,
+      cancelledAt: null,
+      claimedAt: null,
+      payload: { to: 'lead' },
+      createdAt: T0,
+    });
+    for (const n of [30, 15, 45])
+      await store.timers.schedule({ incidentId: id, kind: `k${n}`, dueAt: minutes(n) });
+    expect((await store.timers.claimDue(minutes(60), 2)).map((t) => t.kind)).toEqual(['k15', 'k30']);
+    // Fired timers stay fired: planning one again neither creates nor fires it.
+    expect((await store.timers.schedule({ incidentId: id, kind: 'k15', dueAt: minutes(15) })).created).toBe(
+      false,
+    );
+    expect((await store.timers.claimDue(minutes(60), 10)).map((t) => t.kind)).toEqual(['k45']);
+    expect(await store.timers.claimDue(minutes(60), 10)).toEqual([]);
+  });
+
+  it('loses no timer and fires none twice across a restart; cancelling one incident leaves the others', async () => {
+    const database = await databases.fresh(kind);
+    const minutes = (n: number) => new Date(Date.parse(T0) + n * 60_000);
+    const before = await database.open(manualClock(T0).now);
+    const id = await incidentOn(before);
+    const other = await incidentOn(before, 'y');
+    for (const [kind, n] of [
+      ['a', 5],
+      ['b', 20],
+      ['c', 45],
+    ] as const) {
+      await before.timers.schedule({ incidentId: id, kind, dueAt: minutes(n) });
+    }
+    await before.timers.schedule({ incidentId: other, kind: 'escalation', dueAt: minutes(30) });
+    expect((await before.timers.claimDue(minutes(10))).map((t) => t.kind)).toEqual(['a']);
+    await before.close();
+    const after = await database.open(manualClock(T0).now);
+    expect(await after.timers.claimDue(minutes(10))).toEqual([]);
+    expect(await after.timers.cancel(id)).toBe(2);
+    expect((await after.timers.claimDue(minutes(600))).map((t) => t.incidentId)).toEqual([other]);
+  });
 });
