@@ -301,4 +301,77 @@ describe.each(STORE_KINDS)('store port on %s: exact records, restarts and edges'
     expect(await after.timers.cancel(id)).toBe(2);
     expect((await after.timers.claimDue(minutes(600))).map((t) => t.incidentId)).toEqual([other]);
   });
+
+  it('creates an incident with every default, and continues the day sequence after a restart', async () => {
+    const database = await databases.fresh(kind);
+    const clock = manualClock(T0);
+    const before = await database.open(clock.now);
+    const page = { title: 'DB pool exhausted', severity: 'P1', declaredBy: 'U01', source: 'slash' } as const;
+    const created = await before.incidents.create(page);
+    expect(created).toEqual({
+      id: created.id,
+      title: 'DB pool exhausted',
+      description: '',
+      severity: 'P1',
+      status: 'declared',
+      private: false,
+      drill: false,
+      runbookId: null,
+      commanderId: null,
+      declaredBy: 'U01',
+      source: 'slash',
+      channelId: null,
+      channelName: null,
+      inFallback: false,
+      headerTs: null,
+      declaredAt: T0,
+      impactStartedAt: null,
+      detectedAt: null,
+      acknowledgedAt: null,
+      mitigatedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      updatedAt: T0,
+      daySeq: 1,
+    });
+    clock.set('2026-11-22T23:59:59.999Z');
+    expect((await before.incidents.create(page)).daySeq).toBe(2);
+    await before.close();
+    const after = await database.open(clock.now);
+    expect((await after.incidents.create(page)).daySeq).toBe(3);
+    // The CHECK constraint guards callers the type cannot (a severity the policy does not know).
+    await expect(after.incidents.create({ ...page, severity: 'P9' as 'P1' })).rejects.toThrow();
+  });
+
+  it('finds an incident by its own channel only (never a shared fallback), and clears a field with null', async () => {
+    const { clock, store } = await openStore(databases, kind);
+    const page = { title: 'x', severity: 'P1', declaredBy: 'U01', source: 'slash' } as const;
+    const own = await store.incidents.create({ ...page, channelId: 'C100', commanderId: 'U02' });
+    const fallbackA = await store.incidents.create(page);
+    const fallbackB = await store.incidents.create(page);
+    await store.incidents.update(fallbackA.id, { channelId: 'CANNOUNCE', inFallback: true });
+    // Two fallback incidents may share the announce channel.
+    expect(
+      (await store.incidents.update(fallbackB.id, { channelId: 'CANNOUNCE', inFallback: true }))?.inFallback,
+    ).toBe(true);
+    expect(await store.incidents.getByChannel('CANNOUNCE')).toBeNull();
+    await expect(store.incidents.create({ ...page, channelId: 'C100' })).rejects.toThrow();
+
+    clock.advance(60_000);
+    expect(
+      await store.incidents.update(own.id, { severity: 'P0', commanderId: null, headerTs: '1700.01' }),
+    ).toEqual({
+      ...own,
+      severity: 'P0',
+      commanderId: null,
+      headerTs: '1700.01',
+      updatedAt: '2026-11-22T10:01:00.000Z',
+    });
+    await store.incidents.setStatus(own.id, 'resolved');
+    clock.advance(60_000);
+    expect(await store.incidents.setStatus(own.id, 'closed')).toMatchObject({
+      resolvedAt: '2026-11-22T10:01:00.000Z',
+      closedAt: '2026-11-22T10:02:00.000Z',
+    });
+  });
 });
