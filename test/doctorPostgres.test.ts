@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
+import { SCHEDULER_HEARTBEAT } from '../src/domain/timer.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { readiness } from '../src/routes.ts';
 import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { SlackHealth } from '../src/slack/instrumentation.ts';
-import { SCHEDULER_HEARTBEAT } from '../src/domain/timer.ts';
 import { createStore } from '../src/store/sql/index.ts';
 import { freePort, type RunningPostgres, startPostgres } from './support/realServers.ts';
 import { runbooksDir } from './support/testRunbooks.ts';
