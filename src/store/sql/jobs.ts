@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { ClaimRequest, Job, JobCounts, NewJob } from '../../domain/records.ts';
 import type { JobStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
-import { atomic, changed, claimable, countAll, type SqlContext } from './dialect.ts';
+import { atomic, changed, claimable, type SqlContext } from './dialect.ts';
 import { JobRow } from './rows.ts';
 
 export class SqlJobs implements JobStore {
