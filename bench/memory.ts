@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore } from '../src/store/index.ts';
+import { createStore } from '../src/store/sql/index.ts';
 import { SECRET } from '../test/e2e/testBot.ts';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
 import { freePort } from '../test/support/realServers.ts';
@@ -30,26 +30,26 @@ function statusOf(pid: number): { rss: number; hwm: number } {
   return { rss: mib(kb('VmRSS')), hwm: mib(kb('VmHWM')) };
 }
 
-function seed(dbPath: string, open: number): void {
-  const store = createStore(dbPath, () => new Date());
-  store.transaction(() => {
+async function seed(dbPath: string, open: number): Promise<void> {
+  const store = await createStore({ databasePath: dbPath });
+  await store.transaction(async (tx) => {
     for (let i = 0; i < open; i++) {
       // Opened incidents (a channel and a header each): rows without a channel are interrupted declares,
       // which the bot would queue to open at start.
-      const incident = store.incidents.create({
+      const incident = await tx.incidents.create({
         title: `Incident ${i}`,
         severity: 'P2',
         declaredBy: IC,
         source: 'slash',
       });
-      store.incidents.update(incident.id, {
+      await tx.incidents.update(incident.id, {
         channelId: `C${String(i).padStart(9, '0')}`,
         channelName: `inc-${i}`,
         headerTs: `${1_700_000_000 + i}.000100`,
       });
     }
   });
-  store.close();
+  await store.close();
 }
 
 interface Variant {
@@ -67,7 +67,7 @@ async function measure(variant: Variant, open: number, slackUrl: string, respons
   const dir = mkdtempSync(join(tmpdir(), 'incident-bot-rss-'));
   const runbooks = runbooksDir();
   const dbPath = join(dir, 'db.sqlite');
-  if (open > 0) seed(dbPath, open);
+  if (open > 0) await seed(dbPath, open);
   const port = await freePort();
   const child = spawn(process.execPath, variant.args, {
     cwd: variant.cwd,

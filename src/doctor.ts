@@ -8,11 +8,11 @@ import { channelChecks, groupChecks, userChecks } from './doctor/slackChecks.ts'
 import type { DoctorCheck } from './doctor/types.ts';
 import { formatDuration } from './domain/duration.ts';
 import type { Policy } from './domain/policy.ts';
+import { SCHEDULER_HEARTBEAT } from './domain/timer.ts';
 import { integrationChecks } from './integrations/doctor.ts';
 import { loadRunbooks } from './runbooks/loader.ts';
 import type { RunbookIssue } from './runbooks/model.ts';
 import { slackErrorCode } from './slack/errors.ts';
-import { SCHEDULER_HEARTBEAT } from './store/heartbeats.ts';
 import { type DatabaseHealth, inspectDatabase, readHeartbeat } from './store/inspect.ts';
 import { inspectPostgres, type PostgresHealth } from './store/sql/inspectPostgres.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorCheck, formatDoctor, runDoctor } from '../src/doctor.ts';
+import { SCHEDULER_HEARTBEAT } from '../src/domain/timer.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { readiness } from '../src/routes.ts';
 import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { SlackHealth } from '../src/slack/instrumentation.ts';
-import { SCHEDULER_HEARTBEAT } from '../src/store/heartbeats.ts';
 import { createStore } from '../src/store/sql/index.ts';
 import { freePort, type RunningPostgres, startPostgres } from './support/realServers.ts';
 import { runbooksDir } from './support/testRunbooks.ts';
@@ -30,7 +30,7 @@ describe('doctor and /readyz on PostgreSQL (DATABASE_URL)', () => {
         name: 'database',
         ok: true,
         detail:
-          'PostgreSQL (DATABASE_URL): reachable, writable, schema 0 of 3 (3 migration(s) run at next start); replicas share it',
+          'PostgreSQL (DATABASE_URL): reachable, writable, schema 0 of 4 (4 migration(s) run at next start); replicas share it',
       },
       { name: 'scheduler', ok: true, detail: 'no database yet, so the bot has not run: nothing to check' },
     ]);
@@ -40,7 +40,7 @@ describe('doctor and /readyz on PostgreSQL (DATABASE_URL)', () => {
     await store.close();
     const [database, scheduler] = await storage(server.url, new Date('2026-11-23T10:00:30Z'));
     expect(database?.detail).toBe(
-      'PostgreSQL (DATABASE_URL): reachable, writable, schema 3 of 3; replicas share it',
+      'PostgreSQL (DATABASE_URL): reachable, writable, schema 4 of 4; replicas share it',
     );
     expect(scheduler).toEqual({ name: 'scheduler', ok: true, detail: 'last tick 30 s ago' });
     const stale = await storage(server.url, new Date('2026-11-23T10:01:00Z'));

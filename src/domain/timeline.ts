@@ -81,4 +81,9 @@ export type NewTimelineEntry = Pick<TimelineEntry, 'incidentId' | 'actor' | 'kin
   data?: JsonObject | null;
   /** Defaults to now; set it when recording something that happened earlier (e.g. an alert's start). */
   at?: Date;
+  /**
+   * Written at most once per key: a second append with the same key returns the first entry. A timer's
+   * firing sets it, so a firing repeated after a takeover records nothing twice.
+   */
+  onceKey?: string;
 };

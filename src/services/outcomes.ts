@@ -80,6 +80,8 @@ export interface Escalation {
   targets: EscalationTarget[];
   conditions: string[];
   note: string;
+  /** When a timer's escalation was first recorded: its repeat is planned from it, so a re-fire plans the same one. */
+  recordedAt?: string;
 }
 
 /** The runbook an incident is declared with: the one named (refused if unknown), else matched from the title. */

@@ -108,6 +108,8 @@ export class Timekeeper {
     incident: Incident;
     payload: TimerPayload;
     late: string;
+    /** The firing's key (`usecases/durableKeys.ts`): a firing repeated after a takeover records once. */
+    onceKey?: string | null;
   }): Promise<Escalation> {
     const policy = this.runbooks().policy;
     const { incident, payload } = input;
@@ -115,24 +117,28 @@ export class Timekeeper {
     const targets = target && payload.target ? [{ key: payload.target, ...target }] : [];
     const round = payload.round > 1 ? ` (reminder ${payload.round})` : '';
     const to = targets.map((t) => t.label).join(', ') || payload.who || 'nobody (no target in policy.yml)';
-    await this.store.timeline.append({
+    const entry = await this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
       kind: 'escalation',
       text: `Escalated to ${to}${round}: ${payload.reason}${input.late}`,
       data: { targets: targets.map((t) => t.key), who: payload.who, round: payload.round, timer: true },
+      ...(input.onceKey ? { onceKey: input.onceKey } : {}),
     });
-    return { incident, targets, conditions: [], note: payload.reason };
+    return { incident, targets, conditions: [], note: payload.reason, recordedAt: entry.at };
   }
 
   /** Schedules the next round of an unacknowledged escalation, if the severity repeats escalations. */
-  async scheduleRepeat(incident: Incident, payload: TimerPayload): Promise<Timer | null> {
+  async scheduleRepeat(incident: Incident, payload: TimerPayload, from?: string): Promise<Timer | null> {
     const every = this.runbooks().policy.severities[incident.severity]?.repeat_every ?? 'none';
     if (every === 'none') return null;
+    // From the escalation's first record when given: timers are unique per due time, so a firing
+    // repeated after a takeover plans the same repeat instead of a second one.
+    const start = from ? Date.parse(from) : this.now().getTime();
     const scheduled = await this.store.timers.schedule({
       incidentId: incident.id,
       kind: TIMER_KIND.escalateRepeat,
-      dueAt: new Date(this.now().getTime() + every),
+      dueAt: new Date(start + every),
       payload: { ...payload, round: payload.round + 1 },
     });
     return scheduled.timer;
@@ -164,12 +170,18 @@ export class Timekeeper {
     });
   }
 
-  async recordRepage(incident: Incident, reason: string, late: string): Promise<void> {
+  async recordRepage(
+    incident: Incident,
+    reason: string,
+    late: string,
+    onceKey?: string | null,
+  ): Promise<void> {
     await this.store.timeline.append({
       incidentId: incident.id,
       actor: 'bot',
       kind: 'repage',
       text: `Paged the response team again: ${reason}${late}`,
+      ...(onceKey ? { onceKey } : {}),
     });
   }
 

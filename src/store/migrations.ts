@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { RESPONDER_MIGRATIONS } from './responderMigrations.ts';
+import { ONCE_KEY_MIGRATIONS, RESPONDER_MIGRATIONS } from './responderMigrations.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... with no gaps; the applied version is kept in `PRAGMA user_version`. */
@@ -336,6 +336,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE timers ADD COLUMN lease_until TEXT;
     `,
   },
+  ...ONCE_KEY_MIGRATIONS,
 ];
 
 export class SchemaTooNewError extends Error {

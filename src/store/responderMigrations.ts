@@ -1,4 +1,5 @@
-// Migrations of issue 18 (changing course, structured times), kept apart so migrations.ts stays readable.
+// Migrations of issue 18 (changing course, structured times) and later ones, kept apart so migrations.ts
+// stays readable.
 // Shaped like `Migration` without importing it, so the two files do not import each other.
 
 export const RESPONDER_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -23,6 +24,20 @@ export const RESPONDER_MIGRATIONS: readonly { version: number; name: string; sql
       ALTER TABLE incidents ADD COLUMN impact_started_at TEXT;
       ALTER TABLE incidents ADD COLUMN detected_at TEXT;
       ALTER TABLE incidents ADD COLUMN mitigated_at TEXT;
+    `,
+  },
+];
+
+/** Applied after migration 12 (timer leases), which migrations.ts holds. */
+export const ONCE_KEY_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 13,
+    name: 'timeline entries written once per key',
+    sql: /* sql */ `
+      -- A timer taken over from a replica that died before completing it fires again: the entry its
+      -- firing records carries a key derived from the timer, so the second firing adds nothing.
+      ALTER TABLE timeline ADD COLUMN once_key TEXT;
+      CREATE UNIQUE INDEX timeline_once_key ON timeline (once_key);
     `,
   },
 ];

@@ -24,3 +24,12 @@ export function nextDurableKey(): string {
   scope.next += 1;
   return `${scope.prefix}:${scope.next}`;
 }
+
+/**
+ * The key of what a timer's firing records once (its timeline entry), named apart from the side effects'
+ * numbered keys so adding one never shifts theirs; null outside `withDurableKeys` (nothing to repeat).
+ */
+export function firingKey(name: string): string | null {
+  const scope = scopes.getStore();
+  return scope ? `${scope.prefix}:${name}` : null;
+}

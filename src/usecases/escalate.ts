@@ -3,6 +3,7 @@ import type { TimerPayload } from '../domain/timerPlan.ts';
 import type { Escalation, IncidentService } from '../services/incidentService.ts';
 import { type RunbookSet, responseTeam } from '../services/runbookSet.ts';
 import type { Timekeeper } from '../services/timekeeper.ts';
+import { firingKey } from './durableKeys.ts';
 import type { ChatPort } from './ports/chat.ts';
 
 export interface EscalateInput {
@@ -89,12 +90,13 @@ export class EscalationTimers {
    */
   async escalate(incident: Incident, payload: TimerPayload, late: string): Promise<void> {
     const { timekeeper, chat } = this.deps;
-    const escalation = await timekeeper.escalateByTimer({ incident, payload, late });
+    const onceKey = firingKey('escalation');
+    const escalation = await timekeeper.escalateByTimer({ incident, payload, late, onceKey });
     if (incident.drill) {
       await chat.announceDrillTimerEscalation(escalation, payload.reason, late);
       return;
     }
-    await timekeeper.scheduleRepeat(incident, payload);
+    await timekeeper.scheduleRepeat(incident, payload, escalation.recordedAt);
     const steps = await this.deps.incidents.steps(incident.id);
     const call = { reason: payload.reason, who: payload.who, round: payload.round, late };
     await chat.callInByTimer(escalation, steps, call, this.deps.now());
@@ -105,12 +107,17 @@ export class EscalationTimers {
     if (incident.commanderId || !incident.channelId) return;
     const { timekeeper, chat } = this.deps;
     if (incident.drill) {
-      await timekeeper.recordRepage(incident, `${payload.reason} (drill: nobody paged)`, late);
+      await timekeeper.recordRepage(
+        incident,
+        `${payload.reason} (drill: nobody paged)`,
+        late,
+        firingKey('repage'),
+      );
       await chat.announceDrillRepage(incident, payload.reason, late);
       return;
     }
     const team = responseTeam(this.deps.runbooks().policy, incident.severity);
-    await timekeeper.recordRepage(incident, payload.reason, late);
+    await timekeeper.recordRepage(incident, payload.reason, late, firingKey('repage'));
     await chat.repage(incident, team, payload.reason, late);
   }
 

@@ -1,12 +1,12 @@
 import type { View } from '@slack/types';
 import { expect } from 'vitest';
 import { DEFAULT_ALERT_POLICY } from '../../src/domain/alertPolicy.ts';
+import type { Incident } from '../../src/domain/incident.ts';
 import type { Policy } from '../../src/domain/policy.ts';
+import type { IncidentCheck, IncidentStep } from '../../src/domain/steps.ts';
+import type { TimelineEntry } from '../../src/domain/timeline.ts';
 import type { Runbook } from '../../src/runbooks/model.ts';
 import type { Message } from '../../src/slack/blocks/kit.ts';
-import type { IncidentCheck, IncidentStep } from '../../src/store/checklist.ts';
-import type { Incident } from '../../src/store/incidents.ts';
-import type { TimelineEntry } from '../../src/store/timeline.ts';
 import { LIMITS, validateBlocks, validateView } from '../support/blockLimits.ts';
 
 export const DECLARED_AT = '2026-11-22T10:00:00.000Z';

@@ -1,9 +1,9 @@
 import type { Button } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.ts';
 import { announcement, fallbackNotice } from '../../src/slack/blocks/announce.ts';
 import { incidentHeader } from '../../src/slack/blocks/header.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import type { Incident } from '../../src/store/incidents.ts';
 import { allStrings, DECLARED_UNIX, expectValidMessage, makeIncident } from './fixtures.ts';
 
 const NOW = new Date('2026-11-22T11:05:00.000Z');

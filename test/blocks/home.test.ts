@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.ts';
 import { HOME_BLOCKS, HOME_CARDS, type HomeIncident, homeView } from '../../src/slack/blocks/home.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import type { Incident } from '../../src/store/incidents.ts';
 import { validateView } from '../support/blockLimits.ts';
 import { allStrings, DECLARED_AT, makeIncident } from './fixtures.ts';
 

@@ -1,5 +1,7 @@
 import type { View } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.ts';
+import type { IncidentStep } from '../../src/domain/steps.ts';
 import { announcement, fallbackNotice } from '../../src/slack/blocks/announce.ts';
 import { checklistMessage } from '../../src/slack/blocks/checklist.ts';
 import { incidentHeader } from '../../src/slack/blocks/header.ts';
@@ -22,8 +24,6 @@ import {
 } from '../../src/slack/blocks/replies.ts';
 import { stepMessage } from '../../src/slack/blocks/step.ts';
 import { VIEWS } from '../../src/slack/ids.ts';
-import type { IncidentStep } from '../../src/store/checklist.ts';
-import type { Incident } from '../../src/store/incidents.ts';
 import {
   allStrings,
   expectValidMessage,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.ts';
 import { createLogger } from '../../src/log.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import type { Incident } from '../../src/store/incidents.ts';
 import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
 import { appHomeOpenedEvent, buttonClick, event, type HttpResult } from '../support/slackRequests.ts';
 import {

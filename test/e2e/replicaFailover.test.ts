@@ -94,6 +94,13 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
       { claimed_by: 'replica-1' },
     ]);
     expect(briefs()).toHaveLength(1);
+    // Both replicas ran the firing; its timeline entry is keyed by the timer, so it is there once.
+    expect(
+      await rig.query(
+        "SELECT count(*)::int AS n FROM timeline WHERE kind = 'escalation' AND incident_id = (SELECT incident_id FROM timers WHERE id = $1)",
+        [timer.id],
+      ),
+    ).toEqual([{ n: 1 }]);
     const channels = await rig.query<{ channel_id: string }>('SELECT channel_id FROM incidents');
     expect(new Set(channels.map((c) => c.channel_id)).size).toBe(3);
     expect(rig.slack.callsTo('conversations.create').filter((c) => c.status === 200)).toHaveLength(3);

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
-import { createStore, type Store } from '../../src/store/index.ts';
+import { openDatabase } from '../../src/store/db.ts';
 import { type AsyncStore, createStore as createSqlStore } from '../../src/store/sql/index.ts';
 
 /** A clock tests move by hand. */
@@ -20,24 +21,25 @@ export function manualClock(start = '2026-11-22T10:00:00.000Z') {
 }
 
 /**
- * Call inside a test: a real database file in a fresh temp dir, removed when the test finishes,
- * with every store opened on it closed first. Files, not :memory:, because restarts and second connections are what is tested.
+ * Call inside a test: a real SQLite file (migrated when opened) in a fresh temp dir, removed when the test
+ * finishes, with every connection opened on it closed first. For tests of the file itself (migrations,
+ * the writer lock); the store's own tests open it with `tempStore` or the contract tests' databases.
  */
 export function tempDatabase() {
   const dir = mkdtempSync(join(tmpdir(), 'incident-bot-store-'));
   const path = join(dir, 'nested', 'incident-bot.db');
-  const opened: Store[] = [];
+  const opened: Database.Database[] = [];
   onTestFinished(() => {
-    for (const store of opened) store.close();
+    for (const db of opened) db.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
     dir,
     path,
-    open(now?: () => Date): Store {
-      const store = createStore(path, now);
-      opened.push(store);
-      return store;
+    open(): Database.Database {
+      const db = openDatabase(path);
+      opened.push(db);
+      return db;
     },
   };
 }

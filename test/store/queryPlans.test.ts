@@ -1,17 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import {
-  AlertLinkRepository,
-  ChecklistRepository,
-  InboxRepository,
-  IncidentRepository,
-  JobRepository,
-  OpenBoardReads,
-  RunbookHistory,
-  TimelineRepository,
-  TimerRepository,
-} from '../../src/store/index.ts';
-import { tempDatabase } from './helpers.ts';
+import type { AsyncStore } from '../../src/store/sql/index.ts';
+import { tempStore } from './helpers.ts';
 
 const ROWS = 2000;
 
@@ -42,52 +32,55 @@ function seed(db: Database.Database): void {
   `);
 }
 
-/** Every statement the repositories prepare, in order, keyed by their SQL. */
-function preparedStatements(db: Database.Database): string[] {
-  const sqls: string[] = [];
-  const recording = new Proxy(db, {
-    get(target, property) {
-      if (property === 'prepare')
-        return (sql: string) => {
-          sqls.push(sql);
-          return target.prepare(sql);
-        };
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const now = () => new Date('2026-06-01T00:00:00.000Z');
-  for (const Repository of [
-    IncidentRepository,
-    ChecklistRepository,
-    TimelineRepository,
-    TimerRepository,
-    InboxRepository,
-    JobRepository,
-    AlertLinkRepository,
-  ]) {
-    new Repository(recording, now);
+interface Issued {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Records every statement the Kysely store sends to its SQLite file (SQL and bound values) while `work`
+ * runs: the plans checked are those of the queries the bot issues, not copies of them.
+ */
+async function issued(db: Database.Database, work: () => Promise<unknown>): Promise<Issued[]> {
+  const statements: Issued[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    const record =
+      (method: 'all' | 'run' | 'get' | 'iterate') =>
+      (...params: unknown[]) => {
+        // Kysely binds one array of values.
+        statements.push({ sql, params: Array.isArray(params[0]) ? params[0] : params });
+        return (statement[method] as (...args: unknown[]) => unknown).apply(statement, params);
+      };
+    return new Proxy(statement, {
+      get(target, property) {
+        if (property === 'all' || property === 'run' || property === 'get' || property === 'iterate')
+          return record(property);
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }) as typeof db.prepare;
+  try {
+    await work();
+  } finally {
+    db.prepare = prepare;
   }
-  new RunbookHistory(recording);
-  new OpenBoardReads(recording);
-  return sqls;
+  return statements.filter((s) => !/^(begin|commit|rollback|savepoint|release)/i.test(s.sql.trim()));
 }
 
 /** The plan's steps that read a whole table or a whole non-partial index. */
-function fullScans(db: Database.Database, sql: string): string[] {
+function fullScans(db: Database.Database, statement: Issued): string[] {
   const partial = new Set(
     db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'`)
       .pluck()
       .all() as string[],
   );
-  const names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1] as string))];
-  const explain = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-  const rows = (
-    names.length > 0
-      ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
-      : explain.all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null))
-  ) as { detail: string }[];
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as {
+    detail: string;
+  }[];
   return rows
     .map((r) => r.detail)
     .filter((detail) => {
@@ -98,52 +91,76 @@ function fullScans(db: Database.Database, sql: string): string[] {
     });
 }
 
-/** The statements on hot paths, each found by a fragment of its SQL. */
-const HOT: Record<string, string> = {
-  'inbox claim (every webhook and every 5 s)': "UPDATE inbox SET status = 'pending'",
-  'alert link of a key (every webhook)': 'dedup_key = ? ORDER BY id DESC LIMIT 1',
-  'open alert link of a key': 'dedup_key = ? AND closed_at IS NULL',
-  'countIncidentsSince by opened_at (paging storm guard)': 'COUNT(DISTINCT',
-  listDeclaredSince: 'WHERE declared_at >= ? AND drill = 0',
-  'open incidents list': "WHERE status NOT IN ('resolved', 'closed') ORDER BY",
-  'open incidents count': "SELECT count(*) FROM incidents WHERE status NOT IN ('resolved', 'closed')",
-  'declare (foreign keys of jobs, inbox, timers)': 'INSERT INTO incidents',
-  'incident by channel': 'WHERE channel_id = ? AND in_fallback = 0',
-  'runbook history: last drills': 'WHERE drill = 1 AND resolved_at IS NOT NULL',
-  'runbook history: skipped steps': "WHERE s.state = 'skipped'",
-  'timeline last of a kind': 'AND kind = ? ORDER BY at DESC, id DESC LIMIT 1',
-  'timeline page': 'AND (at, id) > (@at, @id)',
-  'jobs claim': 'UPDATE jobs SET claimed_by = @owner',
-  'jobs counts (health, metrics)': 'AS queued',
-  'jobs of an incident': 'SELECT * FROM jobs WHERE incident_id = ?',
-  'timers claim (every tick)': 'UPDATE timers SET fired_at = @now',
-  'open timers of an incident': 'SELECT * FROM timers WHERE incident_id = ? AND fired_at IS NULL',
-  'steps of an incident': 'FROM incident_steps WHERE incident_id = ?',
-  'App Home: step progress of open incidents': 'AS active_number',
-  'App Home: timers of open incidents': 'SELECT t.* FROM incidents i CROSS JOIN timers t',
+const SINCE = new Date('2026-05-01T00:00:00.000Z');
+
+/** The store's calls on hot paths. */
+const HOT: Record<string, (store: AsyncStore) => Promise<unknown>> = {
+  'inbox claim (every webhook and every 5 s)': (s) => s.inbox.claim(10, 60_000),
+  'alert link of a key (every webhook)': (s) => s.alertLinks.latest('alertmanager', 'key-7'),
+  'open alert link of a key': (s) => s.alertLinks.findOpen('alertmanager', 'key-7'),
+  'countIncidentsSince by opened_at (paging storm guard)': (s) => s.alertLinks.countIncidentsSince(SINCE, 3),
+  listDeclaredSince: (s) => s.incidents.listDeclaredSince(SINCE),
+  'open incidents list': (s) => s.incidents.listOpen(),
+  'open incidents count': (s) => s.incidents.countOpen(),
+  'declare (foreign keys of jobs, inbox, timers)': (s) =>
+    s.incidents.create({ title: 'new', severity: 'P1', declaredBy: 'U01', source: 'slash' }),
+  'incident by channel': (s) => s.incidents.getByChannel('C123'),
+  'runbook history: last drills': (s) => s.runbookHistory.lastDrills(),
+  'runbook history: skipped steps': (s) => s.runbookHistory.skippedSince(SINCE),
+  'timeline last of a kind': (s) => s.timeline.last(7, 'escalation'),
+  'timeline page': (s) => s.timeline.page(7, { at: '2026-01-01T00:00:00.000Z', id: 10 }, 50),
+  'timeline entry once per key (a timer firing)': (s) =>
+    s.timeline.append({
+      incidentId: 7,
+      actor: 'bot',
+      kind: 'escalation',
+      text: 'x',
+      onceKey: 'timer:1:escalation',
+    }),
+  'jobs claim': (s) => s.jobs.claim({ owner: 'r1', leaseMs: 60_000, limit: 10 }),
+  'jobs counts (health, metrics)': (s) => s.jobs.counts(),
+  'jobs of an incident': (s) => s.jobs.forIncident(7),
+  'timers claim (every tick)': (s) => s.timers.claimDueLeased('r1', 60_000),
+  'open timers of an incident': (s) => s.timers.listOpen(7),
+  'steps of an incident': (s) => s.checklist.listSteps(7),
+  'App Home: step progress of open incidents': (s) => s.openBoard.progress(),
+  'App Home: timers of open incidents': (s) => s.openBoard.timers(),
 };
 
 describe('query plans of hot paths', () => {
-  it('read no growing table whole, on a database with rows', () => {
-    const store = tempDatabase().open();
-    seed(store.db);
-    const statements = preparedStatements(store.db);
+  it('read no growing table whole, on a database with rows', async () => {
+    const { store, db } = await seeded();
     const found: Record<string, string[]> = {};
-    for (const [name, fragment] of Object.entries(HOT)) {
-      const sql = statements.find((s) => s.includes(fragment));
-      expect(sql, `no prepared statement contains "${fragment}" (${name})`).toBeDefined();
-      found[name] = fullScans(store.db, sql as string);
+    for (const [name, call] of Object.entries(HOT)) {
+      const statements = await issued(db, () => call(store));
+      expect(statements.length, `${name} sent no statement`).toBeGreaterThan(0);
+      found[name] = statements.flatMap((statement) => fullScans(db, statement));
     }
     expect(found).toEqual(Object.fromEntries(Object.keys(HOT).map((name) => [name, []])));
   });
 
-  it('flags a full table scan and a whole non-partial index scan', () => {
-    const store = tempDatabase().open();
-    seed(store.db);
-    expect(fullScans(store.db, 'SELECT * FROM incidents WHERE title = ?')).toEqual(['SCAN incidents']);
-    expect(fullScans(store.db, 'SELECT * FROM timeline ORDER BY incident_id, at, id')).toEqual([
+  it('flags a full table scan and a whole non-partial index scan', async () => {
+    const { db } = await seeded();
+    const scans = (sql: string) => fullScans(db, { sql, params: sql.includes('?') ? [null] : [] });
+    expect(scans('SELECT * FROM incidents WHERE title = ?')).toEqual(['SCAN incidents']);
+    expect(scans('SELECT * FROM timeline ORDER BY incident_id, at, id')).toEqual([
       'SCAN timeline USING INDEX timeline_incident',
     ]);
-    expect(fullScans(store.db, 'SELECT * FROM incidents WHERE id = ?')).toEqual([]);
+    expect(scans('SELECT * FROM incidents WHERE id = ?')).toEqual([]);
+  });
+
+  it('records the statements and bound values the store sends', async () => {
+    const { store, db } = await seeded();
+    const statements = await issued(db, () => store.incidents.getByChannel('C123'));
+    expect(statements.map((s) => s.params)).toEqual([['C123', 0]]);
+    expect(statements[0]?.sql).toMatch(/from "incidents" where "channel_id" = \?/);
   });
 });
+
+/** The Kysely store on a fresh file, with months of rows in it. */
+async function seeded(): Promise<{ store: AsyncStore; db: Database.Database }> {
+  const store = await tempStore(() => new Date('2026-06-01T00:00:00.000Z'));
+  if (!store.sqlite) throw new Error('tempStore opens SQLite');
+  seed(store.sqlite);
+  return { store, db: store.sqlite };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseInUseError, WriterLock } from '../../src/store/index.ts';
+import { DatabaseInUseError, WriterLock } from '../../src/store/writerLock.ts';
 import { manualClock, tempDatabase } from './helpers.ts';
 
 const STALE_MS = 60_000;
@@ -10,8 +10,8 @@ describe('WriterLock: one writer per database file', () => {
     const clock = manualClock();
     const alive = new Set([101, 202]);
     const options = { staleMs: STALE_MS, isAlive: (pid: number) => alive.has(pid) };
-    const first = new WriterLock(db.open().db, clock.now, { owner: 'a', pid: 101, host: 'h1' }, options);
-    const second = new WriterLock(db.open().db, clock.now, { owner: 'b', pid: 202, host: 'h1' }, options);
+    const first = new WriterLock(db.open(), clock.now, { owner: 'a', pid: 101, host: 'h1' }, options);
+    const second = new WriterLock(db.open(), clock.now, { owner: 'b', pid: 202, host: 'h1' }, options);
     expect(first.acquire()).toBeNull();
     clock.advance(3_000);
     expect(() => second.acquire()).toThrow(DatabaseInUseError);
@@ -28,12 +28,12 @@ describe('WriterLock: one writer per database file', () => {
     const clock = manualClock();
     const alive = new Set([202, 303]);
     const options = { staleMs: STALE_MS, isAlive: (pid: number) => alive.has(pid) };
-    const dead = new WriterLock(db.open().db, clock.now, { owner: 'a', pid: 101, host: 'h1' }, options);
+    const dead = new WriterLock(db.open(), clock.now, { owner: 'a', pid: 101, host: 'h1' }, options);
     dead.acquire();
-    const sameHost = new WriterLock(db.open().db, clock.now, { owner: 'b', pid: 202, host: 'h1' }, options);
+    const sameHost = new WriterLock(db.open(), clock.now, { owner: 'b', pid: 202, host: 'h1' }, options);
     expect(sameHost.acquire()).toMatchObject({ owner: 'a', pid: 101 });
 
-    const otherHost = new WriterLock(db.open().db, clock.now, { owner: 'c', pid: 303, host: 'h2' }, options);
+    const otherHost = new WriterLock(db.open(), clock.now, { owner: 'c', pid: 303, host: 'h2' }, options);
     clock.advance(STALE_MS - 1_000);
     expect(() => otherHost.acquire()).toThrow(DatabaseInUseError);
     expect(sameHost.heartbeat()).toBe(true);

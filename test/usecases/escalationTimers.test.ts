@@ -6,6 +6,7 @@ import { IncidentService, UserError } from '../../src/services/incidentService.t
 import type { Escalation } from '../../src/services/outcomes.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
 import { Timekeeper } from '../../src/services/timekeeper.ts';
+import { withDurableKeys } from '../../src/usecases/durableKeys.ts';
 import { EscalationTimers } from '../../src/usecases/escalate.ts';
 import type { TimerCall } from '../../src/usecases/ports/chat.ts';
 import { manualClock, tempStore } from '../store/helpers.ts';
@@ -14,7 +15,8 @@ const NOW = new Date('2026-11-22T10:00:00Z');
 
 /** The use case on a real store and services; the chat port records what it was asked to say. */
 async function setup() {
-  const port = await tempStore(manualClock().now);
+  const clock = manualClock();
+  const port = await tempStore(clock.now);
   const set = loadRunbookSet('runbooks', new Date('2026-11-22'));
   const timekeeper = new Timekeeper(
     port,
@@ -55,7 +57,7 @@ async function setup() {
       declaredBy: 'U1',
       source: 'slash',
     });
-  return { port, incidents, timers, said, briefs, declare };
+  return { port, clock, incidents, timers, said, briefs, declare };
 }
 
 const PAYLOAD: TimerPayload = {
@@ -67,6 +69,28 @@ const PAYLOAD: TimerPayload = {
 };
 
 describe('an escalation timer fires (use case)', () => {
+  it('records the escalation and plans its repeat once when a replica fires the timer again after a takeover', async () => {
+    const { port, clock, timers, briefs, declare } = await setup();
+    const { incident } = await declare();
+    // The scheduler runs each firing keyed by its timer; the replica that fired first died before `complete`.
+    await withDurableKeys('timer:41', () => timers.escalate(incident, PAYLOAD, ''));
+    clock.advance(120_000);
+    await withDurableKeys('timer:41', () => timers.escalate(incident, PAYLOAD, ' (fired 2 min late)'));
+
+    const escalations = (await port.timeline.list(incident.id)).filter((e) => e.kind === 'escalation');
+    expect(escalations.map((e) => [e.at, e.text])).toEqual([
+      ['2026-11-22T10:00:00.000Z', expect.stringMatching(/^Escalated to .+: P1 unresolved after 2 h$/)],
+    ]);
+    const repeats = (await port.timers.listOpen(incident.id)).filter((t) => t.kind === 'escalate_repeat');
+    expect(repeats.map((t) => t.dueAt)).toEqual(['2026-11-22T10:30:00.000Z']);
+    // The brief is asked for again: its Slack posts are durable jobs keyed by the same timer, sent once.
+    expect(briefs).toHaveLength(2);
+
+    // Another timer's firing is another escalation.
+    await withDurableKeys('timer:42', () => timers.escalate(incident, { ...PAYLOAD, round: 2 }, ''));
+    expect((await port.timeline.list(incident.id)).filter((e) => e.kind === 'escalation')).toHaveLength(2);
+  });
+
   it('records the escalation, plans the repeat, then briefs with why it fired', async () => {
     const { port, timers, briefs, said, declare } = await setup();
     const { incident, steps } = await declare();

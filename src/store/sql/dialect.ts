@@ -92,3 +92,11 @@ export function changed(result: {
 }): number {
   return Number(result.numUpdatedRows ?? result.numDeletedRows ?? result.numInsertedOrUpdatedRows ?? 0n);
 }
+
+/**
+ * "The incident is open", written with literals: SQLite uses the partial index incidents_open only when
+ * the query repeats its WHERE term, and a bound parameter (Kysely's `not in` list) never matches one.
+ */
+export function incidentOpen(column: 'status' | 'i.status'): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} not in ('resolved', 'closed')`;
+}

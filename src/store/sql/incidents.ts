@@ -4,7 +4,7 @@ import type { IncidentStatus } from '../../domain/incidentState.ts';
 import type { Milestone, MilestoneTimes } from '../../domain/milestones.ts';
 import type { IncidentStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows, toFlag } from '../rows.ts';
-import { atomic, changed, countAll, type SqlContext, serialize } from './dialect.ts';
+import { atomic, changed, countAll, incidentOpen, type SqlContext, serialize } from './dialect.ts';
 import { IncidentRow } from './rows.ts';
 import type { Tables } from './schema.ts';
 
@@ -98,7 +98,7 @@ export class SqlIncidents implements IncidentStore {
     let query = this.#ctx.db
       .selectFrom('incidents')
       .selectAll()
-      .where('status', 'not in', CLOSED)
+      .where(incidentOpen('status'))
       .orderBy('declared_at')
       .orderBy('id');
     if (limit !== undefined) query = query.limit(limit);
@@ -109,7 +109,7 @@ export class SqlIncidents implements IncidentStore {
     const row = await this.#ctx.db
       .selectFrom('incidents')
       .select(countAll().as('n'))
-      .where('status', 'not in', CLOSED)
+      .where(incidentOpen('status'))
       .executeTakeFirstOrThrow();
     return row.n;
   }

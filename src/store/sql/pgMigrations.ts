@@ -265,4 +265,12 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE incidents ADD COLUMN mitigated_at text;
     `,
   },
+  {
+    version: 4,
+    name: 'timeline entries written once per key (SQLite 13)',
+    sql: /* sql */ `
+      ALTER TABLE timeline ADD COLUMN once_key text;
+      CREATE UNIQUE INDEX timeline_once_key ON timeline (once_key);
+    `,
+  },
 ];

@@ -3,10 +3,8 @@ import type { SkippedStep, StepProgress } from '../../domain/steps.ts';
 import type { Timer } from '../../domain/timer.ts';
 import type { OpenBoardStore, PeriodicTimerStore, RunbookHistoryStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
-import { changed, countAll, type SqlContext } from './dialect.ts';
+import { changed, countAll, incidentOpen, type SqlContext } from './dialect.ts';
 import { ProgressRow, SkippedStepRow, TimerRow } from './rows.ts';
-
-const CLOSED = ['resolved', 'closed'];
 
 /** App Home's view of every open incident in a fixed number of statements, whatever their number. */
 export class SqlOpenBoard implements OpenBoardStore {
@@ -18,8 +16,11 @@ export class SqlOpenBoard implements OpenBoardStore {
 
   async progress(): Promise<Map<number, StepProgress>> {
     const rows = await this.#ctx.db
+      // CROSS JOIN fixes SQLite's join order (PostgreSQL reads it as an inner join): walk the open
+      // incidents (a partial index), then their rows, never every step or timer ever stored.
       .selectFrom('incidents as i')
-      .innerJoin('incident_steps as s', 's.incident_id', 'i.id')
+      .crossJoin('incident_steps as s')
+      .whereRef('s.incident_id', '=', 'i.id')
       .leftJoin('incident_steps as a', (join) =>
         join.on(
           'a.id',
@@ -35,7 +36,7 @@ export class SqlOpenBoard implements OpenBoardStore {
         'a.number as active_number',
         'a.title as active_title',
       ])
-      .where('i.status', 'not in', CLOSED)
+      .where(incidentOpen('i.status'))
       .where('s.section', '=', 'step')
       .groupBy(['s.incident_id', 'a.number', 'a.title'])
       .execute();
@@ -45,9 +46,10 @@ export class SqlOpenBoard implements OpenBoardStore {
   async timers(): Promise<Map<number, Timer[]>> {
     const rows = await this.#ctx.db
       .selectFrom('incidents as i')
-      .innerJoin('timers as t', 't.incident_id', 'i.id')
+      .crossJoin('timers as t')
+      .whereRef('t.incident_id', '=', 'i.id')
       .selectAll('t')
-      .where('i.status', 'not in', CLOSED)
+      .where(incidentOpen('i.status'))
       .where('t.fired_at', 'is', null)
       .where('t.cancelled_at', 'is', null)
       .orderBy('t.incident_id')

@@ -79,6 +79,7 @@ export interface Tables {
     kind: string;
     text: string;
     data_json: string | null;
+    once_key: Generated<string | null>;
   };
   timers: {
     id: Generated<number>;

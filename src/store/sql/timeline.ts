@@ -13,19 +13,30 @@ export class SqlTimeline implements TimelineStore {
   }
 
   async append(entry: NewTimelineEntry): Promise<TimelineEntry> {
+    const values = {
+      incident_id: entry.incidentId,
+      at: (entry.at ?? this.#ctx.now()).toISOString(),
+      actor: entry.actor,
+      kind: entry.kind,
+      text: entry.text,
+      data_json: entry.data == null ? null : JSON.stringify(entry.data),
+      once_key: entry.onceKey ?? null,
+    };
+    // The unique index on once_key decides, not a read first: two replicas firing the same timer at once
+    // both get the one entry.
     const row = await this.#ctx.db
       .insertInto('timeline')
-      .values({
-        incident_id: entry.incidentId,
-        at: (entry.at ?? this.#ctx.now()).toISOString(),
-        actor: entry.actor,
-        kind: entry.kind,
-        text: entry.text,
-        data_json: entry.data == null ? null : JSON.stringify(entry.data),
-      })
+      .values(values)
+      .onConflict((conflict) => conflict.column('once_key').doNothing())
       .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return parseRow(TimelineRow, row);
+    const first = await this.#ctx.db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('once_key', '=', values.once_key)
       .executeTakeFirstOrThrow();
-    return parseRow(TimelineRow, row);
+    return parseRow(TimelineRow, first);
   }
 
   async page(

@@ -253,16 +253,17 @@ describe('migrations', () => {
     const pools = [admin, new pg.Pool({ connectionString: url })];
     try {
       const applied = await Promise.all(pools.map((pool) => migratePostgres(pool)));
-      expect(applied.map((versions) => versions.join(',')).sort()).toEqual(['', '1,2,3']);
+      expect(applied.map((versions) => versions.join(',')).sort()).toEqual(['', '1,2,3,4']);
       const { rows } = await admin.query('SELECT version, name FROM schema_migrations');
       expect(rows).toEqual([
         { version: 1, name: 'schema of SQLite migrations 1-9' },
         { version: 2, name: 'timer leases' },
         { version: 3, name: 'step assignees and structured incident times (SQLite 10 and 11)' },
+        { version: 4, name: 'timeline entries written once per key (SQLite 13)' },
       ]);
       await admin.query('INSERT INTO schema_migrations (version, name) VALUES (99, $1)', ['from the future']);
       await expect(createStore({ databasePath: '', databaseUrl: url })).rejects.toThrow(
-        'schema version 99, but this incident-bot only knows up to 3',
+        'schema version 99, but this incident-bot only knows up to 4',
       );
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));

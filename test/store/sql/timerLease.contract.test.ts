@@ -109,4 +109,32 @@ describe.each(STORE_KINDS)('timer leases on %s', (kind) => {
     expect((await store.timers.get(mine.id))?.firedAt).toBeNull();
     expect((await store.timers.get(done.id))?.firedAt).toBe('2026-11-22T10:00:00.000Z');
   });
+
+  it("writes a firing's timeline entry once per key, also when two replicas append it at once", async () => {
+    const clock = manualClock('2026-11-22T10:00:00.000Z');
+    const [a, b] = await replicas(kind, clock.now);
+    const due = await plan(a, '2026-11-22T09:59:00.000Z');
+    const incidentId = due.incidentId ?? 0;
+    const entry = (text: string) => ({ incidentId, actor: 'bot', kind: 'escalation' as const, text });
+    const key = `timer:${due.id}:escalation`;
+
+    const first = await a.timeline.append({ ...entry('Escalated to lead'), onceKey: key });
+    clock.advance(LEASE_MS);
+    // The taking-over replica's append answers the first entry, unchanged.
+    expect(await b.timeline.append({ ...entry('Escalated to lead (late)'), onceKey: key })).toEqual(first);
+    const raced = await Promise.all([
+      a.timeline.append({ ...entry('raced'), onceKey: 'timer:99:escalation' }),
+      b.timeline.append({ ...entry('raced'), onceKey: 'timer:99:escalation' }),
+    ]);
+    expect(raced[0]).toEqual(raced[1]);
+    // Entries without a key are never merged.
+    await a.timeline.append(entry('by hand'));
+    await a.timeline.append(entry('by hand'));
+    expect((await b.timeline.list(incidentId)).map((e) => [e.text, e.at])).toEqual([
+      ['Escalated to lead', '2026-11-22T10:00:00.000Z'],
+      ['raced', '2026-11-22T10:01:00.000Z'],
+      ['by hand', '2026-11-22T10:01:00.000Z'],
+      ['by hand', '2026-11-22T10:01:00.000Z'],
+    ]);
+  });
 });
