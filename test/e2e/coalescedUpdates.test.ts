@@ -85,3 +85,23 @@ it('the final state lands after a rate-limited update', async () => {
   // Neither clicker was told of an error: the change of the refused update landed with the next.
   expect(t.slack.ephemerals(channel).map((e) => e.text)).toEqual([]);
 });
+
+it('a click that changes nothing (the box already as clicked) makes no chat.update and no timeline entry', async () => {
+  const { channel, incident } = await t.declare('declare P1 Database connection pool exhausted');
+  const step = t.slack
+    .messages(channel)
+    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
+    .at(-1) as StoredMessage;
+  const updatesOfStep = () => t.slack.callsTo('chat.update').filter((c) => c.args.ts === step.ts);
+  const tick = () => t.act(IC, step, checkboxChange(step, ACTIONS.toggleChecks, { check: ['0'] }));
+  expect((await tick()).status).toBe(200);
+  // Each click's answer waits until the update carrying its change has landed.
+  expect(updatesOfStep()).toHaveLength(1);
+  const entries = (await t.bot.service.timeline(incident.id)).length;
+
+  // The same tick from the same (now stale) view: box 0 is already ticked in the database and on screen.
+  expect((await tick()).status).toBe(200);
+  expect(updatesOfStep()).toHaveLength(1);
+  expect(await t.bot.service.timeline(incident.id)).toHaveLength(entries);
+  expect(ticked(t.slack.message(channel, step.ts) as StoredMessage)).toEqual(['0']);
+});

@@ -43,7 +43,10 @@ export function toggleChecks(deps: ListenerDeps) {
     );
     const selected = checkboxes.selected_options.map((o) => o.value ?? '');
     try {
-      await deps.stepUseCases.tick({ stepId: step.id, seen, selected, actor: actor.user });
+      await deps.stepUseCases.tick(
+        { stepId: step.id, seen, selected, actor: actor.user },
+        { step, incident },
+      );
     } catch (error) {
       // A refused tick (choose an option first, a closed incident) is said to the one who ticked, and the
       // message is drawn again from the database so the box they ticked shows unticked.
