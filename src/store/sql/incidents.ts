@@ -22,6 +22,8 @@ const COLUMN = {
 } as const satisfies Record<keyof IncidentPatch, keyof Tables['incidents']>;
 
 const CLOSED = ['resolved', 'closed'];
+/** Sources of incidents declared by a person; pages are replayed from the inbox instead. */
+const BY_HAND = ['slash', 'modal'];
 
 export class SqlIncidents implements IncidentStore {
   readonly #ctx: SqlContext;
@@ -103,6 +105,20 @@ export class SqlIncidents implements IncidentStore {
       .orderBy('id');
     if (limit !== undefined) query = query.limit(limit);
     return parseRows(IncidentRow, await query.execute());
+  }
+
+  async listUnopened(afterId: number, limit: number): Promise<Incident[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('id', '>', afterId)
+      .where('channel_id', 'is', null)
+      .where('source', 'in', BY_HAND)
+      .where('status', 'not in', CLOSED)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return parseRows(IncidentRow, rows);
   }
 
   async countOpen(): Promise<number> {

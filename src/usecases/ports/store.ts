@@ -51,6 +51,11 @@ export interface IncidentStore {
   /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
   listOpen(limit?: number): Promise<Incident[]>;
   countOpen(): Promise<number>;
+  /**
+   * Open incidents declared by hand (slash command or modal) that have no channel yet, with an id above
+   * `afterId`, by id, the first `limit`: what start-up recovery must finish, without reading every open one.
+   */
+  listUnopened(afterId: number, limit: number): Promise<Incident[]>;
   /** Sets the given fields (`null` clears one); null if there is no such incident. */
   update(id: number, patch: IncidentPatch): Promise<Incident | null>;
   /**

@@ -50,6 +50,26 @@ describe.each(STORE_KINDS)('store port on %s: incidents, checklist, timeline, tr
     expect(await store.incidents.getByChannel('C404')).toBeNull();
   });
 
+  it('lists the open hand-declared incidents without a channel, after an id, by id, at most `limit`', async () => {
+    const { store } = await open();
+    const base = { severity: 'P1', declaredBy: 'U1' } as const;
+    const a = await store.incidents.create({ ...base, title: 'a', source: 'slash' });
+    await store.incidents.create({ ...base, title: 'has channel', source: 'slash', channelId: 'C1' });
+    await store.incidents.create({ ...base, title: 'paged', source: 'alertmanager' });
+    const b = await store.incidents.create({ ...base, title: 'b', source: 'modal' });
+    const resolved = await store.incidents.create({ ...base, title: 'resolved', source: 'slash' });
+    await store.incidents.setStatus(resolved.id, 'resolved');
+    const c = await store.incidents.create({ ...base, title: 'c', source: 'slash' });
+
+    const ids = async (after: number, limit: number) =>
+      (await store.incidents.listUnopened(after, limit)).map((i) => i.id);
+    expect(await ids(0, 10)).toEqual([a.id, b.id, c.id]);
+    expect(await ids(0, 2)).toEqual([a.id, b.id]);
+    expect(await ids(b.id, 2)).toEqual([c.id]);
+    expect(await ids(c.id, 2)).toEqual([]);
+    expect((await store.incidents.listUnopened(0, 1))[0]).toEqual(a);
+  });
+
   it('updates, moves status once per transition, acknowledges once, and lists and counts the open ones', async () => {
     const { clock, store } = await open();
     const a = await store.incidents.create({ title: 'A', severity: 'P1', declaredBy: 'U1', source: 'slash' });
