@@ -199,6 +199,18 @@ export interface HeartbeatStore {
 export interface OpenBoardStore {
   progress(): Promise<Map<number, StepProgress>>;
   timers(): Promise<Map<number, Timer[]>>;
+  /**
+   * The `limit` most urgent open incidents (most severe, then oldest), with the step progress and pending
+   * timers of those only: what App Home can show, whatever the number open.
+   */
+  mostUrgent(limit: number): Promise<OpenBoard>;
+}
+
+/** Open incidents with their step progress and pending timers, by incident id. */
+export interface OpenBoard {
+  incidents: Incident[];
+  progress: Map<number, StepProgress>;
+  timers: Map<number, Timer[]>;
 }
 
 /** What incidents and drills say about each runbook, for the weekly review. */
