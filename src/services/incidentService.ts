@@ -6,7 +6,7 @@ import {
   severityRank,
   transition,
 } from '../domain/incidentState.ts';
-import type { IncidentStep, StepProgress } from '../domain/steps.ts';
+import type { IncidentStep } from '../domain/steps.ts';
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import type { Severity } from '../runbooks/model.ts';
