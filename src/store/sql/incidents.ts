@@ -1,5 +1,11 @@
 import { sql, type Updateable } from 'kysely';
-import type { Incident, IncidentPatch, NewIncident } from '../../domain/incident.ts';
+import {
+  type Incident,
+  type IncidentPatch,
+  type IncidentTimes,
+  IncidentTimesSchema,
+  type NewIncident,
+} from '../../domain/incident.ts';
 import type { IncidentStatus } from '../../domain/incidentState.ts';
 import type { Milestone, MilestoneTimes } from '../../domain/milestones.ts';
 import type { IncidentStore } from '../../usecases/ports/store.ts';
@@ -94,6 +100,28 @@ export class SqlIncidents implements IncidentStore {
       .orderBy('id')
       .execute();
     return parseRows(IncidentRow, rows);
+  }
+
+  async timesSince(since: Date, afterId: number, limit: number): Promise<IncidentTimes[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .select([
+        'id',
+        'severity',
+        'declared_at',
+        'impact_started_at',
+        'detected_at',
+        'acknowledged_at',
+        'mitigated_at',
+        'resolved_at',
+      ])
+      .where('declared_at', '>=', since.toISOString())
+      .where('drill', '=', 0)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return parseRows(IncidentTimesSchema, rows);
   }
 
   async listOpen(limit?: number): Promise<Incident[]> {

@@ -8,6 +8,7 @@ import type {
   AlertSource,
   Incident,
   IncidentPatch,
+  IncidentTimes,
   NewAlertLink,
   NewIncident,
 } from '../../domain/incident.ts';
@@ -48,6 +49,11 @@ export interface IncidentStore {
   getByChannel(channelId: string): Promise<Incident | null>;
   /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
   listDeclaredSince(since: Date): Promise<Incident[]>;
+  /**
+   * The milestone times of incidents declared at or after `since` (drills excluded) with an id above
+   * `afterId`, by id, the first `limit`: response-time figures read page by page, a few columns each.
+   */
+  timesSince(since: Date, afterId: number, limit: number): Promise<IncidentTimes[]>;
   /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
   listOpen(limit?: number): Promise<Incident[]>;
   countOpen(): Promise<number>;
