@@ -42,6 +42,19 @@ export const IncidentSchema = z.object({
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
+/** What response-time figures read of an incident: its id, severity and milestone times. */
+export const IncidentTimesSchema = IncidentSchema.pick({
+  id: true,
+  severity: true,
+  declaredAt: true,
+  impactStartedAt: true,
+  detectedAt: true,
+  acknowledgedAt: true,
+  mitigatedAt: true,
+  resolvedAt: true,
+});
+export type IncidentTimes = z.infer<typeof IncidentTimesSchema>;
+
 export type NewIncident = Pick<Incident, 'title' | 'severity' | 'declaredBy' | 'source'> &
   Partial<
     Pick<

@@ -1,4 +1,4 @@
-import { responseDurations } from './milestones.ts';
+import { type ResponseDurations, responseDurations } from './milestones.ts';
 
 /** Per-severity response figures over a window of incidents. */
 export interface SeverityStats {
@@ -37,10 +37,22 @@ export function responseStats(
   incidents: readonly Timed[],
   severities: readonly string[] = ['P0', 'P1', 'P2', 'P3'],
 ): SeverityStats[] {
-  return severities.map((severity) => {
-    const durations = incidents
-      .filter((i) => i.severity === severity)
-      .map((i) =>
+  const stats = new ResponseStats();
+  stats.add(incidents);
+  return stats.result(severities);
+}
+
+/**
+ * The same figures gathered a batch at a time, so a caller can read thousands of incidents page by page
+ * and keep only their durations.
+ */
+export class ResponseStats {
+  private readonly bySeverity = new Map<string, ResponseDurations[]>();
+
+  add(incidents: readonly Timed[]): void {
+    for (const i of incidents) {
+      const list = this.bySeverity.get(i.severity) ?? [];
+      list.push(
         responseDurations({
           ...i,
           impactStartedAt: i.impactStartedAt ?? null,
@@ -48,17 +60,25 @@ export function responseStats(
           mitigatedAt: i.mitigatedAt ?? null,
         }),
       );
-    const ack = present(durations.map((d) => d.ttaMs));
-    const res = present(durations.map((d) => d.ttrMs));
-    return {
-      severity,
-      incidents: durations.length,
-      acknowledged: ack.length,
-      resolved: res.length,
-      mttdMs: mean(present(durations.map((d) => d.ttdMs))),
-      mttaMs: mean(ack),
-      mttmMs: mean(present(durations.map((d) => d.ttmMs))),
-      mttrMs: mean(res),
-    };
-  });
+      this.bySeverity.set(i.severity, list);
+    }
+  }
+
+  result(severities: readonly string[] = ['P0', 'P1', 'P2', 'P3']): SeverityStats[] {
+    return severities.map((severity) => {
+      const durations = this.bySeverity.get(severity) ?? [];
+      const ack = present(durations.map((d) => d.ttaMs));
+      const res = present(durations.map((d) => d.ttrMs));
+      return {
+        severity,
+        incidents: durations.length,
+        acknowledged: ack.length,
+        resolved: res.length,
+        mttdMs: mean(present(durations.map((d) => d.ttdMs))),
+        mttaMs: mean(ack),
+        mttmMs: mean(present(durations.map((d) => d.ttmMs))),
+        mttrMs: mean(res),
+      };
+    });
+  }
 }

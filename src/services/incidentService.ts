@@ -6,11 +6,11 @@ import {
   severityRank,
   transition,
 } from '../domain/incidentState.ts';
-import type { IncidentStep, StepProgress } from '../domain/steps.ts';
+import type { IncidentStep } from '../domain/steps.ts';
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.ts';
 import type { Timer } from '../domain/timer.ts';
 import type { Severity } from '../runbooks/model.ts';
-import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
+import type { OpenBoard, StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { atomic } from './atomic.ts';
 import { checklistFor, resolutionChecklists, runbookNeedsUpdate } from './checklists.ts';
 import {
@@ -107,15 +107,10 @@ export class IncidentService {
     return this.store.incidents.getByChannel(channelId);
   }
 
-  /** Every open incident with its step progress and pending timers, read in three statements. */
-  async openBoard(): Promise<{
-    incidents: Incident[];
-    progress: Map<number, StepProgress>;
-    timers: Map<number, Timer[]>;
-  }> {
-    const board = this.store.openBoard;
-    const incidents = await this.store.incidents.listOpen();
-    return { incidents, progress: await board.progress(), timers: await board.timers() };
+  /** The `limit` most urgent open incidents with their progress and timers, and how many are open. */
+  async urgentBoard(limit: number): Promise<OpenBoard & { total: number }> {
+    const board = await this.store.openBoard.mostUrgent(limit);
+    return { ...board, total: await this.store.incidents.countOpen() };
   }
 
   /** Open incidents, oldest first; the first `limit` of them when given. */

@@ -18,6 +18,11 @@ import { slackErrorCode } from './errors.ts';
 const VIEWER_WINDOW_MS = 24 * 3_600_000;
 const MAX_VIEWERS = 200;
 const CACHE_MS = 60_000;
+/**
+ * Open incidents read for the tab, most urgent first: more than its 100 blocks can show (30 cards, then
+ * lines packed several to a block), and a bounded read however many are open (10k took ~30 MiB).
+ */
+export const HOME_READ = 500;
 
 const ROLE_LABEL: Record<Role, string> = {
   incident_commander: 'incident commander (team)',
@@ -53,6 +58,8 @@ const STATS_DAYS = 30;
 
 /** What one refresh reads once and shares between every viewer's tab. */
 interface Snapshot {
+  /** How many incidents are open, of which `incidents` are the most urgent. */
+  total: number;
   incidents: {
     incident: Incident;
     progress: StepProgress | undefined;
@@ -177,7 +184,7 @@ export class HomePublisher {
   }
 
   private async read(): Promise<Snapshot> {
-    const board = await this.service.openBoard();
+    const board = await this.service.urgentBoard(HOME_READ);
     const incidents = [];
     for (const incident of board.incidents) {
       incidents.push({
@@ -187,7 +194,7 @@ export class HomePublisher {
         members: incident.private ? await this.access.members(incident) : null,
       });
     }
-    return { incidents };
+    return { total: board.total, incidents };
   }
 
   /** The tab `user` sees for this snapshot: private incidents they are not in show by severity only. */
@@ -216,9 +223,11 @@ export class HomePublisher {
     });
     const aftermath = this.aftermath;
     const assigned = (await this.assignments?.(user)) ?? [];
-    if (!aftermath) return homeView({ incidents, now, assigned });
+    const total = snapshot.total;
+    if (!aftermath) return homeView({ incidents, total, now, assigned });
     return homeView({
       incidents,
+      total,
       now,
       assigned,
       aftermath: {

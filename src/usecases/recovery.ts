@@ -13,16 +13,25 @@ export interface RecoveryDeps {
  * mid-declare) get their opening queued now, once. Paged incidents are left to the inbox worker, which
  * replays their delivery. Returns the incidents whose opening was queued.
  */
-export async function finishInterruptedDeclares(deps: RecoveryDeps): Promise<number[]> {
+export async function finishInterruptedDeclares(deps: RecoveryDeps, pageSize = PAGE): Promise<number[]> {
   const queued: number[] = [];
-  for (const incident of await deps.store.incidents.listOpen()) {
-    if (incident.channelId || (incident.source !== 'slash' && incident.source !== 'modal')) continue;
-    if ((await deps.chat.queueOpen(incident)) === 0) continue;
-    queued.push(incident.id);
-    deps.log.warn(
-      { incident: incident.id },
-      'queued the opening of an incident whose declaration a restart interrupted',
-    );
+  // Read in pages of the few incidents concerned, never the whole open list: with 10k open incidents that
+  // list alone held some 20 MiB at every start.
+  let after = 0;
+  for (;;) {
+    const page = await deps.store.incidents.listUnopened(after, pageSize);
+    for (const incident of page) {
+      if ((await deps.chat.queueOpen(incident)) === 0) continue;
+      queued.push(incident.id);
+      deps.log.warn(
+        { incident: incident.id },
+        'queued the opening of an incident whose declaration a restart interrupted',
+      );
+    }
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return queued;
+    after = last.id;
   }
-  return queued;
 }
+
+const PAGE = 100;

@@ -21,18 +21,25 @@ export interface StepUseCaseDeps {
 export class StepUseCases {
   constructor(private readonly deps: StepUseCaseDeps) {}
 
-  /** One click on a step's checkboxes: what the user saw ticked, and what is ticked now. */
-  async tick(input: {
-    stepId: number;
-    seen: string[];
-    selected: string[];
-    actor: string;
-  }): Promise<ToggleResult> {
-    await this.assertLive(input.stepId);
+  /**
+   * One click on a step's checkboxes: what the user saw ticked, and what is ticked now. `read` is the step
+   * and incident the caller has just read for its own checks: each click competes with the next acks, so
+   * they are not read again here.
+   */
+  async tick(
+    input: { stepId: number; seen: string[]; selected: string[]; actor: string },
+    read?: { step: IncidentStep; incident: Incident },
+  ): Promise<ToggleResult> {
+    await this.assertLive(input.stepId, read);
     // The timeline keeps that whoever acted on this step had its warnings in front of them.
-    await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
+    if (!read || hasWarnings(read.step))
+      await this.deps.choices.recordWarningsShown(input.stepId, input.actor);
     const result = await this.deps.steps.toggleChecks(input);
-    await this.changed(result.step, result.next, result.completed || result.next !== null);
+    const moved = result.completed || result.next !== null;
+    // A click that changed nothing (the box was already as clicked) leaves the message as it is: every
+    // viewer already sees the state the database has, and a redraw would only cost a chat.update.
+    if (!moved && result.ticked.length === 0 && result.cleared.length === 0) return result;
+    await this.changed(result.step, result.next, moved, read?.incident);
     return result;
   }
 
@@ -97,9 +104,9 @@ export class StepUseCases {
    * Refuses any change to a step that the resolve made read-only (a stale tick, button or modal), saying
    * who resolved the incident and how to work on its steps again.
    */
-  async assertLive(stepId: number): Promise<void> {
-    const step = await this.deps.incidents.step(stepId);
-    const incident = await this.deps.incidents.get(step.incidentId);
+  async assertLive(stepId: number, read?: { step: IncidentStep; incident: Incident }): Promise<void> {
+    const step = read?.step ?? (await this.deps.incidents.step(stepId));
+    const incident = read?.incident ?? (await this.deps.incidents.get(step.incidentId));
     if (!isReadOnlyStep(incident, step)) return;
     const resolution = resolutionOf(await this.deps.incidents.timeline(incident.id));
     const by = resolution && resolution.by !== 'bot' ? ` by <@${resolution.by}>` : '';
@@ -113,11 +120,19 @@ export class StepUseCases {
     step: IncidentStep,
     next: IncidentStep | null,
     refreshHeader: boolean,
+    known?: Incident,
   ): Promise<void> {
     const { chat } = this.deps;
-    const incident: Incident = await this.deps.incidents.get(step.incidentId);
+    // A tick changes no field of the incident, so the one read before it is current enough to draw with.
+    const incident: Incident = known ?? (await this.deps.incidents.get(step.incidentId));
     await chat.showStep(incident, step);
     if (next) await chat.postStep(incident, next);
     if (refreshHeader) await chat.refreshHeader(incident.id);
   }
+}
+
+/** Whether the step, or the option chosen in it, carries warnings the timeline must record as shown. */
+function hasWarnings(step: IncidentStep): boolean {
+  if (step.warnings.length > 0) return true;
+  return step.options.some((o) => o.key === step.chosenOption && o.warnings.length > 0);
 }

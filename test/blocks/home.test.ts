@@ -80,6 +80,22 @@ describe('App Home', () => {
     expect(firstCard).toContain('P0');
   });
 
+  it('with 10,000 open of which the 60 most urgent were read: the total counted, the unread said in one line', () => {
+    const incidents = many(60);
+    const view = homeView({ incidents, total: 10_000, now: NOW });
+    expect(validateView(view, 'home')).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(HOME_BLOCKS);
+    const all = text(view);
+    expect(all).toContain('10000 open · as of');
+    expect(all).toContain('Open incidents (10000)');
+    expect(all).toContain(`${10_000 - HOME_CARDS} more open incidents, one line each:`);
+    for (const h of incidents.filter((i) => i.visible)) expect(all).toContain(`#${h.incident.id} Incident`);
+    expect(view.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '… and 9940 less urgent incidents more: see `/incident list`.' }],
+    });
+  });
+
   it('shows a private incident to a non-member as "a private incident" with its severity only', () => {
     const secret = makeIncident({ id: 9, title: 'Leaked AWS keys', private: true, severity: 'P0' });
     const view = homeView({ incidents: [entry(secret, { visible: false })], now: NOW });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
-import { checkboxChange, findElement } from '../support/slackRequests.ts';
-import { IC, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { blockActionsPayload, checkboxChange, findElement, interaction } from '../support/slackRequests.ts';
+import { IC, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
 
 let t: TestBot;
 beforeEach(async () => {
@@ -84,4 +84,50 @@ it('the final state lands after a rate-limited update', async () => {
   expect(ticked(t.slack.message(channel, step.ts) as StoredMessage)).toEqual(['0', '1']);
   // Neither clicker was told of an error: the change of the refused update landed with the next.
   expect(t.slack.ephemerals(channel).map((e) => e.text)).toEqual([]);
+});
+
+it('a click that changes nothing (the box already as clicked) makes no chat.update and no timeline entry', async () => {
+  const { channel, incident } = await t.declare('declare P1 Database connection pool exhausted');
+  const step = t.slack
+    .messages(channel)
+    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
+    .at(-1) as StoredMessage;
+  const updatesOfStep = () => t.slack.callsTo('chat.update').filter((c) => c.args.ts === step.ts);
+  const tick = () => t.act(IC, step, checkboxChange(step, ACTIONS.toggleChecks, { check: ['0'] }));
+  expect((await tick()).status).toBe(200);
+  // Each click's answer waits until the update carrying its change has landed.
+  expect(updatesOfStep()).toHaveLength(1);
+  const entries = (await t.bot.service.timeline(incident.id)).length;
+
+  // The same tick from the same (now stale) view: box 0 is already ticked in the database and on screen.
+  expect((await tick()).status).toBe(200);
+  expect(updatesOfStep()).toHaveLength(1);
+  expect(await t.bot.service.timeline(incident.id)).toHaveLength(entries);
+  expect(ticked(t.slack.message(channel, step.ts) as StoredMessage)).toEqual(['0']);
+});
+
+it("a click on one incident's checklist sent from another incident's channel is refused and changes nothing", async () => {
+  const first = await t.declare('declare P1 Database connection pool exhausted');
+  const second = await t.declare('declare P2 Disk almost full');
+  const step = t.slack
+    .messages(first.channel)
+    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
+    .at(-1) as StoredMessage;
+  const payload = blockActionsPayload({
+    user: IC,
+    channel: second.channel,
+    message: step,
+    actions: [checkboxChange(step, ACTIONS.toggleChecks, { check: ['0'] })],
+    response_url: t.slack.responseUrl(),
+  });
+  const entries = (await t.bot.service.timeline(first.incident.id)).length;
+  expect((await interaction(t.url, SECRET, payload)).status).toBe(200);
+
+  const refusals = t.slack
+    .callsTo('chat.postEphemeral')
+    .filter((c) => c.args.channel === second.channel && c.args.user === IC);
+  expect(refusals.map((c) => c.args.text)).toEqual(['That checklist belongs to another incident channel.']);
+  const stepId = Number(findElement(step.blocks, ACTIONS.toggleChecks)?.block.block_id.split(':')[1]);
+  expect((await t.bot.service.step(stepId)).checks[0]?.checked).toBe(false);
+  expect(await t.bot.service.timeline(first.incident.id)).toHaveLength(entries);
 });

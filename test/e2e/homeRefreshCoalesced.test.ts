@@ -13,11 +13,11 @@ afterEach(async () => {
 it('a burst of changes refreshes App Home once, after the burst, from the state at that time', async () => {
   await event(t.url, SECRET, appHomeOpenedEvent({ user: OTHER }));
   const service = t.bot.service;
-  const openBoard = service.openBoard.bind(service);
+  const urgentBoard = service.urgentBoard.bind(service);
   let reads = 0;
-  service.openBoard = () => {
+  service.urgentBoard = (limit) => {
     reads++;
-    return openBoard();
+    return urgentBoard(limit);
   };
   try {
     const publishes = t.slack.callsTo('views.publish').length;
@@ -32,6 +32,6 @@ it('a burst of changes refreshes App Home once, after the burst, from the state 
     await t.bot.home.settled();
     expect(reads).toBe(2);
   } finally {
-    service.openBoard = openBoard;
+    service.urgentBoard = urgentBoard;
   }
 });

@@ -38,4 +38,26 @@ describe('start-up recovery (use case over the async store port)', () => {
     expect(opened).toEqual([interrupted.id, alreadyQueued.id]);
     expect(queued).toEqual([interrupted.id]);
   });
+
+  it('reads the incidents to recover page by page, so none is missed past the first page', async () => {
+    const store = await tempStore(manualClock().now);
+    const base = { severity: 'P2', declaredBy: 'U01', source: 'slash' } as const;
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await store.incidents.create({ ...base, title: `interrupted ${i}` })).id);
+      await store.incidents.create({
+        ...base,
+        title: `opened ${i}`,
+        channelId: `C${i}`,
+        channelName: `inc-${i}`,
+      });
+    }
+    const opened: number[] = [];
+    const chat = { queueOpen: async (incident: Incident) => opened.push(incident.id) };
+
+    const queued = await finishInterruptedDeclares({ store, chat, log: createLogger('silent') }, 2);
+
+    expect(opened).toEqual(ids);
+    expect(queued).toEqual(ids);
+  });
 });

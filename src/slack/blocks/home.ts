@@ -42,7 +42,10 @@ export interface HomeIncident {
 }
 
 export interface HomeInput {
+  /** The most urgent open incidents (all of them when `total` is not given). */
   incidents: readonly HomeIncident[];
+  /** How many incidents are open, when `incidents` holds only the most urgent of them. */
+  total?: number;
   now: Date;
   /** After the fire: the viewer's unwritten post-mortems and overdue follow-ups, and MTTA/MTTR. */
   aftermath?: HomeAftermath;
@@ -175,14 +178,13 @@ function statsBlocks(stats: HomeAftermath['stats']): KnownBlock[] {
 export function homeView(input: HomeInput): HomeView {
   const { now } = input;
   const incidents = [...input.incidents].sort(byUrgency);
+  const total = Math.max(input.total ?? 0, incidents.length);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: '🚨 Incidents' } },
     actions([
       button({ text: 'Declare an incident', actionId: ACTIONS.openDeclare, value: 'home', style: 'primary' }),
     ]),
-    context(
-      `${incidents.length} open · as of ${slackDate(now.toISOString())} · reopen this tab to refresh the times`,
-    ),
+    context(`${total} open · as of ${slackDate(now.toISOString())} · reopen this tab to refresh the times`),
     { type: 'divider' },
     section('*My tasks*'),
   ];
@@ -197,7 +199,7 @@ export function homeView(input: HomeInput): HomeView {
   else blocks.push(...fitSections(tasks, TASK_BLOCKS, (n) => `… and ${n} more tasks.`));
 
   const stats = input.aftermath ? statsBlocks(input.aftermath.stats) : [];
-  blocks.push({ type: 'divider' }, section(`*Open incidents (${incidents.length})*`));
+  blocks.push({ type: 'divider' }, section(`*Open incidents (${total})*`));
   if (incidents.length === 0) {
     blocks.push(context('No open incidents. 🎉'), ...stats);
     return { type: 'home', blocks };
@@ -206,10 +208,9 @@ export function homeView(input: HomeInput): HomeView {
   blocks.push(...cards.map((h) => section(card(h, now))));
   const rest = incidents.slice(HOME_CARDS);
   if (rest.length > 0) {
-    blocks.push(
-      context(`${count(rest.length, 'more open incident', 'more open incidents')}, one line each:`),
-    );
-    const budget = HOME_BLOCKS - blocks.length - stats.length;
+    const more = total - cards.length;
+    blocks.push(context(`${count(more, 'more open incident', 'more open incidents')}, one line each:`));
+    const budget = HOME_BLOCKS - blocks.length - stats.length - (total > incidents.length ? 1 : 0);
     blocks.push(
       ...fitSections(
         rest.map((h) => compact(h, now)),
@@ -217,6 +218,13 @@ export function homeView(input: HomeInput): HomeView {
         (n) => `… and more incidents (${n} sections): see \`/incident list\`.`,
       ),
     );
+    // The least urgent were not read at all: said in one line rather than drawn.
+    if (total > incidents.length)
+      blocks.push(
+        context(
+          `… and ${count(total - incidents.length, 'less urgent incident', 'less urgent incidents')} more: see \`/incident list\`.`,
+        ),
+      );
   }
   blocks.push(...stats);
   return { type: 'home', blocks };

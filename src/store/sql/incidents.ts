@@ -1,5 +1,11 @@
 import { sql, type Updateable } from 'kysely';
-import type { Incident, IncidentPatch, NewIncident } from '../../domain/incident.ts';
+import {
+  type Incident,
+  type IncidentPatch,
+  type IncidentTimes,
+  IncidentTimesSchema,
+  type NewIncident,
+} from '../../domain/incident.ts';
 import type { IncidentStatus } from '../../domain/incidentState.ts';
 import type { Milestone, MilestoneTimes } from '../../domain/milestones.ts';
 import type { IncidentStore } from '../../usecases/ports/store.ts';
@@ -22,6 +28,8 @@ const COLUMN = {
 } as const satisfies Record<keyof IncidentPatch, keyof Tables['incidents']>;
 
 const CLOSED = ['resolved', 'closed'];
+/** Sources of incidents declared by a person; pages are replayed from the inbox instead. */
+const BY_HAND = ['slash', 'modal'];
 
 export class SqlIncidents implements IncidentStore {
   readonly #ctx: SqlContext;
@@ -94,6 +102,28 @@ export class SqlIncidents implements IncidentStore {
     return parseRows(IncidentRow, rows);
   }
 
+  async timesSince(since: Date, afterId: number, limit: number): Promise<IncidentTimes[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .select([
+        'id',
+        'severity',
+        'declared_at',
+        'impact_started_at',
+        'detected_at',
+        'acknowledged_at',
+        'mitigated_at',
+        'resolved_at',
+      ])
+      .where('declared_at', '>=', since.toISOString())
+      .where('drill', '=', 0)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return parseRows(IncidentTimesSchema, rows);
+  }
+
   async listOpen(limit?: number): Promise<Incident[]> {
     let query = this.#ctx.db
       .selectFrom('incidents')
@@ -103,6 +133,20 @@ export class SqlIncidents implements IncidentStore {
       .orderBy('id');
     if (limit !== undefined) query = query.limit(limit);
     return parseRows(IncidentRow, await query.execute());
+  }
+
+  async listUnopened(afterId: number, limit: number): Promise<Incident[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('id', '>', afterId)
+      .where('channel_id', 'is', null)
+      .where('source', 'in', BY_HAND)
+      .where('status', 'not in', CLOSED)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return parseRows(IncidentRow, rows);
   }
 
   async countOpen(): Promise<number> {

@@ -16,6 +16,7 @@ import { SqlFollowups, SqlPostmortems } from './postmortems.ts';
 import { SqlOpenBoard, SqlPeriodicTimers, SqlRunbookHistory } from './reads.ts';
 import { SqlExternalRefs, SqlHeartbeats, SqlIdempotency, SqlIdentity } from './records.ts';
 import type { Tables } from './schema.ts';
+import { cachingStatements } from './statementCache.ts';
 import { SqlTimeline } from './timeline.ts';
 import { SqlTimers } from './timers.ts';
 
@@ -98,7 +99,7 @@ function openSqlite(path: string): Opened {
   const database = openDatabase(path);
   return {
     kind: 'sqlite',
-    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     sqlite: database,
   };
 }

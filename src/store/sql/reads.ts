@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
 import type { SkippedStep, StepProgress } from '../../domain/steps.ts';
 import type { Timer } from '../../domain/timer.ts';
-import type { OpenBoardStore, PeriodicTimerStore, RunbookHistoryStore } from '../../usecases/ports/store.ts';
+import type {
+  OpenBoard,
+  OpenBoardStore,
+  PeriodicTimerStore,
+  RunbookHistoryStore,
+} from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
 import { changed, countAll, incidentOpen, type SqlContext } from './dialect.ts';
-import { ProgressRow, SkippedStepRow, TimerRow } from './rows.ts';
+import { IncidentRow, ProgressRow, SkippedStepRow, TimerRow } from './rows.ts';
 
 /** App Home's view of every open incident in a fixed number of statements, whatever their number. */
 export class SqlOpenBoard implements OpenBoardStore {
@@ -14,8 +19,26 @@ export class SqlOpenBoard implements OpenBoardStore {
     this.#ctx = ctx;
   }
 
-  async progress(): Promise<Map<number, StepProgress>> {
+  async mostUrgent(limit: number): Promise<OpenBoard> {
     const rows = await this.#ctx.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where(incidentOpen('status'))
+      // P0 < P1 < P2 < P3 as text too: most severe first.
+      .orderBy('severity')
+      .orderBy('declared_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    const incidents = parseRows(IncidentRow, rows);
+    const ids = incidents.map((i) => i.id);
+    if (ids.length === 0) return { incidents, progress: new Map(), timers: new Map() };
+    return { incidents, progress: await this.progress(ids), timers: await this.timers(ids) };
+  }
+
+  /** Of every open incident, or of the open incidents `ids` only. */
+  async progress(ids?: readonly number[]): Promise<Map<number, StepProgress>> {
+    let query = this.#ctx.db
       // CROSS JOIN fixes SQLite's join order (PostgreSQL reads it as an inner join): walk the open
       // incidents (a partial index), then their rows, never every step or timer ever stored.
       .selectFrom('incidents as i')
@@ -38,13 +61,15 @@ export class SqlOpenBoard implements OpenBoardStore {
       ])
       .where(incidentOpen('i.status'))
       .where('s.section', '=', 'step')
-      .groupBy(['s.incident_id', 'a.number', 'a.title'])
-      .execute();
+      .groupBy(['s.incident_id', 'a.number', 'a.title']);
+    if (ids) query = query.where('i.id', 'in', ids);
+    const rows = await query.execute();
     return new Map(parseRows(ProgressRow, rows).map((p) => [p.incidentId, p]));
   }
 
-  async timers(): Promise<Map<number, Timer[]>> {
-    const rows = await this.#ctx.db
+  /** Of every open incident, or of the open incidents `ids` only. */
+  async timers(ids?: readonly number[]): Promise<Map<number, Timer[]>> {
+    let query = this.#ctx.db
       .selectFrom('incidents as i')
       .crossJoin('timers as t')
       .whereRef('t.incident_id', '=', 'i.id')
@@ -54,8 +79,9 @@ export class SqlOpenBoard implements OpenBoardStore {
       .where('t.cancelled_at', 'is', null)
       .orderBy('t.incident_id')
       .orderBy('t.due_at')
-      .orderBy('t.id')
-      .execute();
+      .orderBy('t.id');
+    if (ids) query = query.where('t.incident_id', 'in', ids);
+    const rows = await query.execute();
     const byIncident = new Map<number, Timer[]>();
     for (const timer of parseRows(TimerRow, rows)) {
       if (timer.incidentId === null) continue;

@@ -8,6 +8,7 @@ import type {
   AlertSource,
   Incident,
   IncidentPatch,
+  IncidentTimes,
   NewAlertLink,
   NewIncident,
 } from '../../domain/incident.ts';
@@ -48,9 +49,19 @@ export interface IncidentStore {
   getByChannel(channelId: string): Promise<Incident | null>;
   /** Incidents declared at or after `since` (drills excluded), oldest first: MTTA/MTTR windows. */
   listDeclaredSince(since: Date): Promise<Incident[]>;
+  /**
+   * The milestone times of incidents declared at or after `since` (drills excluded) with an id above
+   * `afterId`, by id, the first `limit`: response-time figures read page by page, a few columns each.
+   */
+  timesSince(since: Date, afterId: number, limit: number): Promise<IncidentTimes[]>;
   /** Incidents not yet resolved, oldest first; the first `limit` of them when given. */
   listOpen(limit?: number): Promise<Incident[]>;
   countOpen(): Promise<number>;
+  /**
+   * Open incidents declared by hand (slash command or modal) that have no channel yet, with an id above
+   * `afterId`, by id, the first `limit`: what start-up recovery must finish, without reading every open one.
+   */
+  listUnopened(afterId: number, limit: number): Promise<Incident[]>;
   /** Sets the given fields (`null` clears one); null if there is no such incident. */
   update(id: number, patch: IncidentPatch): Promise<Incident | null>;
   /**
@@ -194,6 +205,18 @@ export interface HeartbeatStore {
 export interface OpenBoardStore {
   progress(): Promise<Map<number, StepProgress>>;
   timers(): Promise<Map<number, Timer[]>>;
+  /**
+   * The `limit` most urgent open incidents (most severe, then oldest), with the step progress and pending
+   * timers of those only: what App Home can show, whatever the number open.
+   */
+  mostUrgent(limit: number): Promise<OpenBoard>;
+}
+
+/** Open incidents with their step progress and pending timers, by incident id. */
+export interface OpenBoard {
+  incidents: Incident[];
+  progress: Map<number, StepProgress>;
+  timers: Map<number, Timer[]>;
 }
 
 /** What incidents and drills say about each runbook, for the weekly review. */

@@ -50,6 +50,59 @@ describe.each(STORE_KINDS)('store port on %s: incidents, checklist, timeline, tr
     expect(await store.incidents.getByChannel('C404')).toBeNull();
   });
 
+  it('reads the milestone times of incidents declared since a date, drills excluded, after an id, by id', async () => {
+    const { clock, store } = await open();
+    const base = { severity: 'P1', declaredBy: 'U1', source: 'slash' } as const;
+    await store.incidents.create({ ...base, title: 'before the window' });
+    clock.advance(3_600_000);
+    const a = await store.incidents.create({ ...base, title: 'a' });
+    await store.incidents.create({ ...base, title: 'drill', drill: true });
+    const b = await store.incidents.create({ ...base, title: 'b', severity: 'P2' });
+    await store.incidents.acknowledge(b.id);
+    await store.incidents.setStatus(b.id, 'resolved');
+    const c = await store.incidents.create({ ...base, title: 'c' });
+    await store.incidents.setTimes(c.id, { impactStartedAt: '2026-11-22T10:30:00.000Z' });
+
+    const since = new Date('2026-11-22T10:30:00Z');
+    const ids = async (after: number, limit: number) =>
+      (await store.incidents.timesSince(since, after, limit)).map((i) => i.id);
+    expect(await ids(0, 10)).toEqual([a.id, b.id, c.id]);
+    expect(await ids(a.id, 1)).toEqual([b.id]);
+    expect(await ids(c.id, 10)).toEqual([]);
+    const [, times, last] = await store.incidents.timesSince(since, 0, 10);
+    expect(times).toEqual({
+      id: b.id,
+      severity: 'P2',
+      declaredAt: '2026-11-22T11:00:00.000Z',
+      impactStartedAt: null,
+      detectedAt: null,
+      acknowledgedAt: '2026-11-22T11:00:00.000Z',
+      mitigatedAt: null,
+      resolvedAt: '2026-11-22T11:00:00.000Z',
+    });
+    expect(last?.impactStartedAt).toBe('2026-11-22T10:30:00.000Z');
+  });
+
+  it('lists the open hand-declared incidents without a channel, after an id, by id, at most `limit`', async () => {
+    const { store } = await open();
+    const base = { severity: 'P1', declaredBy: 'U1' } as const;
+    const a = await store.incidents.create({ ...base, title: 'a', source: 'slash' });
+    await store.incidents.create({ ...base, title: 'has channel', source: 'slash', channelId: 'C1' });
+    await store.incidents.create({ ...base, title: 'paged', source: 'alertmanager' });
+    const b = await store.incidents.create({ ...base, title: 'b', source: 'modal' });
+    const resolved = await store.incidents.create({ ...base, title: 'resolved', source: 'slash' });
+    await store.incidents.setStatus(resolved.id, 'resolved');
+    const c = await store.incidents.create({ ...base, title: 'c', source: 'slash' });
+
+    const ids = async (after: number, limit: number) =>
+      (await store.incidents.listUnopened(after, limit)).map((i) => i.id);
+    expect(await ids(0, 10)).toEqual([a.id, b.id, c.id]);
+    expect(await ids(0, 2)).toEqual([a.id, b.id]);
+    expect(await ids(b.id, 2)).toEqual([c.id]);
+    expect(await ids(c.id, 2)).toEqual([]);
+    expect((await store.incidents.listUnopened(0, 1))[0]).toEqual(a);
+  });
+
   it('updates, moves status once per transition, acknowledges once, and lists and counts the open ones', async () => {
     const { clock, store } = await open();
     const a = await store.incidents.create({ title: 'A', severity: 'P1', declaredBy: 'U1', source: 'slash' });

@@ -210,4 +210,55 @@ describe.each(STORE_KINDS)('store port on %s: links, records and reads', (kind) 
     expect(await store.openBoard.progress()).toEqual(new Map());
     expect(await store.openBoard.timers()).toEqual(new Map());
   });
+
+  it('reads the most urgent open incidents (most severe, then oldest) with the progress and timers of those only', async () => {
+    const { clock, store, incident: p1 } = await open();
+    const create = (title: string, severity: 'P0' | 'P1' | 'P2' | 'P3') =>
+      store.incidents.create({ title, severity, declaredBy: 'U1', source: 'slash' });
+    clock.advance(60_000);
+    const p3 = await create('cosmetic', 'P3');
+    const p0 = await create('down', 'P0');
+    const olderP2 = await create('minor', 'P2');
+    clock.advance(60_000);
+    const newerP1 = await create('major, later', 'P1');
+    const resolved = await create('was down', 'P0');
+    await store.incidents.setStatus(resolved.id, 'resolved');
+    for (const i of [p0, p1, newerP1, olderP2, p3])
+      await store.checklist.insertSteps([
+        {
+          incidentId: i.id,
+          position: 0,
+          section: 'step',
+          runbookId: 'RUN-1',
+          number: 1,
+          title: `Look ${i.id}`,
+        },
+      ]);
+    for (const i of [p0, newerP1, p3])
+      await store.timers.schedule({
+        incidentId: i.id,
+        kind: 'escalation',
+        dueAt: new Date('2026-11-22T12:00:00Z'),
+      });
+
+    const board = await store.openBoard.mostUrgent(3);
+    expect(board.incidents.map((i) => i.id)).toEqual([p0.id, p1.id, newerP1.id]);
+    expect(board.incidents[0]).toEqual(await store.incidents.get(p0.id));
+    expect([...board.progress.keys()].sort((a, b) => a - b)).toEqual([p1.id, p0.id, newerP1.id]);
+    expect(board.progress.get(p1.id)).toEqual({ incidentId: p1.id, done: 0, total: 1, currentStep: null });
+    expect([...board.timers.keys()]).toEqual([p0.id, newerP1.id]);
+    expect((await store.openBoard.mostUrgent(10)).incidents.map((i) => i.id)).toEqual([
+      p0.id,
+      p1.id,
+      newerP1.id,
+      olderP2.id,
+      p3.id,
+    ]);
+    for (const i of [p0, p1, newerP1, olderP2, p3]) await store.incidents.setStatus(i.id, 'resolved');
+    expect(await store.openBoard.mostUrgent(3)).toEqual({
+      incidents: [],
+      progress: new Map(),
+      timers: new Map(),
+    });
+  });
 });

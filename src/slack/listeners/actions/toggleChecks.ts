@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { parseChecksBlockId } from '../../ids.ts';
 import { errorText } from '../commands/incident.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { channelIncident } from '../privateGuard.ts';
 import { type ActionArgs, actorOf } from './context.ts';
 
 /** The option values that were ticked in the message the user saw, for the checkbox element they clicked. */
@@ -24,14 +25,17 @@ export function seenSelection(
 
 /** A tick or untick: apply what this click changed, re-render the step from the database, move on if it completed. */
 export function toggleChecks(deps: ListenerDeps) {
-  return async ({ ack, body, action }: ActionArgs): Promise<void> => {
+  return async ({ ack, body, action, context }: ActionArgs): Promise<void> => {
     await ack();
     const checkboxes = action as CheckboxesAction;
     const target = parseChecksBlockId(checkboxes.block_id);
     if (!target) return;
     const actor = actorOf(deps, body);
     const step = await deps.service.step(target.stepId);
-    const incident = await deps.service.get(step.incidentId);
+    // The private-channel guard has just read the incident of the clicked channel: when it is the step's,
+    // it is not read again.
+    const known = channelIncident(context);
+    const incident = known?.id === step.incidentId ? known : await deps.service.get(step.incidentId);
     // A click must come from the incident's own channel; anything else is a forged or misrouted payload.
     if (body.channel?.id !== incident.channelId) {
       return actor.reply('That checklist belongs to another incident channel.');
@@ -43,7 +47,10 @@ export function toggleChecks(deps: ListenerDeps) {
     );
     const selected = checkboxes.selected_options.map((o) => o.value ?? '');
     try {
-      await deps.stepUseCases.tick({ stepId: step.id, seen, selected, actor: actor.user });
+      await deps.stepUseCases.tick(
+        { stepId: step.id, seen, selected, actor: actor.user },
+        { step, incident },
+      );
     } catch (error) {
       // A refused tick (choose an option first, a closed incident) is said to the one who ticked, and the
       // message is drawn again from the database so the box they ticked shows unticked.
