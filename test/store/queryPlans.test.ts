@@ -125,6 +125,9 @@ const HOT: Record<string, (store: AsyncStore) => Promise<unknown>> = {
   'steps of an incident': (s) => s.checklist.listSteps(7),
   'App Home: step progress of open incidents': (s) => s.openBoard.progress(),
   'App Home: timers of open incidents': (s) => s.openBoard.timers(),
+  'App Home: the most urgent open incidents': (s) => s.openBoard.mostUrgent(500),
+  'start-up recovery: incidents without a channel': (s) => s.incidents.listUnopened(0, 100),
+  'response times of a window (App Home, stats)': (s) => s.incidents.timesSince(SINCE, 0, 1000),
 };
 
 describe('query plans of hot paths', () => {
