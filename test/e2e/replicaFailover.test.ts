@@ -23,7 +23,7 @@ async function rows(rig: ReplicaRig, what: string, sql: string, expected: number
 }
 
 describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 180_000 }, () => {
-  it('the other fires the due timer and opens the paged incident once its leases expire, each once', async () => {
+  it('the other finishes the due escalation and opens the paged incident once the leases expire, each once', async () => {
     const rig = await replicaRig(cleanup, {
       secret: SECRET,
       env: { SCHEDULER_TICK_SECONDS: '1', LEASE_SECONDS: String(LEASE_SECONDS) },
@@ -90,9 +90,14 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
     await until('the escalation brief posted', () => briefs().length > 0, 30_000);
     expect(await survivor.stop()).toBe(0);
 
-    expect(await rig.query('SELECT claimed_by FROM timers WHERE id = $1', [timer.id])).toEqual([
-      { claimed_by: 'replica-1' },
+    // The firing queues its Slack posts as jobs and completes without waiting for Slack, so the dead replica
+    // may have completed it before the kill (then its hung brief job is what the survivor takes over) or
+    // not (then the survivor fires the timer when the lease expires). Either way: fired once, by one of them.
+    // (The lease takeover itself is deterministic in test/store/sql/timerLease.contract.test.ts.)
+    const [holder] = await rig.query<{ claimed_by: string }>('SELECT claimed_by FROM timers WHERE id = $1', [
+      timer.id,
     ]);
+    expect(['replica-0', 'replica-1']).toContain(holder?.claimed_by);
     expect(briefs()).toHaveLength(1);
     // Both replicas ran the firing; its timeline entry is keyed by the timer, so it is there once.
     expect(
