@@ -30,6 +30,15 @@ export interface DrillReport {
   today: string;
 }
 
+/** A follow-up as a responder adds it: what, who owns it, by when (YYYY-MM-DD). */
+export interface FollowupInput {
+  incidentId: number;
+  text: string;
+  ownerId: string;
+  dueDate: string;
+  actor: string;
+}
+
 /** After the fire: the post-mortem (document, due date, closing), follow-ups, drills and response statistics. */
 export class PostmortemService {
   /** The durable reminders: the post-mortem's before and after its due time, and overdue follow-ups. */
@@ -131,13 +140,7 @@ export class PostmortemService {
     });
   }
 
-  async addFollowup(input: {
-    incidentId: number;
-    text: string;
-    ownerId: string;
-    dueDate: string;
-    actor: string;
-  }): Promise<Followup> {
+  async addFollowup(input: FollowupInput): Promise<Followup> {
     const text = input.text.trim();
     if (!text)
       throw new UserError(

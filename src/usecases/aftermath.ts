@@ -2,7 +2,7 @@ import type { Incident } from '../domain/incident.ts';
 import type { Followup } from '../domain/records.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { IncidentService } from '../services/incidentService.ts';
-import type { PostmortemService } from '../services/postmortemService.ts';
+import type { FollowupInput, PostmortemService } from '../services/postmortemService.ts';
 import type { ArchiveChannels } from './archive.ts';
 import type { ChatPort } from './ports/chat.ts';
 
@@ -48,13 +48,7 @@ export class Aftermath {
   }
 
   /** A follow-up, said in the channel; `posted` false when the incident has no channel to say it in. */
-  async addFollowup(input: {
-    incidentId: number;
-    text: string;
-    ownerId: string;
-    dueDate: string;
-    actor: string;
-  }): Promise<{ followup: Followup; posted: boolean }> {
+  async addFollowup(input: FollowupInput): Promise<{ followup: Followup; posted: boolean }> {
     const followup = await this.deps.postmortems.addFollowup(input);
     const incident = await this.deps.incidents.get(input.incidentId);
     if (!incident.channelId) return { followup, posted: false };

@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/domain/records.ts';
 import { createLogger } from '../../src/log.ts';
 import { backoffMs, JobRunner } from '../../src/scheduler/jobRunner.ts';
-import { manualClock, tempStore } from '../store/helpers.ts';
+import { storeWithIncident } from '../store/helpers.ts';
 
 class Flaky extends Error {}
 
 async function setup() {
-  const clock = manualClock('2026-12-01T03:00:00.000Z');
-  const store = await tempStore(clock.now);
-  const incident = await store.incidents.create({
-    title: 'x',
-    severity: 'P1',
-    declaredBy: 'U1',
-    source: 'slash',
-  });
+  const { clock, store, incident } = await storeWithIncident('2026-12-01T03:00:00.000Z');
   const ran: string[] = [];
   const failing = new Map<string, Error>();
   const handler = async (job: Job) => {

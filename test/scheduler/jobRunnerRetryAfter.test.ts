@@ -2,18 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../src/integrations/errors.ts';
 import { createLogger } from '../../src/log.ts';
 import { JobRunner } from '../../src/scheduler/jobRunner.ts';
-import { manualClock, tempStore } from '../store/helpers.ts';
+import { storeWithIncident } from '../store/helpers.ts';
 
 describe('JobRunner and Retry-After', () => {
   it('waits at least what a 429 asked for, and the usual backoff when it asked less', async () => {
-    const clock = manualClock('2026-12-01T03:00:00.000Z');
-    const store = await tempStore(clock.now);
-    const incident = await store.incidents.create({
-      title: 'x',
-      severity: 'P1',
-      declaredBy: 'U1',
-      source: 'slash',
-    });
+    const { clock, store, incident } = await storeWithIncident('2026-12-01T03:00:00.000Z');
     const errors = new Map([
       ['limited', new IntegrationError('Statuspage answered 429', true, 42_000)],
       ['brief', new IntegrationError('Statuspage answered 429', true, 10)],

@@ -3,17 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { cronExpression, lateNote, Scheduler, type TimerHandler } from '../../src/scheduler/scheduler.ts';
 import { isTransient } from '../../src/slack/errors.ts';
-import { manualClock, tempStore } from '../store/helpers.ts';
+import { storeWithIncident } from '../store/helpers.ts';
 
 async function setup() {
-  const clock = manualClock('2026-11-23T15:00:00.000Z');
-  const store = await tempStore(clock.now);
-  const incident = await store.incidents.create({
-    title: 'x',
-    severity: 'P1',
-    declaredBy: 'U1',
-    source: 'slash',
-  });
+  const { clock, store, incident } = await storeWithIncident('2026-11-23T15:00:00.000Z');
   const fired: { id: number; kind: string; late: string; lateMs: number }[] = [];
   const record: TimerHandler = async (timer, firing) => {
     fired.push({ id: timer.id, kind: timer.kind, late: firing.late, lateMs: firing.lateMs });

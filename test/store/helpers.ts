@@ -54,3 +54,16 @@ export async function tempStore(now?: () => Date): Promise<AsyncStore> {
   });
   return store;
 }
+
+/** Call inside a test: `tempStore` on a hand-moved clock, holding one P1 incident for the work under test. */
+export async function storeWithIncident(start: string) {
+  const clock = manualClock(start);
+  const store = await tempStore(clock.now);
+  const incident = await store.incidents.create({
+    title: 'x',
+    severity: 'P1',
+    declaredBy: 'U1',
+    source: 'slash',
+  });
+  return { clock, store, incident };
+}

@@ -222,18 +222,7 @@ export function statusUpdateMessage(...args: Parameters<typeof statusUpdateText>
 }
 
 /** The executive brief in the team's template (default: `INCIDENT BRIEF — [TIMESTAMP]` / `SITUATION:` / ...). */
-export function execBriefText(
-  templates: Templates,
-  input: {
-    at: Date;
-    situation: string;
-    cause: string;
-    action: string;
-    eta: string;
-    impact: string;
-    nextUpdateAt: Date;
-  },
-): string {
+export function execBriefText(templates: Templates, input: BriefPrefill & { at: Date }): string {
   const fields: ExecBriefFields = {
     timestamp: slackDate(input.at.toISOString()),
     situation: oneLine(input.situation, 'Being assessed'),
