@@ -16,8 +16,7 @@ export const DEFAULT_RETENTION_MS = 7 * 86_400_000;
 
 /** Plans the daily prune unless one is already planned: at start, so a restart neither loses nor doubles it. */
 export async function ensurePrune(store: Pick<StoreRepositories, 'timers'>, now: Date): Promise<void> {
-  if ((await store.timers.listOpenGlobal(PRUNE_KIND)).length > 0) return;
-  await store.timers.schedule({
+  await store.timers.scheduleSole({
     incidentId: null,
     kind: PRUNE_KIND,
     dueAt: new Date(now.getTime() + EVERY_MS),

@@ -160,6 +160,17 @@ export class SqlTimers implements TimerStore {
    * A periodic timer under a live lease is being fired now, and its handler asks this to learn whether the
    * next one is planned: it is not, so the leased one is left out.
    */
+  scheduleSole(timer: NewTimer & { incidentId: null }): Promise<Timer | null> {
+    return atomic(this.#ctx, async (tx) => {
+      // Replicas on PostgreSQL serialise on a lock named after the kind; SQLite has one writer already.
+      if (tx.kind === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`timers:${timer.kind}`}))`.execute(tx.db);
+      const timers = new SqlTimers(tx);
+      if ((await timers.listOpenGlobal(timer.kind)).length > 0) return null;
+      return (await timers.schedule(timer)).timer;
+    });
+  }
+
   async listOpenGlobal(kind: string): Promise<Timer[]> {
     const at = this.#ctx.now().toISOString();
     const rows = await this.#ctx.db

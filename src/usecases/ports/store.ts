@@ -126,6 +126,11 @@ export interface TimerStore {
   listOpen(incidentId: number): Promise<Timer[]>;
   /** Timers of no incident (the daily prune, the follow-up check) not fired, cancelled nor being fired now. */
   listOpenGlobal(kind: string): Promise<Timer[]>;
+  /**
+   * Plans a timer of no incident unless one of its kind is open (as `listOpenGlobal` counts them), decided
+   * in the database: two replicas starting at once plan one daily prune, not two. Null when one was open.
+   */
+  scheduleSole(timer: NewTimer & { incidentId: null }): Promise<Timer | null>;
 }
 
 export interface InboxStore {

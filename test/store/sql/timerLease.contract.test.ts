@@ -137,4 +137,29 @@ describe.each(STORE_KINDS)('timer leases on %s', (kind) => {
       ['by hand', '2026-11-22T10:01:00.000Z'],
     ]);
   });
+
+  it('plans one sole timer of a kind when two replicas plan it at once (the daily prune), none while one is open', async () => {
+    const clock = manualClock('2026-11-22T10:00:00.000Z');
+    const [a, b] = await replicas(kind, clock.now);
+    const sole = (store: AsyncStore, dueAt: string) =>
+      store.timers.scheduleSole({ incidentId: null, kind: 'prune', dueAt: new Date(dueAt) });
+    // Different due times (each replica plans from its own start), so no unique index can decide.
+    const planned = await Promise.all([
+      sole(a, '2026-11-23T10:00:00.000Z'),
+      sole(b, '2026-11-23T10:00:01.000Z'),
+      sole(a, '2026-11-23T10:00:02.000Z'),
+      sole(b, '2026-11-23T10:00:03.000Z'),
+    ]);
+    expect(planned.filter((t) => t !== null)).toHaveLength(1);
+    expect(await a.timers.listOpenGlobal('prune')).toHaveLength(1);
+    expect(await sole(b, '2026-11-24T10:00:00.000Z')).toBeNull();
+    // Another kind is planned beside it.
+    expect(
+      await b.timers.scheduleSole({
+        incidentId: null,
+        kind: 'runbook_review',
+        dueAt: new Date('2026-11-24T09:00:00.000Z'),
+      }),
+    ).toMatchObject({ kind: 'runbook_review', incidentId: null, dueAt: '2026-11-24T09:00:00.000Z' });
+  });
 });
