@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { type FetchFunction, type RetryOptions, WebClient } from '@slack/web-api';
 import { laterChatJobHandlers } from './app/chatJobs.ts';
-import { assignedTasks } from './app/course.ts';
+import { assignedTasks, homeViewers } from './app/course.ts';
 import { httpRoutes } from './app/httpRoutes.ts';
 import { type IntegrationWiring, isRetryableIntegrationError, wireIntegrations } from './app/integrations.ts';
 import { planReview, runbookReloader } from './app/reload.ts';
@@ -209,7 +209,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const access = new IncidentAccess(app.client, log);
   const course = new CourseService(store, service, runbooks, timekeeper);
   const tasks = assignedTasks(course, service);
-  const home = new HomePublisher(app.client, service, runbooks, access, postmortems, tasks, log, now);
+  // Replicas share who looked at App Home, and keep no snapshot that a change on another would not clear.
+  const replicas = store.kind === 'postgres' ? { viewers: homeViewers(store.heartbeats), cacheMs: 0 } : null;
+  const home = new HomePublisher(
+    app.client,
+    service,
+    runbooks,
+    access,
+    postmortems,
+    tasks,
+    log,
+    now,
+    replicas,
+  );
   workflow.onChange(async (incidentId, what) => {
     if (what === 'declared') {
       const incident = await service.get(incidentId);

@@ -2,11 +2,12 @@ import type { CourseService } from '../services/courseService.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import { MilestoneService } from '../services/milestoneService.ts';
 import type { AssignedTask } from '../slack/blocks/home.ts';
+import type { HomeViewers } from '../slack/home.ts';
 import { CatchUp } from '../usecases/catchup.ts';
 import { ChangeCourse } from '../usecases/changeCourse.ts';
 import { EditTimes } from '../usecases/editTimes.ts';
 import type { ChatPort } from '../usecases/ports/chat.ts';
-import type { StorePort } from '../usecases/ports/store.ts';
+import type { HeartbeatStore, StorePort } from '../usecases/ports/store.ts';
 
 /** The steps handed to a person, for "My tasks" in their App Home tab. */
 export function assignedTasks(
@@ -46,5 +47,16 @@ export function buildResponderTools(parts: {
     course: new ChangeCourse({ course: parts.course, incidents: parts.service, chat: parts.chat }),
     catchup: new CatchUp({ incidents: parts.service, now: parts.now }),
     times: buildTimes(parts),
+  };
+}
+
+const VIEWER = 'home-viewer:';
+
+/** App Home's viewers in the store's heartbeats, so that a change on any replica refreshes every open tab. */
+export function homeViewers(heartbeats: HeartbeatStore): HomeViewers {
+  return {
+    seen: (userId, at) => heartbeats.beat(`${VIEWER}${userId}`, at),
+    recent: async (since, limit) =>
+      (await heartbeats.since(VIEWER, since, limit)).map((name) => name.slice(VIEWER.length)),
   };
 }

@@ -24,6 +24,12 @@ const CACHE_MS = 60_000;
  */
 export const HOME_READ = 500;
 
+/** Who opened their Home tab, kept where every replica sees it (the store's heartbeats). */
+export interface HomeViewers {
+  seen(userId: string, at: Date): Promise<void>;
+  recent(since: Date, limit: number): Promise<string[]>;
+}
+
 const ROLE_LABEL: Record<Role, string> = {
   incident_commander: 'incident commander (team)',
   deployment: 'deployment',
@@ -95,12 +101,15 @@ export class HomePublisher {
     private readonly assignments: ((userId: string) => Promise<AssignedTask[]>) | null,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Replicas: who looked, shared through the database, and no snapshot kept between changes. */
+    private readonly shared: { viewers: HomeViewers; cacheMs: number } | null = null,
   ) {}
 
   /** The user opened the Home tab: remember them and publish their tab now. */
   async opened(userId: string): Promise<void> {
     this.viewers.delete(userId);
     this.viewers.set(userId, this.now().getTime());
+    await this.shared?.viewers.seen(userId, this.now());
     while (this.viewers.size > MAX_VIEWERS) {
       const oldest = this.viewers.keys().next().value;
       if (oldest === undefined) break;
@@ -139,7 +148,9 @@ export class HomePublisher {
     this.cached = null;
     const since = this.now().getTime() - VIEWER_WINDOW_MS;
     for (const [user, at] of this.viewers) if (at < since) this.viewers.delete(user);
-    await this.publish([...this.viewers.keys()]);
+    // Another replica served some of them: a change made here reaches their tabs too.
+    const elsewhere = (await this.shared?.viewers.recent(new Date(since), MAX_VIEWERS)) ?? [];
+    await this.publish([...new Set([...this.viewers.keys(), ...elsewhere])]);
   }
 
   private async publish(users: readonly string[]): Promise<void> {
@@ -174,7 +185,9 @@ export class HomePublisher {
 
   private snapshot(): Promise<Snapshot> {
     const now = this.now().getTime();
-    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.snapshot;
+    // Replicas keep none: a change another replica made would not clear it.
+    const cacheMs = this.shared?.cacheMs ?? CACHE_MS;
+    if (this.cached && now - this.cached.at < cacheMs) return this.cached.snapshot;
     const snapshot = this.read().catch((error: unknown) => {
       this.cached = null;
       throw error;

@@ -5,8 +5,10 @@ import { until } from '../support/botProcess.ts';
 import type { FakeSlack, StoredMessage } from '../support/fakeSlack.ts';
 import { type ReplicaRig, replicaRig } from '../support/replicaRig.ts';
 import {
+  appHomeOpenedEvent,
   blockActionsPayload,
   checkboxChange,
+  event,
   findElement,
   interaction,
   slashCommand,
@@ -131,5 +133,30 @@ describe('two replicas on one PostgreSQL, requests spread over both', { timeout:
       `SELECT DISTINCT claimed_by FROM timers WHERE id IN (${escalations.map((t) => t.id).join(',')})`,
     );
     expect(owners.every((o) => /^replica-[01]/.test(o.claimed_by))).toBe(true);
+  });
+
+  it('App Home opened on one replica is refreshed by a change made on the other', async () => {
+    const rig = await replicaRig(cleanup, { secret: SECRET });
+    const [a, b] = await rig.start(2);
+    if (!a || !b) throw new Error('two replicas did not start');
+    const tabsOf = (user: string) =>
+      rig.slack
+        .callsTo('views.publish')
+        .filter((c) => c.args.user_id === user && c.status === 200)
+        .map((c) => JSON.stringify(c.args.view));
+    expect((await event(rig.url(a), SECRET, appHomeOpenedEvent({ user: IC }))).status).toBe(200);
+    await until('the tab published by the replica it was opened on', () => tabsOf(IC).length > 0, 30_000);
+    expect(tabsOf(IC).some((tab) => tab.includes('Declared on the other replica'))).toBe(false);
+
+    await slashCommand(rig.url(b), SECRET, {
+      text: 'declare P1 Declared on the other replica',
+      user_id: DECLARER,
+      channel_id: GENERAL,
+    });
+    await until(
+      'the tab refreshed by the other replica',
+      () => tabsOf(IC).some((tab) => tab.includes('Declared on the other replica')),
+      30_000,
+    );
   });
 });

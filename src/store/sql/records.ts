@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { BotIdentity, ExternalRef, NewExternalRef } from '../../domain/records.ts';
 import type {
   ExternalRefStore,
@@ -66,6 +67,20 @@ export class SqlHeartbeats implements HeartbeatStore {
       .where('name', '=', name)
       .executeTakeFirst();
     return row ? new Date(row.at) : null;
+  }
+
+  async since(prefix: string, since: Date, limit: number): Promise<string[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('heartbeats')
+      .select('name')
+      // Not LIKE: a wildcard in the prefix must not widen it. A few rows: one a viewer, one the scheduler.
+      .where(sql<boolean>`substr(name, 1, ${prefix.length}) = ${prefix}`)
+      .where('at', '>=', since.toISOString())
+      .orderBy('at', 'desc')
+      .orderBy('name')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.name);
   }
 }
 

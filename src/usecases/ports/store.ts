@@ -204,6 +204,8 @@ export interface FollowupStore {
 export interface HeartbeatStore {
   beat(name: string, at?: Date): Promise<void>;
   last(name: string): Promise<Date | null>;
+  /** The names starting with `prefix` that beat at `since` or later, the most recent first. */
+  since(prefix: string, since: Date, limit: number): Promise<string[]>;
 }
 
 /** App Home's view of every open incident, in a fixed number of queries whatever their number. */

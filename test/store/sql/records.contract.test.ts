@@ -145,6 +145,18 @@ describe.each(STORE_KINDS)('store port on %s: links, records and reads', (kind) 
     });
 
     expect(await store.heartbeats.last('scheduler')).toBeNull();
+    // Names under a prefix that beat since a moment, most recent first; a wildcard in the prefix is literal.
+    await store.heartbeats.beat('home-viewer:U1', new Date('2026-11-22T09:00:00.000Z'));
+    await store.heartbeats.beat('home-viewer:U2', new Date('2026-11-22T11:00:00.000Z'));
+    await store.heartbeats.beat('home-viewer:U3', new Date('2026-11-22T10:30:00.000Z'));
+    await store.heartbeats.beat('home-viewer%U4', new Date('2026-11-22T11:00:00.000Z'));
+    const since = new Date('2026-11-22T10:00:00.000Z');
+    expect(await store.heartbeats.since('home-viewer:', since, 10)).toEqual([
+      'home-viewer:U2',
+      'home-viewer:U3',
+    ]);
+    expect(await store.heartbeats.since('home-viewer:', since, 1)).toEqual(['home-viewer:U2']);
+    expect(await store.heartbeats.since('home-viewer_', since, 10)).toEqual([]);
     await store.heartbeats.beat('scheduler');
     await store.heartbeats.beat('scheduler', new Date('2026-11-22T11:00:00Z'));
     expect(await store.heartbeats.last('scheduler')).toEqual(new Date('2026-11-22T11:00:00Z'));
