@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckResult, CheckStatus } from '../../diagnostics/types.ts';
 import type { Evidence, RecommendationView } from '../../services/diagnosticsService.ts';
+import type { RemediationResult } from '../../usecases/ports/chat.ts';
 import { ACTIONS } from '../ids.ts';
 import { actions, actor, button, context, inline, LIMIT, type Message, section } from './kit.ts';
 import { codeBlock, escapeMrkdwn, truncate } from './mrkdwn.ts';
@@ -99,14 +100,7 @@ export function diagnosticsRunningMessage(count: number, runbookId: string): Mes
 }
 
 /** The outcome of a remediation, posted in the channel for everyone. */
-export function remediationMessage(input: {
-  title: string;
-  ok: boolean;
-  summary: string;
-  output: string;
-  by: string;
-  approvedBy: string | null;
-}): Message {
+export function remediationMessage(input: RemediationResult): Message {
   const head = `${input.ok ? '✅' : '❌'} *${inline(input.title, 200)}* ${input.ok ? 'succeeded' : 'failed'}: ${inline(input.summary, 300)}`;
   const who = input.approvedBy
     ? `approved and run by ${actor(input.approvedBy)}`

@@ -2,33 +2,21 @@ import { addStepModal, switchRunbookModal } from '../../blocks/courseModals.ts';
 import { parseAssignBlockId } from '../../ids.ts';
 import { errorText } from '../commands/incident.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { type ActionArgs, actorOf, idFromValue } from './context.ts';
+import { type ActionArgs, actorOf, idFromValue, incidentModalButton } from './context.ts';
 
 /** Header "Switch runbook": the runbooks to pick from, in a modal. */
 export function switchRunbookButton(deps: ListenerDeps) {
-  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
-    await ack();
-    const incidentId = idFromValue(action);
-    if (incidentId === null) return;
-    const runbooks = deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title }));
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: switchRunbookModal(await deps.service.get(incidentId), runbooks),
-    });
-  };
+  return incidentModalButton(deps, (incident) =>
+    switchRunbookModal(
+      incident,
+      deps.runbooks().catalog.runbooks.map((r) => ({ id: r.id, title: r.title })),
+    ),
+  );
 }
 
 /** Header "Add step": a title and its checks, in a modal. */
 export function addStepButton(deps: ListenerDeps) {
-  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
-    await ack();
-    const incidentId = idFromValue(action);
-    if (incidentId === null) return;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: addStepModal(await deps.service.get(incidentId)),
-    });
-  };
+  return incidentModalButton(deps, addStepModal);
 }
 
 /** The user picker on a step: the step is handed to whoever was picked. */

@@ -1,6 +1,6 @@
 import { declareModal, escalateModal, severityModal, statusModal } from '../../blocks/modals.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { type ActionArgs, idFromValue } from './context.ts';
+import { type ActionArgs, idFromValue, incidentModalButton } from './context.ts';
 
 export function claimCommander(deps: ListenerDeps) {
   return async ({ ack, body, action }: ActionArgs): Promise<void> => {
@@ -22,19 +22,13 @@ export function resolve(deps: ListenerDeps) {
 
 /** Buttons that open a modal prefilled from the incident. */
 export function openModal(deps: ListenerDeps, which: 'status' | 'severity' | 'escalate') {
-  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
-    await ack();
-    const incidentId = idFromValue(action);
-    if (incidentId === null) return;
-    const incident = await deps.service.get(incidentId);
-    const view =
-      which === 'status'
-        ? statusModal(incident)
-        : which === 'severity'
-          ? severityModal(incident)
-          : escalateModal(incident, deps.runbooks().policy);
-    await client.views.open({ trigger_id: body.trigger_id, view });
-  };
+  return incidentModalButton(deps, (incident) =>
+    which === 'status'
+      ? statusModal(incident)
+      : which === 'severity'
+        ? severityModal(incident)
+        : escalateModal(incident, deps.runbooks().policy),
+  );
 }
 
 export function openDeclare(deps: ListenerDeps) {
