@@ -9,14 +9,9 @@ import { App, LogLevel } from '@slack/bolt';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET, startTestBot } from '../test/e2e/testBot.ts';
 import { FAKE_BOT, type StoredMessage } from '../test/support/fakeSlack.ts';
-import {
-  blockActionsPayload,
-  checkboxChange,
-  findElement,
-  interaction,
-  slashCommand,
-} from '../test/support/slackRequests.ts';
+import { findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
+import { clickStep, countStepUpdates } from './clicks.ts';
 
 const RESPONDERS = 50;
 const PER_RESPONDER = 20;
@@ -92,19 +87,7 @@ export async function ackBench(): Promise<void> {
     if (!step) throw new Error('no step message');
     const seen = step;
     const channel = seen.channel;
-    // Slack answers each chat.update after 50 ms here, so clicks pile up as they would on a busy message;
-    // the coalescer (issue 19) must keep one update of a message in flight and far fewer than clicks.
-    const updates = { calls: 0, inFlight: new Map<string, number>(), max: 0 };
-    t.slack.on('chat.update', async (args) => {
-      const ts = String(args.ts);
-      updates.calls++;
-      const now = (updates.inFlight.get(ts) ?? 0) + 1;
-      updates.inFlight.set(ts, now);
-      updates.max = Math.max(updates.max, now);
-      await new Promise((r) => setTimeout(r, 50));
-      updates.inFlight.set(ts, (updates.inFlight.get(ts) ?? 1) - 1);
-      return undefined;
-    });
+    const updates = countStepUpdates(t.slack);
 
     const command =
       (url: string): Send =>
@@ -118,19 +101,7 @@ export async function ackBench(): Promise<void> {
     const click =
       (url: string): Send =>
       (i) =>
-        interaction(
-          url,
-          SECRET,
-          blockActionsPayload({
-            user: IC,
-            channel,
-            message: seen,
-            actions: [
-              checkboxChange(seen, ACTIONS.toggleChecks, i % 2 ? { check: ['0'] } : { uncheck: ['0'] }),
-            ],
-            response_url: t.slack.responseUrl(),
-          }),
-        );
+        clickStep(url, seen, i, t.slack.responseUrl());
 
     for (const [name, make] of [
       ['slash command `/incident list`', command],

@@ -9,14 +9,9 @@ import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET } from '../test/e2e/testBot.ts';
 import type { StoredMessage } from '../test/support/fakeSlack.ts';
 import { processRig } from '../test/support/processRig.ts';
-import {
-  blockActionsPayload,
-  checkboxChange,
-  findElement,
-  interaction,
-  slashCommand,
-} from '../test/support/slackRequests.ts';
+import { findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
+import { clickStep, countStepUpdates } from './clicks.ts';
 
 const RESPONDERS = 50;
 const PER_RESPONDER = 20;
@@ -75,32 +70,9 @@ export async function ackProcessesBench(): Promise<void> {
       .find((m) => findElement(m.blocks, ACTIONS.toggleChecks));
     if (!seen) throw new Error('no step message');
     const step: StoredMessage = seen;
-    const updates = { calls: 0, inFlight: new Map<string, number>(), max: 0 };
-    rig.slack.on('chat.update', async (args) => {
-      const ts = String(args.ts);
-      updates.calls++;
-      const now = (updates.inFlight.get(ts) ?? 0) + 1;
-      updates.inFlight.set(ts, now);
-      updates.max = Math.max(updates.max, now);
-      await new Promise((r) => setTimeout(r, 50));
-      updates.inFlight.set(ts, (updates.inFlight.get(ts) ?? 1) - 1);
-      return undefined;
-    });
+    const updates = countStepUpdates(rig.slack);
     const sends = {
-      'checkbox click': (url: string) => (i: number) =>
-        interaction(
-          url,
-          SECRET,
-          blockActionsPayload({
-            user: IC,
-            channel: step.channel,
-            message: step,
-            actions: [
-              checkboxChange(step, ACTIONS.toggleChecks, i % 2 ? { check: ['0'] } : { uncheck: ['0'] }),
-            ],
-            response_url: rig.slack.responseUrl(),
-          }),
-        ),
+      'checkbox click': (url: string) => (i: number) => clickStep(url, step, i, rig.slack.responseUrl()),
       '/incident help': (url: string) => () =>
         slashCommand(url, SECRET, {
           text: 'help',

@@ -9,14 +9,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET, startTestBot, type TestBot } from '../test/e2e/testBot.ts';
 import type { StoredMessage } from '../test/support/fakeSlack.ts';
-import {
-  blockActionsPayload,
-  checkboxChange,
-  findElement,
-  interaction,
-  slashCommand,
-} from '../test/support/slackRequests.ts';
+import { findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
+import { clickStep } from './clicks.ts';
 
 const SIZES = [10, 1_000, 10_000];
 const REQUESTS = Math.max(3, Number(process.env.BENCH_RUNS ?? 15));
@@ -82,20 +77,7 @@ async function atSize(open: number): Promise<string[]> {
           channel_id: step.channel,
           response_url: t.slack.responseUrl(),
         }),
-      click: (i: number) =>
-        interaction(
-          t.url,
-          SECRET,
-          blockActionsPayload({
-            user: IC,
-            channel: step.channel,
-            message: step,
-            actions: [
-              checkboxChange(step, ACTIONS.toggleChecks, i % 2 ? { check: ['0'] } : { uncheck: ['0'] }),
-            ],
-            response_url: t.slack.responseUrl(),
-          }),
-        ),
+      click: (i: number) => clickStep(t.url, step, i, t.slack.responseUrl()),
     };
     const rows: string[] = [];
     for (const [name, fn] of Object.entries(send)) {
