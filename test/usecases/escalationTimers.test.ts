@@ -2,28 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.ts';
 import type { IncidentStep } from '../../src/domain/steps.ts';
 import type { TimerPayload } from '../../src/domain/timerPlan.ts';
-import { IncidentService, UserError } from '../../src/services/incidentService.ts';
+import { UserError } from '../../src/services/incidentService.ts';
 import type { Escalation } from '../../src/services/outcomes.ts';
-import { loadRunbookSet } from '../../src/services/runbookSet.ts';
-import { Timekeeper } from '../../src/services/timekeeper.ts';
 import { withDurableKeys } from '../../src/usecases/durableKeys.ts';
 import { EscalationTimers } from '../../src/usecases/escalate.ts';
 import type { TimerCall } from '../../src/usecases/ports/chat.ts';
-import { manualClock, tempStore } from '../store/helpers.ts';
+import { incidentRules } from './rules.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 
 /** The use case on a real store and services; the chat port records what it was asked to say. */
 async function setup() {
-  const clock = manualClock();
-  const port = await tempStore(clock.now);
-  const set = loadRunbookSet('runbooks', new Date('2026-11-22'));
-  const timekeeper = new Timekeeper(
-    port,
-    () => set,
-    () => NOW,
-  );
-  const incidents = new IncidentService(port, () => set, timekeeper);
+  const { clock, port, set, timekeeper, incidents } = await incidentRules(() => NOW);
   const said: string[] = [];
   const briefs: { escalation: Escalation; steps: readonly IncidentStep[]; call: TimerCall; now: Date }[] = [];
   const chat = {

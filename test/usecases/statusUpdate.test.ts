@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.ts';
 import type { KeptInChannel } from '../../src/domain/updates.ts';
-import { IncidentService, UserError } from '../../src/services/incidentService.ts';
-import { loadRunbookSet } from '../../src/services/runbookSet.ts';
-import { Timekeeper } from '../../src/services/timekeeper.ts';
+import { UserError } from '../../src/services/incidentService.ts';
 import { ChangeIncident } from '../../src/usecases/changeIncident.ts';
 import type { StatusUpdate } from '../../src/usecases/ports/chat.ts';
 import type { ResolveIncident } from '../../src/usecases/resolve.ts';
 import { type PublishableUpdate, StatusUpdates } from '../../src/usecases/statusUpdate.ts';
-import { manualClock, tempStore } from '../store/helpers.ts';
+import { incidentRules } from './rules.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const NEXT = new Date('2026-11-22T10:30:00Z');
 
 /** The use case on a real store and services; the chat port and the status page record what they got. */
 async function setup() {
-  const port = await tempStore(manualClock().now);
-  const set = loadRunbookSet('runbooks', new Date('2026-11-22'));
-  const timekeeper = new Timekeeper(
-    port,
-    () => set,
-    () => NOW,
-  );
-  const incidents = new IncidentService(port, () => set, timekeeper);
+  const { port, set, timekeeper, incidents } = await incidentRules(() => NOW);
   const posted: { incident: Incident; update: StatusUpdate; kept: KeptInChannel }[] = [];
   const published: (PublishableUpdate & { entryId: number })[] = [];
   const quiet = async () => {};
