@@ -4,7 +4,7 @@ import { slackDate } from '../../src/slack/blocks/mrkdwn.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
 import { buttonClick, checkboxChange, findElement, inputValue } from '../support/slackRequests.ts';
-import { DECLARER, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { activeStepMessage, DECLARER, ephemeralTexts, OTHER, startTestBot, type TestBot } from './testBot.ts';
 
 // Issue 18: after the resolve, the steps worked before it are read-only, and a stale click says why.
 
@@ -16,26 +16,10 @@ afterEach(async () => {
   await t.stop();
 });
 
-function activeStepMessage(channel: string): StoredMessage {
-  const last = t.slack
-    .messages(channel)
-    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
-    .at(-1);
-  if (!last) throw new Error('no active step message');
-  return last;
-}
-
-function ephemeralTexts(channel: string, user: string): string[] {
-  return t.slack
-    .ephemerals(channel)
-    .filter((e) => e.user === user)
-    .map((e) => e.text);
-}
-
 /** Declares on RUN-001, ticks the first check of step 1, opens its skip modal, then resolves. */
 async function resolvedWithStaleViews() {
   const { incident, channel } = await t.declare('declare P1 Database connection pool exhausted');
-  const first = activeStepMessage(channel);
+  const first = activeStepMessage(t.slack, channel);
   await t.act(OTHER, first, checkboxChange(first, ACTIONS.toggleChecks, { check: ['0'] }));
   const stale = structuredClone(t.slack.message(channel, first.ts) as StoredMessage);
   await t.act(OTHER, stale, buttonClick(stale, ACTIONS.skipStep));
@@ -87,7 +71,7 @@ describe('a resolved incident’s step messages (issue 18)', () => {
     const before = (await t.bot.service.timeline(incident.id)).length;
     const tick = checkboxChange(stale, ACTIONS.toggleChecks, { check: ['1'] });
     expect((await t.act(OTHER, stale, tick)).status).toBe(200);
-    expect(ephemeralTexts(channel, OTHER)).toEqual([
+    expect(ephemeralTexts(t.slack, channel, OTHER)).toEqual([
       `Nothing changed: incident #${incident.id} was resolved by <@${DECLARER}>, so its runbook steps are read-only. To work on them again, reopen it with \`/incident status investigating\`.`,
     ]);
     expect(await t.bot.service.timeline(incident.id)).toHaveLength(before);
@@ -113,11 +97,13 @@ describe('a resolved incident’s step messages (issue 18)', () => {
     const opened = t.slack.callsTo('views.open').length;
     expect((await t.act(OTHER, stale, buttonClick(stale, ACTIONS.skipStep))).status).toBe(200);
     expect(t.slack.callsTo('views.open')).toHaveLength(opened);
-    expect(ephemeralTexts(channel, OTHER)).toEqual([expect.stringContaining('Nothing changed: incident #')]);
+    expect(ephemeralTexts(t.slack, channel, OTHER)).toEqual([
+      expect.stringContaining('Nothing changed: incident #'),
+    ]);
     await t.submitView(OTHER, VIEWS.skipStep, modal.private_metadata, {
       [SKIP_FIELDS.reason.blockId]: { [SKIP_FIELDS.reason.actionId]: inputValue.plainText('no VPN') },
     });
-    expect(ephemeralTexts(OTHER, OTHER)).toEqual([
+    expect(ephemeralTexts(t.slack, OTHER, OTHER)).toEqual([
       expect.stringContaining(`incident #${incident.id} was resolved by <@${DECLARER}>`),
     ]);
     expect((await t.bot.service.step(Number(modal.private_metadata))).state).toBe('active');

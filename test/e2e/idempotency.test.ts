@@ -2,20 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { slackRequestKey } from '../../src/slack/dedupe.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
-import type { StoredMessage } from '../support/fakeSlack.ts';
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
   checkboxChange,
   event,
   eventCallback,
-  findElement,
   inputValue,
   interaction,
   newTriggerId,
   viewSubmissionPayload,
 } from '../support/slackRequests.ts';
-import { DECLARER, GENERAL, IC, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
+import {
+  activeStepMessage,
+  DECLARER,
+  GENERAL,
+  IC,
+  OTHER,
+  SECRET,
+  startTestBot,
+  type TestBot,
+} from './testBot.ts';
 
 // One bot for the file (starting one costs about a second): each test counts from where the last left off.
 let t: TestBot;
@@ -28,15 +35,6 @@ afterAll(async () => {
 
 const open = async () => (await t.bot.service.listOpen()).length;
 const creates = () => t.slack.callsTo('conversations.create').length;
-
-function activeStep(channel: string): StoredMessage {
-  const step = t.slack
-    .messages(channel)
-    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
-    .at(-1);
-  if (!step) throw new Error('no active step');
-  return step;
-}
 
 describe('a request Slack delivers twice is handled once', () => {
   it('a slash command arriving twice with the same trigger_id declares one incident', async () => {
@@ -83,7 +81,7 @@ describe('a request Slack delivers twice is handled once', () => {
     await t.command('declare P1 Pool exhausted');
     const incident = (await t.bot.service.listOpen()).at(-1);
     if (!incident?.channelId) throw new Error('no channel');
-    const seen = activeStep(incident.channelId);
+    const seen = activeStepMessage(t.slack, incident.channelId);
     const payload = blockActionsPayload({
       user: IC,
       channel: incident.channelId,

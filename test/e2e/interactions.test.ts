@@ -13,6 +13,7 @@ import {
   selectChange,
 } from '../support/slackRequests.ts';
 import {
+  activeStepMessage,
   DECLARER,
   ESCALATIONS,
   GENERAL,
@@ -36,15 +37,6 @@ function declare(title = 'Database connection pool exhausted') {
   return t.declare(`declare P1 ${title}`);
 }
 
-function activeStepMessage(channel: string): StoredMessage {
-  const steps = t.slack
-    .messages(channel)
-    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks));
-  const last = steps.at(-1);
-  if (!last) throw new Error('no active step message');
-  return last;
-}
-
 function submitView(
   user: string,
   callbackId: string,
@@ -57,7 +49,7 @@ function submitView(
 describe('concurrent clicks', () => {
   it('keeps both ticks when two responders click different boxes from the same stale view', async () => {
     const { channel } = await declare();
-    const seen = activeStepMessage(channel);
+    const seen = activeStepMessage(t.slack, channel);
     // Both clicks are computed from the same message: neither responder has seen the other's tick.
     const first = checkboxChange(seen, ACTIONS.toggleChecks, { check: ['0'] });
     const second = checkboxChange(seen, ACTIONS.toggleChecks, { check: ['1'] });
@@ -81,7 +73,7 @@ describe('concurrent clicks', () => {
 describe('skipping and reopening', () => {
   it('asks for a reason, skips to the next step, and reopens', async () => {
     const { incident, channel } = await declare();
-    const step1 = activeStepMessage(channel);
+    const step1 = activeStepMessage(t.slack, channel);
     await t.act(OTHER, step1, buttonClick(step1, ACTIONS.skipStep));
     const modal = t.slack.callsTo('views.open').at(-1)?.args.view as {
       private_metadata: string;
@@ -101,7 +93,7 @@ describe('skipping and reopening', () => {
     });
     const skipped = t.slack.message(channel, step1.ts) as StoredMessage;
     expect(JSON.stringify(skipped.blocks)).toContain('no psql access from VPN');
-    expect(activeStepMessage(channel).text).toMatch(/^Step 2 of/);
+    expect(activeStepMessage(t.slack, channel).text).toMatch(/^Step 2 of/);
 
     await t.act(IC, skipped, buttonClick(skipped, ACTIONS.reopenStep));
     expect(
@@ -227,7 +219,7 @@ describe('severity, escalation and the declare modal', () => {
 describe('restart', () => {
   it('carries on the walk-through after the bot restarts on the same database', async () => {
     const { incident, channel } = await declare();
-    const step = activeStepMessage(channel);
+    const step = activeStepMessage(t.slack, channel);
     await t.act(OTHER, step, checkboxChange(step, ACTIONS.toggleChecks, { check: ['0'] }));
     await t.restart();
     const seen = t.slack.message(channel, step.ts) as StoredMessage;

@@ -3,8 +3,8 @@ import { SKIP_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { UPDATE_FIELDS } from '../../src/slack/blocks/updates.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../support/fakeSlack.ts';
-import { buttonClick, checkboxChange, findElement, inputValue } from '../support/slackRequests.ts';
-import { IC, OTHER, startTestBot, type TestBot } from './testBot.ts';
+import { buttonClick, checkboxChange, inputValue } from '../support/slackRequests.ts';
+import { activeStepMessage, ephemeralTexts, IC, OTHER, startTestBot, type TestBot } from './testBot.ts';
 
 // Every listener runs inside one guard: a request the service refuses with a UserError is answered to
 // the user who made it, privately, instead of only reaching the log.
@@ -19,39 +19,23 @@ afterEach(async () => {
 
 const GONE = 'That step no longer exists. Scroll to the latest message of the incident.';
 
-function activeStepMessage(channel: string): StoredMessage {
-  const last = t.slack
-    .messages(channel)
-    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
-    .at(-1);
-  if (!last) throw new Error('no active step message');
-  return last;
-}
-
-function ephemeralTexts(channel: string, user: string): string[] {
-  return t.slack
-    .ephemerals(channel)
-    .filter((e) => e.user === user)
-    .map((e) => e.text);
-}
-
 describe('a listener that hits a UserError answers the user who caused it', () => {
   it('a tick on a step that no longer exists', async () => {
     const { channel } = await t.declare('declare P1 Database connection pool exhausted');
-    const seen = activeStepMessage(channel);
+    const seen = activeStepMessage(t.slack, channel);
     const tick = {
       ...checkboxChange(seen, ACTIONS.toggleChecks, { check: ['0'] }),
       block_id: 'checks:9999:0',
     };
     const response = await t.act(OTHER, seen, tick);
     expect(response.status).toBe(200);
-    expect(ephemeralTexts(channel, OTHER)).toEqual([GONE]);
-    expect(ephemeralTexts(channel, IC)).toEqual([]);
+    expect(ephemeralTexts(t.slack, channel, OTHER)).toEqual([GONE]);
+    expect(ephemeralTexts(t.slack, channel, IC)).toEqual([]);
   });
 
   it('a reopen of a step that no longer exists', async () => {
     const { channel } = await t.declare('declare P1 Database connection pool exhausted');
-    const step = activeStepMessage(channel);
+    const step = activeStepMessage(t.slack, channel);
     await t.act(OTHER, step, buttonClick(step, ACTIONS.skipStep));
     const modal = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
     await t.submitView(OTHER, VIEWS.skipStep, modal.private_metadata, {
@@ -60,12 +44,12 @@ describe('a listener that hits a UserError answers the user who caused it', () =
     const skipped = t.slack.message(channel, step.ts) as StoredMessage;
     const response = await t.act(IC, skipped, buttonClick(skipped, ACTIONS.reopenStep, { value: '9999' }));
     expect(response.status).toBe(200);
-    expect(ephemeralTexts(channel, IC)).toEqual([GONE]);
+    expect(ephemeralTexts(t.slack, channel, IC)).toEqual([GONE]);
   });
 
   it('a skip modal submitted twice: the second submission is refused in the DM of who sent it', async () => {
     const { channel } = await t.declare('declare P1 Database connection pool exhausted');
-    const step = activeStepMessage(channel);
+    const step = activeStepMessage(t.slack, channel);
     await t.act(OTHER, step, buttonClick(step, ACTIONS.skipStep));
     const modal = t.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
     const reason = {
@@ -75,7 +59,9 @@ describe('a listener that hits a UserError answers the user who caused it', () =
     const again = await t.submitView(OTHER, VIEWS.skipStep, modal.private_metadata, reason);
     expect(again.status).toBe(200);
     const number = (await t.bot.service.step(Number(modal.private_metadata))).number;
-    expect(ephemeralTexts(OTHER, OTHER)).toEqual([`Step ${number} is already skipped. Reopen it first.`]);
+    expect(ephemeralTexts(t.slack, OTHER, OTHER)).toEqual([
+      `Step ${number} is already skipped. Reopen it first.`,
+    ]);
   });
 
   it('a status update whose resolve is refused: said where the form was opened, nothing posted, refusal recorded', async () => {
@@ -97,7 +83,7 @@ describe('a listener that hits a UserError answers the user who caused it', () =
       },
     });
     expect(response.status).toBe(200);
-    expect(ephemeralTexts(channel, OTHER)).toEqual([
+    expect(ephemeralTexts(t.slack, channel, OTHER)).toEqual([
       `Only the incident commander <@${IC}> can resolve this incident. Ask them, or have them hand over with /incident commander <@${OTHER}>.`,
     ]);
     expect((await t.bot.service.get(incident.id)).status).toBe('declared');

@@ -19,6 +19,7 @@ import {
   type BlockAction,
   blockActionsPayload,
   buttonClick,
+  findElement,
   type HttpResult,
   inputValue,
   interaction,
@@ -27,6 +28,24 @@ import {
   viewSubmissionPayload,
 } from '../support/slackRequests.ts';
 import { DECLARER, GENERAL, runbooksDir, TEST_WORKSPACE } from '../support/testRunbooks.ts';
+
+/** The last step message of `channel` that still has checkboxes: the step being worked. */
+export function activeStepMessage(slack: FakeSlack, channel: string): StoredMessage {
+  const last = slack
+    .messages(channel)
+    .filter((m) => m.text.startsWith('Step ') && findElement(m.blocks, ACTIONS.toggleChecks))
+    .at(-1);
+  if (!last) throw new Error('no active step message');
+  return last;
+}
+
+/** What `user` was told privately in `channel`. */
+export function ephemeralTexts(slack: FakeSlack, channel: string, user: string): string[] {
+  return slack
+    .ephemerals(channel)
+    .filter((e) => e.user === user)
+    .map((e) => e.text);
+}
 
 /** The SQLite file under a test bot's store, for raw SQL a test needs (making a timer due, WAL checkpoints). */
 export function sqliteOf(bot: Bot): Database.Database {
