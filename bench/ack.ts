@@ -1,17 +1,9 @@
-/**
- * Ack latency (issue 9), run by `npm run bench` or `node --import tsx bench/ack.ts`; figures go to BENCHMARKS.md.
- * 50 simulated responders send signed slash commands and checkbox clicks over HTTP at once, to the real bot
- * (production mode: ack first, work after) and, in the same run, to a bare Bolt app that only acks.
- * The latency is the HTTP round trip of the ack as the responder sees it, on 127.0.0.1.
- */
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET, startTestBot } from '../test/e2e/testBot.ts';
-import { FAKE_BOT, type StoredMessage } from '../test/support/fakeSlack.ts';
+import type { StoredMessage } from '../test/support/fakeSlack.ts';
 import { findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
-import { clickStep, countStepUpdates } from './clicks.ts';
+import { clickStep, countStepUpdates, startBareBolt } from './clicks.ts';
 
 const RESPONDERS = 50;
 const PER_RESPONDER = 20;
@@ -42,18 +34,8 @@ async function load(send: Send): Promise<[number, number]> {
 }
 
 async function bareApp(slackApiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const app = new App({
-    token: 'xoxb-test-token',
-    signingSecret: SECRET,
-    botId: FAKE_BOT.botId,
-    botUserId: FAKE_BOT.userId,
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl },
-  });
-  app.command('/incident', async ({ ack }) => ack());
-  app.action(/.*/, async ({ ack }) => ack());
-  const server = (await app.start(0)) as unknown as { address(): AddressInfo };
-  return { url: `http://127.0.0.1:${server.address().port}`, stop: async () => void (await app.stop()) };
+  const { port, stop } = await startBareBolt(slackApiUrl);
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
 
 function median(values: number[]): number {

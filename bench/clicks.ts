@@ -1,9 +1,30 @@
-// What the ack benches share: one responder's checkbox click, and a count of chat.update in flight per message.
+// What the ack benches share: the bare Bolt app the bot is measured against, one responder's checkbox click,
+// and a count of chat.update in flight per message.
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET } from '../test/e2e/testBot.ts';
-import type { FakeSlack, StoredMessage } from '../test/support/fakeSlack.ts';
+import { FAKE_BOT, type FakeSlack, type StoredMessage } from '../test/support/fakeSlack.ts';
 import { blockActionsPayload, checkboxChange, interaction } from '../test/support/slackRequests.ts';
 import { IC } from '../test/support/testRunbooks.ts';
+
+/** A Bolt app that only acks, with the bot's token and secret: the floor the bot's acks are compared with. */
+export async function startBareBolt(
+  slackApiUrl: string,
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const app = new App({
+    token: 'xoxb-test-token',
+    signingSecret: SECRET,
+    botId: FAKE_BOT.botId,
+    botUserId: FAKE_BOT.userId,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl },
+  });
+  app.command('/incident', async ({ ack }) => ack());
+  app.action(/.*/, async ({ ack }) => ack());
+  const server = (await app.start(0)) as unknown as { address(): AddressInfo };
+  return { port: server.address().port, stop: async () => void (await app.stop()) };
+}
 
 /** Click `i` on the step's first box: ticks on odd clicks, unticks on even ones, so every click changes it. */
 export function clickStep(url: string, step: StoredMessage, i: number, responseUrl: string) {
