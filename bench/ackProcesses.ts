@@ -2,9 +2,12 @@
  * Ack latency with the bot and a bare Bolt app each in its own process (issue 19): 50 responders click
  * checkboxes on one step (and send `/incident help`) over HTTP on 127.0.0.1, the load generator and the
  * fake Slack in this process. The fake answers every chat.update after 50 ms; the number of updates and
- * the most in flight for one message are counted. Run: `node --import tsx bench/ackProcesses.ts`.
+ * the most in flight for one message are counted. Beside the latencies, the CPU each process spent per request
+ * (utime + stime from /proc, the work after the acks included): on a shared machine it moves far less with
+ * the load than p99 does. Run: `node --import tsx bench/ackProcesses.ts`.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { SECRET } from '../test/e2e/testBot.ts';
 import type { StoredMessage } from '../test/support/fakeSlack.ts';
@@ -12,6 +15,7 @@ import { processRig } from '../test/support/processRig.ts';
 import { findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC } from '../test/support/testRunbooks.ts';
 import { clickStep, countStepUpdates } from './clicks.ts';
+import { cpuMs } from './procCpu.ts';
 
 const RESPONDERS = 50;
 const PER_RESPONDER = 20;
@@ -31,11 +35,19 @@ async function load(send: (i: number) => Promise<{ status: number }>): Promise<n
   await Promise.all(Array.from({ length: RESPONDERS }, lane));
   return latencies.sort((a, b) => a - b);
 }
+/** After a run, time for the work that follows its acks (redraws, timeline) to finish in the process measured. */
+const SETTLE_MS = 300;
+
 const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-const mmm = (v: number[]) => {
+const mmm = (v: number[], digits = 0) => {
   const s = [...v].sort((a, b) => a - b);
-  return `${(s[0] ?? 0).toFixed(0)} / ${(s[Math.floor(s.length / 2)] ?? 0).toFixed(0)} / ${(s.at(-1) ?? 0).toFixed(0)} ms`;
+  const f = (x: number | undefined) => (x ?? 0).toFixed(digits);
+  return `${f(s[0])} / ${f(s[Math.floor(s.length / 2)])} / ${f(s.at(-1))} ms`;
 };
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 export async function ackProcessesBench(): Promise<void> {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -56,6 +68,7 @@ export async function ackProcessesBench(): Promise<void> {
       });
     });
     const urls = { bare: `http://127.0.0.1:${barePort}`, bot: `http://127.0.0.1:${bot.port}` };
+    const pids = { bare: bare.pid ?? 0, bot: bot.child.pid ?? 0 };
     await slashCommand(urls.bot, SECRET, {
       text: 'declare P1 Checkout errors',
       user_id: DECLARER,
@@ -81,17 +94,22 @@ export async function ackProcessesBench(): Promise<void> {
           response_url: rig.slack.responseUrl(),
         }),
     };
+    const requests = RESPONDERS * PER_RESPONDER;
     console.log(
-      `ack in separate processes, ${RESPONDERS} concurrent x ${PER_RESPONDER}, ${RUNS} runs (min / median / max)`,
+      `ack in separate processes, ${RESPONDERS} concurrent x ${PER_RESPONDER}, ${RUNS} runs (min / median / max); load average ${loads()}`,
     );
     for (const [name, make] of Object.entries(sends)) {
       const p99 = { bare: [] as number[], bot: [] as number[] };
       const p50 = { bare: [] as number[], bot: [] as number[] };
+      const cpu = { bare: [] as number[], bot: [] as number[] };
       await load(make(urls.bare));
       await load(make(urls.bot));
       for (let r = 0; r < RUNS; r++) {
         for (const which of r % 2 ? (['bot', 'bare'] as const) : (['bare', 'bot'] as const)) {
+          const before = cpuMs(pids[which]);
           const s = await load(make(urls[which]));
+          await new Promise((r) => setTimeout(r, SETTLE_MS));
+          cpu[which].push((cpuMs(pids[which]) - before) / requests);
           p50[which].push(pct(s, 50));
           p99[which].push(pct(s, 99));
         }
@@ -100,6 +118,11 @@ export async function ackProcessesBench(): Promise<void> {
       console.log(
         `  ${name}: bare p50 ${mmm(p50.bare)}, p99 ${mmm(p99.bare)}; bot p50 ${mmm(p50.bot)}, p99 ${mmm(p99.bot)}; ` +
           `p99 ratio per run ${ratios.map((x) => x.toFixed(2)).join(', ')}x`,
+      );
+      const cpuRatios = cpu.bot.map((b, i) => b / (cpu.bare[i] || 1));
+      console.log(
+        `  ${name}: CPU a request bare ${mmm(cpu.bare, 2)}, bot ${mmm(cpu.bot, 2)}; ` +
+          `CPU ratio per run ${cpuRatios.map((x) => x.toFixed(2)).join(', ')}x; load average ${loads()}`,
       );
     }
     await new Promise((r) => setTimeout(r, 1_000));
