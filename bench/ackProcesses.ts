@@ -20,6 +20,16 @@ import { cpuMs } from './procCpu.ts';
 const RESPONDERS = 50;
 const PER_RESPONDER = 20;
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
+/** `BENCH_PROFILE_DIR=/tmp/p`: both processes write a CPU profile there when the bench ends (bench/cpuProfile.mjs). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const profiling = PROFILE_DIR
+  ? {
+      NODE_OPTIONS: `--import=${new URL('./cpuProfile.mjs', import.meta.url).href}`,
+      CPU_PROFILE_DIR: PROFILE_DIR,
+    }
+  : {};
+/** `BENCH_ONLY=click` or `help`: one kind of request, for a profile of it alone. */
+const ONLY = process.env.BENCH_ONLY;
 
 async function load(send: (i: number) => Promise<{ status: number }>): Promise<number[]> {
   const latencies: number[] = [];
@@ -52,10 +62,10 @@ const loads = () =>
 export async function ackProcessesBench(): Promise<void> {
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
-    const rig = await processRig(cleanup, { name: 'ack', secret: SECRET });
+    const rig = await processRig(cleanup, { name: 'ack', secret: SECRET, env: profiling });
     const bot = await rig.start();
     const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareBolt.ts'], {
-      env: { ...process.env, SLACK_API_URL: rig.slack.url },
+      env: { ...process.env, SLACK_API_URL: rig.slack.url, ...profiling },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     cleanup.push(() => void bare.kill('SIGTERM'));
@@ -95,10 +105,12 @@ export async function ackProcessesBench(): Promise<void> {
         }),
     };
     const requests = RESPONDERS * PER_RESPONDER;
+    if (PROFILE_DIR) for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
     console.log(
       `ack in separate processes, ${RESPONDERS} concurrent x ${PER_RESPONDER}, ${RUNS} runs (min / median / max); load average ${loads()}`,
     );
     for (const [name, make] of Object.entries(sends)) {
+      if (ONLY && !name.includes(ONLY)) continue;
       const p99 = { bare: [] as number[], bot: [] as number[] };
       const p50 = { bare: [] as number[], bot: [] as number[] };
       const cpu = { bare: [] as number[], bot: [] as number[] };
@@ -129,6 +141,12 @@ export async function ackProcessesBench(): Promise<void> {
     console.log(
       `  chat.update: ${updates.calls} for ${(RUNS + 1) * RESPONDERS * PER_RESPONDER} clicks, at most ${updates.max} in flight per message`,
     );
+    // A profile is written on a clean exit only (the rig's cleanup kills with SIGKILL).
+    if (PROFILE_DIR) {
+      await bot.stop();
+      bare.kill('SIGTERM');
+      await new Promise((r) => bare.once('exit', r));
+    }
   } finally {
     for (const c of cleanup.reverse()) await c();
   }
