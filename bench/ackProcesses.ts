@@ -22,7 +22,7 @@ const PER_RESPONDER = 20;
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
 /** `BENCH_PROFILE_DIR=/tmp/p`: both processes write a CPU profile there when the bench ends (bench/cpuProfile.mjs). */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-const profiling = PROFILE_DIR
+const profiling: Record<string, string> = PROFILE_DIR
   ? {
       NODE_OPTIONS: `--import=${new URL('./cpuProfile.mjs', import.meta.url).href}`,
       CPU_PROFILE_DIR: PROFILE_DIR,
