@@ -1,7 +1,7 @@
-import type { App } from '@slack/bolt';
 import { ACTIONS, anyNthAction } from '../../ids.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { guarded } from '../guard.ts';
+import type { ListenerRouter } from '../router.ts';
 import { addStepButton, assignStep, switchRunbookButton } from './courseButtons.ts';
 import { rerunDiagnostics, runRemediation } from './diagnosticsButtons.ts';
 import { startDrillButton } from './drillButton.ts';
@@ -15,7 +15,7 @@ import { ackEscalation, openUpdateModal } from './timerButtons.ts';
 import { editTimesButton } from './timesButton.ts';
 import { toggleChecks } from './toggleChecks.ts';
 
-export function register(app: App, deps: ListenerDeps): void {
+export function register(app: ListenerRouter, deps: ListenerDeps): void {
   app.action(ACTIONS.toggleChecks, guarded(deps, 'toggleChecks', toggleChecks(deps)));
   app.action(ACTIONS.skipStep, guarded(deps, 'skipStep', skipStep(deps)));
   app.action(ACTIONS.reopenStep, guarded(deps, 'reopenStep', reopenStep(deps)));

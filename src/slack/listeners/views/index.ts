@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import { VIEWS } from '../../ids.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { guarded } from '../guard.ts';
+import type { ListenerRouter } from '../router.ts';
 import { addStepSubmitted, switchRunbookSubmitted } from './course.ts';
 import { declareSubmitted } from './declare.ts';
 import { escalateSubmitted, severitySubmitted, skipSubmitted, statusSubmitted } from './incidentModals.ts';
 import { editTimesSubmitted } from './times.ts';
 import { execBriefSubmitted, statusUpdateSubmitted } from './updates.ts';
 
-export function register(app: App, deps: ListenerDeps): void {
+export function register(app: ListenerRouter, deps: ListenerDeps): void {
   app.view(VIEWS.declare, guarded(deps, 'declareSubmitted', declareSubmitted(deps)));
   app.view(VIEWS.skipStep, guarded(deps, 'skipSubmitted', skipSubmitted(deps)));
   app.view(VIEWS.status, guarded(deps, 'statusSubmitted', statusSubmitted(deps)));
