@@ -1,4 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { type IncidentCommand, parseIncidentCommand } from '../domain/command.ts';
 import type { Logger } from '../log.ts';
 import { ACTIONS } from './ids.ts';
 
@@ -52,6 +53,23 @@ function isIdempotentAction(body: unknown, actions: ReadonlySet<string>): boolea
   return actions.has(str((b.actions[0] as Record<string, unknown>).action_id));
 }
 
+/**
+ * `/incident` answers given whole in the ack that write nothing: a repeat shows the same answer again,
+ * so they need no key, and the write would only delay their ack.
+ */
+const READ_ONLY_COMMANDS: ReadonlySet<IncidentCommand['kind']> = new Set([
+  'help',
+  'list',
+  'runbooks',
+  'invalid',
+]);
+
+function isReadOnlyCommand(body: unknown): boolean {
+  const b = body as { command?: unknown; text?: unknown };
+  if (b?.command !== '/incident') return false;
+  return READ_ONLY_COMMANDS.has(parseIncidentCommand(str(b.text)).kind);
+}
+
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -78,7 +96,8 @@ export function dedupeRequests(
   return async (args) => {
     // An action that is idempotent by itself (a tick sets boxes to what the user saw plus their change)
     // needs no key: the write would only delay its ack, 50 responders clicking at once.
-    const key = isIdempotentAction(args.body, idempotentActions) ? null : slackRequestKey(args.body);
+    const repeatable = isIdempotentAction(args.body, idempotentActions) || isReadOnlyCommand(args.body);
+    const key = repeatable ? null : slackRequestKey(args.body);
     if (key === null || (await idempotency.firstTime(key))) {
       await args.next();
       return;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARE_FIELDS } from '../../src/slack/blocks/modals.ts';
 import { slackRequestKey } from '../../src/slack/dedupe.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { FAKE_TEAM } from '../support/fakeSlack.ts';
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
@@ -57,6 +58,26 @@ describe('a request Slack delivers twice is handled once', () => {
     await t.restart();
     await t.command('declare P2 Search slow', { trigger_id: trigger });
     expect(await open()).toBe(before + 1);
+  });
+
+  it('a read-only command (help, list) writes no key: a repeat answers again, a declare is keyed', async () => {
+    const key = (trigger: string) =>
+      slackRequestKey({ command: '/incident', trigger_id: trigger, team_id: FAKE_TEAM.id }) ?? '';
+    const help = newTriggerId();
+    const first = await t.command('help', { trigger_id: help });
+    const again = await t.command('help', { trigger_id: help });
+    expect(again.text).toBe(first.text);
+    expect(first.text).toContain('/incident declare');
+    const list = newTriggerId();
+    await t.command('list', { trigger_id: list });
+    const declare = newTriggerId();
+    await t.command('declare P3 Typo on the status page', { trigger_id: declare });
+    const seen = t.bot.store.idempotency;
+    expect([await seen.seen(key(help)), await seen.seen(key(list)), await seen.seen(key(declare))]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('an event retried with X-Slack-Retry-Num and the same event_id is acted on once', async () => {
