@@ -1,8 +1,17 @@
 import { diffSelection, stepComplete } from '../domain/checks.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
+import { KeyedBatches, type Outcome } from './batches.ts';
 import type { IncidentService } from './incidentService.ts';
 import { UserError } from './outcomes.ts';
+
+/** One click on a step's checkboxes: what the user saw ticked, and what is ticked now. */
+export interface TickInput {
+  stepId: number;
+  seen: readonly string[];
+  selected: readonly string[];
+  actor: string;
+}
 
 export interface ToggleResult {
   step: IncidentStep;
@@ -15,6 +24,11 @@ export interface ToggleResult {
 
 /** The operations on one step of the checklist: tick, mark done, skip, reopen; each in one transaction. */
 export class StepService {
+  /** Clicks waiting, per step, for the transaction that applies them together. */
+  private readonly ticks = new KeyedBatches<number, TickInput, ToggleResult>((stepId, inputs) =>
+    this.applyTicks(stepId, inputs),
+  );
+
   constructor(
     private readonly store: StorePort,
     private readonly incidents: Pick<IncidentService, 'step' | 'note'>,
@@ -23,34 +37,60 @@ export class StepService {
   /**
    * Applies what one click changed, computed against the message the user saw, so two responders ticking
    * different boxes from slightly stale views both persist; the caller re-renders from the database.
+   * Clicks on one step that arrive together share one transaction (see KeyedBatches), each with its own
+   * result, refusal and timeline entries.
    */
-  toggleChecks(input: {
-    stepId: number;
-    seen: readonly string[];
-    selected: readonly string[];
-    actor: string;
-  }): Promise<ToggleResult> {
-    const { tick, clear } = diffSelection(input.seen, input.selected);
+  toggleChecks(input: TickInput): Promise<ToggleResult> {
+    return this.ticks.run(input.stepId, input);
+  }
+
+  /**
+   * One transaction for the clicks of a batch, in the order they came. With more than one, each runs in
+   * its own savepoint: a refused click (the last check of a step whose option is not chosen) undoes only
+   * its own change, and the next click starts from the step as the ones before it left it.
+   */
+  private applyTicks(stepId: number, inputs: TickInput[]): Promise<Outcome<ToggleResult>[]> {
     return this.store.transaction(async (tx) => {
-      const before = await this.incidents.step(input.stepId, tx);
-      const { ticked, cleared, step } = await tx.checklist.setChecks(input.stepId, {
-        tick,
-        clear,
-        by: input.actor,
-      });
-      const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
-      for (const p of ticked) {
-        const data = { stepId: step.id, position: p };
-        await this.incidents.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, data, tx);
+      let before = await this.incidents.step(stepId, tx);
+      const [only] = inputs;
+      if (only && inputs.length === 1) return [{ ok: true, value: await this.applyTick(tx, only, before) }];
+      const outcomes: Outcome<ToggleResult>[] = [];
+      for (const input of inputs) {
+        try {
+          const value = await tx.transaction((own) => this.applyTick(own, input, before));
+          before = value.step;
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
       }
-      for (const p of cleared) {
-        const data = { stepId: step.id, position: p };
-        await this.incidents.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, data, tx);
-      }
-      const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
-      if (!completes) return { step, ticked, cleared, completed: false, next: null };
-      return { ...(await this.completeStep(tx, step, input.actor)), ticked, cleared };
+      return outcomes;
     });
+  }
+
+  private async applyTick(
+    tx: StoreRepositories,
+    input: TickInput,
+    before: IncidentStep,
+  ): Promise<ToggleResult> {
+    const { tick, clear } = diffSelection(input.seen, input.selected);
+    const { ticked, cleared, step } = await tx.checklist.setChecks(input.stepId, {
+      tick,
+      clear,
+      by: input.actor,
+    });
+    const text = (p: number) => step.checks.find((c) => c.position === p)?.text ?? `check ${p + 1}`;
+    for (const p of ticked) {
+      const data = { stepId: step.id, position: p };
+      await this.incidents.note(step.incidentId, input.actor, 'check', `✔ ${text(p)}`, data, tx);
+    }
+    for (const p of cleared) {
+      const data = { stepId: step.id, position: p };
+      await this.incidents.note(step.incidentId, input.actor, 'check_cleared', `✘ ${text(p)}`, data, tx);
+    }
+    const completes = before.state === 'active' && step.section === 'step' && stepComplete(step.checks);
+    if (!completes) return { step, ticked, cleared, completed: false, next: null };
+    return { ...(await this.completeStep(tx, step, input.actor)), ticked, cleared };
   }
 
   /** "Mark done" for a step whose runbook gives it no checks; a step with checks completes by ticking them. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IncidentService, UserError } from '../../src/services/incidentService.ts';
 import type { RunbookSet } from '../../src/services/runbookSet.ts';
 import { loadRunbookSet } from '../../src/services/runbookSet.ts';
@@ -119,6 +119,28 @@ describe('the walk-through', () => {
     expect(
       (await service.timeline(incident.id)).filter((e) => e.kind === 'step_done').map((e) => e.actor),
     ).toEqual(['UA']);
+  });
+
+  it('applies clicks on one step that arrive together in one transaction, each with its own result', async () => {
+    const { incident, steps } = await declare();
+    const first = steps.find((s) => s.state === 'active') as (typeof steps)[number];
+    expect(first.checks.length).toBeGreaterThanOrEqual(3);
+    const transactions = vi.spyOn(store, 'transaction');
+    // Three responders, all from the message with nothing ticked, in the same turn of the event loop.
+    const results = await Promise.all(
+      ['UA', 'UB', 'UC'].map((actor, p) =>
+        stepOps.toggleChecks({ stepId: first.id, seen: [], selected: [String(p)], actor }),
+      ),
+    );
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(results.map((r) => r.ticked)).toEqual([[0], [1], [2]]);
+    expect(results.map((r) => r.step.checks.filter((c) => c.checked).length)).toEqual([1, 2, 3]);
+    const checks = (await service.timeline(incident.id)).filter((e) => e.kind === 'check');
+    expect(checks.map((e) => [e.actor, e.data?.position])).toEqual([
+      ['UA', 0],
+      ['UB', 1],
+      ['UC', 2],
+    ]);
   });
 
   it('unticks only what the user cleared, and a repeated click changes nothing', async () => {

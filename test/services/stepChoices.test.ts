@@ -64,6 +64,22 @@ const BRANCHED: Runbook = makeRunbook({
   ],
 });
 
+/** A first step with two checks and options: its second tick completes it only once an option is chosen. */
+const OPTIONS_FIRST: Runbook = makeRunbook({
+  id: 'RUN-902',
+  title: 'Cache stampede',
+  steps: [
+    step(1, {
+      verifications: ['Hit rate recovered', 'Origin load normal'],
+      options: [
+        { key: 'a', label: 'Warm the cache', text: 'Replay.', commands: [], warnings: [], line: 5 },
+        { key: 'b', label: 'Rate-limit', text: 'Throttle.', commands: [], warnings: [], line: 8 },
+      ],
+    }),
+    step(2),
+  ],
+});
+
 const PHASED: Runbook = makeRunbook({
   id: 'RUN-901',
   title: 'Ceph disaster recovery',
@@ -98,7 +114,7 @@ beforeAll(() => {
   const loaded = loadRunbookSet(runbooks, new Date('2026-11-22'));
   set = {
     policy: loaded.policy,
-    catalog: new RunbookCatalog([...loaded.catalog.runbooks, BRANCHED, PHASED]),
+    catalog: new RunbookCatalog([...loaded.catalog.runbooks, BRANCHED, PHASED, OPTIONS_FIRST]),
   };
 });
 beforeEach(async () => {
@@ -232,6 +248,31 @@ describe('alternatives', () => {
     await choices.chooseOption({ stepId: second.id, key: 'a', actor: 'U3' });
     await stepOps.toggleChecks({ stepId: second.id, seen: [], selected: ['0'], actor: 'U3' });
     expect((await walk(second.incidentId))[1]?.state).toBe('done');
+  });
+});
+
+describe('clicks that arrive together', () => {
+  it('a refused click in a batch undoes only its own change and is told only to its caller', async () => {
+    const { incident } = await declare('RUN-902');
+    const [first] = await walk(incident.id);
+    const stepId = first?.id ?? 0;
+    const [ok, refused] = await Promise.allSettled([
+      stepOps.toggleChecks({ stepId, seen: [], selected: ['0'], actor: 'U3' }),
+      stepOps.toggleChecks({ stepId, seen: [], selected: ['1'], actor: 'U4' }),
+    ]);
+    expect(ok).toMatchObject({ status: 'fulfilled', value: { ticked: [0], completed: false } });
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      reason: new UserError(
+        'Step 1 offers options: choose the option you followed first, then mark it done.',
+      ),
+    });
+    expect((await walk(incident.id))[0]?.checks.map((c) => [c.checked, c.checkedBy])).toEqual([
+      [true, 'U3'],
+      [false, null],
+    ]);
+    const checks = (await service.timeline(incident.id)).filter((e) => e.kind === 'check');
+    expect(checks.map((e) => e.actor)).toEqual(['U3']);
   });
 });
 

@@ -263,7 +263,8 @@ export interface StorePort extends StoreRepositories {
   /**
    * Runs `fn` in one transaction, for work spanning repositories (declare = incident + alert link +
    * timeline + timers) that must happen entirely or not at all. The work inside uses only `tx`; other
-   * callers wait until it commits or rolls back.
+   * callers wait until it commits or rolls back. `tx.transaction` is a savepoint: a failure its caller
+   * catches undoes only the work inside it.
    */
-  transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StorePort) => Promise<T>): Promise<T>;
 }
