@@ -15,20 +15,46 @@ export interface StepUseCaseDeps {
 }
 
 /**
+ * What a click needs of its step before the tick, none of which changes once the step exists (its incident,
+ * section, warnings and options are written when the step is inserted, never updated).
+ */
+export type StepFacts = Pick<IncidentStep, 'id' | 'incidentId' | 'section' | 'warnings' | 'options'>;
+
+/** Steps whose facts are kept; beyond it the oldest are read again when clicked. */
+const KNOWN_STEPS = 10_000;
+
+/**
  * A step changed (ticked, done, skipped, reopened): the step's message is redrawn from the database, the
  * step that became active is posted, and the header shows the new progress. Written once, here.
  */
 export class StepUseCases {
+  private readonly known = new Map<number, StepFacts>();
+
   constructor(private readonly deps: StepUseCaseDeps) {}
 
   /**
+   * The facts of a step, read once per step: fifty responders ticking one step no longer read it fifty
+   * times before their ticks (the tick itself reads it, once per batch, in its transaction).
+   */
+  async stepFacts(stepId: number): Promise<StepFacts> {
+    const kept = this.known.get(stepId);
+    if (kept) return kept;
+    const { id, incidentId, section, warnings, options } = await this.deps.incidents.step(stepId);
+    const facts = { id, incidentId, section, warnings, options };
+    const oldest = this.known.size >= KNOWN_STEPS ? this.known.keys().next().value : undefined;
+    if (oldest !== undefined) this.known.delete(oldest);
+    this.known.set(stepId, facts);
+    return facts;
+  }
+
+  /**
    * One click on a step's checkboxes: what the user saw ticked, and what is ticked now. `read` is the step
-   * and incident the caller has just read for its own checks: each click competes with the next acks, so
-   * they are not read again here.
+   * (its facts) and incident the caller has just read for its own checks: each click competes with the
+   * next acks, so they are not read again here.
    */
   async tick(
     input: { stepId: number; seen: string[]; selected: string[]; actor: string },
-    read?: { step: IncidentStep; incident: Incident },
+    read?: { step: StepFacts; incident: Incident },
   ): Promise<ToggleResult> {
     await this.assertLive(input.stepId, read);
     // The timeline keeps that whoever acted on this step had its warnings in front of them.
@@ -104,7 +130,7 @@ export class StepUseCases {
    * Refuses any change to a step that the resolve made read-only (a stale tick, button or modal), saying
    * who resolved the incident and how to work on its steps again.
    */
-  async assertLive(stepId: number, read?: { step: IncidentStep; incident: Incident }): Promise<void> {
+  async assertLive(stepId: number, read?: { step: StepFacts; incident: Incident }): Promise<void> {
     const step = read?.step ?? (await this.deps.incidents.step(stepId));
     const incident = read?.incident ?? (await this.deps.incidents.get(step.incidentId));
     if (!isReadOnlyStep(incident, step)) return;
@@ -131,8 +157,11 @@ export class StepUseCases {
   }
 }
 
-/** Whether the step, or the option chosen in it, carries warnings the timeline must record as shown. */
-function hasWarnings(step: IncidentStep): boolean {
-  if (step.warnings.length > 0) return true;
-  return step.options.some((o) => o.key === step.chosenOption && o.warnings.length > 0);
+/**
+ * Whether the step, or an option of it, carries warnings the timeline may have to record as shown. Which
+ * option is chosen is not a fact (it changes); choosing one records its warnings, so asking for any option
+ * with warnings misses none.
+ */
+function hasWarnings(step: StepFacts): boolean {
+  return step.warnings.length > 0 || step.options.some((o) => o.warnings.length > 0);
 }

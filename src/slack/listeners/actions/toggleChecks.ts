@@ -31,7 +31,7 @@ export function toggleChecks(deps: ListenerDeps) {
     const target = parseChecksBlockId(checkboxes.block_id);
     if (!target) return;
     const actor = actorOf(deps, body);
-    const step = await deps.service.step(target.stepId);
+    const step = await deps.stepUseCases.stepFacts(target.stepId);
     // The private-channel guard has just read the incident of the clicked channel: when it is the step's,
     // it is not read again.
     const known = channelIncident(context);
