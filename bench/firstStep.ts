@@ -1,7 +1,7 @@
 /**
  * Page to first step (issues 9 and 19): an Alertmanager POST to the bot until the first step's message is
  * answered, the fake Slack answering every call after 50 ms. The bot runs compiled in its own process
- * (`node dist/index.js`, as `npm start` runs it, production settings); the fake Slack and the load
+ * (as its `npm start` runs it: `node --max-semi-space-size=2 dist/index.js`, production settings); the fake Slack and the load
  * generator run here, so the fake's own work never holds the bot's event loop.
  *
  * Reports, min / median / max of BENCH_RUNS pages (default 7) after a warm-up each:
@@ -16,7 +16,7 @@
  * Run `npm run build` first (`npm run bench:first-step` does). Also: cold start to "started" and /healthz.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SECRET } from '../test/e2e/testBot.ts';
@@ -52,6 +52,12 @@ interface PageTimes {
   fakeExtra: number;
 }
 
+/** `npm start` of the build in `cwd`, without npm: the node arguments of its package.json's start script. */
+function startArgs(cwd: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).slice(1);
+}
+
 interface RunningBot {
   name: string;
   url: string;
@@ -71,7 +77,7 @@ async function startBotProcess(
   const runbooks = runbooksDir();
   const port = await freePort();
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/index.js'], {
+  const child = spawn(process.execPath, [...profile, ...startArgs(cwd)], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
