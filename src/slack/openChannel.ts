@@ -3,6 +3,7 @@ import type { Incident } from '../domain/incident.ts';
 import { fallbackNotice } from './blocks/announce.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
 import type { OpenJobDeps } from './openJobs.ts';
+import { requestWritten } from './requestWritten.ts';
 
 const NAME_ATTEMPTS = 5;
 /** Written into the channel purpose so a channel whose creation answer was lost is recognised as ours. */
@@ -14,9 +15,6 @@ export interface OpenedChannel<T> {
   /** Null when the channel was not created in this run (it existed, was adopted, or fell back). */
   prepared: T | null;
 }
-
-/** Lets the request already handed to the HTTP client reach its socket before CPU work starts. */
-const afterIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Creates the incident's channel exactly once. A retry asks for the same name: the base name is derived
@@ -46,8 +44,10 @@ export async function openChannel<T>(
     // The base name needs no write before the call: a retry derives it again.
     if (name !== (incident.channelName ?? base)) await deps.service.reserveChannelName(incident.id, name);
     try {
+      // Prepared once the request is on its way: CPU work before that would hold it back.
+      const written = requestWritten('conversations.create');
       const creating = deps.client.conversations.create({ name, is_private: incident.private });
-      const preparing = afterIo().then(() => prepare(name));
+      const preparing = written.then(() => prepare(name));
       preparing.catch(() => undefined);
       const created = await creating;
       const id = created.channel?.id;
