@@ -1,13 +1,25 @@
+import type { WebClient } from '@slack/web-api';
 import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
 import type { Incident } from '../domain/incident.ts';
+import type { Logger } from '../log.ts';
+import type { IncidentService } from '../services/incidentService.ts';
+import type { RunbookSet } from '../services/runbookSet.ts';
 import { fallbackNotice } from './blocks/announce.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
-import type { OpenJobDeps } from './openJobs.ts';
 import { requestWritten } from './requestWritten.ts';
 
 const NAME_ATTEMPTS = 5;
 /** Written into the channel purpose so a channel whose creation answer was lost is recognised as ours. */
 export const channelMarker = (incidentId: number) => `Incident #${incidentId} · opened by incident-bot`;
+
+/** What opening a channel needs (a part of the open jobs' dependencies). */
+export interface ChannelDeps {
+  client: WebClient;
+  service: IncidentService;
+  runbooks: () => RunbookSet;
+  botUserId: string;
+  log: Logger;
+}
 
 /** The incident with its channel recorded, and what was prepared while Slack created the channel. */
 export interface OpenedChannel<T> {
@@ -27,7 +39,7 @@ export interface OpenedChannel<T> {
  * channel's: it yields a null `prepared`.
  */
 export async function openChannel<T>(
-  deps: OpenJobDeps,
+  deps: ChannelDeps,
   incident: Incident,
   prepare: (name: string) => Promise<T>,
 ): Promise<OpenedChannel<T>> {
@@ -81,7 +93,7 @@ export async function openChannel<T>(
   return { incident: await fallBack(deps, incident, reason), prepared: null };
 }
 
-async function fallBack(deps: OpenJobDeps, incident: Incident, reason: string): Promise<Incident> {
+async function fallBack(deps: ChannelDeps, incident: Incident, reason: string): Promise<Incident> {
   deps.log.warn(
     { incident: incident.id, reason },
     'channel creation failed; running the incident in the fallback channel',
@@ -93,7 +105,7 @@ async function fallBack(deps: OpenJobDeps, incident: Incident, reason: string): 
 }
 
 async function record(
-  deps: OpenJobDeps,
+  deps: ChannelDeps,
   incident: Incident,
   channel: { id: string; name: string | null; fallback?: boolean; reason?: string },
 ): Promise<Incident> {
@@ -109,7 +121,7 @@ const LIST_PAGES = 10;
  * another incident, and marked with this incident's purpose (or not yet marked, and created after the
  * declaration: the process died between creating and marking it).
  */
-async function findOwnChannel(deps: OpenJobDeps, incident: Incident, name: string): Promise<string | null> {
+async function findOwnChannel(deps: ChannelDeps, incident: Incident, name: string): Promise<string | null> {
   let cursor: string | undefined;
   for (let page = 0; page < LIST_PAGES; page++) {
     const list = await deps.client.conversations.list({
