@@ -108,7 +108,7 @@ if (process.env.BENCH_ONLY !== 'corpus') {
   console.log('');
   const { replicasBench } = await import('./replicas.ts');
   await replicasBench();
-  // Issue 19: the compiled bot's own RSS, idle and with 10k open incidents (builds dist/ first).
+  // Issue 19: the compiled bot's own RSS, idle and with 10k open incidents (dist/ built above).
   console.log('');
   const { memoryBench } = await import('./memory.ts');
   await memoryBench();
