@@ -67,7 +67,7 @@ export class IncidentService {
         drill: input.drill === true,
         runbookId: runbook?.id ?? process?.id ?? null,
       });
-      await tx.checklist.insertSteps(checklistFor(incident.id, runbook, process));
+      const inserted = await tx.checklist.insertSteps(checklistFor(incident.id, runbook, process));
       await this.note(
         incident.id,
         input.declaredBy,
@@ -90,9 +90,15 @@ export class IncidentService {
           undefined,
           tx,
         );
-      await startWalk(tx, incident.id, runbook ?? process ?? null, input.labels?.alertname);
+      const walked = await startWalk(
+        tx,
+        incident.id,
+        runbook ?? process ?? null,
+        input.labels?.alertname,
+        inserted,
+      );
       await this.timers?.replan(incident.id, tx);
-      return { incident, runbook, steps: await tx.checklist.listSteps(incident.id) };
+      return { incident, runbook, steps: walked ?? (await tx.checklist.listSteps(incident.id)) };
     });
   }
 

@@ -43,9 +43,13 @@ export class StepChoices {
     private readonly service: IncidentService,
   ) {}
 
-  /** The procedures to choose between, while nobody (and no alert) has chosen; null otherwise. */
-  async pendingPhases(incidentId: number): Promise<PhaseSummary[] | null> {
-    const phases = phasesOf(await walkOf(this.store, incidentId));
+  /**
+   * The procedures to choose between, while nobody (and no alert) has chosen; null otherwise. `steps`: the
+   * incident's checklist when the caller holds it as it is now (just declared), so it is not read again.
+   */
+  async pendingPhases(incidentId: number, steps?: readonly IncidentStep[]): Promise<PhaseSummary[] | null> {
+    const walk = steps ? steps.filter((s) => s.section === 'step') : await walkOf(this.store, incidentId);
+    const phases = phasesOf(walk);
     if (phases.length < 2 || (await phaseChosenEntry(this.store, incidentId))) return null;
     return phases;
   }

@@ -61,8 +61,9 @@ export async function phaseChosenEntry(store: StoreRepositories, incidentId: num
 export async function activateNext(
   store: StoreRepositories,
   incidentId: number,
+  known?: readonly IncidentStep[],
 ): Promise<IncidentStep | null> {
-  const walk = await walkOf(store, incidentId);
+  const walk = known ?? (await walkOf(store, incidentId));
   if (walk.some((s) => s.state === 'active')) return null;
   const next = walk.find((s) => s.state === 'pending');
   return next ? (await store.checklist.setStepState(next.id, 'active', 'bot')).step : null;
@@ -103,22 +104,32 @@ export async function applyPhase(
 /**
  * Called once as an incident is declared: an ordinary runbook starts at its first step; one with
  * several procedures starts with the one the paging alert selects, or waits for a responder to pick.
+ * `inserted` is the checklist the declare just wrote, so it is not read back; the checklist as it is
+ * after the walk started is returned when known without a read (an ordinary runbook), else null.
  */
 export async function startWalk(
   store: StoreRepositories,
   incidentId: number,
   runbook: Runbook | null,
   alertName: string | undefined,
-): Promise<void> {
-  const phases = phasesOf(await walkOf(store, incidentId));
+  inserted?: readonly IncidentStep[],
+): Promise<IncidentStep[] | null> {
+  const walk = inserted
+    ? [...inserted].sort((a, b) => a.position - b.position).filter((s) => s.section === 'step')
+    : await walkOf(store, incidentId);
+  const phases = phasesOf(walk);
   if (phases.length < 2) {
-    await activateNext(store, incidentId);
-    return;
+    const active = await activateNext(store, incidentId, walk);
+    if (!inserted) return null;
+    return [...inserted]
+      .map((s) => (s.id === active?.id ? active : s))
+      .sort((a, b) => a.position - b.position);
   }
   const selected = alertName
     ? runbook?.phases.find((p) => p.alerts.includes(alertName) && phases.some((s) => s.key === p.key))
     : undefined;
   if (selected) await applyPhase(store, incidentId, selected.key, 'bot', alertName);
+  return null;
 }
 
 /** The fields of a runbook step an incident keeps besides its text, commands and checks. */

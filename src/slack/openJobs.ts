@@ -1,16 +1,18 @@
 import type { WebClient } from '@slack/web-api';
-import { incidentChannelName, withSuffix } from '../domain/channelName.ts';
 import type { Incident } from '../domain/incident.ts';
 import type { Job, NewJob } from '../domain/records.ts';
 import type { IncidentStep } from '../domain/steps.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import { announcement, fallbackNotice } from './blocks/announce.ts';
+import { announcement } from './blocks/announce.ts';
 import type { Message } from './blocks/kit.ts';
 import { channel as channelLink } from './blocks/mrkdwn.ts';
 import { type ChannelPacer, PacedError, queuedNotice } from './channelPacing.ts';
 import { isTransient, slackErrorCode, TransientError } from './errors.ts';
+import { channelMarker, openChannel } from './openChannel.ts';
+
+export { channelMarker };
 
 /** The side effects of opening an incident, queued in this order and run in it. */
 export const OPEN_JOBS = {
@@ -32,9 +34,6 @@ export type { DeclarerReply };
 
 /** A response_url lives 30 minutes; after that the declarer gets a DM instead. */
 const RESPONSE_URL_TTL_MS = 29 * 60_000;
-const NAME_ATTEMPTS = 5;
-/** Written into the channel purpose so a channel whose creation answer was lost is recognised as ours. */
-export const channelMarker = (incidentId: number) => `Incident #${incidentId} · opened by incident-bot`;
 
 /** The jobs that open an incident; keys make queuing them twice (a retried page, a restart) harmless. */
 export function openJobs(incident: Incident, reply: DeclarerReply | null): NewJob[] {
@@ -100,6 +99,7 @@ export function postJob(
 export interface OpenJobWorkflow {
   post(channel: string, message: Message): Promise<string>;
   header(incident: Incident): Promise<Message>;
+  render(incident: Incident, step: IncidentStep): Promise<Message>;
   postStep(incident: Incident, step: IncidentStep): Promise<void>;
   inviteTeam(incident: Incident, channelId: string): Promise<void>;
   invite(
@@ -128,10 +128,15 @@ export interface OpenJobDeps {
 export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) => Promise<void>> {
   const incidentOf = (job: Job) => deps.service.get(job.incidentId ?? 0);
   return {
+    // The header and first step go out as soon as the channel exists, rendered while Slack created it:
+    // one round trip after the channel, with no job hand-over between. The header job posts what is missing.
     [OPEN_JOBS.channel]: async (job) => {
       const incident = await incidentOf(job);
       if (!incident.channelId) await paceDeclare(deps, incident, job);
-      await openChannel(deps, incident);
+      const opened = await openChannel(deps, incident, (name) =>
+        renderFirst(deps, { ...incident, channelName: name }),
+      );
+      await postHeaderAndFirstStep(deps, opened.incident, opened.prepared);
     },
     [OPEN_JOBS.header]: async (job) => postHeaderAndFirstStep(deps, await incidentOf(job)),
     [OPEN_JOBS.steps]: async (job) => {
@@ -194,85 +199,49 @@ async function stepsToPost(deps: OpenJobDeps, incidentId: number): Promise<Incid
   return steps.filter((s) => !s.messageTs && (s.section !== 'step' || s.state === 'active'));
 }
 
+/** The header (unless posted) and the first checklist message still to post, rendered. */
+interface FirstMessages {
+  header: Message | null;
+  first: { step: IncidentStep; message: Message } | null;
+}
+
+async function renderFirst(deps: OpenJobDeps, incident: Incident): Promise<FirstMessages> {
+  const [first] = await stepsToPost(deps, incident.id);
+  // Rendered before either post starts, so the header's request leaves first and usually lands above.
+  const header = incident.headerTs ? null : await deps.workflow.header(incident);
+  return {
+    header,
+    first: first ? { step: first, message: await deps.workflow.render(incident, first) } : null,
+  };
+}
+
 /**
  * The header and the first checklist message, posted side by side once the channel exists: the responder
  * reads the first step one Slack round trip after the channel is created, not two. Each post is recorded
  * as soon as Slack answers it, so a failure of either retries only the one that failed, never both.
+ * `ready` is what was rendered while the channel was created; without it they are rendered now.
  */
-async function postHeaderAndFirstStep(deps: OpenJobDeps, incident: Incident): Promise<void> {
+async function postHeaderAndFirstStep(
+  deps: OpenJobDeps,
+  incident: Incident,
+  ready: FirstMessages | null = null,
+): Promise<void> {
   const channel = incident.channelId;
   if (!channel) return;
-  const [first] = await stepsToPost(deps, incident.id);
-  // Rendered before either post starts, so the header's request leaves first and usually lands above.
-  const header = incident.headerTs ? null : await deps.workflow.header(incident);
+  const { header, first } = ready ?? (await renderFirst(deps, incident));
   const posts: Promise<void>[] = [];
   if (header) {
     posts.push(deps.workflow.post(channel, header).then((ts) => deps.service.recordHeader(incident.id, ts)));
   }
-  if (first) posts.push(deps.workflow.postStep(incident, first));
+  if (first) {
+    posts.push(
+      deps.workflow
+        .post(channel, first.message)
+        .then((ts) => deps.service.recordStepMessage(first.step.id, ts)),
+    );
+  }
   const failed = (await Promise.allSettled(posts)).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-/**
- * Creates the incident's channel exactly once. The name is reserved in the database before
- * conversations.create; if Slack says it is taken, the channel is adopted when this bot made it for this
- * incident (its answer was lost to a timeout or a crash), else the next suffix is tried.
- */
-async function openChannel(deps: OpenJobDeps, incident: Incident): Promise<void> {
-  if (incident.channelId) return;
-  const base = incidentChannelName({
-    declaredAt: new Date(incident.declaredAt),
-    daySeq: incident.daySeq,
-    title: incident.title,
-    prefix: incident.drill ? 'drill' : 'inc',
-  });
-  let reason = 'name_taken';
-  const first = incident.channelName?.startsWith(base) ? incident.channelName : base;
-  for (let attempt = 1, name = first; attempt <= NAME_ATTEMPTS; attempt++) {
-    await deps.service.reserveChannelName(incident.id, name);
-    try {
-      const created = await deps.client.conversations.create({ name, is_private: incident.private });
-      const id = created.channel?.id;
-      if (id) {
-        await deps.service.recordChannel(incident.id, {
-          id,
-          name: created.channel?.name ?? name,
-          fallback: false,
-        });
-        return;
-      }
-      reason = 'Slack returned no channel';
-      break;
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      reason = slackErrorCode(error);
-      if (reason !== 'name_taken') break;
-      const own = await findOwnChannel(deps, incident, name);
-      if (own) {
-        deps.log.warn(
-          { incident: incident.id, channel: own },
-          'adopted the channel whose creation answer was lost',
-        );
-        await deps.service.recordChannel(incident.id, { id: own, name, fallback: false });
-        return;
-      }
-      name = withSuffix(base, attempt + 1);
-    }
-  }
-  deps.log.warn(
-    { incident: incident.id, reason },
-    'channel creation failed; running the incident in the fallback channel',
-  );
-  // A private incident must not fall back into a public channel: it runs in the declarer's DM instead.
-  const target = incident.private ? incident.declaredBy : deps.runbooks().policy.channels.announce;
-  const posted = await deps.client.chat.postMessage({ channel: target, ...fallbackNotice(reason) });
-  await deps.service.recordChannel(incident.id, {
-    id: posted.channel ?? target,
-    name: null,
-    fallback: true,
-    reason,
-  });
 }
 
 /** Pages are paced by the intake before they get here (it holds the inbox); declares wait here, durably. */
@@ -306,39 +275,6 @@ async function tell(deps: OpenJobDeps, reply: DeclarerReply, text: string): Prom
     body: JSON.stringify({ response_type: 'ephemeral', text }),
   });
   if (!response.ok) throw new Error(`response_url answered ${response.status}`);
-}
-
-/** Pages of conversations.list read at most while looking for a lost channel (1000 channels a page). */
-const LIST_PAGES = 10;
-
-/**
- * The channel named `name` if this bot created it for this incident: created by the bot, not recorded for
- * another incident, and marked with this incident's purpose (or not yet marked, and created after the
- * declaration: the process died between creating and marking it).
- */
-async function findOwnChannel(deps: OpenJobDeps, incident: Incident, name: string): Promise<string | null> {
-  let cursor: string | undefined;
-  for (let page = 0; page < LIST_PAGES; page++) {
-    const list = await deps.client.conversations.list({
-      types: 'public_channel,private_channel',
-      exclude_archived: true,
-      limit: 1000,
-      ...(cursor ? { cursor } : {}),
-    });
-    const found = list.channels?.find((c) => c.name === name);
-    if (found?.id) {
-      const purpose = found.purpose?.value ?? '';
-      const mine =
-        found.creator === deps.botUserId &&
-        !(await deps.service.forChannel(found.id)) &&
-        (purpose === channelMarker(incident.id) ||
-          (purpose === '' && (found.created ?? 0) * 1000 >= Date.parse(incident.declaredAt) - 60_000));
-      return mine ? found.id : null;
-    }
-    cursor = list.response_metadata?.next_cursor || undefined;
-    if (!cursor) return null;
-  }
-  return null;
 }
 
 async function replyToDeclarer(deps: OpenJobDeps, incident: Incident, job: Job): Promise<void> {

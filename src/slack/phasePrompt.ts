@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.ts';
+import type { IncidentStep } from '../domain/steps.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { StepChoices } from '../services/stepChoices.ts';
 import { phaseAbout } from '../services/walk.ts';
@@ -12,10 +13,10 @@ import type { Message } from './blocks/kit.ts';
 export function phasePromptFor(
   choices: StepChoices,
   runbooks: () => RunbookSet,
-): (incident: Incident) => Promise<Message | null> {
-  return async (incident) => {
+): (incident: Incident, steps?: readonly IncidentStep[]) => Promise<Message | null> {
+  return async (incident, steps) => {
     const runbook = runbooks().catalog.byId(incident.runbookId ?? '');
-    const phases = (await choices.pendingPhases(incident.id))?.map((p) => ({
+    const phases = (await choices.pendingPhases(incident.id, steps))?.map((p) => ({
       ...p,
       about: phaseAbout(runbook, p),
     }));

@@ -58,7 +58,7 @@ export interface WorkflowWiring {
   /** Latest automated results linked to a step, shown in its message. */
   stepDiagnostics?: (incidentId: number, stepNumber: number | null) => Promise<CheckResult[]>;
   /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
-  phasePrompt?: (incident: Incident) => Promise<Message | null>;
+  phasePrompt?: (incident: Incident, steps?: readonly IncidentStep[]) => Promise<Message | null>;
   publishStatus?: (incident: Incident, update: PublishedUpdate & { entryId: number }) => void;
   statuspagePreview?: (incident: Incident, update: PublishedUpdate) => StatuspagePreview | null;
   escalated?: (incidentId: number) => Promise<void>;
@@ -131,8 +131,8 @@ export class IncidentWorkflow {
    * Slack fails, the rest runs when it answers again (after a restart too).
    */
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
-    const { incident } = declared;
-    await this.runJobs(incident.id, await this.openJobsFor(incident, reply));
+    const { incident, steps } = declared;
+    await this.runJobs(incident.id, await this.openJobsFor(incident, reply, steps));
     return this.service.get(incident.id);
   }
 
@@ -142,8 +142,12 @@ export class IncidentWorkflow {
   }
 
   /** The open jobs, then (in the main lane, after the first step) the question which procedure applies. */
-  private async openJobsFor(incident: Incident, reply: DeclarerReply | null): Promise<NewJob[]> {
-    const prompt = await this.wiring.phasePrompt?.(incident);
+  private async openJobsFor(
+    incident: Incident,
+    reply: DeclarerReply | null,
+    steps?: readonly IncidentStep[],
+  ): Promise<NewJob[]> {
+    const prompt = await this.wiring.phasePrompt?.(incident, steps);
     return [...openJobs(incident, reply), ...(prompt ? [postJob(incident.id, 'phase-prompt', prompt)] : [])];
   }
 

@@ -84,6 +84,39 @@ describe('a page reaches its first step', () => {
   });
 });
 
+describe('a channel whose creation answer was lost', () => {
+  it('is asked for again under the same name and adopted: one channel, one header, one step', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    // Slack makes the channel, stamped now as Slack does (the fake's own stamp is a fixed past time), but
+    // its answer never reaches the bot.
+    t.slack.on('conversations.create', (_args, index, ctx) => {
+      if (index > 0) return undefined;
+      const made = ctx.defaultResponse().channel as { id: string };
+      const channel = ctx.fake.channel(made.id);
+      if (channel) channel.created = Math.floor(Date.now() / 1000);
+      return { status: 500, body: 'Internal Server Error' };
+    });
+    await page(t, 'lost-answer');
+    const [lost] = t.slack.callsTo('conversations.create');
+    const name = String(lost?.args.name);
+    const incident = (await t.bot.service.listOpen()).at(-1);
+    if (!incident) throw new Error('the page declared no incident');
+    expect(incident.channelId).toBeNull();
+
+    expect(await t.bot.store.jobs.wakeRetrying()).toBeGreaterThan(0);
+    await t.bot.jobs.runIncident(incident.id);
+    const creates = t.slack.callsTo('conversations.create');
+    expect(creates.map((c) => c.args.name)).toEqual([name, name]);
+    expect(creates[1]?.response).toMatchObject({ ok: false, error: 'name_taken' });
+    const made = t.slack.channels().filter((c) => c.name === name);
+    expect(made).toHaveLength(1);
+    const after = await opened(t);
+    expect(after.channel).toBe(made[0]?.id);
+    expect(after.headers).toHaveLength(1);
+    expect(after.steps).toHaveLength(1);
+  });
+});
+
 describe('the header and the first step posted side by side', () => {
   /** Fails (HTTP 500) the first post to the incident channel that `which` picks; the other one succeeds. */
   function failFirst(bot: TestBot, which: 'header' | 'step'): () => boolean {
