@@ -16,5 +16,7 @@ export default defineConfig({
     isolate: false,
     // Runbook parses cached on disk (and shared by the bots the tests start) stay out of the home directory.
     env: { INCIDENT_BOT_CACHE_DIR: join(tmpdir(), 'incident-bot-test-cache') },
+    // Compiles src/ once for the tests that run the bot as a child process (test/support/compiledBot.ts).
+    globalSetup: ['test/support/globalSetup.ts'],
   },
 });
