@@ -57,7 +57,11 @@ import type { Bot, BotOptions } from './app/botTypes.ts';
 const SLACK_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 /** DEFAULT_RETRY's schedule starting at `minMs` (SLACK_RETRY_MIN_MS): the tests replay a long outage faster. */
-const retryFrom = (minMs: number): RetryOptions => ({ ...DEFAULT_RETRY, minTimeout: minMs, maxTimeout: minMs * 8 });
+const retryFrom = (minMs: number): RetryOptions => ({
+  ...DEFAULT_RETRY,
+  minTimeout: minMs,
+  maxTimeout: minMs * 8,
+});
 
 export { StartupError };
 
