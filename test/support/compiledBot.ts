@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCES = join(ROOT, 'src');
@@ -61,4 +61,11 @@ export function compiledEntry(): string | null {
 export function botArgs(): string[] {
   const entry = compiledEntry();
   return entry ? [entry] : ['--import', 'tsx', join(SOURCES, 'index.ts')];
+}
+
+/** The compiled runbook parser thread (src/runbooks/parseWorker.ts); throws when the build is missing or stale. */
+export function compiledParseWorker(): URL {
+  if (!compiledEntry())
+    throw new Error('.test-dist/ is missing or stale: run the tests through vitest.config.ts');
+  return pathToFileURL(join(COMPILED_DIR, 'runbooks', 'parseWorker.js'));
 }
