@@ -18,5 +18,8 @@ export default defineConfig({
     env: { INCIDENT_BOT_CACHE_DIR: join(tmpdir(), 'incident-bot-test-cache') },
     // Compiles src/ once for the tests that run the bot as a child process (test/support/compiledBot.ts).
     globalSetup: ['test/support/globalSetup.ts'],
+    // Vite's transforms of src/ and test/ kept on disk (node_modules/.experimental-vitest-cache, keyed by
+    // content) between runs: about 4 s less transform CPU for a later run on 2 cores.
+    experimental: { fsModuleCache: true },
   },
 });
