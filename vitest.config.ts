@@ -16,7 +16,9 @@ export default defineConfig({
     isolate: false,
     // Runbook parses cached on disk (and shared by the bots the tests start) stay out of the home directory.
     env: { INCIDENT_BOT_CACHE_DIR: join(tmpdir(), 'incident-bot-test-cache') },
-    // Compiles src/ once for the tests that run the bot as a child process (test/support/compiledBot.ts).
+    // The default pool (forks: one process a worker) stays: tests send signals, set process.env and load
+    // better-sqlite3, all per process. Once per run: src/ compiled for the tests that start the bot as a child
+    // process (compiledBot.ts), and the one PostgreSQL cluster every PostgreSQL test uses (sharedPostgres.ts).
     globalSetup: ['test/support/globalSetup.ts'],
     // Vite's transforms of src/ and test/ kept on disk (node_modules/.experimental-vitest-cache, keyed by
     // content) between runs: about 4 s less transform CPU for a later run on 2 cores.
