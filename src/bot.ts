@@ -56,6 +56,12 @@ import type { Bot, BotOptions } from './app/botTypes.ts';
 /** One Slack API attempt: a call that hangs fails and is retried instead of holding its job past its lease. */
 const SLACK_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2000 };
+/** DEFAULT_RETRY's schedule starting at `minMs` (SLACK_RETRY_MIN_MS): the tests replay a long outage faster. */
+const retryFrom = (minMs: number): RetryOptions => ({
+  ...DEFAULT_RETRY,
+  minTimeout: minMs,
+  maxTimeout: minMs * 8,
+});
 
 export { StartupError };
 
@@ -97,7 +103,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
-    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    retryConfig: options.retryConfig ?? retryFrom(config.slackRetryMinMs),
     timeout: SLACK_CALL_TIMEOUT_MS,
     // Every client Bolt makes copies these options, so this one fetch counts every Slack API call.
     fetch: instrumentedFetch(metrics, slackHealth, globalThis.fetch as FetchFunction),
@@ -204,6 +210,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     backoffMaxMs: config.jobBackoffMaxMs,
     isRetryable: (error) => isTransient(error) || isRetryableIntegrationError(error),
     probe: async () => (await probeClient.auth.test()).ok === true,
+    probeEveryMs: config.slackProbeMs,
     observe: (job, outcome) => metrics.sideEffectAttempts.inc({ kind: job.kind, outcome }),
   });
   const access = new IncidentAccess(app.client, log);

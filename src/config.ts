@@ -41,6 +41,12 @@ const HELP = {
     'set it to the longest wait in seconds between retries of a Slack side effect, or leave it unset for 30',
   JOB_TICK_MS:
     'set it to how often in milliseconds due side effects are looked for, or leave it unset for 1000',
+  SLACK_RETRY_MIN_MS:
+    'set it to the first wait in milliseconds before a failed Slack call is retried (it doubles, up to 8 times ' +
+    'this, for 5 retries), or leave it unset for 250',
+  SLACK_PROBE_MS:
+    'set it to how often in milliseconds the bot asks Slack whether it answers again while side effects ' +
+    'wait out a failure, or leave it unset for 5000',
   INBOX_RETENTION_DAYS: 'set it to how many days processed webhook bodies are kept, or leave it unset for 7',
   LOG_LEVEL: 'set it to one of fatal, error, warn, info, debug, trace, silent, or leave it unset for info',
   PROMETHEUS_URL:
@@ -119,6 +125,8 @@ const EnvSchema = z.object({
   SLACK_READY_WINDOW_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(15),
   JOB_BACKOFF_MAX_SECONDS: wholeNumber(1, 86_400, 'must be a whole number from 1 to 86400').default(30),
   JOB_TICK_MS: wholeNumber(50, 60_000, 'must be a whole number from 50 to 60000').default(1000),
+  SLACK_RETRY_MIN_MS: wholeNumber(10, 60_000, 'must be a whole number from 10 to 60000').default(250),
+  SLACK_PROBE_MS: wholeNumber(100, 3_600_000, 'must be a whole number from 100 to 3600000').default(5000),
   INBOX_RETENTION_DAYS: wholeNumber(0, 3650, 'must be a whole number from 0 to 3650').default(7),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROMETHEUS_URL: httpUrl.optional(),
@@ -211,6 +219,8 @@ export const ConfigSchema = z.preprocess(cleanEnv, EnvSchema).transform((env) =>
   slackReadyWindowMs: env.SLACK_READY_WINDOW_SECONDS * 1000,
   jobBackoffMaxMs: env.JOB_BACKOFF_MAX_SECONDS * 1000,
   jobTickMs: env.JOB_TICK_MS,
+  slackRetryMinMs: env.SLACK_RETRY_MIN_MS,
+  slackProbeMs: env.SLACK_PROBE_MS,
   inboxRetentionMs: env.INBOX_RETENTION_DAYS * 86_400_000,
   prometheusUrl: env.PROMETHEUS_URL,
   /** Named connections for database_query checks: PostgreSQL URLs or `sqlite:/path`. */

@@ -7,11 +7,12 @@ import { loadRunbookSet } from '../src/services/runbookSet.ts';
 import { SlackHealth } from '../src/slack/instrumentation.ts';
 import { createStore } from '../src/store/sql/index.ts';
 import { freePort, type RunningPostgres, startPostgres } from './support/realServers.ts';
+import { postgresDatabase } from './support/sharedPostgres.ts';
 import { runbooksDir } from './support/testRunbooks.ts';
 
 let server: RunningPostgres;
 beforeAll(async () => {
-  server = await startPostgres();
+  server = await postgresDatabase();
 }, 120_000);
 afterAll(async () => {
   await server?.stop();

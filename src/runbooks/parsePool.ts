@@ -78,11 +78,22 @@ export async function parseInThreads(
   return results;
 }
 
+let workerOverride: URL | undefined;
+
+/**
+ * Runs the threads on this worker file instead (undefined: the default). The tests point it at the compiled
+ * parseWorker.js: what dist/ runs, without tsx loading in every thread (seconds each on a busy machine).
+ */
+export function useParseWorker(worker: URL | undefined): void {
+  workerOverride = worker;
+}
+
 /**
  * Compiled (dist/), the thread runs parseWorker.js. From TypeScript sources it needs tsx: inherited when
  * this process was started with it (`node --import tsx`), else (vitest) registered by a small bootstrap.
  */
 function startWorker(): Worker {
+  if (workerOverride) return new Worker(workerOverride);
   const fromSource = WORKER.pathname.endsWith('.ts');
   if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return new Worker(WORKER);
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));

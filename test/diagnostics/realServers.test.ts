@@ -8,10 +8,10 @@ import { runCheck } from '../../src/diagnostics/runner.ts';
 import {
   type RunningPostgres,
   type RunningPrometheus,
-  startPostgres,
   startPrometheus,
   waitFor,
 } from '../support/realServers.ts';
+import { postgresDatabase } from '../support/sharedPostgres.ts';
 import { check, context, type LocalServer, localServer } from './support.ts';
 
 /** The exporter Prometheus scrapes; the test sets the gauge. */
@@ -30,7 +30,7 @@ beforeAll(async () => {
     res.end(`# TYPE pool_usage_percent gauge\npool_usage_percent{pool="main"} ${gauge}\n`);
   });
   prometheus = await startPrometheus(exporter.url.replace('http://', ''));
-  postgres = await startPostgres();
+  postgres = await postgresDatabase();
 }, 30_000);
 afterAll(async () => {
   await prometheus?.stop();

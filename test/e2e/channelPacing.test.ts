@@ -10,9 +10,10 @@ afterEach(async () => {
 });
 
 it('a page and slash declares share one conversations.create budget; past it the declarer hears when the channel opens, and it opens', async () => {
-  // A burst of 2, then one create every 6 s (room for a slow machine); jobs polled every 50 ms.
+  // A burst of 2, then one create every 3 s: room for a slow machine, where the two declares took 0.6 s at
+  // most under load; jobs polled every 50 ms.
   t = await startTestBot({
-    channelRate: { perMinute: 10, capacity: 2 },
+    channelRate: { perMinute: 20, capacity: 2 },
     env: { WEBHOOK_TOKEN, JOB_TICK_MS: '50' },
   });
   const bot = t;
@@ -30,9 +31,9 @@ it('a page and slash declares share one conversations.create budget; past it the
   const toSecond = () => bot.slack.responses.filter((r) => String(r.body.text).includes(`#${second?.id}`));
   const notice = toSecond().map((r) => String(r.body.text));
   expect(notice).toHaveLength(1);
-  // The wait is the slot's distance: at most the 6 s interval, however long the declares took.
+  // The wait is the slot's distance: at most the 3 s interval, however long the declares took.
   const seconds = Number(/^Incident #\d+ is queued, opening in (\d) s: /.exec(notice[0] ?? '')?.[1]);
-  expect([1, 2, 3, 4, 5, 6]).toContain(seconds);
+  expect([1, 2, 3]).toContain(seconds);
   expect(notice[0]).toBe(
     `Incident #${second?.id} is queued, opening in ${seconds} s: Slack lets a workspace open about 20 channels a minute and many incidents are opening now. The link to its channel follows here.`,
   );

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STORM_KEY } from '../../src/intake/index.ts';
+import { until } from '../support/botProcess.ts';
 import {
   alertmanagerGroup,
   fixture,
@@ -307,7 +308,13 @@ describe('Alertmanager', () => {
       expect(bot.slack.callsTo('conversations.create')).toHaveLength(3);
       expect(await bot.bot.store.inbox.list({ status: 'done' })).toHaveLength(3);
 
-      // A second restart finds nothing to do: no Slack call beyond the start-up auth.test.
+      // Every side effect of the first run is done (invites can still be queued when the pages are),
+      // so a second restart finds nothing to do: no Slack call beyond the start-up auth.test.
+      await until('every side effect done', async () => {
+        await bot.bot.jobs.idle();
+        const jobs = await bot.bot.store.jobs.counts();
+        return jobs.queued === 0 && jobs.retrying === 0;
+      });
       const before = bot.slack.calls.length;
       await bot.restart();
       await drained(bot);

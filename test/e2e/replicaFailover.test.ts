@@ -7,6 +7,7 @@ import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
 
 const SECRET = 'failover-signing-secret-0123456789';
 const LEASE_SECONDS = 5;
+const DOOMED_TOKEN = 'xoxb-doomed-replica';
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -28,7 +29,8 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
       secret: SECRET,
       env: { SCHEDULER_TICK_SECONDS: '1', LEASE_SECONDS: String(LEASE_SECONDS) },
     });
-    const [doomed] = (await rig.start(1)) as [BotProcess];
+    // Its own token tells its Slack calls apart from the survivor's, so only the doomed replica's calls hang.
+    const [doomed] = (await rig.start(1, { SLACK_BOT_TOKEN: DOOMED_TOKEN })) as [BotProcess];
     await slashCommand(rig.url(doomed), SECRET, {
       text: 'declare P1 Failover',
       user_id: DECLARER,
@@ -36,12 +38,17 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
     });
     await rows(rig, 'the declared incident', 'SELECT id FROM incidents WHERE header_ts IS NOT NULL', 1);
 
-    // From here Slack never answers an escalation post or a channel creation: the replica that takes
-    // the work is stuck inside it, as if it died mid-call.
-    let hang = true;
+    // From here Slack never answers the doomed replica's escalation posts or channel creations: it is stuck
+    // inside the work it took, as if it died mid-call. (Hanging the survivor's calls too, while it starts, let
+    // a call of it outlast the 5 s lease on a loaded machine, and the job ran twice.)
     const never = () => new Promise<undefined>(() => undefined);
-    rig.slack.on('chat.postMessage', (args) => (hang && args.channel === ESCALATIONS ? never() : undefined));
-    rig.slack.on('conversations.create', () => (hang ? never() : undefined));
+    const doomedCall = (token: string | undefined) => token === DOOMED_TOKEN;
+    rig.slack.on('chat.postMessage', (args, _i, { call }) =>
+      doomedCall(call.token) && args.channel === ESCALATIONS ? never() : undefined,
+    );
+    rig.slack.on('conversations.create', (_args, _i, { call }) =>
+      doomedCall(call.token) ? never() : undefined,
+    );
 
     const [timer] = await rig.query<{ id: number }>(
       "SELECT id FROM timers WHERE kind = 'escalate' AND fired_at IS NULL AND cancelled_at IS NULL",
@@ -68,7 +75,6 @@ describe('SIGKILL one of two replicas in the middle of an incident', { timeout: 
     // The second replica is up while the first holds both; then the first is killed with -9.
     const [survivor] = (await rig.start(1)) as [BotProcess];
     await doomed.kill9();
-    hang = false;
     // Another page through the survivor meanwhile: the load balancer sends everything there now.
     const later = alertmanagerGroup({ alertname: 'DiskFull', group: 'search', alerts: 1 });
     expect((await postWebhook(rig.url(survivor), 'alertmanager', later)).status).toBeLessThan(300);

@@ -26,7 +26,7 @@ function stepMessages(slack: FakeSlack, channel: string): number {
   return slack.messages(channel).filter((m) => m.text.startsWith('Step 1 ')).length;
 }
 
-// Each start is a whole Node process (tsx transpiles on the way): seconds each on a busy machine, so one
+// Each start is a whole Node process: a second or more each on a busy machine, so one
 // scenario covers both crash points with three starts.
 describe('kill -9 and restart on the same database', { timeout: 90_000 }, () => {
   it('pages in the inbox (one mid-declare) and timers due: nothing lost, nothing doubled', async () => {

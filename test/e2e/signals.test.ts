@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { botArgs } from '../support/compiledBot.ts';
 import { startFakeSlack } from '../support/fakeSlack.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
@@ -33,7 +34,7 @@ describe('the running process', () => {
     const slack = await startFakeSlack();
     const dir = mkdtempSync(join(tmpdir(), 'incident-bot-signals-'));
     const runbooks = runbooksDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    const child = spawn(process.execPath, botArgs(), {
       env: {
         PATH: process.env.PATH ?? '',
         SLACK_BOT_TOKEN: 'xoxb-good',

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { botArgs } from '../support/compiledBot.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
 import { runbooksDir } from '../support/testRunbooks.ts';
 
@@ -17,7 +18,7 @@ function start(env: Record<string, string>): {
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, botArgs(), {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,7 +48,7 @@ async function fakeWithDir(): Promise<{ slack: FakeSlack; dir: string; runbooks:
   return { slack, dir, runbooks };
 }
 
-// Each test starts a whole Node process (tsx transpiles on the way): seconds on a busy CI machine.
+// Each test starts a whole Node process: seconds on a busy CI machine.
 describe('starting the bot', { timeout: 20_000 }, () => {
   it('without tokens exits 1 naming each variable and where to get it', async () => {
     const run = start({});

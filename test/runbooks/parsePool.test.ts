@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   findRunbookFiles,
   loadRunbooks,
@@ -10,8 +10,17 @@ import {
 } from '../../src/runbooks/loader.ts';
 import { parseRunbook } from '../../src/runbooks/parse.ts';
 import { contentKey, parserVersion } from '../../src/runbooks/parseCache.ts';
-import { MIN_FILES_PER_THREAD, parseInThreads, threadsFor } from '../../src/runbooks/parsePool.ts';
+import {
+  MIN_FILES_PER_THREAD,
+  parseInThreads,
+  threadsFor,
+  useParseWorker,
+} from '../../src/runbooks/parsePool.ts';
+import { compiledParseWorker } from '../support/compiledBot.ts';
 
+// The threads run the compiled worker, as from dist/: tsx loading in each thread costs seconds under load.
+beforeAll(() => useParseWorker(compiledParseWorker()));
+afterAll(() => useParseWorker(undefined));
 const dirs: string[] = [];
 afterEach(() => {
   useParseDiskCache(undefined);

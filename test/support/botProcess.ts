@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { botArgs } from './compiledBot.ts';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -10,9 +11,12 @@ export interface BotProcess {
   stop(): Promise<number | null>;
 }
 
-/** Spawns the real entry point (what `npm start` runs) and resolves once it logged "incident-bot started". */
+/**
+ * Spawns the real entry point (what `npm start` runs, compiled: see compiledBot.ts) and resolves once it logged
+ * "incident-bot started".
+ */
 export async function spawnBot(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, botArgs(), {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

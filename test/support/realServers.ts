@@ -3,11 +3,14 @@
  * dirs, and stopped by them. `npm test` installs both first (scripts/test-deps.sh); a server that cannot
  * start fails its tests with the reason, never skips them.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -102,9 +105,10 @@ function postgresBinDir(): string | null {
 
 /**
  * A throwaway cluster: initdb + pg_ctl in a temp dir, trust auth on 127.0.0.1, fsync off. PostgreSQL
- * refuses to run as root, so as root it runs as `nobody` (runuser), which owns the temp dir.
+ * refuses to run as root, so as root it runs as `nobody` (runuser), which owns the temp dir. Runs its
+ * commands without blocking this process (vitest's main process starts the shared one: sharedPostgres.ts).
  */
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(port?: number): Promise<RunningPostgres> {
   const binDir = postgresBinDir();
   const bin = (name: string) => (binDir ? join(binDir, name) : name);
   const dir = mkdtempSync(join(tmpdir(), 'incident-bot-pg-'));
@@ -112,32 +116,33 @@ export async function startPostgres(): Promise<RunningPostgres> {
   if (asRoot) chownSync(dir, 65534, 65534);
   const run = (file: string, args: string[]) =>
     asRoot
-      ? execFileSync('runuser', ['-u', 'nobody', '--', file, ...args], { stdio: 'pipe', cwd: dir })
-      : execFileSync(file, args, { stdio: 'pipe', cwd: dir });
+      ? execFileAsync('runuser', ['-u', 'nobody', '--', file, ...args], { cwd: dir })
+      : execFileAsync(file, args, { cwd: dir });
   const data = join(dir, 'data');
-  const port = await freePort();
+  const listen = port ?? (await freePort());
   try {
-    run(bin('initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-    run(bin('pg_ctl'), [
+    await run(bin('initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+    await run(bin('pg_ctl'), [
       '-D',
       data,
       '-l',
       join(dir, 'log'),
       '-w',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      // Room for every test file's databases at once (each bot process pools up to 10 connections).
+      `-p ${listen} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
       'start',
     ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(stderr || (error instanceof Error ? error.message : String(error)));
   }
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres@127.0.0.1:${listen}/postgres`,
     async stop() {
       try {
-        run(bin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
+        await run(bin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { type BotProcess, spawnBot } from './botProcess.ts';
 import { type FakeSlack, startFakeSlack } from './fakeSlack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fakeSocketMode.ts';
-import { type RunningPostgres, startPostgres } from './realServers.ts';
+import type { RunningPostgres } from './realServers.ts';
+import { postgresDatabase } from './sharedPostgres.ts';
 import { runbooksDir, TEST_WORKSPACE } from './testRunbooks.ts';
 import { WEBHOOK_TOKEN } from './webhooks.ts';
 
@@ -34,7 +35,7 @@ export async function replicaRig(
   cleanup: (() => Promise<void> | void)[],
   options: { secret: string; env?: Record<string, string>; socketMode?: boolean },
 ): Promise<ReplicaRig> {
-  const server: RunningPostgres = await startPostgres();
+  const server: RunningPostgres = await postgresDatabase();
   const slack = await startFakeSlack(TEST_WORKSPACE);
   const socket = options.socketMode ? await startFakeSocketMode(slack) : null;
   const pool = new pg.Pool({ connectionString: server.url, max: 2 });

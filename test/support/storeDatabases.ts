@@ -1,15 +1,15 @@
 /**
  * Fresh databases of both kinds for the store's contract tests: a temp SQLite file, or a new database
- * in one throwaway PostgreSQL cluster started per test file (initdb + pg_ctl on 127.0.0.1). A missing
- * PostgreSQL fails the file's tests with the reason; nothing is skipped.
+ * on the run's shared PostgreSQL cluster (sharedPostgres.ts, initdb + pg_ctl on 127.0.0.1 once per run),
+ * dropped when the test ends. A missing PostgreSQL fails the tests with the reason; nothing is skipped.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { type AsyncStore, createStore, type StoreOptions } from '../../src/store/sql/index.ts';
-import { type RunningPostgres, startPostgres } from './realServers.ts';
+import type { RunningPostgres } from './realServers.ts';
+import { postgresDatabase } from './sharedPostgres.ts';
 
 export const STORE_KINDS = ['sqlite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -21,34 +21,22 @@ export interface StoreDatabase {
   open(now?: () => Date): Promise<AsyncStore>;
 }
 
-/** Call at the top of a test file: registers the cluster's start and stop around the file. */
+/** Call at the top of a test file: `fresh(kind)` gives each test its own empty database. */
 export function storeDatabases(): { fresh(kind: StoreKind): Promise<StoreDatabase> } {
-  let server: RunningPostgres | undefined;
-  let created = 0;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
   return {
     async fresh(kind) {
       const dir = mkdtempSync(join(tmpdir(), 'incident-bot-sql-'));
       const opened: AsyncStore[] = [];
+      let database: RunningPostgres | undefined;
       onTestFinished(async () => {
         for (const store of opened) await store.close();
+        await database?.stop();
         rmSync(dir, { recursive: true, force: true });
       });
       const options: StoreOptions = { databasePath: join(dir, 'incident-bot.db') };
       if (kind === 'postgres') {
-        if (!server) throw new Error('PostgreSQL did not start: see the beforeAll error above');
-        created += 1;
-        const name = `contract_${created}`;
-        const admin = new pg.Client({ connectionString: server.url });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${name}`);
-        await admin.end();
-        options.databaseUrl = server.url.replace(/\/postgres$/, `/${name}`);
+        database = await postgresDatabase();
+        options.databaseUrl = database.url;
       }
       return {
         kind,
