@@ -1,7 +1,7 @@
 /**
  * What held the event loop (issue 19): the V8 CPU profiler of this process, started and stopped around a
  * window (node:inspector, no restart, no flag), and the window's longest busy stretch (consecutive samples
- * that are not "(idle)") attributed two ways: the code the samples were in (a package of node_modules, a
+ * that are not "(idle)", under one entry of the event loop: about one task) attributed two ways: the code the samples were in (a package of node_modules, a
  * file of src/, the garbage collector, native), and the innermost function of src/ on the stack (what of
  * ours asked for that work). With GC pauses from perf_hooks, this names the cause of a long block.
  */
@@ -79,16 +79,35 @@ export function longestBusy(profile: Profile): BusyStretch {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, ProfileNode>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+  // The entry of a sample's stack (the child of the root): a timer, the immediates, an I/O callback. A new
+  // entry starts a new task, so a stretch is one turn of the event loop, not several run back to back. GC
+  // and native samples sit under the root too, in the middle of a task: they do not end it.
+  const entryOf = (id: number): number | null => {
+    let at = byId.get(id);
+    while (at) {
+      const up = parent.get(at.id);
+      if (!up || !parent.has(up.id)) return at.callFrame.functionName.startsWith('(') ? null : at.id;
+      at = up;
+    }
+    return null;
+  };
   let best = { from: 0, to: 0, us: 0 };
   let from = 0;
   let us = 0;
+  let entry: number | null = null;
   profile.samples.forEach((id, i) => {
-    const idle = byId.get(id)?.callFrame.functionName === IDLE;
-    if (idle) {
+    if (byId.get(id)?.callFrame.functionName === IDLE) {
       from = i + 1;
       us = 0;
+      entry = null;
       return;
     }
+    const next = entryOf(id);
+    if (next !== null && entry !== null && next !== entry) {
+      from = i;
+      us = 0;
+    }
+    if (next !== null) entry = next;
     us += profile.timeDeltas[i + 1] ?? 0;
     if (us > best.us) best = { from, to: i + 1, us };
   });
