@@ -41,6 +41,9 @@ function markdownParser(): Parser {
   return parser;
 }
 
+/** Whether this process has loaded the Markdown parser (start-up memory: see markdownParser). */
+export const markdownParserLoaded = (): boolean => parser !== null;
+
 /** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
 export function parseMarkdown(source: string): Root {
   const { fromMarkdown, withFrontMatter } = markdownParser();
