@@ -261,10 +261,13 @@ export class HomePublisher {
   }
 
   private async publishOne(user: string, snapshot: Snapshot): Promise<void> {
-    // Each viewer's tab is drawn in its own turn of the event loop, not all of them in one.
+    // Each viewer's tab is drawn in its own turn of the event loop, and sent in another (the Web API
+    // client serializes some 50 KB of blocks): not every tab at once.
     await yieldToLoop();
     try {
-      await this.client.views.publish({ user_id: user, view: await this.view(user, snapshot) });
+      const view = await this.view(user, snapshot);
+      await yieldToLoop();
+      await this.client.views.publish({ user_id: user, view });
     } catch (error) {
       this.log.warn({ user, error: slackErrorCode(error) }, 'could not publish the App Home tab');
     }
