@@ -1,9 +1,11 @@
 /**
  * Cost follows what is shown (issue 19): ack latency of `/incident list`, `/incident help` and a checkbox
  * click with 10, 1,000 and 10,000 open incidents, side by side in one run; the event loop's longest block
- * while a declare (and its App Home refresh) runs; the process RSS. The real bot with its fake Slack on
- * 127.0.0.1, production mode (ack first). The extra open incidents are rows (no steps or timers): what
- * the list, the Home tab and the count read. Run: `node --expose-gc --import tsx bench/scale.ts`.
+ * while a declare and the App Home refreshes it causes run (6 tabs open, BENCH_DECLARES declares a size);
+ * the process RSS. The real bot with its fake Slack on 127.0.0.1 (in this process: its work counts in the
+ * blocks too), production mode (ack first). The extra open incidents are rows (no steps or timers): what
+ * the list, the Home tab and the count read. BENCH_SIZES=10000 measures one size; BENCH_PROFILE=1 names
+ * what ran in each declare's longest task. Run: `node --expose-gc --import tsx bench/scale.ts`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ACTIONS } from '../src/slack/ids.ts';
