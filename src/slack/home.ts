@@ -10,7 +10,7 @@ import { TIMER_KIND } from '../domain/timerPlan.ts';
 import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
-import { yieldToLoop } from '../services/slices.ts';
+import { renderInSlices, yieldToLoop } from '../services/slices.ts';
 import { IncidentAccess } from './access.ts';
 import { type AssignedTask, type HomeIncident, homeView } from './blocks/home.ts';
 import { slackErrorCode } from './errors.ts';
@@ -59,6 +59,9 @@ export interface HomeAftermathSource {
     overdueFollowupsOf(userId: string): Promise<Followup[]>;
   };
 }
+
+/** Incidents of a snapshot made into one viewer's cards per turn of the event loop. */
+const VIEW_SLICE = 100;
 
 /** The window of the MTTA/MTTR section. */
 const STATS_DAYS = 30;
@@ -219,26 +222,29 @@ export class HomePublisher {
   async view(user: string, snapshot: Snapshot) {
     const now = this.now();
     const policy = this.runbooks().policy;
-    const incidents: HomeIncident[] = snapshot.incidents.map(({ incident, progress, timers, members }) => {
-      const visible =
-        !incident.private || IncidentAccess.named(incident, user) || (members?.has(user) ?? false);
-      const roles: string[] = [];
-      if (incident.commanderId === user) roles.push('incident commander');
-      if (incident.declaredBy === user) roles.push('declarer');
-      const team = policy.severities[incident.severity].team;
-      for (const role of ROLES) if (team[role]?.users.includes(user)) roles.push(ROLE_LABEL[role]);
-      const mine = roles.length > 0;
-      return {
-        incident,
-        visible,
-        currentStep: progress?.currentStep ?? null,
-        progress: { done: progress?.done ?? 0, total: progress?.total ?? 0 },
-        nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
-        nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
-        roles,
-        overdue: mine ? overdueOf(timers, now) : [],
-      };
-    });
+    // A viewer's roles and overdue timers in 500 incidents: in slices, the Home builder's turn is long enough.
+    const incidents = await renderInSlices(snapshot.incidents, VIEW_SLICE, (slice) =>
+      slice.map(({ incident, progress, timers, members }): HomeIncident => {
+        const visible =
+          !incident.private || IncidentAccess.named(incident, user) || (members?.has(user) ?? false);
+        const roles: string[] = [];
+        if (incident.commanderId === user) roles.push('incident commander');
+        if (incident.declaredBy === user) roles.push('declarer');
+        const team = policy.severities[incident.severity].team;
+        for (const role of ROLES) if (team[role]?.users.includes(user)) roles.push(ROLE_LABEL[role]);
+        const mine = roles.length > 0;
+        return {
+          incident,
+          visible,
+          currentStep: progress?.currentStep ?? null,
+          progress: { done: progress?.done ?? 0, total: progress?.total ?? 0 },
+          nextEscalation: timers.find(isEscalation)?.dueAt ?? null,
+          nextUpdate: timers.find(isUpdate)?.dueAt ?? null,
+          roles,
+          overdue: mine ? overdueOf(timers, now) : [],
+        };
+      }),
+    );
     const aftermath = this.aftermath;
     const assigned = (await this.assignments?.(user)) ?? [];
     const total = snapshot.total;
