@@ -14,9 +14,11 @@ import { freePort } from '../test/support/realServers.ts';
 import { runbooksDir } from '../test/support/testRunbooks.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-/** `npm start` without npm: the node arguments of package.json's start script. */
-const startArgs = (): string[] =>
-  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+/** `npm start` without npm: the node arguments of the start script of `dir`'s package.json. */
+const startArgs = (dir = '.'): string[] =>
+  (
+    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start
     .split(/\s+/)
     .slice(1);
 type Variant = string;
@@ -26,8 +28,8 @@ const VARIANTS: Record<Variant, { args: readonly string[]; cwd?: string }> = {
   'tsx (node --import tsx src/index.ts)': { args: ['--import', 'tsx', 'src/index.ts'] },
   ...(process.env.BENCH_BEFORE
     ? {
-        [`before (${process.env.BENCH_BEFORE}: node dist/index.js)`]: {
-          args: ['dist/index.js'],
+        [`before (${process.env.BENCH_BEFORE}: node ${startArgs(process.env.BENCH_BEFORE).join(' ')})`]: {
+          args: startArgs(process.env.BENCH_BEFORE),
           cwd: process.env.BENCH_BEFORE,
         },
       }

@@ -5,8 +5,10 @@
  * and an App Home open. The fake Slack and the seeding run in this process, so they are not counted.
  * Side by side: this build as `npm start` runs it (the command is read from package.json), and, when
  * BENCH_BEFORE names a folder holding another build (e.g. main's: `git archive main src package.json
- * tsconfig*.json | tar -x -C DIR`, node_modules linked, `npx tsc -p tsconfig.build.json`), that one as
- * `node dist/index.js`. Run `npm run build` first. BENCH_RUNS sets the starts per size (default 3).
+ * tsconfig*.json | tar -x -C DIR`, node_modules linked, `npx tsc -p tsconfig.build.json`), that one as its
+ * own package.json starts it. Run `npm run build` first. BENCH_RUNS sets the starts per size (default 3).
+ * The runbook parse cache is kept between the starts of a variant, as a restarted bot keeps it (one first,
+ * uncounted start fills it); BENCH_PARSE_CACHE=cold gives every start an empty one (a first deploy).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { event, eventCallback, slashCommand } from '../test/support/slackRequest
 import { DECLARER, GENERAL, IC, runbooksDir, TEST_WORKSPACE } from '../test/support/testRunbooks.ts';
 
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
+const COLD = process.env.BENCH_PARSE_CACHE === 'cold';
 const SETTLE_MS = 3_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (kb: number) => kb / 1024;
@@ -55,11 +58,13 @@ async function seed(dbPath: string, open: number): Promise<void> {
 interface Variant {
   cwd: string;
   args: string[];
+  /** Where its starts keep the runbook parse cache (INCIDENT_BOT_CACHE_DIR). */
+  cache: string;
 }
 
-/** `npm start` without npm: the node arguments of package.json's start script. */
-function startCommand(): string[] {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+/** `npm start` without npm: the node arguments of the start script of `dir`'s package.json. */
+function startCommand(dir = '.'): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
   return pkg.scripts.start.split(/\s+/).slice(1);
 }
 
@@ -78,7 +83,7 @@ async function measure(variant: Variant, open: number, slackUrl: string, respons
       SLACK_API_URL: slackUrl,
       DATABASE_PATH: dbPath,
       RUNBOOKS_DIR: runbooks,
-      INCIDENT_BOT_CACHE_DIR: join(dir, 'cache'),
+      INCIDENT_BOT_CACHE_DIR: COLD ? join(dir, 'cache') : variant.cache,
       PORT: String(port),
       LOG_LEVEL: 'warn',
     },
@@ -95,6 +100,7 @@ async function measure(variant: Variant, open: number, slackUrl: string, respons
       await sleep(20);
     }
     await sleep(SETTLE_MS);
+    // VmHWM here is the peak of the start itself: modules, migrations, runbooks, start-up recovery.
     const idle = statusOf(child.pid as number);
     await slashCommand(`${url}`, SECRET, {
       text: 'list',
@@ -119,22 +125,36 @@ const f = (v: number[]) => {
 };
 
 export async function memoryBench(): Promise<void> {
+  const caches = mkdtempSync(join(tmpdir(), 'incident-bot-parse-cache-'));
   const variants: Record<string, Variant> = {
-    [`now (node ${startCommand().join(' ')})`]: { cwd: process.cwd(), args: startCommand() },
+    [`now (node ${startCommand().join(' ')})`]: {
+      cwd: process.cwd(),
+      args: startCommand(),
+      cache: join(caches, 'now'),
+    },
   };
   const before = process.env.BENCH_BEFORE;
-  if (before) variants[`before (${before}: node dist/index.js)`] = { cwd: before, args: ['dist/index.js'] };
+  if (before)
+    variants[`before (${before}: node ${startCommand(before).join(' ')})`] = {
+      cwd: before,
+      args: startCommand(before),
+      cache: join(caches, 'before'),
+    };
   const slack = await startFakeSlack(TEST_WORKSPACE);
   try {
-    const results = new Map<string, { idle: number[]; used: number[]; hwm: number[] }>();
+    if (!COLD)
+      for (const variant of Object.values(variants))
+        await measure(variant, 0, slack.url, () => slack.responseUrl());
+    const results = new Map<string, { idle: number[]; used: number[]; startHwm: number[]; hwm: number[] }>();
     // The variants alternate, so machine load hits them alike.
     for (let r = 0; r < RUNS; r++) {
       for (const open of [0, 10_000]) {
         for (const [name, variant] of Object.entries(variants)) {
           const m = await measure(variant, open, slack.url, () => slack.responseUrl());
           const key = `${name}, ${open} open`;
-          const entry = results.get(key) ?? { idle: [], used: [], hwm: [] };
+          const entry = results.get(key) ?? { idle: [], used: [], startHwm: [], hwm: [] };
           entry.idle.push(m.idle.rss);
+          entry.startHwm.push(m.idle.hwm);
           entry.used.push(m.used.rss);
           entry.hwm.push(m.used.hwm);
           results.set(key, entry);
@@ -142,15 +162,17 @@ export async function memoryBench(): Promise<void> {
       }
     }
     console.log(
-      `RSS of the compiled bot in its own process, min / median / max of ${RUNS} starts, load ${loadavg()[0]?.toFixed(1)}`,
+      `RSS of the compiled bot in its own process, min / median / max of ${RUNS} starts, ` +
+        `${COLD ? 'empty' : 'warm'} runbook parse cache, load ${loadavg()[0]?.toFixed(1)}`,
     );
     for (const [key, e] of results) {
       console.log(
-        `  ${key}: idle ${f(e.idle)}; after /incident list + App Home ${f(e.used)}; peak ${f(e.hwm)}`,
+        `  ${key}: idle ${f(e.idle)}, start-up peak ${f(e.startHwm)}; after /incident list + App Home ${f(e.used)}; peak ${f(e.hwm)}`,
       );
     }
   } finally {
     await slack.close();
+    rmSync(caches, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { IntegrationError, retryAfterMs, translatingErrors } from './errors.ts';
 import type { FollowupIssue, IssueTracker, TrackerIssue } from './tracker.ts';
 
@@ -22,17 +22,15 @@ export const FOLLOWUP_LABEL = 'incident-followup';
 /** Follow-up issues in one repository, through GitHub's own client (@octokit/rest). */
 export class GitHubIssues implements IssueTracker {
   readonly system = 'github';
-  readonly #octokit: Octokit;
+  readonly #settings: GitHubSettings;
+  readonly #fetch: typeof fetch | undefined;
+  #client: Promise<Octokit> | null = null;
   readonly #owner: string;
   readonly #repo: string;
 
   constructor(settings: GitHubSettings, fetchImpl?: typeof fetch) {
-    this.#octokit = new Octokit({
-      auth: settings.token,
-      baseUrl: settings.apiUrl,
-      userAgent: 'incident-bot',
-      ...(fetchImpl ? { request: { fetch: fetchImpl } } : {}),
-    });
+    this.#settings = settings;
+    this.#fetch = fetchImpl;
     const [owner = '', repo = ''] = settings.repository.split('/');
     this.#owner = owner;
     this.#repo = repo;
@@ -50,8 +48,8 @@ export class GitHubIssues implements IssueTracker {
 
   /** Creates the issue unless one carrying `marker` exists since `since` (a retried create whose answer was lost). */
   async create(issue: NewIssue): Promise<{ number: number; url: string }> {
-    const existing = await this.#guard('find an earlier try', () =>
-      this.#octokit.rest.issues.listForRepo({
+    const existing = await this.#guard('find an earlier try', (octokit) =>
+      octokit.rest.issues.listForRepo({
         owner: this.#owner,
         repo: this.#repo,
         labels: FOLLOWUP_LABEL,
@@ -62,8 +60,8 @@ export class GitHubIssues implements IssueTracker {
     );
     const found = existing.data.find((i) => i.body?.includes(issue.marker));
     if (found) return { number: found.number, url: found.html_url };
-    const created = await this.#guard('create an issue', () =>
-      this.#octokit.rest.issues.create({
+    const created = await this.#guard('create an issue', (octokit) =>
+      octokit.rest.issues.create({
         owner: this.#owner,
         repo: this.#repo,
         title: issue.title,
@@ -76,14 +74,28 @@ export class GitHubIssues implements IssueTracker {
 
   /** The repository, read with the token: proves both exist and the token may see it. */
   async repository(): Promise<{ fullName: string; canPush: boolean }> {
-    const { data } = await this.#guard('read the repository', () =>
-      this.#octokit.rest.repos.get({ owner: this.#owner, repo: this.#repo }),
+    const { data } = await this.#guard('read the repository', (octokit) =>
+      octokit.rest.repos.get({ owner: this.#owner, repo: this.#repo }),
     );
     return { fullName: data.full_name, canPush: data.permissions?.push ?? false };
   }
 
-  #guard<T>(what: string, call: () => Promise<T>): Promise<T> {
-    return translatingErrors(what, call, toIntegrationError);
+  #guard<T>(what: string, call: (octokit: Octokit) => Promise<T>): Promise<T> {
+    return translatingErrors(what, async () => call(await this.#octokit()), toIntegrationError);
+  }
+
+  /** Made on the first call: a bot that files no GitHub issues never loads Octokit (~6 MiB of modules). */
+  #octokit(): Promise<Octokit> {
+    this.#client ??= import('@octokit/rest').then(
+      ({ Octokit }) =>
+        new Octokit({
+          auth: this.#settings.token,
+          baseUrl: this.#settings.apiUrl,
+          userAgent: 'incident-bot',
+          ...(this.#fetch ? { request: { fetch: this.#fetch } } : {}),
+        }),
+    );
+    return this.#client;
   }
 }
 

@@ -1,4 +1,3 @@
-import { api } from '@pagerduty/pdjs';
 import { z } from 'zod';
 import { httpFailure, IntegrationError, networkFailure } from './errors.ts';
 
@@ -71,6 +70,8 @@ export class PagerDutyApi {
   async #call(method: string, path: string, what: string, data?: object): Promise<unknown> {
     let response: { status: number; headers: Headers; data: unknown };
     try {
+      // Loaded on the first call: a bot without PagerDuty's REST API configured never holds pdjs (~8 MiB).
+      const { api } = await import('@pagerduty/pdjs');
       response = await api({
         url: `${this.settings.apiUrl}${path}`,
         method,

@@ -1,29 +1,59 @@
+import { createRequire } from 'node:module';
 import type { Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
+import type { Options } from 'mdast-util-from-markdown';
 import { toString as mdastToString } from 'mdast-util-to-string';
-import { frontmatter } from 'micromark-extension-frontmatter';
-import { gfm } from 'micromark-extension-gfm';
 import { blocksText } from './render.ts';
 
-// Built once: gfm() combines five syntax extensions each time it is called, which a parse per file repeated.
-const GFM = gfm();
-const GFM_MDAST = gfmFromMarkdown();
-const WITH_FRONT_MATTER = {
-  extensions: [GFM, frontmatter(['yaml'])],
-  mdastExtensions: [GFM_MDAST, frontmatterFromMarkdown(['yaml'])],
-};
-const PLAIN = { extensions: [GFM], mdastExtensions: [GFM_MDAST] };
+const require = createRequire(import.meta.url);
+
+interface Parser {
+  fromMarkdown: (source: string, options: Options) => Root;
+  withFrontMatter: Options;
+  plain: Options;
+}
+let parser: Parser | null = null;
+
+/**
+ * micromark, mdast and their GFM and front matter extensions (some 11 MiB of modules) load the first time a
+ * runbook is parsed, not at start: a bot whose runbooks are all in the parse cache never loads them.
+ * `require` of these ES modules is synchronous (Node >= 20.19), so parsing stays a plain function.
+ */
+function markdownParser(): Parser {
+  if (parser) return parser;
+  const { fromMarkdown } = require('mdast-util-from-markdown') as typeof import('mdast-util-from-markdown');
+  const { frontmatterFromMarkdown } =
+    require('mdast-util-frontmatter') as typeof import('mdast-util-frontmatter');
+  const { gfmFromMarkdown } = require('mdast-util-gfm') as typeof import('mdast-util-gfm');
+  const { frontmatter } =
+    require('micromark-extension-frontmatter') as typeof import('micromark-extension-frontmatter');
+  const { gfm } = require('micromark-extension-gfm') as typeof import('micromark-extension-gfm');
+  // Built once: gfm() combines five syntax extensions each time it is called, which a parse per file repeated.
+  const GFM = gfm();
+  const GFM_MDAST = gfmFromMarkdown();
+  parser = {
+    fromMarkdown: (source, options) => fromMarkdown(source, options),
+    withFrontMatter: {
+      extensions: [GFM, frontmatter(['yaml'])],
+      mdastExtensions: [GFM_MDAST, frontmatterFromMarkdown(['yaml'])],
+    },
+    plain: { extensions: [GFM], mdastExtensions: [GFM_MDAST] },
+  };
+  return parser;
+}
+
+/** Whether this process has loaded the Markdown parser (start-up memory: see markdownParser). */
+export const markdownParserLoaded = (): boolean => parser !== null;
 
 /** GFM gives task-list items (`- [ ]`); the front matter extension keeps `---` blocks from becoming setext H2s. */
 export function parseMarkdown(source: string): Root {
-  return fromMarkdown(source, WITH_FRONT_MATTER);
+  const { fromMarkdown, withFrontMatter } = markdownParser();
+  return fromMarkdown(source, withFrontMatter);
 }
 
 /** Markdown without front matter: an admonition body parsed again, where `---` is a rule, not YAML. */
 export function parseMarkdownPlain(source: string): Root {
-  return fromMarkdown(source, PLAIN);
+  const { fromMarkdown, plain } = markdownParser();
+  return fromMarkdown(source, plain);
 }
 
 /** Plain text of a node, whitespace collapsed: `**Handles**: x` reads "Handles: x". */

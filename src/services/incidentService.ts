@@ -24,6 +24,7 @@ import {
 } from './outcomes.ts';
 import { PagingRecords } from './pagingRecords.ts';
 import { processRunbook, type RunbookSet } from './runbookSet.ts';
+import { readUrgentBoard } from './urgentBoard.ts';
 import { startWalk } from './walk.ts';
 
 export { type Declared, type DeclareInput, type Escalation, UserError } from './outcomes.ts';
@@ -114,9 +115,8 @@ export class IncidentService {
   }
 
   /** The `limit` most urgent open incidents with their progress and timers, and how many are open. */
-  async urgentBoard(limit: number): Promise<OpenBoard & { total: number }> {
-    const board = await this.store.openBoard.mostUrgent(limit);
-    return { ...board, total: await this.store.incidents.countOpen() };
+  urgentBoard(limit: number): Promise<OpenBoard & { total: number }> {
+    return readUrgentBoard(this.store, limit);
   }
 
   /** Open incidents, oldest first; the first `limit` of them when given. */

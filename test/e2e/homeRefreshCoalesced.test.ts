@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { appHomeOpenedEvent, event } from '../support/slackRequests.ts';
-import { OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
+import { DECLARER, IC, OTHER, SECRET, startTestBot, type TestBot } from './testBot.ts';
 
 let t: TestBot;
 beforeEach(async () => {
@@ -33,5 +33,27 @@ it('a burst of changes refreshes App Home once, after the burst, from the state 
     expect(reads).toBe(2);
   } finally {
     service.urgentBoard = urgentBoard;
+  }
+});
+
+it("reads the response times once a refresh, whatever the number of viewers (not once a viewer's tab)", async () => {
+  for (const user of [OTHER, IC, DECLARER]) await event(t.url, SECRET, appHomeOpenedEvent({ user }));
+  await t.bot.home.settled();
+  const incidents = t.bot.store.incidents;
+  const timesSince = incidents.timesSince.bind(incidents);
+  let reads = 0;
+  incidents.timesSince = (since, afterId, limit) => {
+    reads++;
+    return timesSince(since, afterId, limit);
+  };
+  try {
+    const publishes = t.slack.callsTo('views.publish').length;
+    t.bot.home.refreshInBackground();
+    await t.bot.home.settled();
+    expect(t.slack.callsTo('views.publish')).toHaveLength(publishes + 3);
+    // No incident in the window: one page, read once for the three tabs.
+    expect(reads).toBe(1);
+  } finally {
+    incidents.timesSince = timesSince;
   }
 });

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { StorePort } from '../../usecases/ports/store.ts';
 import { openDatabase } from '../db.ts';
 import type { Clock } from '../rows.ts';
@@ -105,6 +104,8 @@ function openSqlite(path: string): Opened {
 }
 
 async function openPostgres(url: string, max: number): Promise<Opened> {
+  // Loaded only here: a bot on SQLite never holds pg's modules (some 10 MiB).
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection dropped by the server (a failover, a restart) is an 'error' event, which unhandled
   // would end the process; the pool discards that connection and the next query opens a new one.

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { PG_MIGRATIONS } from './pgMigrations.ts';
 
 export interface PostgresHealth {
@@ -23,6 +22,8 @@ export async function inspectPostgres(
   timeoutMs = 5_000,
 ): Promise<PostgresHealth> {
   const latest = PG_MIGRATIONS.length;
+  // Loaded only here: doctor is part of the bot (/incident doctor), which on SQLite never needs pg.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // A server that drops the connection after connect is reported by the failing query, not as a crash.
   client.on('error', () => undefined);

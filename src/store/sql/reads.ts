@@ -6,6 +6,7 @@ import type {
   OpenBoardStore,
   PeriodicTimerStore,
   RunbookHistoryStore,
+  UrgencyCursor,
 } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
 import { changed, countAll, incidentOpen, type SqlContext } from './dialect.ts';
@@ -19,8 +20,8 @@ export class SqlOpenBoard implements OpenBoardStore {
     this.#ctx = ctx;
   }
 
-  async mostUrgent(limit: number): Promise<OpenBoard> {
-    const rows = await this.#ctx.db
+  async mostUrgent(limit: number, after?: UrgencyCursor): Promise<OpenBoard> {
+    let query = this.#ctx.db
       .selectFrom('incidents')
       .selectAll()
       .where(incidentOpen('status'))
@@ -28,8 +29,16 @@ export class SqlOpenBoard implements OpenBoardStore {
       .orderBy('severity')
       .orderBy('declared_at')
       .orderBy('id')
-      .limit(limit)
-      .execute();
+      .limit(limit);
+    if (after)
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple('severity', 'declared_at', 'id'),
+          '>',
+          eb.tuple(after.severity, after.declaredAt, after.id),
+        ),
+      );
+    const rows = await query.execute();
     const incidents = parseRows(IncidentRow, rows);
     const ids = incidents.map((i) => i.id);
     if (ids.length === 0) return { incidents, progress: new Map(), timers: new Map() };

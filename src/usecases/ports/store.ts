@@ -214,10 +214,14 @@ export interface OpenBoardStore {
   timers(): Promise<Map<number, Timer[]>>;
   /**
    * The `limit` most urgent open incidents (most severe, then oldest), with the step progress and pending
-   * timers of those only: what App Home can show, whatever the number open.
+   * timers of those only: what App Home can show, whatever the number open. After `after` (the last incident
+   * of the previous page) when given, so the board can be read a page at a time.
    */
-  mostUrgent(limit: number): Promise<OpenBoard>;
+  mostUrgent(limit: number, after?: UrgencyCursor): Promise<OpenBoard>;
 }
+
+/** Where a page of the most urgent incidents ends: the order's keys of its last incident. */
+export type UrgencyCursor = Pick<Incident, 'severity' | 'declaredAt' | 'id'>;
 
 /** Open incidents with their step progress and pending timers, by incident id. */
 export interface OpenBoard {

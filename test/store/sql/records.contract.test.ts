@@ -266,6 +266,12 @@ describe.each(STORE_KINDS)('store port on %s: links, records and reads', (kind) 
       olderP2.id,
       p3.id,
     ]);
+    // A page at a time: the next page starts after the last incident of the previous one.
+    const next = await store.openBoard.mostUrgent(2, board.incidents[1]);
+    expect(next.incidents.map((i) => i.id)).toEqual([newerP1.id, olderP2.id]);
+    expect([...next.progress.keys()].sort((a, b) => a - b)).toEqual([olderP2.id, newerP1.id]);
+    expect([...next.timers.keys()]).toEqual([newerP1.id]);
+    expect((await store.openBoard.mostUrgent(2, p3)).incidents).toEqual([]);
     for (const i of [p0, p1, newerP1, olderP2, p3]) await store.incidents.setStatus(i.id, 'resolved');
     expect(await store.openBoard.mostUrgent(3)).toEqual({
       incidents: [],
