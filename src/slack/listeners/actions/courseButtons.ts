@@ -2,7 +2,7 @@ import { addStepModal, switchRunbookModal } from '../../blocks/courseModals.ts';
 import { parseAssignBlockId } from '../../ids.ts';
 import { errorText } from '../commands/incident.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { type ActionArgs, actorOf, idFromValue, incidentModalButton } from './context.ts';
+import { type ActionArgs, actorOf, incidentModalButton } from './context.ts';
 
 /** Header "Switch runbook": the runbooks to pick from, in a modal. */
 export function switchRunbookButton(deps: ListenerDeps) {
