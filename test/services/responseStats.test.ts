@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { PostmortemService } from '../../src/services/postmortemService.ts';
 import { manualClock, tempStore } from '../store/helpers.ts';
+import { turnsDuring } from '../support/eventLoopTurns.ts';
 
 it('response times count every incident of the window across pages, drills and older ones left out', async () => {
   const clock = manualClock('2026-10-01T10:00:00.000Z');
@@ -24,17 +25,7 @@ it('response times count every incident of the window across pages, drills and o
     clock.now,
   );
 
-  let turns = 0;
-  let reading = true;
-  const count = () => {
-    if (!reading) return;
-    turns++;
-    setImmediate(count);
-  };
-  setImmediate(count);
-
-  const stats = await service.stats(30);
-  reading = false;
+  const { value: stats, turns } = await turnsDuring(() => service.stats(30));
 
   // Read a page at a time with a turn of the event loop between pages (none without them: SQLite answers at once).
   expect(turns).toBeGreaterThanOrEqual(3);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { IncidentService } from '../../src/services/incidentService.ts';
 import { manualClock, tempStore } from '../store/helpers.ts';
+import { turnsDuring } from '../support/eventLoopTurns.ts';
 
 const noRunbooks = () => {
   throw new Error('the board reads no runbook');
@@ -52,17 +53,7 @@ it('lets the event loop turn between pages, so other requests are served while t
       source: 'slash',
     });
   const service = new IncidentService(store, noRunbooks);
-  let turns = 0;
-  let reading = true;
-  const count = () => {
-    if (!reading) return;
-    turns++;
-    setImmediate(count);
-  };
-  setImmediate(count);
-
-  const board = await service.urgentBoard(250);
-  reading = false;
+  const { value: board, turns } = await turnsDuring(() => service.urgentBoard(250));
 
   expect(board.incidents).toHaveLength(250);
   // Three pages of 100, 100 and 50: two turns between them (better-sqlite3 alone answers within one turn).
