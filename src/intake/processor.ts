@@ -269,6 +269,14 @@ export class AlertProcessor {
             declaredBy: this.deps.botUserId,
             source,
             labels: alert.labels,
+            notes: [
+              {
+                actor: 'bot',
+                kind: 'page',
+                text: `Opened by ${source} alert ${alert.alertname}`,
+                data: { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId },
+              },
+            ],
           },
           tx,
         );
@@ -276,15 +284,6 @@ export class AlertProcessor {
         // Another replica opened this group's incident first (the open-link unique index decided): undo
         // this declare and join theirs.
         if (!linked.created) throw new JoinInstead(linked.link.incidentId);
-        const data = { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId };
-        await service.note(
-          d.incident.id,
-          'bot',
-          'page',
-          `Opened by ${source} alert ${alert.alertname}`,
-          data,
-          tx,
-        );
         return d;
       })
       .catch((error: unknown) => {
