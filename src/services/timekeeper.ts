@@ -88,7 +88,12 @@ export class Timekeeper {
 
   async plan(incident: Incident, tx: StoreRepositories = this.store): Promise<PlannedTimer[]> {
     const history = await this.history(incident.id, tx);
-    return planTimers({ incident, policy: this.runbooks().policy, runbook: this.#ownRunbook(incident), history });
+    return planTimers({
+      incident,
+      policy: this.runbooks().policy,
+      runbook: this.#ownRunbook(incident),
+      history,
+    });
   }
 
   /** RUN-000's Escalation section restates the severity timers in prose; reading a delay from it would
