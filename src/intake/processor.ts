@@ -36,6 +36,8 @@ export interface ProcessorDeps {
 }
 
 const CLOSED = new Set(['resolved', 'closed']);
+/** Parsed pages kept for the worker; past this (a flood the worker has not reached) the oldest are parsed again. */
+const HANDOVER_LIMIT = 100;
 /** Above this many new alerts in one delivery, the timeline gets one summary entry instead of one each. */
 export const FLOOD_ENTRIES = 10;
 const FLOOD_SAMPLE = 5;
@@ -98,16 +100,25 @@ class JoinInstead extends Error {
  */
 export class AlertProcessor {
   #stormJoins: StormJoin[] = [];
+  /** Alerts the webhook route parsed, by inbox id, until the worker takes them (see `handOver`). */
+  readonly #parsed = new Map<number, readonly NormalizedAlert[]>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
+  /**
+   * The route parsed the page before storing it: the worker takes those alerts instead of parsing the stored
+   * body again. Memory only and bounded; a page without them (after a restart, on another replica, or a
+   * retry) is parsed from the inbox, which stays the record.
+   */
+  handOver(inboxId: number, alerts: readonly NormalizedAlert[]): void {
+    if (this.#parsed.size >= HANDOVER_LIMIT) this.#parsed.delete(this.#parsed.keys().next().value as number);
+    this.#parsed.set(inboxId, alerts);
+  }
+
   /** Processes the item; returns the incident it opened or joined (the last one, for several groups). */
   async process(item: InboxItem): Promise<number | null> {
-    const source = SOURCES[item.source];
-    const parsed = source.parse(item.rawBody);
-    if (!parsed.ok) throw new Error(`Stored payload no longer parses: ${parsed.reason}`);
     const groups = new Map<string, NormalizedAlert[]>();
-    for (const alert of source.toAlerts(parsed.payload)) {
+    for (const alert of this.#alertsOf(item)) {
       const group = groups.get(alert.dedupKey) ?? [];
       group.push(alert);
       groups.set(alert.dedupKey, group);
@@ -117,6 +128,16 @@ export class AlertProcessor {
       incidentId = (await this.#processGroup(item.source, key, alerts)) ?? incidentId;
     }
     return incidentId;
+  }
+
+  #alertsOf(item: InboxItem): readonly NormalizedAlert[] {
+    const handed = this.#parsed.get(item.id);
+    this.#parsed.delete(item.id);
+    if (handed) return handed;
+    const source = SOURCES[item.source];
+    const parsed = source.parse(item.rawBody);
+    if (!parsed.ok) throw new Error(`Stored payload no longer parses: ${parsed.reason}`);
+    return source.toAlerts(parsed.payload);
   }
 
   /** Posts the storm summary collected since the last flush; called after each batch of the inbox. */

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { alertmanager } from '../../src/intake/alertmanager.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
 import { sequentialRoundTrips } from '../support/roundTrips.ts';
@@ -10,6 +11,7 @@ let t: TestBot | undefined;
 afterEach(async () => {
   await t?.stop();
   t = undefined;
+  vi.restoreAllMocks();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +83,28 @@ describe('a page reaches its first step', () => {
     const ticked = t.slack.message(channel, step.ts) as StoredMessage;
     const shown = findElement(ticked.blocks, ACTIONS.toggleChecks)?.element.initial_options;
     expect(shown).toEqual([expect.objectContaining({ value: options[0]?.value })]);
+  });
+});
+
+describe('the work before the channel', () => {
+  it('parses the page once, in the route, and records the declare and the page in order', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    const parse = vi.spyOn(alertmanager, 'parse');
+    await page(t, 'parsed-once');
+    expect(parse).toHaveBeenCalledTimes(1);
+    const { incident, steps } = await opened(t);
+    expect(steps).toHaveLength(1);
+    const entries = await t.bot.store.timeline.list(incident.id);
+    expect(entries.slice(0, 3).map((e) => [e.actor, e.kind, e.text])).toEqual([
+      [t.bot.botUserId, 'declared', `Declared P1: ${incident.title}`],
+      ['bot', 'page', 'Opened by alertmanager alert DiskFull'],
+      ['bot', 'channel', `Channel #${incident.channelName} created`],
+    ]);
+    // Its timers were planned with the declare, as a re-plan of the incident plans them.
+    const timers = await t.bot.store.timers.listOpen(incident.id);
+    expect(timers.length).toBeGreaterThan(0);
+    await t.bot.timekeeper.replan(incident.id);
+    expect(await t.bot.store.timers.listOpen(incident.id)).toEqual(timers);
   });
 });
 
