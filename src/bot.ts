@@ -166,7 +166,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     {
       jobs: {
         enqueue: (batch) => jobs.enqueue(batch),
-        runIncident: (incidentId) => jobs.runIncident(incidentId),
+        // This caller's claim takes the incident's first job (the channel) at once; the runner's drain, kicked
+        // a turn later, takes the other lanes' heads. Kicked first, the drain claimed them all and this
+        // caller's claim, on the way to the channel, found nothing.
+        enqueueAndRun: async (incidentId, batch) => {
+          await store.jobs.enqueue(batch);
+          setImmediate(() => jobs.kick());
+          await jobs.runIncident(incidentId);
+        },
       },
       stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
       phasePrompt: phasePromptFor(choices, runbooks),

@@ -52,8 +52,10 @@ interface PublishedUpdate {
 export interface WorkflowWiring {
   /** The durable job queue: opening an incident is a series of jobs run in order. */
   jobs: {
+    /** Queues jobs and starts running them in the background. */
     enqueue(jobs: readonly NewJob[]): Promise<number>;
-    runIncident(incidentId: number): Promise<void>;
+    /** Queues an incident's jobs and runs them now, returning when none is left to run now. */
+    enqueueAndRun(incidentId: number, jobs: readonly NewJob[]): Promise<void>;
   };
   /** Latest automated results linked to a step, shown in its message. */
   stepDiagnostics?: (incidentId: number, stepNumber: number | null) => Promise<CheckResult[]>;
@@ -120,9 +122,7 @@ export class IncidentWorkflow {
 
   /** Queues jobs of an incident and runs its queue now; what Slack refuses for now runs when it answers. */
   private async runJobs(incidentId: number, jobs: readonly NewJob[]): Promise<void> {
-    const queue = this.wiring.jobs;
-    await queue.enqueue(jobs);
-    await queue.runIncident(incidentId);
+    await this.wiring.jobs.enqueueAndRun(incidentId, jobs);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../src/domain/records.ts';
 import { alertmanager } from '../../src/intake/alertmanager.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
@@ -105,6 +106,29 @@ describe('the work before the channel', () => {
     expect(timers.length).toBeGreaterThan(0);
     await t.bot.timekeeper.replan(incident.id);
     expect(await t.bot.store.timers.listOpen(incident.id)).toEqual(timers);
+  });
+});
+
+describe('the open jobs', () => {
+  it('are claimed once: the page’s own claim takes the channel job, the runner’s drain the other lanes', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    const claim = vi.spyOn(t.bot.store.jobs, 'claim');
+    await page(t, 'claimed-once');
+    await t.bot.jobs.idle();
+    const { incident } = await opened(t);
+    const claims = await Promise.all(
+      claim.mock.calls.map(async ([request], i) => ({
+        forIncident: request.incidentId,
+        kinds: (await (claim.mock.results[i] as { value: Promise<Job[]> }).value).map((j) => j.kind),
+      })),
+    );
+    const handedOut = claims.flatMap((c) => c.kinds);
+    // The first claim for this incident is the one on the way to its channel, and it is not empty.
+    expect(claims.find((c) => c.forIncident === incident.id)?.kinds).toEqual(['incident.channel']);
+    // Every open job was handed out exactly once.
+    const jobs = await t.bot.store.jobs.forIncident(incident.id);
+    expect([...handedOut].sort()).toEqual(jobs.map((j) => j.kind).sort());
+    expect(jobs.every((j) => j.status === 'done' && j.attempts === 1)).toBe(true);
   });
 });
 
