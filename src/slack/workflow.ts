@@ -20,7 +20,7 @@ import { stepMessage } from './blocks/step.ts';
 import type { StatuspagePreview } from './blocks/updates.ts';
 import { UpdateCoalescer } from './coalescer.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
-import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
+import { type DeclarerReply, type IncidentsBeingOpened, inviteJob, openJobs, postJob } from './openJobs.ts';
 import { redrawStepJob } from './redrawJobs.ts';
 
 export type { Message };
@@ -57,6 +57,8 @@ export interface WorkflowWiring {
     /** Queues an incident's jobs and runs them now, returning when none is left to run now. */
     enqueueAndRun(incidentId: number, jobs: readonly NewJob[]): Promise<void>;
   };
+  /** Hands the declared incident to its channel job while `open` runs it (see openJobs.ts). */
+  beingOpened?: IncidentsBeingOpened;
   /** Latest automated results linked to a step, shown in its message. */
   stepDiagnostics?: (incidentId: number, stepNumber: number | null) => Promise<CheckResult[]>;
   /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
@@ -132,7 +134,9 @@ export class IncidentWorkflow {
    */
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident, steps } = declared;
-    await this.runJobs(incident.id, await this.openJobsFor(incident, reply, steps));
+    const jobs = await this.openJobsFor(incident, reply, steps);
+    const run = () => this.runJobs(incident.id, jobs);
+    await (this.wiring.beingOpened ? this.wiring.beingOpened.during(incident, run) : run());
     return this.service.get(incident.id);
   }
 
