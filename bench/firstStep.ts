@@ -10,7 +10,9 @@
  * - the bot's own work: the time minus the Slack time on that chain (each call from its request reaching
  *   the fake to its answer), and the goal's measure, the time minus 2 x 50 ms;
  * - where it goes: POST -> 202, 202 -> conversations.create request, create answered -> each post's request;
- * - the fake Slack's own overhead, measured alone: the same three requests replayed with no bot running.
+ * - the fake Slack's own overhead, measured alone: the same three requests replayed with no bot running;
+ * - the bot's CPU per page (every job, until the calls settle), from /proc: unlike the times, it hardly moves
+ *   with the machine's load, so builds compare on a busy machine too.
  * With BENCH_BEFORE naming a folder holding another build (see bench/memory.ts), that build takes pages
  * too, alternating with this one. BENCH_CPU_PROF=DIR writes a CPU profile of this build's process there.
  * Run `npm run build` first (`npm run bench:first-step` does). Also: cold start to "started" and /healthz.
@@ -50,6 +52,8 @@ interface PageTimes {
   toStep: number;
   toHeader: number;
   fakeExtra: number;
+  /** The bot's CPU over the whole page (every job, until Slack calls settle), ms. */
+  cpu: number;
 }
 
 /** `npm start` of the build in `cwd`, without npm: the node arguments of its package.json's start script. */
@@ -61,7 +65,16 @@ function startArgs(cwd: string): string[] {
 interface RunningBot {
   name: string;
   url: string;
+  /** CPU time (user + system) the bot's process has used so far, from /proc: 10 ms ticks. */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process, in ms (Linux /proc/PID/stat fields 14 and 15, 100 ticks a second). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const isStep1 = (c: RecordedCall) =>
@@ -107,6 +120,7 @@ async function startBotProcess(
   return {
     name,
     url,
+    cpuMs: () => processCpuMs(child.pid as number),
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -127,6 +141,7 @@ async function settled(slack: FakeSlack): Promise<void> {
 
 async function onePage(bot: RunningBot, slack: FakeSlack, group: string): Promise<PageTimes> {
   const from = slack.calls.length;
+  const cpuBefore = bot.cpuMs();
   const start = Date.now();
   const res = await postWebhook(
     bot.url,
@@ -142,6 +157,7 @@ async function onePage(bot: RunningBot, slack: FakeSlack, group: string): Promis
     if (!step) await sleep(2);
   }
   await settled(slack);
+  const cpu = bot.cpuMs() - cpuBefore;
   const calls = slack.calls.slice(from).filter((c) => c.at <= (step as RecordedCall).at);
   const trips = sequentialRoundTrips(calls, step);
   const create = calls.find((c) => c.method === 'conversations.create');
@@ -163,6 +179,7 @@ async function onePage(bot: RunningBot, slack: FakeSlack, group: string): Promis
     toStep: step.at - create.answeredAt,
     toHeader: header ? header.at - create.answeredAt : Number.NaN,
     fakeExtra: slackMs - chain.length * LATENCY_MS,
+    cpu,
   };
 }
 
@@ -220,7 +237,9 @@ function report(name: string, pages: PageTimes[]): void {
       `    POST -> 202 (seen by the sender)  ${pick((p) => p.accepted)} ms\n` +
       `    202 -> conversations.create request  ${pick((p) => p.toCreate)} ms\n` +
       `    create answered -> step 1 request  ${pick((p) => p.toStep)} ms; -> header request ${pick((p) => p.toHeader)} ms\n` +
-      `  the fake's handling beyond ${LATENCY_MS} ms on the chain (in the Slack time, not charged)  ${pick((p) => p.fakeExtra)} ms`,
+      `  the fake's handling beyond ${LATENCY_MS} ms on the chain (in the Slack time, not charged)  ${pick((p) => p.fakeExtra)} ms\n` +
+      `  the bot's CPU over the whole page (every job; /proc, 10 ms ticks)  ${pick((p) => p.cpu)} ms, ` +
+      `mean ${(pages.reduce((n, p) => n + p.cpu, 0) / pages.length).toFixed(1)} ms`,
   );
 }
 

@@ -43,7 +43,7 @@ import { HomePublisher } from './slack/home.ts';
 import { handlerTimer, instrumentedFetch, SlackHealth } from './slack/instrumentation.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { privateGuard } from './slack/listeners/privateGuard.ts';
-import { openJobHandlers, postJob } from './slack/openJobs.ts';
+import { IncidentsBeingOpened, openJobHandlers, postJob } from './slack/openJobs.ts';
 import { phasePromptFor } from './slack/phasePrompt.ts';
 import { slackTimerActions } from './slack/timerActions.ts';
 import { IncidentWorkflow } from './slack/workflow.ts';
@@ -158,15 +158,24 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     now,
   });
   const choices = new StepChoices(store, service);
+  const beingOpened = new IncidentsBeingOpened();
   const workflow: IncidentWorkflow = new IncidentWorkflow(
     app.client,
     service,
     runbooks,
     botUserId,
     {
+      beingOpened,
       jobs: {
         enqueue: (batch) => jobs.enqueue(batch),
-        runIncident: (incidentId) => jobs.runIncident(incidentId),
+        // This caller's claim takes the incident's first job (the channel) at once; the runner's drain, kicked
+        // a turn later, takes the other lanes' heads. Kicked first, the drain claimed them all and this
+        // caller's claim, on the way to the channel, found nothing.
+        enqueueAndRun: async (incidentId, batch) => {
+          await store.jobs.enqueue(batch);
+          setImmediate(() => jobs.kick());
+          await jobs.runIncident(incidentId);
+        },
       },
       stepDiagnostics: (incidentId, stepNumber) => diagnosticsService.forStep(incidentId, stepNumber),
       phasePrompt: phasePromptFor(choices, runbooks),
@@ -198,7 +207,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const jobs: JobRunner = new JobRunner({
     queue: store.jobs,
     handlers: {
-      ...openJobHandlers({ client: app.client, service, runbooks, workflow, botUserId, log, now, pacer }),
+      ...openJobHandlers({
+        client: app.client,
+        service,
+        runbooks,
+        workflow,
+        botUserId,
+        log,
+        now,
+        pacer,
+        beingOpened,
+      }),
       ...laterChatJobHandlers({ client: app.client, service, workflow }),
       ...integrations.handlers,
     },

@@ -59,7 +59,7 @@ export function httpRoutes(deps: HttpRouteDeps): CustomRoute[] {
       config,
       inbox: store.inbox,
       log: deps.log,
-      stored: () => deps.intake()?.worker.kick(),
+      stored: (page) => deps.intake()?.accepted(page),
       observe: ({ source, outcome, reason }) => {
         if (outcome === 'stored') metrics.pagesReceived.inc({ source });
         else if (outcome === 'duplicate') metrics.pagesDeduplicated.inc({ source });

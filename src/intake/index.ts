@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { IncidentService } from '../services/incidentService.ts';
 import type { RunbookSet } from '../services/runbookSet.ts';
 import type { StorePort } from '../usecases/ports/store.ts';
+import type { NormalizedAlert } from './alert.ts';
 import { AlertProcessor, type PageSink } from './processor.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { InboxWorker } from './worker.ts';
@@ -37,6 +38,8 @@ export interface IntakeOptions {
 export interface Intake {
   worker: InboxWorker;
   processor: AlertProcessor;
+  /** A new page was stored: its parsed alerts go to the processor and the worker wakes at once. */
+  accepted(page: { id: number; alerts: readonly NormalizedAlert[] }): void;
 }
 
 /** The page pipeline after the HTTP route: inbox worker -> processor -> Slack sink, paced. */
@@ -65,5 +68,12 @@ export function createIntake(options: IntakeOptions): Intake {
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.onFailed ? { onFailed: options.onFailed } : {}),
   });
-  return { worker, processor };
+  return {
+    worker,
+    processor,
+    accepted: (page) => {
+      processor.handOver(page.id, page.alerts);
+      worker.kick();
+    },
+  };
 }

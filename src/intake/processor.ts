@@ -9,6 +9,7 @@ import type { RunbookSet } from '../services/runbookSet.ts';
 import type { PageSink, StormJoin } from '../usecases/ports/pages.ts';
 import type { StorePort, StoreRepositories } from '../usecases/ports/store.ts';
 import { digest, type NormalizedAlert } from './alert.ts';
+import { FLOOD_ENTRIES, floodSummary } from './flood.ts';
 import { SOURCES } from './sources.ts';
 
 /** The open storm incident is linked under this key; generic dedup keys may not start with `incident-bot:`. */
@@ -36,41 +37,8 @@ export interface ProcessorDeps {
 }
 
 const CLOSED = new Set(['resolved', 'closed']);
-/** Above this many new alerts in one delivery, the timeline gets one summary entry instead of one each. */
-export const FLOOD_ENTRIES = 10;
-const FLOOD_SAMPLE = 5;
-
-/** "Alerts in one delivery: 4,277 firing, 3 resolved: DiskFull: /var 95%, ... (+4,275 more)". */
-export function floodSummary(alerts: readonly NormalizedAlert[]): {
-  text: string;
-  data: Record<string, unknown>;
-} {
-  const statuses: Record<string, number> = {};
-  const names = new Map<string, number>();
-  for (const alert of alerts) {
-    const what = alert.status === 'update' ? (alert.event ?? 'update') : alert.status;
-    statuses[what] = (statuses[what] ?? 0) + 1;
-    names.set(alert.alertname, (names.get(alert.alertname) ?? 0) + 1);
-  }
-  const counts = Object.entries(statuses)
-    .map(([what, n]) => `${n.toLocaleString('en-US')} ${what}`)
-    .join(', ');
-  const sample = alerts.slice(0, FLOOD_SAMPLE).map((a) => a.title);
-  const more = alerts.length - sample.length;
-  return {
-    text: `Alerts in one delivery: ${counts}: ${sample.join('; ')}${more > 0 ? ` (+${more.toLocaleString('en-US')} more)` : ''}`,
-    data: {
-      source: alerts[0]?.source,
-      count: alerts.length,
-      statuses,
-      alertnames: Object.fromEntries([...names].sort((a, b) => b[1] - a[1]).slice(0, 20)),
-      sample: alerts
-        .slice(0, FLOOD_SAMPLE)
-        .map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
-    },
-  };
-}
-
+/** Parsed pages kept for the worker; past this (a flood the worker has not reached) the oldest are parsed again. */
+const HANDOVER_LIMIT = 100;
 /** The runbook an alert routes to: one the sender named, else one indexed under the alert name; null: RUN-000 alone. */
 export function routeRunbook(catalog: RunbookCatalog, alert: NormalizedAlert): string | null {
   if (alert.runbook) {
@@ -98,16 +66,25 @@ class JoinInstead extends Error {
  */
 export class AlertProcessor {
   #stormJoins: StormJoin[] = [];
+  /** Alerts the webhook route parsed, by inbox id, until the worker takes them (see `handOver`). */
+  readonly #parsed = new Map<number, readonly NormalizedAlert[]>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
+  /**
+   * The route parsed the page before storing it: the worker takes those alerts instead of parsing the stored
+   * body again. Memory only and bounded; a page without them (after a restart, on another replica, or a
+   * retry) is parsed from the inbox, which stays the record.
+   */
+  handOver(inboxId: number, alerts: readonly NormalizedAlert[]): void {
+    if (this.#parsed.size >= HANDOVER_LIMIT) this.#parsed.delete(this.#parsed.keys().next().value as number);
+    this.#parsed.set(inboxId, alerts);
+  }
+
   /** Processes the item; returns the incident it opened or joined (the last one, for several groups). */
   async process(item: InboxItem): Promise<number | null> {
-    const source = SOURCES[item.source];
-    const parsed = source.parse(item.rawBody);
-    if (!parsed.ok) throw new Error(`Stored payload no longer parses: ${parsed.reason}`);
     const groups = new Map<string, NormalizedAlert[]>();
-    for (const alert of source.toAlerts(parsed.payload)) {
+    for (const alert of this.#alertsOf(item)) {
       const group = groups.get(alert.dedupKey) ?? [];
       group.push(alert);
       groups.set(alert.dedupKey, group);
@@ -117,6 +94,16 @@ export class AlertProcessor {
       incidentId = (await this.#processGroup(item.source, key, alerts)) ?? incidentId;
     }
     return incidentId;
+  }
+
+  #alertsOf(item: InboxItem): readonly NormalizedAlert[] {
+    const handed = this.#parsed.get(item.id);
+    this.#parsed.delete(item.id);
+    if (handed) return handed;
+    const source = SOURCES[item.source];
+    const parsed = source.parse(item.rawBody);
+    if (!parsed.ok) throw new Error(`Stored payload no longer parses: ${parsed.reason}`);
+    return source.toAlerts(parsed.payload);
   }
 
   /** Posts the storm summary collected since the last flush; called after each batch of the inbox. */
@@ -269,6 +256,14 @@ export class AlertProcessor {
             declaredBy: this.deps.botUserId,
             source,
             labels: alert.labels,
+            notes: [
+              {
+                actor: 'bot',
+                kind: 'page',
+                text: `Opened by ${source} alert ${alert.alertname}`,
+                data: { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId },
+              },
+            ],
           },
           tx,
         );
@@ -276,15 +271,6 @@ export class AlertProcessor {
         // Another replica opened this group's incident first (the open-link unique index decided): undo
         // this declare and join theirs.
         if (!linked.created) throw new JoinInstead(linked.link.incidentId);
-        const data = { source, dedupKey: key, alertname: alert.alertname, runbook: runbookId };
-        await service.note(
-          d.incident.id,
-          'bot',
-          'page',
-          `Opened by ${source} alert ${alert.alertname}`,
-          data,
-          tx,
-        );
         return d;
       })
       .catch((error: unknown) => {

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { AlertSource } from '../domain/incident.ts';
 import type { Logger } from '../log.ts';
 import type { InboxStore } from '../usecases/ports/store.ts';
-import type { Headers, Refusal } from './alert.ts';
+import type { Headers, NormalizedAlert, Refusal } from './alert.ts';
 import type { AlertmanagerPayload } from './alertmanager.ts';
 import { SOURCES } from './sources.ts';
 import { STORED_BODY_BYTES, shrinkAlertmanager } from './truncate.ts';
@@ -19,8 +19,8 @@ export interface WebhookRouteDeps {
   config: Config;
   inbox: InboxStore;
   log: Logger;
-  /** Called after a page is stored: wakes the worker. */
-  stored: () => void;
+  /** Called after a new page is stored, with its alerts as parsed here: wakes the worker, which need not parse it again. */
+  stored: (page: { id: number; alerts: readonly NormalizedAlert[] }) => void;
   /** Told what became of each request, for metrics: stored, a repeated delivery, or refused (HTTP status). */
   observe?: (event: {
     source: AlertSource;
@@ -121,7 +121,7 @@ export async function acceptPage(
   }
   reply(res, 202, { ok: true, id: stored.id, duplicate: stored.duplicate, alerts: alerts.length });
   deps.observe?.({ source: name, outcome: stored.duplicate ? 'duplicate' : 'stored' });
-  if (!stored.duplicate) deps.stored();
+  if (!stored.duplicate) deps.stored({ id: stored.id, alerts });
 }
 
 /** Headers worth keeping with the page for debugging; never the credentials. */

@@ -36,7 +36,10 @@ export class IncidentService {
     private readonly store: StorePort,
     private readonly runbooks: () => RunbookSet,
     /** Re-plans the incident's escalation and reminder timers inside the same transaction (`tx`) as each change. */
-    private readonly timers?: { replan(incidentId: number, tx: StoreRepositories): Promise<void> },
+    private readonly timers?: {
+      replan(incidentId: number, tx: StoreRepositories): Promise<void>;
+      scheduleNew(incident: Incident, tx: StoreRepositories): Promise<void>;
+    },
     /** Told of each message pinned to the timeline: the composition root sends it to the paging tool as a note. */
     private readonly onPinned: (entry: TimelineEntry) => void | Promise<void> = () => {},
   ) {
@@ -69,28 +72,23 @@ export class IncidentService {
         runbookId: runbook?.id ?? process?.id ?? null,
       });
       const inserted = await tx.checklist.insertSteps(checklistFor(incident.id, runbook, process));
-      await this.note(
-        incident.id,
-        input.declaredBy,
-        'declared',
-        `Declared ${input.drill ? 'a drill, ' : ''}${input.severity}: ${title}`,
-        {
+      const declared = {
+        actor: input.declaredBy,
+        kind: 'declared',
+        text: `Declared ${input.drill ? 'a drill, ' : ''}${input.severity}: ${title}`,
+        data: {
           severity: input.severity,
           source: input.source,
           runbook: runbook?.id ?? null,
           ...(input.labels ? { labels: input.labels } : {}),
         },
-        tx,
+      } as const;
+      const about = runbook
+        ? [{ actor: 'bot', kind: 'runbook', text: `Runbook ${runbook.id}: ${runbook.title}` } as const]
+        : [];
+      await tx.timeline.appendMany(
+        [declared, ...about, ...(input.notes ?? [])].map((entry) => ({ ...entry, incidentId: incident.id })),
       );
-      if (runbook)
-        await this.note(
-          incident.id,
-          'bot',
-          'runbook',
-          `Runbook ${runbook.id}: ${runbook.title}`,
-          undefined,
-          tx,
-        );
       const walked = await startWalk(
         tx,
         incident.id,
@@ -98,7 +96,7 @@ export class IncidentService {
         input.labels?.alertname,
         inserted,
       );
-      await this.timers?.replan(incident.id, tx);
+      await this.timers?.scheduleNew(incident, tx);
       return { incident, runbook, steps: walked ?? (await tx.checklist.listSteps(incident.id)) };
     });
   }

@@ -67,6 +67,8 @@ export interface DeclareInput {
    * comes from the alert name alone, and no match means RUN-000 alone, never a keyword guess.
    */
   matchTitle?: boolean;
+  /** More timeline entries for the new incident (a page: which alert opened it), written with its own in one statement. */
+  notes?: readonly Omit<NewTimelineEntry, 'incidentId'>[];
 }
 
 export interface Declared {

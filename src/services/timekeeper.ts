@@ -70,16 +70,38 @@ export class Timekeeper {
     }
   }
 
+  /**
+   * A just-declared incident's timers, in one statement: it has no update, no stopped reminder and no timer
+   * yet, so `replan`'s reads (the incident again, its timeline, its timers) would find nothing to change.
+   */
+  async scheduleNew(incident: Incident, tx: StoreRepositories): Promise<void> {
+    const plan = planTimers({
+      incident,
+      policy: this.runbooks().policy,
+      runbook: this.#ownRunbook(incident),
+      history: { lastUpdate: null, lastBrief: null, stopped: [] },
+    });
+    await tx.timers.scheduleMany(
+      plan.map((t) => ({ incidentId: incident.id, kind: t.kind, dueAt: t.dueAt, payload: { ...t.payload } })),
+    );
+  }
+
   async plan(incident: Incident, tx: StoreRepositories = this.store): Promise<PlannedTimer[]> {
-    const set = this.runbooks();
-    // RUN-000's Escalation section restates the severity timers in prose; reading a delay from it would
-    // escalate every incident twice.
-    const runbook =
-      incident.runbookId && incident.runbookId !== PROCESS_RUNBOOK_ID
-        ? (set.catalog.byId(incident.runbookId) ?? null)
-        : null;
     const history = await this.history(incident.id, tx);
-    return planTimers({ incident, policy: set.policy, runbook, history });
+    return planTimers({
+      incident,
+      policy: this.runbooks().policy,
+      runbook: this.#ownRunbook(incident),
+      history,
+    });
+  }
+
+  /** RUN-000's Escalation section restates the severity timers in prose; reading a delay from it would
+   * escalate every incident twice. */
+  #ownRunbook(incident: Incident) {
+    return incident.runbookId && incident.runbookId !== PROCESS_RUNBOOK_ID
+      ? (this.runbooks().catalog.byId(incident.runbookId) ?? null)
+      : null;
   }
 
   async history(incidentId: number, tx: StoreRepositories = this.store): Promise<PlanHistory> {

@@ -32,6 +32,32 @@ import type { DeclarerReply } from '../usecases/ports/chat.ts';
 
 export type { DeclarerReply };
 
+/**
+ * Incidents being opened right now, as their declare returned them: the channel job takes its incident from
+ * here instead of reading back the row just written. Only while `open` runs the jobs (it drops them after),
+ * so a retry later, a restart or another replica reads the database as always.
+ */
+export class IncidentsBeingOpened {
+  readonly #incidents = new Map<number, Incident>();
+
+  /** Holds `incident` while `run` runs. */
+  async during<T>(incident: Incident, run: () => Promise<T>): Promise<T> {
+    this.#incidents.set(incident.id, incident);
+    try {
+      return await run();
+    } finally {
+      this.#incidents.delete(incident.id);
+    }
+  }
+
+  /** The incident as declared, once: a second attempt of the job reads it again. */
+  take(incidentId: number): Incident | undefined {
+    const incident = this.#incidents.get(incidentId);
+    this.#incidents.delete(incidentId);
+    return incident;
+  }
+}
+
 /** A response_url lives 30 minutes; after that the declarer gets a DM instead. */
 const RESPONSE_URL_TTL_MS = 29 * 60_000;
 
@@ -122,6 +148,8 @@ export interface OpenJobDeps {
   fetch?: typeof globalThis.fetch;
   /** The conversations.create budget shared with pages; declares wait for their slot as a durable job. */
   pacer?: ChannelPacer;
+  /** Shared with the workflow's `open`: the incident the channel job needs, without a read. */
+  beingOpened?: IncidentsBeingOpened;
 }
 
 /** Each handler checks what is already done (recorded in the database) and does only the rest. */
@@ -131,7 +159,7 @@ export function openJobHandlers(deps: OpenJobDeps): Record<string, (job: Job) =>
     // The header and first step go out as soon as the channel exists, rendered while Slack created it:
     // one round trip after the channel, with no job hand-over between. The header job posts what is missing.
     [OPEN_JOBS.channel]: async (job) => {
-      const incident = await incidentOf(job);
+      const incident = deps.beingOpened?.take(job.incidentId ?? 0) ?? (await incidentOf(job));
       if (!incident.channelId) await paceDeclare(deps, incident, job);
       const opened = await openChannel(deps, incident, (name) =>
         renderFirst(deps, { ...incident, channelName: name }),

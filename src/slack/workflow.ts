@@ -20,7 +20,7 @@ import { stepMessage } from './blocks/step.ts';
 import type { StatuspagePreview } from './blocks/updates.ts';
 import { UpdateCoalescer } from './coalescer.ts';
 import { isTransient, slackErrorCode } from './errors.ts';
-import { type DeclarerReply, inviteJob, openJobs, postJob } from './openJobs.ts';
+import { type DeclarerReply, type IncidentsBeingOpened, inviteJob, openJobs, postJob } from './openJobs.ts';
 import { redrawStepJob } from './redrawJobs.ts';
 
 export type { Message };
@@ -52,9 +52,13 @@ interface PublishedUpdate {
 export interface WorkflowWiring {
   /** The durable job queue: opening an incident is a series of jobs run in order. */
   jobs: {
+    /** Queues jobs and starts running them in the background. */
     enqueue(jobs: readonly NewJob[]): Promise<number>;
-    runIncident(incidentId: number): Promise<void>;
+    /** Queues an incident's jobs and runs them now, returning when none is left to run now. */
+    enqueueAndRun(incidentId: number, jobs: readonly NewJob[]): Promise<void>;
   };
+  /** Hands the declared incident to its channel job while `open` runs it (see openJobs.ts). */
+  beingOpened?: IncidentsBeingOpened;
   /** Latest automated results linked to a step, shown in its message. */
   stepDiagnostics?: (incidentId: number, stepNumber: number | null) => Promise<CheckResult[]>;
   /** The "which procedure applies?" question of a multi-procedure runbook, while unanswered. */
@@ -120,9 +124,7 @@ export class IncidentWorkflow {
 
   /** Queues jobs of an incident and runs its queue now; what Slack refuses for now runs when it answers. */
   private async runJobs(incidentId: number, jobs: readonly NewJob[]): Promise<void> {
-    const queue = this.wiring.jobs;
-    await queue.enqueue(jobs);
-    await queue.runIncident(incidentId);
+    await this.wiring.jobs.enqueueAndRun(incidentId, jobs);
   }
 
   /**
@@ -132,7 +134,9 @@ export class IncidentWorkflow {
    */
   async open(declared: Declared, reply: DeclarerReply | null = null): Promise<Incident> {
     const { incident, steps } = declared;
-    await this.runJobs(incident.id, await this.openJobsFor(incident, reply, steps));
+    const jobs = await this.openJobsFor(incident, reply, steps);
+    const run = () => this.runJobs(incident.id, jobs);
+    await (this.wiring.beingOpened ? this.wiring.beingOpened.during(incident, run) : run());
     return this.service.get(incident.id);
   }
 

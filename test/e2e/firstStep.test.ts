@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../src/domain/records.ts';
+import { alertmanager } from '../../src/intake/alertmanager.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { RecordedCall, StoredMessage } from '../support/fakeSlack.ts';
 import { sequentialRoundTrips } from '../support/roundTrips.ts';
@@ -10,6 +12,7 @@ let t: TestBot | undefined;
 afterEach(async () => {
   await t?.stop();
   t = undefined;
+  vi.restoreAllMocks();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +84,51 @@ describe('a page reaches its first step', () => {
     const ticked = t.slack.message(channel, step.ts) as StoredMessage;
     const shown = findElement(ticked.blocks, ACTIONS.toggleChecks)?.element.initial_options;
     expect(shown).toEqual([expect.objectContaining({ value: options[0]?.value })]);
+  });
+});
+
+describe('the work before the channel', () => {
+  it('parses the page once, in the route, and records the declare and the page in order', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    const parse = vi.spyOn(alertmanager, 'parse');
+    await page(t, 'parsed-once');
+    expect(parse).toHaveBeenCalledTimes(1);
+    const { incident, steps } = await opened(t);
+    expect(steps).toHaveLength(1);
+    const entries = await t.bot.store.timeline.list(incident.id);
+    expect(entries.slice(0, 3).map((e) => [e.actor, e.kind, e.text])).toEqual([
+      [t.bot.botUserId, 'declared', `Declared P1: ${incident.title}`],
+      ['bot', 'page', 'Opened by alertmanager alert DiskFull'],
+      ['bot', 'channel', `Channel #${incident.channelName} created`],
+    ]);
+    // Its timers were planned with the declare, as a re-plan of the incident plans them.
+    const timers = await t.bot.store.timers.listOpen(incident.id);
+    expect(timers.length).toBeGreaterThan(0);
+    await t.bot.timekeeper.replan(incident.id);
+    expect(await t.bot.store.timers.listOpen(incident.id)).toEqual(timers);
+  });
+});
+
+describe('the open jobs', () => {
+  it('are claimed once: the page’s own claim takes the channel job, the runner’s drain the other lanes', async () => {
+    t = await startTestBot({ env: { WEBHOOK_TOKEN } });
+    const claim = vi.spyOn(t.bot.store.jobs, 'claim');
+    await page(t, 'claimed-once');
+    await t.bot.jobs.idle();
+    const { incident } = await opened(t);
+    const claims = await Promise.all(
+      claim.mock.calls.map(async ([request], i) => ({
+        forIncident: request.incidentId,
+        kinds: (await (claim.mock.results[i] as { value: Promise<Job[]> }).value).map((j) => j.kind),
+      })),
+    );
+    const handedOut = claims.flatMap((c) => c.kinds);
+    // The first claim for this incident is the one on the way to its channel, and it is not empty.
+    expect(claims.find((c) => c.forIncident === incident.id)?.kinds).toEqual(['incident.channel']);
+    // Every open job was handed out exactly once.
+    const jobs = await t.bot.store.jobs.forIncident(incident.id);
+    expect([...handedOut].sort()).toEqual(jobs.map((j) => j.kind).sort());
+    expect(jobs.every((j) => j.status === 'done' && j.attempts === 1)).toBe(true);
   });
 });
 

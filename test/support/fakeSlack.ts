@@ -397,8 +397,10 @@ export class FakeSlack {
         }
       });
     });
-    // Node keeps idle keep-alive sockets 5 s; a test run should not wait on them.
-    server.keepAliveTimeout = 1000;
+    // Slack's API keeps idle connections open far longer than a bot's pauses between calls; a 1 s keep-alive
+    // (below undici's 2 s safety margin) made every call open a new connection, a cost the real Slack does
+    // not impose. close() drops all connections, so a test run never waits on idle sockets.
+    server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());

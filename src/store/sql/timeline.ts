@@ -39,6 +39,30 @@ export class SqlTimeline implements TimelineStore {
     return parseRow(TimelineRow, first);
   }
 
+  /**
+   * Several entries in one statement, in order (their ids rise with it), when the caller needs none of them
+   * back: a declare's entries. An entry whose once_key exists already is skipped, as `append` would.
+   */
+  async appendMany(entries: readonly NewTimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const now = this.#ctx.now();
+    await this.#ctx.db
+      .insertInto('timeline')
+      .values(
+        entries.map((entry) => ({
+          incident_id: entry.incidentId,
+          at: (entry.at ?? now).toISOString(),
+          actor: entry.actor,
+          kind: entry.kind,
+          text: entry.text,
+          data_json: entry.data == null ? null : JSON.stringify(entry.data),
+          once_key: entry.onceKey ?? null,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('once_key').doNothing())
+      .execute();
+  }
+
   async page(
     incidentId: number,
     after: { at: string; id: number } | null,

@@ -45,6 +45,28 @@ export class SqlTimers implements TimerStore {
     return { timer: parseRow(TimerRow, existing), created: false };
   }
 
+  /**
+   * Several timers in one statement, when the caller needs none of them back (a new incident's plan); one
+   * that exists already (the timers_plan unique index) is skipped, as `schedule` would keep it.
+   */
+  async scheduleMany(timers: readonly NewTimer[]): Promise<void> {
+    if (timers.length === 0) return;
+    const createdAt = this.#ctx.now().toISOString();
+    await this.#ctx.db
+      .insertInto('timers')
+      .values(
+        timers.map((timer) => ({
+          incident_id: timer.incidentId,
+          kind: timer.kind,
+          due_at: timer.dueAt.toISOString(),
+          payload_json: timer.payload == null ? null : JSON.stringify(timer.payload),
+          created_at: createdAt,
+        })),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+
   async get(id: number): Promise<Timer | null> {
     const row = await this.#ctx.db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
     return parseOptionalRow(TimerRow, row);

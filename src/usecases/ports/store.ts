@@ -98,6 +98,8 @@ export interface ChecklistStore {
 
 export interface TimelineStore {
   append(entry: NewTimelineEntry): Promise<TimelineEntry>;
+  /** Several entries in one statement, in order; none read back. */
+  appendMany(entries: readonly NewTimelineEntry[]): Promise<void>;
   /** Entries after the (at, id) cursor, oldest first. */
   page(incidentId: number, after: { at: string; id: number } | null, limit: number): Promise<TimelineEntry[]>;
   list(incidentId: number): Promise<TimelineEntry[]>;
@@ -107,6 +109,8 @@ export interface TimelineStore {
 export interface TimerStore {
   /** Idempotent per (incident, kind, due time): `created` is false when the timer existed already. */
   schedule(timer: NewTimer): Promise<{ timer: Timer; created: boolean }>;
+  /** Several timers in one statement, idempotent as `schedule`; none read back. */
+  scheduleMany(timers: readonly NewTimer[]): Promise<void>;
   get(id: number): Promise<Timer | null>;
   cancel(incidentId: number, kinds?: readonly string[]): Promise<number>;
   /** Hands each due timer out at most once. */
