@@ -17,6 +17,12 @@ import { seed } from './memory.ts';
 export interface LoopWindow {
   /** The longest event-loop delay of the bot's process in the window (monitorEventLoopDelay, 5 ms resolution). */
   maxMs: number;
+  /** The most CPU the main thread used between two 5 ms ticks: the longest the bot's own work held it. */
+  maxCpuMs: number;
+  /** Every block of 50 ms or more: its wall time, the main thread's time on a CPU and waiting for one. */
+  blocks: { ms: number; cpuMs: number; waitMs: number }[];
+  /** Whether /proc gave the thread's schedstat (Linux); without it the CPU figures are 0. */
+  schedstat: boolean;
   gcs: { ms: number; kind: string }[];
   profile: Profile | null;
 }

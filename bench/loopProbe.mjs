@@ -1,8 +1,11 @@
 // Preloaded into the bot's process with NODE_OPTIONS=--import (bench/scale.ts): measures that process's own
-// event loop, so the fake Slack and the load generator, in the bench's process, are not counted. A small
+// event loop, so the fake Slack and the load generator, in the bench's process, are not counted. Each block
+// is split into the main thread's time on a CPU and its time waiting for one (Linux schedstat): on a loaded
+// machine a 10 ms task can hold the loop 60 ms while the thread waits for a core. A small
 // HTTP server on 127.0.0.1 (its port written to stderr as "loop-probe port N") opens and closes a window:
 // POST /start (?profile=1 also starts V8's sampling profiler), POST /stop answers the window's longest
 // event-loop delay, every GC pause with its kind, and the profile. Its own requests fall outside the window.
+import { openSync, readSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -15,6 +18,43 @@ const GC_KINDS = {
 };
 
 const delay = monitorEventLoopDelay({ resolution: 5 });
+
+// The main thread's nanoseconds on a CPU and waiting in the run queue, read every TICK_MS: a gap between two
+// ticks is a block, its deltas say how much of it was the bot's work (GC included) and how much the machine's.
+const TICK_MS = 5;
+/** Blocks from this long are listed one by one; shorter ones count toward the longest on-CPU figure only. */
+const LIST_MS = 50;
+const statFd = (() => {
+  try {
+    return openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return null;
+  }
+})();
+const statBuf = Buffer.alloc(128);
+function schedstat() {
+  if (statFd === null) return { run: 0, wait: 0 };
+  const n = readSync(statFd, statBuf, 0, statBuf.length, 0);
+  const [run, wait] = statBuf.toString('latin1', 0, n).split(' ').map(Number);
+  return { run, wait };
+}
+let ticker = null;
+let last = null;
+let blocks = [];
+let maxCpuMs = 0;
+function tick() {
+  const now = { at: performance.now(), ...schedstat() };
+  if (last) {
+    const block = {
+      ms: Math.max(0, now.at - last.at - TICK_MS),
+      cpuMs: (now.run - last.run) / 1e6,
+      waitMs: (now.wait - last.wait) / 1e6,
+    };
+    maxCpuMs = Math.max(maxCpuMs, block.cpuMs);
+    if (block.ms >= LIST_MS) blocks.push(block);
+  }
+  last = now;
+}
 let gcs = [];
 const observer = new PerformanceObserver((list) => {
   for (const e of list.getEntries())
@@ -41,10 +81,17 @@ async function start(profile) {
   }
   delay.reset();
   delay.enable();
+  blocks = [];
+  maxCpuMs = 0;
+  last = null;
+  tick();
+  ticker = setInterval(tick, TICK_MS);
 }
 
 async function stop() {
   delay.disable();
+  clearInterval(ticker);
+  tick();
   observer.disconnect();
   let profile = null;
   if (profiling) {
@@ -53,7 +100,7 @@ async function stop() {
     session.disconnect();
     profiling = false;
   }
-  return { maxMs: delay.max / 1e6, gcs, profile };
+  return { maxMs: delay.max / 1e6, maxCpuMs, blocks, schedstat: statFd !== null, gcs, profile };
 }
 
 const server = createServer((req, res) => {

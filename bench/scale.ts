@@ -16,7 +16,7 @@ import { type FakeSlack, type StoredMessage, startFakeSlack } from '../test/supp
 import { event, eventCallback, findElement, slashCommand } from '../test/support/slackRequests.ts';
 import { DECLARER, GENERAL, IC, LEADS, ONCALL, OTHER, TEST_WORKSPACE } from '../test/support/testRunbooks.ts';
 import { busyOver, formatShares, longestBusy } from './blockProfile.ts';
-import { type BotChild, startBotChild } from './botChild.ts';
+import { type BotChild, type LoopWindow, startBotChild } from './botChild.ts';
 import { clickStep } from './clicks.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number);
@@ -103,32 +103,48 @@ async function declareWindow(rig: Rig, title: string): Promise<number> {
  */
 async function declareBlocks(rig: Rig, open: number): Promise<string[]> {
   await openHomes(rig);
-  const blocks: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   const rows: string[] = [];
   for (let i = 0; i < DECLARES; i++) {
     await rig.bot.startWindow(PROFILE);
     const published = await declareWindow(rig, `Search slow ${i}`);
     const window = await rig.bot.stopWindow();
-    blocks.push(window.maxMs);
-    if (!window.profile) continue;
-    const gc = [...window.gcs].sort((a, b) => b.ms - a.ms)[0];
-    rows.push(
-      `${open} open, declare ${i + 1}: loop max ${window.maxMs.toFixed(1)} ms, ${published} tabs published, ` +
-        `${window.gcs.length} GC pauses, longest ${gc ? `${gc.ms.toFixed(1)} ms (${gc.kind})` : 'none'}`,
-    );
-    // Every block over the goal; under it, the longest, so the figure always has its cause beside it.
-    const over = busyOver(window.profile, BLOCK_MS);
-    for (const stretch of over.length > 0 ? over : [longestBusy(window.profile)])
-      rows.push(
-        `      busy ${stretch.ms.toFixed(1)} ms, ${stretch.cause}: ${formatShares(stretch.groups)}\n` +
-          `        ran in: ${formatShares(stretch.where)}\n        for: ${formatShares(stretch.ours)}`,
-      );
+    walls.push(window.maxMs);
+    cpus.push(window.maxCpuMs);
+    const split = window.blocks
+      .map(
+        (b) =>
+          `${b.ms.toFixed(0)} ms (${b.cpuMs.toFixed(0)} on a CPU, ${b.waitMs.toFixed(0)} waiting for one)`,
+      )
+      .join(', ');
+    if (split) rows.push(`${open} open, declare ${i + 1}: blocks over ${BLOCK_MS} ms: ${split}`);
+    if (window.profile) rows.push(...profiled(window, open, i, published));
   }
-  const over = blocks.filter((b) => b > BLOCK_MS).length;
+  const over = (v: number[]) => `${v.filter((b) => b > BLOCK_MS).length} of ${v.length} over ${BLOCK_MS} ms`;
   rows.push(
-    `${open} open, bot's event loop max block during a declare + Home refreshes (${VIEWERS.length} tabs open): ` +
-      `${fmt(blocks)}, ${over} of ${blocks.length} over ${BLOCK_MS} ms${PROFILE ? ' (profiled: slower)' : ''}`,
+    `${open} open, bot's event loop during a declare + Home refreshes (${VIEWERS.length} tabs open): ` +
+      `longest block ${fmt(walls)}, ${over(walls)}; most CPU of one block ${fmt(cpus)}, ${over(cpus)}` +
+      (PROFILE ? ' (profiled: slower)' : ''),
   );
+  return rows;
+}
+
+/** What ran in every block over the goal (or the longest, under it), and the window's GC pauses. */
+function profiled(window: LoopWindow, open: number, i: number, published: number): string[] {
+  if (!window.profile) return [];
+  const gc = [...window.gcs].sort((a, b) => b.ms - a.ms)[0];
+  const rows = [
+    `${open} open, declare ${i + 1}: loop max ${window.maxMs.toFixed(1)} ms, ${published} tabs published, ` +
+      `${window.gcs.length} GC pauses, longest ${gc ? `${gc.ms.toFixed(1)} ms (${gc.kind})` : 'none'}`,
+  ];
+  // Every block over the goal; under it, the longest, so the figure always has its cause beside it.
+  const over = busyOver(window.profile, BLOCK_MS);
+  for (const stretch of over.length > 0 ? over : [longestBusy(window.profile)])
+    rows.push(
+      `      busy ${stretch.ms.toFixed(1)} ms, ${stretch.cause}: ${formatShares(stretch.groups)}\n` +
+        `        ran in: ${formatShares(stretch.where)}\n        for: ${formatShares(stretch.ours)}`,
+    );
   return rows;
 }
 
