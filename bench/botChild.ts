@@ -20,7 +20,7 @@ export interface LoopWindow {
   /** The most CPU the main thread used between two 5 ms ticks: the longest the bot's own work held it. */
   maxCpuMs: number;
   /** Every block of 50 ms or more: its wall time, the main thread's time on a CPU and waiting for one. */
-  blocks: { ms: number; cpuMs: number; waitMs: number }[];
+  blocks: { ms: number; cpuMs: number; waitMs: number; gcMs: number }[];
   /** Whether /proc gave the thread's schedstat (Linux); without it the CPU figures are 0. */
   schedstat: boolean;
   gcs: { ms: number; kind: string }[];
@@ -78,7 +78,9 @@ export async function startBotChild(slackUrl: string, seeded: number): Promise<B
   const dbPath = join(dir, 'db.sqlite');
   if (seeded > 0) await seed(dbPath, seeded);
   const port = await freePort();
-  const child = spawn(process.execPath, [...startFlags(), entry], {
+  // BENCH_NODE_FLAGS: node flags to try beside npm start's (e.g. a GC setting), without editing package.json.
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...startFlags(), ...extra, entry], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_OPTIONS: `--import=${new URL('./loopProbe.mjs', import.meta.url).href}`,

@@ -46,6 +46,8 @@ function tick() {
   const now = { at: performance.now(), ...schedstat() };
   if (last) {
     const block = {
+      from: last.at,
+      to: now.at,
       ms: Math.max(0, now.at - last.at - TICK_MS),
       cpuMs: (now.run - last.run) / 1e6,
       waitMs: (now.wait - last.wait) / 1e6,
@@ -58,7 +60,11 @@ function tick() {
 let gcs = [];
 const observer = new PerformanceObserver((list) => {
   for (const e of list.getEntries())
-    gcs.push({ ms: e.duration, kind: GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind) });
+    gcs.push({
+      start: e.startTime,
+      ms: e.duration,
+      kind: GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind),
+    });
 });
 const session = new Session();
 let profiling = false;
@@ -88,11 +94,20 @@ async function start(profile) {
   ticker = setInterval(tick, TICK_MS);
 }
 
+/** The GC pauses that fell within `block`, in ms: a block asleep in the kernel waiting for GC threads shows here. */
+function gcWithin(block) {
+  let ms = 0;
+  for (const gc of gcs)
+    ms += Math.max(0, Math.min(block.to, gc.start + gc.ms) - Math.max(block.from, gc.start));
+  return ms;
+}
+
 async function stop() {
   delay.disable();
   clearInterval(ticker);
   tick();
   observer.disconnect();
+  for (const block of blocks) block.gcMs = gcWithin(block);
   let profile = null;
   if (profiling) {
     profile = (await post('Profiler.stop')).profile;

@@ -115,7 +115,8 @@ async function declareBlocks(rig: Rig, open: number): Promise<string[]> {
     const split = window.blocks
       .map(
         (b) =>
-          `${b.ms.toFixed(0)} ms (${b.cpuMs.toFixed(0)} on a CPU, ${b.waitMs.toFixed(0)} waiting for one)`,
+          `${b.ms.toFixed(0)} ms (${b.cpuMs.toFixed(0)} on a CPU, ${b.waitMs.toFixed(0)} waiting for one, ` +
+          `${Math.max(0, b.ms - b.cpuMs - b.waitMs).toFixed(0)} asleep in the kernel; ${b.gcMs.toFixed(0)} of it GC)`,
       )
       .join(', ');
     if (split) rows.push(`${open} open, declare ${i + 1}: blocks over ${BLOCK_MS} ms: ${split}`);
