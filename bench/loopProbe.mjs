@@ -92,6 +92,7 @@ async function start(profile) {
   last = null;
   tick();
   ticker = setInterval(tick, TICK_MS);
+  ticker.unref();
 }
 
 /** The GC pauses that fell within `block`, in ms: a block asleep in the kernel waiting for GC threads shows here. */
