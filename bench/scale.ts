@@ -106,6 +106,8 @@ async function declareBlocks(rig: Rig, open: number): Promise<string[]> {
   const walls: number[] = [];
   const cpus: number[] = [];
   const rows: string[] = [];
+  /** Profiled busy stretches over the goal, by what they served (Home refresh, declare, GC, other). */
+  const causes = new Map<string, number>();
   for (let i = 0; i < DECLARES; i++) {
     await rig.bot.startWindow(PROFILE);
     const published = await declareWindow(rig, `Search slow ${i}`);
@@ -120,8 +122,17 @@ async function declareBlocks(rig: Rig, open: number): Promise<string[]> {
       )
       .join(', ');
     if (split) rows.push(`${open} open, declare ${i + 1}: blocks over ${BLOCK_MS} ms: ${split}`);
-    if (window.profile) rows.push(...profiled(window, open, i, published));
+    if (window.profile) {
+      rows.push(...profiled(window, open, i, published));
+      for (const stretch of busyOver(window.profile, BLOCK_MS))
+        causes.set(stretch.cause, (causes.get(stretch.cause) ?? 0) + 1);
+    }
   }
+  if (PROFILE)
+    rows.push(
+      `${open} open, busy stretches over ${BLOCK_MS} ms by what they served: ` +
+        ([...causes].map(([cause, n]) => `${cause} ${n}`).join(', ') || 'none'),
+    );
   const over = (v: number[]) => `${v.filter((b) => b > BLOCK_MS).length} of ${v.length} over ${BLOCK_MS} ms`;
   rows.push(
     `${open} open, bot's event loop during a declare + Home refreshes (${VIEWERS.length} tabs open): ` +
