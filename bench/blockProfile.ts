@@ -18,7 +18,7 @@ interface ProfileNode {
   callFrame: CallFrame;
   children?: number[];
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -37,8 +37,8 @@ const IDLE = '(idle)';
 function shortUrl(url: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1] ?? url;
-  const src = /\/(src\/.*)$/.exec(url);
-  if (src) return src[1] ?? url;
+  const src = srcPath(url);
+  if (src) return src;
   if (url.startsWith('node:')) return 'node internals';
   return url;
 }
@@ -61,8 +61,8 @@ function whereOf(node: ProfileNode, parent: Map<number, ProfileNode>): string {
 
 function oursOf(node: ProfileNode, parent: Map<number, ProfileNode>): string {
   for (let at: ProfileNode | undefined = node; at; at = parent.get(at.id)) {
-    const src = /\/(src\/.*)$/.exec(at.callFrame.url);
-    if (src) return `${src[1]}:${at.callFrame.functionName || '(anonymous)'}`;
+    const src = srcPath(at.callFrame.url);
+    if (src) return `${src}:${at.callFrame.functionName || '(anonymous)'}`;
   }
   return '(no src/ frame)';
 }
@@ -74,11 +74,44 @@ function shares(counts: Map<string, number>, total: number): [string, number][] 
     .map(([k, n]) => [k, Math.round((100 * n) / total)]);
 }
 
-/** The longest run of non-idle samples of `profile`, attributed. */
-export function longestBusy(profile: Profile): BusyStretch {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, ProfileNode>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+/** Which part of the bot a sample served: the first group whose file is on its stack, else "other". */
+const GROUPS: [string, RegExp][] = [
+  [
+    'Home refresh',
+    /^src\/(slack\/home|slack\/blocks\/home|services\/urgentBoard|services\/postmortemService|domain\/stats|domain\/milestones)\.ts$/,
+  ],
+  [
+    'declare',
+    /^src\/(usecases\/declare|slack\/openChannel|slack\/openJobs|app\/chatJobs|scheduler\/jobRunner|slack\/listeners\/commands\/incident)\.ts$/,
+  ],
+];
+
+/** `src/<path>.ts` of a frame of the bot, run from its sources or compiled (dist/, .test-dist/); else null. */
+function srcPath(url: string): string | null {
+  if (url.includes('node_modules')) return null;
+  const m = /\/(?:src|dist|\.test-dist)\/(.*)\.(?:ts|js)$/.exec(url);
+  return m ? `src/${m[1]}.ts` : null;
+}
+
+function groupOf(node: ProfileNode, parent: Map<number, ProfileNode>): string {
+  if (node.callFrame.functionName === '(garbage collector)') return 'GC';
+  const files = new Set<string>();
+  for (let at: ProfileNode | undefined = node; at; at = parent.get(at.id)) {
+    const path = srcPath(at.callFrame.url);
+    if (path) files.add(path);
+  }
+  for (const [name, pattern] of GROUPS) for (const path of files) if (pattern.test(path)) return name;
+  return 'other';
+}
+
+interface Stretch {
+  from: number;
+  to: number;
+  us: number;
+}
+
+/** Runs of non-idle samples under one entry of the event loop (about one task each), in order. */
+function stretches(profile: Profile, byId: Map<number, ProfileNode>, parent: Map<number, ProfileNode>) {
   // The entry of a sample's stack (the child of the root): a timer, the immediates, an I/O callback. A new
   // entry starts a new task, so a stretch is one turn of the event loop, not several run back to back. GC
   // and native samples sit under the root too, in the middle of a task: they do not end it.
@@ -91,38 +124,85 @@ export function longestBusy(profile: Profile): BusyStretch {
     }
     return null;
   };
-  let best = { from: 0, to: 0, us: 0 };
-  let from = 0;
-  let us = 0;
+  const out: Stretch[] = [];
+  let current: Stretch | null = null;
   let entry: number | null = null;
   profile.samples.forEach((id, i) => {
     if (byId.get(id)?.callFrame.functionName === IDLE) {
-      from = i + 1;
-      us = 0;
+      current = null;
       entry = null;
       return;
     }
     const next = entryOf(id);
-    if (next !== null && entry !== null && next !== entry) {
-      from = i;
-      us = 0;
-    }
+    if (next !== null && entry !== null && next !== entry) current = null;
     if (next !== null) entry = next;
-    us += profile.timeDeltas[i + 1] ?? 0;
-    if (us > best.us) best = { from, to: i + 1, us };
+    if (!current) {
+      current = { from: i, to: i, us: 0 };
+      out.push(current);
+    }
+    current.to = i + 1;
+    current.us += profile.timeDeltas[i + 1] ?? 0;
   });
+  return out;
+}
+
+function attribute(
+  stretch: Stretch,
+  profile: Profile,
+  byId: Map<number, ProfileNode>,
+  parent: Map<number, ProfileNode>,
+): AttributedStretch {
   const where = new Map<string, number>();
   const ours = new Map<string, number>();
-  for (const id of profile.samples.slice(best.from, best.to)) {
+  const groups = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (const id of profile.samples.slice(stretch.from, stretch.to)) {
     const node = byId.get(id);
     if (!node) continue;
-    const w = whereOf(node, parent);
-    where.set(w, (where.get(w) ?? 0) + 1);
-    const o = oursOf(node, parent);
-    ours.set(o, (ours.get(o) ?? 0) + 1);
+    add(where, whereOf(node, parent));
+    add(ours, oursOf(node, parent));
+    add(groups, groupOf(node, parent));
   }
-  const n = Math.max(1, best.to - best.from);
-  return { ms: best.us / 1000, where: shares(where, n), ours: shares(ours, n) };
+  const n = Math.max(1, stretch.to - stretch.from);
+  const group = shares(groups, n);
+  return {
+    ms: stretch.us / 1000,
+    where: shares(where, n),
+    ours: shares(ours, n),
+    groups: group,
+    cause: group[0]?.[0] ?? 'other',
+  };
+}
+
+export interface AttributedStretch extends BusyStretch {
+  /** Share by the part of the bot served: Home refresh, declare, GC, other. */
+  groups: [string, number][];
+  /** The part with the most samples. */
+  cause: string;
+}
+
+function indexed(profile: Profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+  return { byId, parent };
+}
+
+/** The longest run of non-idle samples of `profile`, attributed. */
+export function longestBusy(profile: Profile): AttributedStretch {
+  const { byId, parent } = indexed(profile);
+  const all = stretches(profile, byId, parent);
+  const best = all.reduce<Stretch>((a, b) => (b.us > a.us ? b : a), { from: 0, to: 0, us: 0 });
+  return attribute(best, profile, byId, parent);
+}
+
+/** Every busy stretch of at least `minMs`, attributed, longest first. */
+export function busyOver(profile: Profile, minMs: number): AttributedStretch[] {
+  const { byId, parent } = indexed(profile);
+  return stretches(profile, byId, parent)
+    .filter((s) => s.us / 1000 >= minMs)
+    .sort((a, b) => b.us - a.us)
+    .map((s) => attribute(s, profile, byId, parent));
 }
 
 /** Profiles this process between start() and stop(); GC pauses are gathered over the same window. */

@@ -33,7 +33,7 @@ function statusOf(pid: number): { rss: number; hwm: number } {
   return { rss: mib(kb('VmRSS')), hwm: mib(kb('VmHWM')) };
 }
 
-async function seed(dbPath: string, open: number): Promise<void> {
+export async function seed(dbPath: string, open: number): Promise<void> {
   const store = await createStore({ databasePath: dbPath });
   await store.transaction(async (tx) => {
     for (let i = 0; i < open; i++) {

@@ -1,8 +1,29 @@
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { TimelineStore } from '../usecases/ports/store.ts';
 
-/** Lets other requests run: a 10k-entry timeline is read and rendered in slices with this between them. */
-export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Slices waiting for their turn, oldest first. */
+const waiting: (() => void)[] = [];
+let pumping = false;
+
+/** Lets the oldest waiting slice run, and the next one only in the loop's next iteration. */
+function releaseOne(): void {
+  waiting.shift()?.();
+  if (waiting.length > 0) setImmediate(releaseOne);
+  else pumping = false;
+}
+
+/**
+ * Lets other requests run: a 10k-entry timeline is read and rendered in slices with this between them.
+ * One slice a turn of the event loop, whoever waits: six tabs drawn at once each waiting on its own
+ * setImmediate would all run in the same check phase, back to back, and hold the loop for the six.
+ */
+export const yieldToLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    waiting.push(resolve);
+    if (pumping) return;
+    pumping = true;
+    setImmediate(releaseOne);
+  });
 
 /** Entries read per slice: a few milliseconds of SQLite and zod each, far below the 50 ms budget. */
 const PAGE = 250;

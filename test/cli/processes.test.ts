@@ -99,7 +99,9 @@ describe('deploy/incident-bot.service', () => {
   it('runs what npm start runs, from the checkout, with the environment file and a restart policy', () => {
     const unit = readFileSync('deploy/incident-bot.service', 'utf8');
     const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
-    expect(pkg.scripts.start).toBe('node --max-semi-space-size=2 --liftoff-only dist/index.js');
+    expect(pkg.scripts.start).toBe(
+      'node --max-semi-space-size=2 --liftoff-only --no-parallel-scavenge dist/index.js',
+    );
     expect(value('ExecStart')).toBe(`/usr/bin/${pkg.scripts.start}`);
     expect(value('WorkingDirectory')).toBe('/opt/incident-bot');
     expect(value('EnvironmentFile')).toBe('/etc/incident-bot.env');
