@@ -11,6 +11,16 @@ export interface HeldLeasesOptions<Claim extends { id: number }> {
   /** How long a claim is ours; renewed every third of it, so one failed renewal loses nothing. */
   leaseMs: number;
   log: Logger;
+  /** Monotonic milliseconds, for how long a claim has been held (tests move it by hand). */
+  clock?: () => number;
+}
+
+/**
+ * Work held longer than this (a bug, a call without a timeout) is no longer renewed: its lease lapses and
+ * another replica takes it over, rather than a stuck process keeping it from everyone for ever.
+ */
+export function maxHoldMs(leaseMs: number): number {
+  return Math.max(10 * leaseMs, 15 * 60_000);
 }
 
 /**
@@ -21,8 +31,9 @@ export interface HeldLeasesOptions<Claim extends { id: number }> {
  */
 export class HeldLeases<Claim extends { id: number }> {
   readonly #o: HeldLeasesOptions<Claim>;
+  readonly #clock: () => number;
   /** Claimed and not yet settled: renewed each tick. */
-  readonly #renewing = new Map<number, Claim>();
+  readonly #renewing = new Map<number, { claim: Claim; since: number }>();
   /** Claimed and not yet released: never claimed again here. Settled claims stay until their outcome is written. */
   readonly #inFlight = new Set<number>();
   /** Found taken over by another replica: their outcome is not ours to write. */
@@ -32,6 +43,7 @@ export class HeldLeases<Claim extends { id: number }> {
 
   constructor(options: HeldLeasesOptions<Claim>) {
     this.#o = options;
+    this.#clock = options.clock ?? (() => performance.now());
   }
 
   /** Renews every `leaseMs / 3` until `stop`. */
@@ -48,8 +60,9 @@ export class HeldLeases<Claim extends { id: number }> {
   }
 
   hold(claims: readonly Claim[]): void {
+    const since = this.#clock();
     for (const claim of claims) {
-      this.#renewing.set(claim.id, claim);
+      this.#renewing.set(claim.id, { claim, since });
       this.#inFlight.add(claim.id);
       this.#lost.delete(claim.id);
     }
@@ -84,8 +97,27 @@ export class HeldLeases<Claim extends { id: number }> {
     return this.#pending;
   }
 
+  /** What to renew: everything held, less what has been held too long (let go, with a warning). */
+  #stillHeld(): Claim[] {
+    const { what, leaseMs, log } = this.#o;
+    const oldest = this.#clock() - maxHoldMs(leaseMs);
+    const held: Claim[] = [];
+    for (const [id, { claim, since }] of this.#renewing) {
+      if (since > oldest) {
+        held.push(claim);
+        continue;
+      }
+      this.#renewing.delete(id);
+      log.warn(
+        { [what]: id },
+        `a ${what} has run here for over ${Math.round(maxHoldMs(leaseMs) / 60_000)} min: its lease is no longer renewed, and another replica may take it over`,
+      );
+    }
+    return held;
+  }
+
   async #renewOnce(): Promise<void> {
-    const held = [...this.#renewing.values()];
+    const held = this.#stillHeld();
     if (held.length === 0) return;
     let kept: ReadonlySet<number>;
     try {

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/log.ts';
-import { HeldLeases } from '../../src/usecases/leases.ts';
+import { HeldLeases, maxHoldMs } from '../../src/usecases/leases.ts';
 
 const LEASE_MS = 30_000;
 
 /** A renewal the test answers: each call records the ids it was asked to renew. */
-function leases(answer: (ids: number[]) => Promise<readonly number[]> = async (ids) => ids) {
+function leases(answer: (ids: number[]) => Promise<readonly number[]> = async (ids) => ids, clock = () => 0) {
   const asked: number[][] = [];
   const held = new HeldLeases<{ id: number }>({
     what: 'job',
     leaseMs: LEASE_MS,
+    clock,
     log: createLogger('silent'),
     renew: (claims) => {
       const ids = claims.map((c) => c.id);
@@ -92,5 +93,26 @@ describe('HeldLeases', () => {
     await Promise.all([held.renew(), held.renew()]);
     expect([answered, asked]).toEqual([2, [[5], [5]]]);
     expect(held.settle(5)).toBe(true);
+  });
+
+  it('lets go of work held longer than ten leases or 15 minutes, so a stuck process does not keep it for ever', async () => {
+    expect([maxHoldMs(5_000), maxHoldMs(120_000), maxHoldMs(3_600_000)]).toEqual([
+      900_000, 1_200_000, 36_000_000,
+    ]);
+    let now = 0;
+    const { held, asked } = leases(undefined, () => now);
+    held.hold([{ id: 1 }]);
+    now = 60_000;
+    held.hold([{ id: 2 }]);
+    now = maxHoldMs(LEASE_MS) - 1;
+    await held.renew();
+    now += 1;
+    await held.renew();
+    now += 60_000;
+    await held.renew();
+    // The third renewal held nothing renewable, so it asked the database nothing.
+    expect(asked).toEqual([[1, 2], [2]]);
+    // Let go is not lost: nobody was seen taking it over, so its outcome is still written here.
+    expect([held.settle(1), held.settle(2), held.inFlight()]).toEqual([true, true, [1, 2]]);
   });
 });
