@@ -8,7 +8,7 @@ import { alertmanagerGroup, postWebhook } from '../support/webhooks.ts';
 const SECRET = 'lease-renewal-signing-secret-0123456';
 const LEASE_SECONDS = 5;
 /** Longer than a lease plus a job tick, shorter than the bot's 10 s Slack call timeout. */
-const SLOW_CALL_MS = 8_000;
+const SLOW_CALL_MS = 7_000;
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -73,7 +73,7 @@ describe('work that outlasts its lease on one of two live replicas', { timeout: 
       },
       60_000,
     );
-    // Nothing is left to run: a second run of either would have started (after 5 s) before these finished (8 s).
+    // Nothing is left to run: a second run of either would have started (after 5 s) before these finished (7 s).
     await until(
       'every side effect finished',
       async () => {
