@@ -190,7 +190,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     sideEffectAttempts: new Counter({
       name: `${PREFIX}side_effect_attempts_total`,
-      help: 'Attempts at Slack side effects by job kind and outcome: done, retry (transient failure, retried with backoff) or failed (for good).',
+      help: 'Attempts at Slack side effects by job kind and outcome: done, retry (transient failure, retried with backoff), failed (for good) or taken_over (another replica claimed it while it ran here).',
       labelNames: ['kind', 'outcome'],
       registers,
     }),

@@ -68,6 +68,8 @@ export interface ClaimRequest {
   limit: number;
   /** Only this incident's next job (the declare path runs its own jobs at once). */
   incidentId?: number;
+  /** Jobs this process is still running: never claimed again by it, even once their lease lapsed. */
+  skip?: readonly number[];
 }
 
 export interface JobCounts {

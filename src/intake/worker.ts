@@ -1,5 +1,6 @@
 import type { InboxItem } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
+import { HeldLeases } from '../usecases/leases.ts';
 import type { InboxStore } from '../usecases/ports/store.ts';
 
 export interface InboxWorkerOptions {
@@ -36,6 +37,8 @@ export class InboxWorker {
   #again = false;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
+  /** The pages this process has claimed and not yet settled: renewed, never claimed again here meanwhile. */
+  readonly #leases: HeldLeases<InboxItem>;
 
   constructor(options: InboxWorkerOptions) {
     this.#o = {
@@ -46,10 +49,18 @@ export class InboxWorker {
       retryEveryMs: 5_000,
       ...options,
     };
+    const { inbox, leaseMs, log } = this.#o;
+    this.#leases = new HeldLeases<InboxItem>({
+      what: 'page',
+      renew: (items) => inbox.renew(items, leaseMs),
+      leaseMs,
+      log,
+    });
   }
 
   start(): void {
     this.#stopped = false;
+    this.#leases.start();
     this.#timer = setInterval(() => this.kick(), this.#o.retryEveryMs);
     this.#timer.unref();
     this.kick();
@@ -78,6 +89,12 @@ export class InboxWorker {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.idle();
+    this.#leases.stop();
+  }
+
+  /** Renews the leases of the pages claimed here (the renewal timer does this every third of a lease). */
+  renewLeases(): Promise<void> {
+    return this.#leases.renew();
   }
 
   async #drain(): Promise<void> {
@@ -88,16 +105,13 @@ export class InboxWorker {
         if (this.#stopped) return;
         let items: InboxItem[];
         try {
-          items = await this.#o.inbox.claim(this.#o.batchSize, this.#o.leaseMs);
+          items = await this.#o.inbox.claim(this.#o.batchSize, this.#o.leaseMs, this.#leases.inFlight());
         } catch (error) {
           this.#o.log.error({ err: error }, 'could not read the inbox; retrying on the next tick');
           return;
         }
         if (items.length === 0) break;
-        for (const item of items) {
-          if (this.#stopped) return;
-          await this.#one(item);
-        }
+        if (!(await this.#batch(items))) return;
         if (++batches % 5 === 0) await this.#afterBatch();
       }
       await this.#afterBatch();
@@ -112,11 +126,35 @@ export class InboxWorker {
     }
   }
 
+  /**
+   * Processes a claimed batch in order, its leases renewed until each is settled; false when stopped
+   * part way (the rest lapse to whichever replica claims next).
+   */
+  async #batch(items: readonly InboxItem[]): Promise<boolean> {
+    this.#leases.hold(items);
+    try {
+      for (const item of items) {
+        if (this.#stopped) return false;
+        await this.#one(item);
+      }
+      return true;
+    } finally {
+      for (const item of items) this.#leases.release(item.id);
+    }
+  }
+
+  /** Taken over while processed here (a renewal found it, and logged it): the new holder records the outcome. */
+  #takenOver(item: InboxItem): boolean {
+    return !this.#leases.settle(item.id);
+  }
+
   async #one(item: InboxItem): Promise<void> {
     try {
       const incidentId = await this.#o.process(item);
+      if (this.#takenOver(item)) return;
       await this.#o.inbox.markDone(item.id, incidentId);
     } catch (error) {
+      if (this.#takenOver(item)) return;
       const message = error instanceof Error ? error.message : String(error);
       this.#o.onFailed?.(item);
       const next = new Date(this.#o.now().getTime() + retryDelayMs(item.attempts));

@@ -1,12 +1,16 @@
 import type { Job, JobCounts, NewJob } from '../domain/records.ts';
 import type { Logger } from '../log.ts';
+import { HeldLeases } from '../usecases/leases.ts';
 import type { JobStore } from '../usecases/ports/store.ts';
 
 /** What the runner needs of the database (SQLite or PostgreSQL): claims with a lease, per owner. */
 export type JobQueue = Pick<
   JobStore,
-  'enqueue' | 'claim' | 'complete' | 'retry' | 'fail' | 'wakeRetrying' | 'counts'
+  'enqueue' | 'claim' | 'renew' | 'complete' | 'retry' | 'fail' | 'wakeRetrying' | 'counts'
 >;
+
+/** How an attempt ended; `taken_over`: another replica claimed the job while it ran here, and owns its outcome. */
+export type JobOutcome = 'done' | 'retry' | 'failed' | 'taken_over';
 
 /** Performs one kind of side effect. Must be idempotent: after a crash or a lease lapse it runs again. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -35,7 +39,7 @@ export interface JobRunnerOptions {
   /** Failures worth retrying (network, 5xx, rate limits); anything else fails the job for good. */
   isRetryable: (error: unknown) => boolean;
   /** Told of each finished attempt, for metrics. */
-  observe?: (job: Job, outcome: 'done' | 'retry' | 'failed') => void;
+  observe?: (job: Job, outcome: JobOutcome) => void;
 }
 
 const BACKOFF_BASE_MS = 1_000;
@@ -74,6 +78,8 @@ export class JobRunner {
   #lastProbe = 0;
   /** Jobs running in this process, by incident, so a caller can wait for its incident's turn. */
   readonly #inFlight = new Map<number | null, Promise<void>>();
+  /** The jobs this process runs, by id: their leases renewed, never claimed again here meanwhile. */
+  readonly #leases: HeldLeases<Job>;
 
   constructor(options: JobRunnerOptions) {
     this.#o = {
@@ -85,10 +91,23 @@ export class JobRunner {
       probeEveryMs: 5_000,
       ...options,
     };
+    const { queue, owner, leaseMs, log } = this.#o;
+    this.#leases = new HeldLeases<Job>({
+      what: 'job',
+      renew: (jobs) =>
+        queue.renew(
+          owner,
+          jobs.map((job) => job.id),
+          leaseMs,
+        ),
+      leaseMs,
+      log,
+    });
   }
 
   start(): void {
     this.#stopped = false;
+    this.#leases.start();
     this.#timer = setInterval(() => this.#tick(), this.#o.tickMs);
     this.#timer.unref();
     this.kick();
@@ -123,12 +142,7 @@ export class JobRunner {
     for (;;) {
       if (this.#stopped) return;
       await this.#inFlight.get(incidentId);
-      const [job] = await this.#o.queue.claim({
-        owner: this.#o.owner,
-        leaseMs: this.#o.leaseMs,
-        limit: 1,
-        incidentId,
-      });
+      const [job] = await this.#claim({ limit: 1, incidentId });
       if (!job) {
         if (this.#inFlight.has(incidentId)) continue;
         return;
@@ -148,6 +162,19 @@ export class JobRunner {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.idle();
+    this.#leases.stop();
+  }
+
+  /** Renews the leases of the jobs running here (the renewal timer does this every third of a lease). */
+  renewLeases(): Promise<void> {
+    return this.#leases.renew();
+  }
+
+  async #claim(request: { limit: number; incidentId?: number }): Promise<Job[]> {
+    const { owner, leaseMs } = this.#o;
+    const jobs = await this.#o.queue.claim({ owner, leaseMs, ...request, skip: this.#leases.inFlight() });
+    this.#leases.hold(jobs);
+    return jobs;
   }
 
   #tick(): void {
@@ -180,11 +207,7 @@ export class JobRunner {
       if (this.#stopped) return;
       let jobs: Job[];
       try {
-        jobs = await this.#o.queue.claim({
-          owner: this.#o.owner,
-          leaseMs: this.#o.leaseMs,
-          limit: CLAIM_BATCH,
-        });
+        jobs = await this.#claim({ limit: CLAIM_BATCH });
       } catch (error) {
         this.#o.log.error({ err: error }, 'could not read the job queue; retrying on the next tick');
         return;
@@ -195,7 +218,7 @@ export class JobRunner {
     }
   }
 
-  #track(job: Job): Promise<'done' | 'retry' | 'failed'> {
+  #track(job: Job): Promise<JobOutcome> {
     const run = this.#run(job);
     const settled = run.then(() => undefined);
     this.#inFlight.set(job.incidentId, settled);
@@ -205,7 +228,7 @@ export class JobRunner {
     return run;
   }
 
-  async #run(job: Job): Promise<'done' | 'retry' | 'failed'> {
+  async #run(job: Job): Promise<JobOutcome> {
     const handler = this.#o.handlers[job.kind];
     let failure: { error: unknown } | null = null;
     this.#o.log.debug({ job: job.id, kind: job.kind, incident: job.incidentId }, 'running a side effect');
@@ -215,13 +238,15 @@ export class JobRunner {
     } catch (error) {
       failure = { error };
     }
-    let outcome: 'done' | 'retry' | 'failed' = 'retry';
+    let outcome: JobOutcome = 'retry';
     try {
-      outcome = await this.#record(job, failure);
+      outcome = this.#leases.settle(job.id) ? await this.#record(job, failure) : 'taken_over';
     } catch (error) {
       // The database did not take the outcome: the claim's lease runs out and the job runs again (it is
       // idempotent), rather than an unhandled rejection ending the process.
       this.#o.log.error({ err: error, job: job.id }, 'could not record a side effect outcome; it runs again');
+    } finally {
+      this.#leases.release(job.id);
     }
     this.#o.observe?.(job, outcome);
     return outcome;

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 
 import { SCHEDULER_HEARTBEAT, type Timer } from '../domain/timer.ts';
 import { withDurableKeys } from '../usecases/durableKeys.ts';
+import { HeldLeases } from '../usecases/leases.ts';
 import type { StoreRepositories } from '../usecases/ports/store.ts';
 
 /** Retries of a timer whose handler met a Slack outage: 30 s, 1, 2, 4, 8 min, then every 15 min; about an hour in all. */
@@ -81,10 +82,25 @@ export class Scheduler {
 
   readonly #owner: string;
   readonly #leaseMs: number;
+  /** The timers this process has claimed and not yet settled: renewed, never claimed again here meanwhile. */
+  readonly #leases: HeldLeases<Timer>;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.#owner = options.owner ?? `${hostname()}-${process.pid}`;
-    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const owner = options.owner ?? `${hostname()}-${process.pid}`;
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#owner = owner;
+    this.#leaseMs = leaseMs;
+    this.#leases = new HeldLeases<Timer>({
+      what: 'timer',
+      renew: (timers) =>
+        options.store.timers.renew(
+          owner,
+          timers.map((timer) => timer.id),
+          leaseMs,
+        ),
+      leaseMs,
+      log: options.log,
+    });
   }
 
   /**
@@ -98,6 +114,7 @@ export class Scheduler {
       this.options.log.error({ err: error }, 'the first scheduler tick failed; the next tick tries again'),
     );
     if (this.#stopped) return;
+    this.#leases.start();
     this.#task = cron.schedule(cronExpression(this.options.tickSeconds), () => this.tick(), {
       name: 'incident-timers',
       noOverlap: true,
@@ -130,6 +147,12 @@ export class Scheduler {
     await this.#task?.destroy();
     this.#task = null;
     await this.#queue;
+    this.#leases.stop();
+  }
+
+  /** Renews the leases of the timers claimed here (the renewal timer does this every third of a lease). */
+  renewLeases(): Promise<void> {
+    return this.#leases.renew();
   }
 
   async #fireDue(): Promise<number> {
@@ -140,10 +163,23 @@ export class Scheduler {
     for (;;) {
       if (this.#stopped || !open()) return fired;
       const now = this.options.now();
-      const due = await store.timers.claimDueLeased(this.#owner, this.#leaseMs, now, CLAIM_BATCH);
-      for (const timer of due) {
-        await this.#fire(timer, now);
-        fired += 1;
+      const due = await store.timers.claimDueLeased(
+        this.#owner,
+        this.#leaseMs,
+        now,
+        CLAIM_BATCH,
+        this.#leases.inFlight(),
+      );
+      // The whole batch is renewed, not only the timer firing: the last waits for the nine before it.
+      this.#leases.hold(due);
+      try {
+        for (const timer of due) {
+          await this.#fire(timer, now);
+          fired += 1;
+        }
+      } finally {
+        // Also after a throw: a timer left held would be renewed, and so kept from every replica, for ever.
+        for (const timer of due) this.#leases.release(timer.id);
       }
       if (due.length < CLAIM_BATCH) return fired;
     }
@@ -161,6 +197,8 @@ export class Scheduler {
   async #fire(timer: Timer, now: Date): Promise<void> {
     await this.#run(timer, now);
     try {
+      // Taken over while it fired here (found by a renewal): the new holder marks it fired.
+      if (!this.#leases.settle(timer.id)) return;
       if (!(await this.options.store.timers.complete(timer.id, this.#owner)))
         this.options.log.warn(
           { timer: timer.id, kind: timer.kind },

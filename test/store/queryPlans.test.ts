@@ -122,6 +122,21 @@ const HOT: Record<string, (store: AsyncStore) => Promise<unknown>> = {
   'jobs of an incident': (s) => s.jobs.forIncident(7),
   'timers claim (every tick)': (s) => s.timers.claimDueLeased('r1', 60_000),
   'open timers of an incident': (s) => s.timers.listOpen(7),
+  'lease renewal of running jobs (a third of a lease)': (s) => s.jobs.renew('r1', [1, 2, 3], 60_000),
+  'lease renewal of firing timers': (s) => s.timers.renew('r1', [1, 2], 60_000),
+  'lease renewal of pages in hand': (s) =>
+    s.inbox.renew(
+      [
+        { id: 1, attempts: 1 },
+        { id: 2, attempts: 3 },
+      ],
+      60_000,
+    ),
+  'claims past the work running here': async (s) => {
+    await s.jobs.claim({ owner: 'r1', leaseMs: 60_000, limit: 10, skip: [1, 2] });
+    await s.timers.claimDueLeased('r1', 60_000, undefined, 10, [1, 2]);
+    await s.inbox.claim(10, 60_000, [1, 2]);
+  },
   'steps of an incident': (s) => s.checklist.listSteps(7),
   'App Home: step progress of open incidents': (s) => s.openBoard.progress(),
   'App Home: timers of open incidents': (s) => s.openBoard.timers(),

@@ -101,16 +101,17 @@ export class SqlInbox implements InboxStore {
    * Claiming pushes next_attempt_at out by the lease: if the claimant dies mid-item, the item is
    * claimable again (by any replica) once the lease runs out.
    */
-  async claim(limit = 10, leaseMs = 60_000): Promise<InboxItem[]> {
+  async claim(limit = 10, leaseMs = 60_000, skip: readonly number[] = []): Promise<InboxItem[]> {
     const now = this.#ctx.now();
     const at = now.toISOString();
     // Ids first, then exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n FOR UPDATE SKIP
     // LOCKED)` subquery more than once in one UPDATE and hand out more than the limit.
     const rows = await atomic(this.#ctx, async (tx) => {
+      let pending = tx.db.selectFrom('inbox');
+      if (skip.length > 0) pending = pending.where('id', 'not in', [...skip]);
       const ready = await claimable(
         tx,
-        tx.db
-          .selectFrom('inbox')
+        pending
           .select('id')
           .where('status', '<>', 'done')
           .where((eb) =>
@@ -141,6 +142,29 @@ export class SqlInbox implements InboxStore {
     });
     const items = parseRows(InboxRow, rows).sort((a, b) => a.id - b.id);
     return Promise.all(items.map((item) => this.#withBody(item)));
+  }
+
+  /**
+   * One statement per renewal tick. Each claim adds an attempt, so (id, attempts) names one claim: a page
+   * another replica claimed after this lease lapsed is its claim now, and is neither renewed nor reported.
+   */
+  async renew(claims: readonly Pick<InboxItem, 'id' | 'attempts'>[], leaseMs: number): Promise<number[]> {
+    if (claims.length === 0) return [];
+    const rows = await this.#ctx.db
+      .updateTable('inbox')
+      .set({ next_attempt_at: new Date(this.#ctx.now().getTime() + leaseMs).toISOString() })
+      .where(
+        'id',
+        'in',
+        claims.map((claim) => claim.id),
+      )
+      .where('status', '=', 'pending')
+      .where((eb) =>
+        eb.or(claims.map((claim) => eb.and([eb('id', '=', claim.id), eb('attempts', '=', claim.attempts)]))),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id).sort((a, b) => a - b);
   }
 
   async markDone(id: number, incidentId: number | null = null): Promise<void> {

@@ -47,7 +47,7 @@ export class SqlJobs implements JobStore {
     const rows = await atomic(this.#ctx, async (tx) => {
       const ready = await claimable(
         tx,
-        this.#heads(tx, at, request.incidentId).limit(request.limit),
+        this.#heads(tx, at, request.incidentId, request.skip).limit(request.limit),
       ).execute();
       if (ready.length === 0) return [];
       return (
@@ -73,7 +73,7 @@ export class SqlJobs implements JobStore {
   }
 
   /** The first unfinished job of each lane of each incident, due and not leased, oldest first. */
-  #heads(ctx: SqlContext, at: string, incidentId: number | undefined) {
+  #heads(ctx: SqlContext, at: string, incidentId: number | undefined, skip: readonly number[] = []) {
     let heads = ctx.db
       .selectFrom('jobs as j')
       .select('j.id')
@@ -93,7 +93,22 @@ export class SqlJobs implements JobStore {
         ),
       );
     if (incidentId !== undefined) heads = heads.where('j.incident_id', '=', incidentId);
+    if (skip.length > 0) heads = heads.where('j.id', 'not in', [...skip]);
     return heads.orderBy('j.id');
+  }
+
+  /** One statement per renewal tick: a job finished, retried or taken over is no longer `owner`'s. */
+  async renew(owner: string, ids: readonly number[], leaseMs: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#ctx.db
+      .updateTable('jobs')
+      .set({ lease_until: new Date(this.#ctx.now().getTime() + leaseMs).toISOString() })
+      .where('id', 'in', [...ids])
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'queued')
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id).sort((a, b) => a - b);
   }
 
   async complete(id: number, owner: string): Promise<void> {

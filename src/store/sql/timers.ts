@@ -100,19 +100,42 @@ export class SqlTimers implements TimerStore {
     leaseMs: number,
     now: Date = this.#ctx.now(),
     limit = 100,
+    skip: readonly number[] = [],
   ): Promise<Timer[]> {
     const at = now.toISOString();
     const lease = new Date(now.getTime() + leaseMs).toISOString();
-    return this.#claim(at, limit, { claimed_at: at, claimed_by: owner, lease_until: lease });
+    return this.#claim(at, limit, { claimed_at: at, claimed_by: owner, lease_until: lease }, skip);
+  }
+
+  /** One statement per renewal tick: a timer fired, freed or taken over is no longer `owner`'s. */
+  async renew(owner: string, ids: readonly number[], leaseMs: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#ctx.db
+      .updateTable('timers')
+      .set({ lease_until: new Date(this.#ctx.now().getTime() + leaseMs).toISOString() })
+      .where('id', 'in', [...ids])
+      .where('claimed_by', '=', owner)
+      .where('fired_at', 'is', null)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id).sort((a, b) => a - b);
   }
 
   /**
    * Picks the ids first, then updates exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n
    * FOR UPDATE SKIP LOCKED)` subquery more than once in one UPDATE and hand out more than `limit`.
    */
-  async #claim(at: string, limit: number, set: Updateable<Tables['timers']>): Promise<Timer[]> {
+  async #claim(
+    at: string,
+    limit: number,
+    set: Updateable<Tables['timers']>,
+    skip: readonly number[] = [],
+  ): Promise<Timer[]> {
     return atomic(this.#ctx, async (tx) => {
-      const ids = (await this.#due(tx, at, limit).execute()).map((row) => row.id);
+      const due = this.#due(tx, at, limit);
+      const ids = (await (skip.length > 0 ? due.where('id', 'not in', [...skip]) : due).execute()).map(
+        (row) => row.id,
+      );
       if (ids.length === 0) return [];
       const rows = await tx.db
         .updateTable('timers')

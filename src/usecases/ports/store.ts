@@ -119,7 +119,15 @@ export interface TimerStore {
    * Leases due timers to `owner` until now + leaseMs without firing them: a claimant that dies before
    * `complete` loses the lease when it expires and another replica takes the timer over.
    */
-  claimDueLeased(owner: string, leaseMs: number, now?: Date, limit?: number): Promise<Timer[]>;
+  claimDueLeased(
+    owner: string,
+    leaseMs: number,
+    now?: Date,
+    limit?: number,
+    skip?: readonly number[],
+  ): Promise<Timer[]>;
+  /** Extends the leases `owner` still holds on these unfired timers to now + leaseMs; returns their ids. */
+  renew(owner: string, ids: readonly number[], leaseMs: number): Promise<number[]>;
   /** Marks a leased timer fired; false (and no change) when `owner` no longer holds its lease. */
   complete(id: number, owner: string): Promise<boolean>;
   /**
@@ -141,7 +149,13 @@ export interface InboxStore {
   insert(item: NewInboxItem): Promise<{ id: number; duplicate: boolean }>;
   get(id: number): Promise<InboxItem | null>;
   prune(bodiesBefore: Date, rowsBefore: Date): Promise<{ bodies: number; rows: number }>;
-  claim(limit?: number, leaseMs?: number): Promise<InboxItem[]>;
+  /** `skip`: pages this process is still processing, never claimed again by it. */
+  claim(limit?: number, leaseMs?: number, skip?: readonly number[]): Promise<InboxItem[]>;
+  /**
+   * Extends the leases of pages still pending under these claims (a claim is its page and attempt: a later
+   * claim by another replica is another attempt) to now + leaseMs; returns the ids renewed.
+   */
+  renew(claims: readonly Pick<InboxItem, 'id' | 'attempts'>[], leaseMs: number): Promise<number[]>;
   markDone(id: number, incidentId?: number | null): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void>;
   list(options?: { status?: InboxStatus; limit?: number }): Promise<InboxItem[]>;
@@ -156,6 +170,8 @@ export interface JobStore {
   /** Returns how many were new: a job whose key exists already is not queued twice. */
   enqueue(jobs: readonly NewJob[]): Promise<number>;
   claim(request: ClaimRequest): Promise<Job[]>;
+  /** Extends the leases `owner` still holds on these queued jobs to now + leaseMs; returns their ids. */
+  renew(owner: string, ids: readonly number[], leaseMs: number): Promise<number[]>;
   complete(id: number, owner: string): Promise<void>;
   retry(id: number, owner: string, error: string, at: Date): Promise<void>;
   fail(id: number, owner: string, error: string): Promise<void>;
