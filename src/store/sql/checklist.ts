@@ -10,6 +10,7 @@ import type {
 import type { ChecklistStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { atomic, changed, type SqlContext } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { CheckRow, StepRow } from './rows.ts';
 
 export class SqlChecklist implements ChecklistStore {
@@ -113,28 +114,12 @@ export class SqlChecklist implements ChecklistStore {
       const ticked: number[] = [];
       const cleared: number[] = [];
       for (const position of tick) {
-        const result = await tx.db
-          .updateTable('incident_checks')
-          .set({ checked: 1, checked_by: change.by, checked_at: now })
-          .where('step_id', '=', stepId)
-          .where('position', '=', position)
-          .where('checked', '=', 0)
-          .executeTakeFirst();
-        if (changed(result) === 1) ticked.push(position);
+        if ((await TICK.affected(tx, { stepId, position, by: change.by, now })) === 1) ticked.push(position);
       }
       for (const position of clear) {
-        const result = await tx.db
-          .updateTable('incident_checks')
-          .set({ checked: 0, checked_by: null, checked_at: null })
-          .where('step_id', '=', stepId)
-          .where('position', '=', position)
-          .where('checked', '=', 1)
-          .executeTakeFirst();
-        if (changed(result) === 1) cleared.push(position);
+        if ((await CLEAR.affected(tx, { stepId, position })) === 1) cleared.push(position);
       }
-      if (ticked.length + cleared.length > 0) {
-        await tx.db.updateTable('incident_steps').set({ updated_at: now }).where('id', '=', stepId).execute();
-      }
+      if (ticked.length + cleared.length > 0) await TOUCH_STEP.affected(tx, { stepId, now });
       return { ticked, cleared, step: await mustGetStep(tx, stepId) };
     });
   }
@@ -248,19 +233,37 @@ function groupChecks(checks: IncidentCheck[]): Map<number, IncidentCheck[]> {
   return byStep;
 }
 
+// The statements of a tick (every checkbox click), prepared once.
+const STEP = prepare<{ stepId: number }>()((db, p) =>
+  db.selectFrom('incident_steps').selectAll().where('id', '=', p.stepId),
+);
+const CHECKS = prepare<{ stepId: number }>()((db, p) =>
+  db.selectFrom('incident_checks').selectAll().where('step_id', '=', p.stepId).orderBy('position'),
+);
+const TICK = prepare<{ stepId: number; position: number; by: string; now: string }>()((db, p) =>
+  db
+    .updateTable('incident_checks')
+    .set({ checked: 1, checked_by: p.by, checked_at: p.now })
+    .where('step_id', '=', p.stepId)
+    .where('position', '=', p.position)
+    .where('checked', '=', 0),
+);
+const CLEAR = prepare<{ stepId: number; position: number }>()((db, p) =>
+  db
+    .updateTable('incident_checks')
+    .set({ checked: 0, checked_by: null, checked_at: null })
+    .where('step_id', '=', p.stepId)
+    .where('position', '=', p.position)
+    .where('checked', '=', 1),
+);
+const TOUCH_STEP = prepare<{ stepId: number; now: string }>()((db, p) =>
+  db.updateTable('incident_steps').set({ updated_at: p.now }).where('id', '=', p.stepId),
+);
+
 async function getStep(ctx: SqlContext, stepId: number): Promise<IncidentStep | null> {
-  const row = parseOptionalRow(
-    StepRow,
-    await ctx.db.selectFrom('incident_steps').selectAll().where('id', '=', stepId).executeTakeFirst(),
-  );
+  const row = parseOptionalRow(StepRow, await STEP.first(ctx, { stepId }));
   if (!row) return null;
-  const checks = await ctx.db
-    .selectFrom('incident_checks')
-    .selectAll()
-    .where('step_id', '=', stepId)
-    .orderBy('position')
-    .execute();
-  return { ...row, checks: parseRows(CheckRow, checks) };
+  return { ...row, checks: parseRows(CheckRow, await CHECKS.rows(ctx, { stepId })) };
 }
 
 async function mustGetStep(ctx: SqlContext, stepId: number): Promise<IncidentStep> {

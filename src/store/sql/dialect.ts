@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Clock } from '../rows.ts';
+import { statement } from './prepared.ts';
 import type { Tables } from './schema.ts';
 
 /**
@@ -25,26 +26,26 @@ export interface SqlContext {
  */
 export async function atomic<T>(ctx: SqlContext, fn: (tx: SqlContext) => Promise<T>): Promise<T> {
   if (ctx.depth > 0) {
-    const name = sql.raw(`sp${ctx.depth}`);
-    await sql`savepoint ${name}`.execute(ctx.db);
+    const name = `sp${ctx.depth}`;
+    await ctx.db.executeQuery(statement(`savepoint ${name}`));
     try {
       const result = await fn({ ...ctx, depth: ctx.depth + 1 });
-      await sql`release savepoint ${name}`.execute(ctx.db);
+      await ctx.db.executeQuery(statement(`release savepoint ${name}`));
       return result;
     } catch (error) {
-      await sql`rollback to savepoint ${name}`.execute(ctx.db);
-      await sql`release savepoint ${name}`.execute(ctx.db);
+      await ctx.db.executeQuery(statement(`rollback to savepoint ${name}`));
+      await ctx.db.executeQuery(statement(`release savepoint ${name}`));
       throw error;
     }
   }
   return ctx.db.connection().execute(async (connection) => {
-    await (ctx.kind === 'sqlite' ? sql`begin immediate` : sql`begin`).execute(connection);
+    await connection.executeQuery(statement(ctx.kind === 'sqlite' ? 'begin immediate' : 'begin'));
     try {
       const result = await fn({ ...ctx, db: connection, depth: 1 });
-      await sql`commit`.execute(connection);
+      await connection.executeQuery(statement('commit'));
       return result;
     } catch (error) {
-      await sql`rollback`.execute(connection);
+      await connection.executeQuery(statement('rollback'));
       throw error;
     }
   });

@@ -11,6 +11,7 @@ import type { Milestone, MilestoneTimes } from '../../domain/milestones.ts';
 import type { IncidentStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows, toFlag } from '../rows.ts';
 import { atomic, changed, countAll, incidentOpen, type SqlContext, serialize } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { IncidentRow } from './rows.ts';
 import type { Tables } from './schema.ts';
 
@@ -28,6 +29,14 @@ const COLUMN = {
 } as const satisfies Record<keyof IncidentPatch, keyof Tables['incidents']>;
 
 const CLOSED = ['resolved', 'closed'];
+
+const BY_ID = prepare<{ id: number }>()((db, p) =>
+  db.selectFrom('incidents').selectAll().where('id', '=', p.id),
+);
+// The click guard's read, on every click in an incident channel.
+const BY_CHANNEL = prepare<{ channelId: string }>()((db, p) =>
+  db.selectFrom('incidents').selectAll().where('channel_id', '=', p.channelId).where('in_fallback', '=', 0),
+);
 /** Sources of incidents declared by a person; pages are replayed from the inbox instead. */
 const BY_HAND = ['slash', 'modal'];
 
@@ -72,22 +81,11 @@ export class SqlIncidents implements IncidentStore {
   }
 
   async get(id: number): Promise<Incident | null> {
-    const row = await this.#ctx.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return parseOptionalRow(IncidentRow, row);
+    return parseOptionalRow(IncidentRow, await BY_ID.first(this.#ctx, { id }));
   }
 
   async getByChannel(channelId: string): Promise<Incident | null> {
-    const row = await this.#ctx.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('channel_id', '=', channelId)
-      .where('in_fallback', '=', 0)
-      .executeTakeFirst();
-    return parseOptionalRow(IncidentRow, row);
+    return parseOptionalRow(IncidentRow, await BY_CHANNEL.first(this.#ctx, { channelId }));
   }
 
   async listDeclaredSince(since: Date): Promise<Incident[]> {
