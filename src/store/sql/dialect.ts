@@ -57,7 +57,7 @@ export async function atomic<T>(ctx: SqlContext, fn: (tx: SqlContext) => Promise
  * writer at a time, so its single UPDATE statement is already atomic.
  */
 export function claimable<DB, TB extends keyof DB, O>(
-  ctx: SqlContext,
+  ctx: Pick<SqlContext, 'kind'>,
   query: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
   return ctx.kind === 'postgres' ? query.forUpdate().skipLocked() : query;

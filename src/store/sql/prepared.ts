@@ -96,3 +96,24 @@ export function statement(text: string): CompiledQuery {
   }
   return compiled;
 }
+
+/** One prepared query per shape (a list of `n` values is `n` placeholders), made on first use and kept. */
+export function byShape<K, T>(make: (key: K) => T, limit = 64): (key: K) => T {
+  const made = new Map<K, T>();
+  return (key) => {
+    let found = made.get(key);
+    if (found === undefined) {
+      found = make(key);
+      // Past the limit an unusual shape is made for its call only, as every query was before.
+      if (made.size < limit) made.set(key, found);
+    }
+    return found;
+  };
+}
+
+/** The values of an `in (...)` list of ids, as parameters `id0`, `id1`, ... */
+export type IdParams = Record<`id${number}`, number>;
+export const idPlaceholders = (p: IdParams, n: number): number[] =>
+  Array.from({ length: n }, (_, i) => p[`id${i}`] as number);
+export const idValues = (ids: readonly number[]): IdParams =>
+  Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
