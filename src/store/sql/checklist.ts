@@ -10,7 +10,7 @@ import type {
 import type { ChecklistStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { atomic, changed, type SqlContext } from './dialect.ts';
-import { prepare } from './prepared.ts';
+import { byShape, prepare, rowParams, rowPlaceholders } from './prepared.ts';
 import { CheckRow, StepRow } from './rows.ts';
 
 export class SqlChecklist implements ChecklistStore {
@@ -33,11 +33,8 @@ export class SqlChecklist implements ChecklistStore {
     // One statement for the steps and one for all their checks, whatever their number: on a network
     // database a declare costs a few round trips, not four per step.
     return atomic(this.#ctx, async (tx) => {
-      const rows = await tx.db
-        .insertInto('incident_steps')
-        .values(steps.map((step) => stepValues(step, now)))
-        .returningAll()
-        .execute();
+      const values = steps.map((step) => stepValues(step, now));
+      const rows = await INSERT_STEPS(values.length).rows(tx, rowParams(values));
       const byPlace = new Map(rows.map((row) => [`${row.incident_id}:${row.position}`, row]));
       const inserted = steps.map((step) => {
         const row = byPlace.get(`${step.incidentId}:${step.position}`);
@@ -48,9 +45,7 @@ export class SqlChecklist implements ChecklistStore {
         (step.checks ?? []).map((text, position) => ({ step_id: inserted[index]?.id ?? 0, position, text })),
       );
       const checkRows =
-        checks.length === 0
-          ? []
-          : await tx.db.insertInto('incident_checks').values(checks).returningAll().execute();
+        checks.length === 0 ? [] : await INSERT_CHECKS(checks.length).rows(tx, rowParams(checks));
       const checksByStep = groupChecks(parseRows(CheckRow, checkRows));
       return inserted.map((row) => ({
         ...parseRow(StepRow, row),
@@ -222,6 +217,31 @@ function stepValues(step: NewStep, now: string) {
     updated_at: now,
   };
 }
+
+type StepValues = ReturnType<typeof stepValues>;
+const STEP_COLUMNS = Object.keys(
+  stepValues({ incidentId: 0, position: 0, section: 'step', title: '' }, ''),
+) as (keyof StepValues)[];
+type CheckValues = { step_id: number; position: number; text: string };
+const CHECK_COLUMNS: (keyof CheckValues)[] = ['step_id', 'position', 'text'];
+
+// A declare inserts the whole checklist in two statements; prepared once per number of rows.
+const INSERT_STEPS = byShape((n: number) =>
+  prepare<Record<string, unknown>>()((db, p) =>
+    db
+      .insertInto('incident_steps')
+      .values(rowPlaceholders<StepValues>(p, n, STEP_COLUMNS))
+      .returningAll(),
+  ),
+);
+const INSERT_CHECKS = byShape((n: number) =>
+  prepare<Record<string, unknown>>()((db, p) =>
+    db
+      .insertInto('incident_checks')
+      .values(rowPlaceholders<CheckValues>(p, n, CHECK_COLUMNS))
+      .returningAll(),
+  ),
+);
 
 function groupChecks(checks: IncidentCheck[]): Map<number, IncidentCheck[]> {
   const byStep = new Map<number, IncidentCheck[]>();

@@ -1,4 +1,4 @@
-import { sql, type Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import {
   type Incident,
   type IncidentPatch,
@@ -30,6 +30,32 @@ const COLUMN = {
 
 const CLOSED = ['resolved', 'closed'];
 
+type NewRow = Omit<Insertable<Tables['incidents']>, 'id' | 'status' | 'in_fallback' | 'day_seq'> & {
+  day: string;
+};
+
+const CREATE = prepare<NewRow>()((db, p) =>
+  db
+    .insertInto('incidents')
+    .values({
+      title: p.title,
+      description: p.description,
+      severity: p.severity,
+      private: p.private,
+      drill: p.drill,
+      runbook_id: p.runbook_id,
+      commander_id: p.commander_id,
+      declared_by: p.declared_by,
+      source: p.source,
+      channel_id: p.channel_id,
+      channel_name: p.channel_name,
+      declared_at: p.declared_at,
+      updated_at: p.updated_at,
+      day_seq: sql<number>`(select coalesce(max(day_seq), 0) + 1 from incidents
+        where substr(declared_at, 1, 10) = ${p.day})`,
+    })
+    .returningAll(),
+);
 const BY_ID = prepare<{ id: number }>()((db, p) =>
   db.selectFrom('incidents').selectAll().where('id', '=', p.id),
 );
@@ -55,27 +81,23 @@ export class SqlIncidents implements IncidentStore {
     const now = this.#ctx.now().toISOString();
     return atomic(this.#ctx, async (tx) => {
       await serialize(tx, 'incidents.day_seq');
-      const row = await tx.db
-        .insertInto('incidents')
-        .values({
-          title: input.title,
-          description: input.description ?? '',
-          severity: input.severity,
-          private: toFlag(input.private ?? false),
-          drill: toFlag(input.drill ?? false),
-          runbook_id: input.runbookId ?? null,
-          commander_id: input.commanderId ?? null,
-          declared_by: input.declaredBy,
-          source: input.source,
-          channel_id: input.channelId ?? null,
-          channel_name: input.channelName ?? null,
-          declared_at: now,
-          updated_at: now,
-          day_seq: sql<number>`(select coalesce(max(day_seq), 0) + 1 from incidents
-            where substr(declared_at, 1, 10) = ${now.slice(0, 10)})`,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await CREATE.first(tx, {
+        title: input.title,
+        description: input.description ?? '',
+        severity: input.severity,
+        private: toFlag(input.private ?? false),
+        drill: toFlag(input.drill ?? false),
+        runbook_id: input.runbookId ?? null,
+        commander_id: input.commanderId ?? null,
+        declared_by: input.declaredBy,
+        source: input.source,
+        channel_id: input.channelId ?? null,
+        channel_name: input.channelName ?? null,
+        declared_at: now,
+        updated_at: now,
+        day: now.slice(0, 10),
+      });
+      if (row === undefined) throw new Error(`Incident "${input.title}" was not stored: retry the declare`);
       return parseRow(IncidentRow, row);
     });
   }

@@ -3,8 +3,40 @@ import type { ClaimRequest, Job, JobCounts, NewJob } from '../../domain/records.
 import type { JobStore } from '../../usecases/ports/store.ts';
 import { parseRows } from '../rows.ts';
 import { atomic, changed, claimable, type SqlContext, type SqlKind } from './dialect.ts';
-import { byShape, type IdParams, idPlaceholders, idValues, prepare } from './prepared.ts';
+import {
+  byShape,
+  type IdParams,
+  idPlaceholders,
+  idValues,
+  prepare,
+  rowParams,
+  rowPlaceholders,
+} from './prepared.ts';
 import { JobRow } from './rows.ts';
+
+function jobValues(job: NewJob, now: string) {
+  return {
+    incident_id: job.incidentId,
+    kind: job.kind,
+    key: job.key,
+    lane: job.lane ?? 'main',
+    payload_json: JSON.stringify(job.payload ?? {}),
+    next_attempt_at: now,
+    created_at: now,
+  };
+}
+type JobValues = ReturnType<typeof jobValues>;
+const JOB_COLUMNS = Object.keys(jobValues({ incidentId: 0, kind: '', key: '' }, '')) as (keyof JobValues)[];
+
+// One statement: rows are inserted (and numbered) in the order given, which is the order they run in.
+const ENQUEUE = byShape((n: number) =>
+  prepare<Record<string, unknown>>()((db, p) =>
+    db
+      .insertInto('jobs')
+      .values(rowPlaceholders<JobValues>(p, n, JOB_COLUMNS))
+      .onConflict((conflict) => conflict.column('key').doNothing()),
+  ),
+);
 
 type Heads = { at: string; limit: number; incidentId: number };
 
@@ -86,23 +118,8 @@ export class SqlJobs implements JobStore {
   async enqueue(jobs: readonly NewJob[]): Promise<number> {
     if (jobs.length === 0) return 0;
     const now = this.#ctx.now().toISOString();
-    // One statement: rows are inserted (and numbered) in the order given, which is the order they run in.
-    const result = await this.#ctx.db
-      .insertInto('jobs')
-      .values(
-        jobs.map((job) => ({
-          incident_id: job.incidentId,
-          kind: job.kind,
-          key: job.key,
-          lane: job.lane ?? 'main',
-          payload_json: JSON.stringify(job.payload ?? {}),
-          next_attempt_at: now,
-          created_at: now,
-        })),
-      )
-      .onConflict((conflict) => conflict.column('key').doNothing())
-      .executeTakeFirst();
-    return changed(result);
+    const rows = jobs.map((job) => jobValues(job, now));
+    return ENQUEUE(rows.length).affected(this.#ctx, rowParams(rows));
   }
 
   /**

@@ -48,7 +48,14 @@ export function prepare<P extends Record<string, unknown>>() {
     };
     const run = (ctx: SqlContext, params: P) => {
       const { compiled, slots } = template(ctx);
-      const parameters = slots.map((slot) => ('name' in slot ? params[slot.name] : slot.value));
+      const parameters = slots.map((slot) => {
+        if (!('name' in slot)) return slot.value;
+        const value = params[slot.name];
+        // SQLite would refuse it and PostgreSQL bind NULL: a missing value is the caller's bug, said the same way.
+        if (value === undefined)
+          throw new Error(`Prepared query parameter ${slot.name} has no value: pass it`);
+        return value;
+      });
       return ctx.db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
     };
     return {
@@ -117,3 +124,27 @@ export const idPlaceholders = (p: IdParams, n: number): number[] =>
   Array.from({ length: n }, (_, i) => p[`id${i}`] as number);
 export const idValues = (ids: readonly number[]): IdParams =>
   Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+
+/**
+ * An insert of `n` rows with the given columns, each value a parameter named `column.i`; `rowParams` gives
+ * the values of real rows under the same names. The rows' type is the real rows' type, which the builder
+ * checks against the table.
+ */
+export function rowPlaceholders<T extends Record<string, unknown>>(
+  p: Record<string, unknown>,
+  n: number,
+  columns: readonly (keyof T & string)[],
+): T[] {
+  return Array.from(
+    { length: n },
+    (_, i) => Object.fromEntries(columns.map((c) => [c, p[`${c}.${i}`]])) as T,
+  );
+}
+
+export function rowParams<T extends Record<string, unknown>>(rows: readonly T[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  rows.forEach((row, i) => {
+    for (const [column, value] of Object.entries(row)) params[`${column}.${i}`] = value;
+  });
+  return params;
+}
