@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { InboxItem, InboxStatus, NewInboxItem } from '../../domain/records.ts';
 import type { InboxStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRows } from '../rows.ts';
@@ -14,13 +15,10 @@ const READY = byShape((kind: SqlKind) =>
       db
         .selectFrom('inbox')
         .select('id')
-        .where('status', '<>', 'done')
-        .where((eb) =>
-          eb.or([
-            eb('status', '=', 'pending'),
-            eb.and([eb('status', '=', 'failed'), eb('next_attempt_at', 'is not', null)]),
-          ]),
-        )
+        // Literals, not bound values: SQLite re-plans (re-prepares) a statement on every run when a bound
+        // value decides whether a partial index (inbox_unfinished, inbox_ready: status <> 'done') applies.
+        .where(sql<boolean>`status <> 'done'`)
+        .where(sql<boolean>`(status = 'pending' or (status = 'failed' and next_attempt_at is not null))`)
         .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]))
         .orderBy('id')
         .limit(p.limit),

@@ -46,7 +46,9 @@ function heads(kind: SqlKind, oneIncident: boolean) {
     let query = db
       .selectFrom('jobs as j')
       .select('j.id')
-      .where('j.status', '=', 'queued')
+      // Literals, not bound values: SQLite re-plans (re-prepares) a statement on every run when a bound
+      // value decides whether a partial index (jobs_queued, jobs_ready: status = 'queued') applies.
+      .where(sql<boolean>`j.status = 'queued'`)
       .where('j.next_attempt_at', '<=', p.at)
       .where((eb) => eb.or([eb('j.lease_until', 'is', null), eb('j.lease_until', '<=', p.at)]))
       .where(({ not, exists, selectFrom }) =>
@@ -54,7 +56,7 @@ function heads(kind: SqlKind, oneIncident: boolean) {
           exists(
             selectFrom('jobs as e')
               .select('e.id')
-              .where('e.status', '=', 'queued')
+              .where(sql<boolean>`e.status = 'queued'`)
               .whereRef('e.incident_id', '=', 'j.incident_id')
               .whereRef('e.id', '<', 'j.id')
               .where((eb) => eb.or([eb('e.lane', '=', eb.ref('j.lane')), eb('e.lane', '=', 'main')])),
