@@ -103,7 +103,7 @@ const finish = <P extends { id: number; owner: string }>(
 type Finish = { id: number; owner: string; at: string };
 const COMPLETE = finish<Finish>((p) => ({ status: 'done', finished_at: p.at, last_error: null }));
 const RETRY = finish<Finish & { error: string }>((p) => ({ next_attempt_at: p.at, last_error: p.error }));
-const FAIL = finish<Finish & { error: string }>((p) => ({
+const FAILED = finish<Finish & { error: string }>((p) => ({
   status: 'failed',
   finished_at: p.at,
   last_error: p.error,
@@ -153,7 +153,7 @@ export class SqlJobs implements JobStore {
   }
 
   async fail(id: number, owner: string, error: string): Promise<void> {
-    await FAIL.affected(this.#ctx, { id, owner, error, at: this.#ctx.now().toISOString() });
+    await FAILED.affected(this.#ctx, { id, owner, error, at: this.#ctx.now().toISOString() });
   }
 
   async releaseOthers(owner: string): Promise<number> {
