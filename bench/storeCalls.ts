@@ -57,6 +57,9 @@ await store.incidents.update(incidentId, { channelId: 'C-BENCH' });
 const [step] = await store.checklist.listSteps(incidentId);
 if (!step) throw new Error('the bench incident has no step');
 let declared = 1;
+// The declare's jobs are taken once, so the claims below find nothing due.
+for (const job of await store.jobs.claim({ owner: 'bench', leaseMs: 30_000, limit: 10 }))
+  await store.jobs.complete(job.id, 'bench');
 
 const CASES: [string, (i: number) => Promise<unknown>][] = [
   ['incident of a channel (click guard)', () => store.incidents.getByChannel('C-BENCH')],
@@ -78,12 +81,12 @@ const CASES: [string, (i: number) => Promise<unknown>][] = [
         });
       }),
   ],
+  // Nothing due, so the table stays as it is from run to run: the statements' cost, not a growing queue's.
   [
-    'job claimed and completed',
+    'job claim (nothing due) and a complete',
     async () => {
-      await store.jobs.enqueue([{ incidentId, kind: 'bench', key: `bench-${declared++}-${Math.random()}` }]);
-      const [job] = await store.jobs.claim({ owner: 'bench', leaseMs: 30_000, limit: 1 });
-      if (job) await store.jobs.complete(job.id, 'bench');
+      await store.jobs.claim({ owner: 'bench', leaseMs: 30_000, limit: 1 });
+      await store.jobs.complete(-1, 'bench');
     },
   ],
   ['inbox claim (nothing due)', () => store.inbox.claim(10, 60_000)],
