@@ -1,6 +1,5 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Clock } from '../rows.ts';
-import { statement } from './prepared.ts';
 import type { Tables } from './schema.ts';
 
 /**
@@ -17,6 +16,18 @@ export interface SqlContext {
   readonly now: Clock;
   /** 0 outside a transaction, 1 in one, 2+ in nested savepoints. */
   readonly depth: number;
+}
+
+const STATEMENTS = new Map<string, CompiledQuery>();
+
+/** A fixed statement (begin, commit, savepoint sp1, ...), compiled once: no template to build per call. */
+export function statement(text: string): CompiledQuery {
+  let compiled = STATEMENTS.get(text);
+  if (!compiled) {
+    compiled = CompiledQuery.raw(text);
+    STATEMENTS.set(text, compiled);
+  }
+  return compiled;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { SqlContext, SqlKind } from './dialect.ts';
 import type { Tables } from './schema.ts';
 
@@ -90,18 +90,6 @@ function compile<P extends Record<string, unknown>, R>(
     );
   }
   return { compiled, slots };
-}
-
-const STATEMENTS = new Map<string, CompiledQuery>();
-
-/** A fixed statement (begin, commit, savepoint sp1, ...), compiled once: no template to build per call. */
-export function statement(text: string): CompiledQuery {
-  let compiled = STATEMENTS.get(text);
-  if (!compiled) {
-    compiled = CompiledQuery.raw(text);
-    STATEMENTS.set(text, compiled);
-  }
-  return compiled;
 }
 
 /** One prepared query per shape (a list of `n` values is `n` placeholders), made on first use and kept. */
