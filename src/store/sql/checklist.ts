@@ -59,22 +59,10 @@ export class SqlChecklist implements ChecklistStore {
   }
 
   async listSteps(incidentId: number): Promise<IncidentStep[]> {
-    const checkRows = await this.#ctx.db
-      .selectFrom('incident_checks as c')
-      .innerJoin('incident_steps as s', 's.id', 'c.step_id')
-      .selectAll('c')
-      .where('s.incident_id', '=', incidentId)
-      .orderBy('c.step_id')
-      .orderBy('c.position')
-      .execute();
-    const checksByStep = groupChecks(parseRows(CheckRow, checkRows));
-    const stepRows = await this.#ctx.db
-      .selectFrom('incident_steps')
-      .selectAll()
-      .where('incident_id', '=', incidentId)
-      .orderBy('position')
-      .execute();
-    return parseRows(StepRow, stepRows).map((step) => ({
+    const checksByStep = groupChecks(
+      parseRows(CheckRow, await INCIDENT_CHECKS.rows(this.#ctx, { incidentId })),
+    );
+    return parseRows(StepRow, await INCIDENT_STEPS.rows(this.#ctx, { incidentId })).map((step) => ({
       ...step,
       checks: checksByStep.get(step.id) ?? [],
     }));
@@ -252,6 +240,20 @@ function groupChecks(checks: IncidentCheck[]): Map<number, IncidentCheck[]> {
   }
   return byStep;
 }
+
+// The checklist of an incident: read by every step change and the page path, prepared once.
+const INCIDENT_CHECKS = prepare<{ incidentId: number }>()((db, p) =>
+  db
+    .selectFrom('incident_checks as c')
+    .innerJoin('incident_steps as s', 's.id', 'c.step_id')
+    .selectAll('c')
+    .where('s.incident_id', '=', p.incidentId)
+    .orderBy('c.step_id')
+    .orderBy('c.position'),
+);
+const INCIDENT_STEPS = prepare<{ incidentId: number }>()((db, p) =>
+  db.selectFrom('incident_steps').selectAll().where('incident_id', '=', p.incidentId).orderBy('position'),
+);
 
 // The statements of a tick (every checkbox click), prepared once.
 const STEP = prepare<{ stepId: number }>()((db, p) =>
