@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { type Check, compileCheck, FAIL, registerFastForm } from './compiledRows.ts';
 
 /** Repositories take the clock as a function so tests decide what "now" is. */
 export type Clock = () => Date;
 
 /** SQLite has no boolean type: flags are stored as 0/1 and surface as booleans. */
 export const Flag = z.union([z.literal(0), z.literal(1)]).transform((value) => value === 1);
+registerFastForm(Flag, () => (value) => (value === 1 ? true : value === 0 ? false : FAIL));
 
 export const toFlag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 
@@ -12,7 +14,7 @@ export { type JsonObject, JsonObjectSchema } from '../domain/timeline.ts';
 
 /** A TEXT column holding JSON, validated against `schema` after parsing. */
 export function jsonColumn<T extends z.ZodType>(schema: T) {
-  return z
+  const column = z
     .string()
     .transform((text, ctx): unknown => {
       try {
@@ -23,6 +25,18 @@ export function jsonColumn<T extends z.ZodType>(schema: T) {
       }
     })
     .pipe(schema);
+  registerFastForm(column, (compile) => {
+    const content = compile(schema);
+    return (text) => {
+      if (typeof text !== 'string') return FAIL;
+      try {
+        return content(JSON.parse(text));
+      } catch {
+        return FAIL;
+      }
+    };
+  });
+  return column;
 }
 
 /** Column names are a fixed set, so each is translated once instead of by two regexes on every row. */
@@ -47,8 +61,51 @@ export function parseRow<T extends z.ZodType>(schema: T, row: unknown): z.output
   if (typeof row !== 'object' || row === null) {
     throw new TypeError(`Expected a database row, got ${row === null ? 'null' : typeof row}`);
   }
+  const fast = rowReader(schema)?.(row as Record<string, unknown>);
+  return fast === undefined || fast === FAIL ? parseWithZod(schema, row) : (fast as z.output<T>);
+}
+
+/** The reference path: every column renamed, the whole row through zod (and its error when it is malformed). */
+function parseWithZod<T extends z.ZodType>(schema: T, row: object): z.output<T> {
   const fields = Object.fromEntries(Object.entries(row).map(([column, value]) => [fieldName(column), value]));
   return schema.parse(fields);
+}
+
+type RowReader = (row: Record<string, unknown>) => unknown;
+
+const READERS = new WeakMap<z.ZodType, RowReader | null>();
+
+/** The compiled reader of an object schema's rows (null for any other schema: zod reads those). */
+function rowReader(schema: z.ZodType): RowReader | null {
+  let reader = READERS.get(schema);
+  if (reader === undefined) {
+    reader = schema instanceof z.ZodObject && !schema.def.catchall ? compileRow(schema.shape) : null;
+    READERS.set(schema, reader);
+  }
+  return reader;
+}
+
+/** Each field read from the columns that name it (`incident_id`, `commands_json`, or the field's own name). */
+function compileRow(shape: Record<string, z.ZodType>): RowReader {
+  const fields = Object.entries(shape).map(([key, field]) => {
+    const snake = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    const columns = [...new Set([`${snake}_json`, snake, key])].filter((c) => fieldName(c) === key);
+    return { key, columns, check: compileCheck(field) as Check };
+  });
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const { key, columns, check } of fields) {
+      let raw: unknown;
+      for (const column of columns) {
+        raw = row[column];
+        if (raw !== undefined) break;
+      }
+      const value = check(raw);
+      if (value === FAIL) return FAIL;
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  };
 }
 
 export function parseOptionalRow<T extends z.ZodType>(schema: T, row: unknown): z.output<T> | null {

@@ -3,7 +3,16 @@ import type { AlertLink, AlertSource, NewAlertLink } from '../../domain/incident
 import type { AlertLinkStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { changed, type SqlContext } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { AlertLinkRow } from './rows.ts';
+
+const LINK = prepare<{ source: string; dedupKey: string; incidentId: number; at: string }>()((db, p) =>
+  db
+    .insertInto('alert_links')
+    .values({ source: p.source, dedup_key: p.dedupKey, incident_id: p.incidentId, opened_at: p.at })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll(),
+);
 
 export class SqlAlertLinks implements AlertLinkStore {
   readonly #ctx: SqlContext;
@@ -40,17 +49,12 @@ export class SqlAlertLinks implements AlertLinkStore {
    * replicas linking the same key at once, one inserts and the other gets that link back.
    */
   async link(input: NewAlertLink): Promise<{ link: AlertLink; created: boolean }> {
-    const row = await this.#ctx.db
-      .insertInto('alert_links')
-      .values({
-        source: input.source,
-        dedup_key: input.dedupKey,
-        incident_id: input.incidentId,
-        opened_at: this.#ctx.now().toISOString(),
-      })
-      .onConflict((conflict) => conflict.doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await LINK.first(this.#ctx, {
+      source: input.source,
+      dedupKey: input.dedupKey,
+      incidentId: input.incidentId,
+      at: this.#ctx.now().toISOString(),
+    });
     if (row !== undefined) return { link: parseRow(AlertLinkRow, row), created: true };
     const existing = await this.findOpen(input.source, input.dedupKey);
     if (!existing) {

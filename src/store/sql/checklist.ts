@@ -10,6 +10,7 @@ import type {
 import type { ChecklistStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { atomic, changed, type SqlContext } from './dialect.ts';
+import { byShape, prepare, rowParams, rowPlaceholders } from './prepared.ts';
 import { CheckRow, StepRow } from './rows.ts';
 
 export class SqlChecklist implements ChecklistStore {
@@ -32,11 +33,8 @@ export class SqlChecklist implements ChecklistStore {
     // One statement for the steps and one for all their checks, whatever their number: on a network
     // database a declare costs a few round trips, not four per step.
     return atomic(this.#ctx, async (tx) => {
-      const rows = await tx.db
-        .insertInto('incident_steps')
-        .values(steps.map((step) => stepValues(step, now)))
-        .returningAll()
-        .execute();
+      const values = steps.map((step) => stepValues(step, now));
+      const rows = await INSERT_STEPS(values.length).rows(tx, rowParams(values));
       const byPlace = new Map(rows.map((row) => [`${row.incident_id}:${row.position}`, row]));
       const inserted = steps.map((step) => {
         const row = byPlace.get(`${step.incidentId}:${step.position}`);
@@ -47,9 +45,7 @@ export class SqlChecklist implements ChecklistStore {
         (step.checks ?? []).map((text, position) => ({ step_id: inserted[index]?.id ?? 0, position, text })),
       );
       const checkRows =
-        checks.length === 0
-          ? []
-          : await tx.db.insertInto('incident_checks').values(checks).returningAll().execute();
+        checks.length === 0 ? [] : await INSERT_CHECKS(checks.length).rows(tx, rowParams(checks));
       const checksByStep = groupChecks(parseRows(CheckRow, checkRows));
       return inserted.map((row) => ({
         ...parseRow(StepRow, row),
@@ -63,22 +59,10 @@ export class SqlChecklist implements ChecklistStore {
   }
 
   async listSteps(incidentId: number): Promise<IncidentStep[]> {
-    const checkRows = await this.#ctx.db
-      .selectFrom('incident_checks as c')
-      .innerJoin('incident_steps as s', 's.id', 'c.step_id')
-      .selectAll('c')
-      .where('s.incident_id', '=', incidentId)
-      .orderBy('c.step_id')
-      .orderBy('c.position')
-      .execute();
-    const checksByStep = groupChecks(parseRows(CheckRow, checkRows));
-    const stepRows = await this.#ctx.db
-      .selectFrom('incident_steps')
-      .selectAll()
-      .where('incident_id', '=', incidentId)
-      .orderBy('position')
-      .execute();
-    return parseRows(StepRow, stepRows).map((step) => ({
+    const checksByStep = groupChecks(
+      parseRows(CheckRow, await INCIDENT_CHECKS.rows(this.#ctx, { incidentId })),
+    );
+    return parseRows(StepRow, await INCIDENT_STEPS.rows(this.#ctx, { incidentId })).map((step) => ({
       ...step,
       checks: checksByStep.get(step.id) ?? [],
     }));
@@ -113,28 +97,12 @@ export class SqlChecklist implements ChecklistStore {
       const ticked: number[] = [];
       const cleared: number[] = [];
       for (const position of tick) {
-        const result = await tx.db
-          .updateTable('incident_checks')
-          .set({ checked: 1, checked_by: change.by, checked_at: now })
-          .where('step_id', '=', stepId)
-          .where('position', '=', position)
-          .where('checked', '=', 0)
-          .executeTakeFirst();
-        if (changed(result) === 1) ticked.push(position);
+        if ((await TICK.affected(tx, { stepId, position, by: change.by, now })) === 1) ticked.push(position);
       }
       for (const position of clear) {
-        const result = await tx.db
-          .updateTable('incident_checks')
-          .set({ checked: 0, checked_by: null, checked_at: null })
-          .where('step_id', '=', stepId)
-          .where('position', '=', position)
-          .where('checked', '=', 1)
-          .executeTakeFirst();
-        if (changed(result) === 1) cleared.push(position);
+        if ((await CLEAR.affected(tx, { stepId, position })) === 1) cleared.push(position);
       }
-      if (ticked.length + cleared.length > 0) {
-        await tx.db.updateTable('incident_steps').set({ updated_at: now }).where('id', '=', stepId).execute();
-      }
+      if (ticked.length + cleared.length > 0) await TOUCH_STEP.affected(tx, { stepId, now });
       return { ticked, cleared, step: await mustGetStep(tx, stepId) };
     });
   }
@@ -238,6 +206,31 @@ function stepValues(step: NewStep, now: string) {
   };
 }
 
+type StepValues = ReturnType<typeof stepValues>;
+const STEP_COLUMNS = Object.keys(
+  stepValues({ incidentId: 0, position: 0, section: 'step', title: '' }, ''),
+) as (keyof StepValues)[];
+type CheckValues = { step_id: number; position: number; text: string };
+const CHECK_COLUMNS: (keyof CheckValues)[] = ['step_id', 'position', 'text'];
+
+// A declare inserts the whole checklist in two statements; prepared once per number of rows.
+const INSERT_STEPS = byShape((n: number) =>
+  prepare<Record<string, unknown>>()((db, p) =>
+    db
+      .insertInto('incident_steps')
+      .values(rowPlaceholders<StepValues>(p, n, STEP_COLUMNS))
+      .returningAll(),
+  ),
+);
+const INSERT_CHECKS = byShape((n: number) =>
+  prepare<Record<string, unknown>>()((db, p) =>
+    db
+      .insertInto('incident_checks')
+      .values(rowPlaceholders<CheckValues>(p, n, CHECK_COLUMNS))
+      .returningAll(),
+  ),
+);
+
 function groupChecks(checks: IncidentCheck[]): Map<number, IncidentCheck[]> {
   const byStep = new Map<number, IncidentCheck[]>();
   for (const check of checks) {
@@ -248,19 +241,51 @@ function groupChecks(checks: IncidentCheck[]): Map<number, IncidentCheck[]> {
   return byStep;
 }
 
+// The checklist of an incident: read by every step change and the page path, prepared once.
+const INCIDENT_CHECKS = prepare<{ incidentId: number }>()((db, p) =>
+  db
+    .selectFrom('incident_checks as c')
+    .innerJoin('incident_steps as s', 's.id', 'c.step_id')
+    .selectAll('c')
+    .where('s.incident_id', '=', p.incidentId)
+    .orderBy('c.step_id')
+    .orderBy('c.position'),
+);
+const INCIDENT_STEPS = prepare<{ incidentId: number }>()((db, p) =>
+  db.selectFrom('incident_steps').selectAll().where('incident_id', '=', p.incidentId).orderBy('position'),
+);
+
+// The statements of a tick (every checkbox click), prepared once.
+const STEP = prepare<{ stepId: number }>()((db, p) =>
+  db.selectFrom('incident_steps').selectAll().where('id', '=', p.stepId),
+);
+const CHECKS = prepare<{ stepId: number }>()((db, p) =>
+  db.selectFrom('incident_checks').selectAll().where('step_id', '=', p.stepId).orderBy('position'),
+);
+const TICK = prepare<{ stepId: number; position: number; by: string; now: string }>()((db, p) =>
+  db
+    .updateTable('incident_checks')
+    .set({ checked: 1, checked_by: p.by, checked_at: p.now })
+    .where('step_id', '=', p.stepId)
+    .where('position', '=', p.position)
+    .where('checked', '=', 0),
+);
+const CLEAR = prepare<{ stepId: number; position: number }>()((db, p) =>
+  db
+    .updateTable('incident_checks')
+    .set({ checked: 0, checked_by: null, checked_at: null })
+    .where('step_id', '=', p.stepId)
+    .where('position', '=', p.position)
+    .where('checked', '=', 1),
+);
+const TOUCH_STEP = prepare<{ stepId: number; now: string }>()((db, p) =>
+  db.updateTable('incident_steps').set({ updated_at: p.now }).where('id', '=', p.stepId),
+);
+
 async function getStep(ctx: SqlContext, stepId: number): Promise<IncidentStep | null> {
-  const row = parseOptionalRow(
-    StepRow,
-    await ctx.db.selectFrom('incident_steps').selectAll().where('id', '=', stepId).executeTakeFirst(),
-  );
+  const row = parseOptionalRow(StepRow, await STEP.first(ctx, { stepId }));
   if (!row) return null;
-  const checks = await ctx.db
-    .selectFrom('incident_checks')
-    .selectAll()
-    .where('step_id', '=', stepId)
-    .orderBy('position')
-    .execute();
-  return { ...row, checks: parseRows(CheckRow, checks) };
+  return { ...row, checks: parseRows(CheckRow, await CHECKS.rows(ctx, { stepId })) };
 }
 
 async function mustGetStep(ctx: SqlContext, stepId: number): Promise<IncidentStep> {

@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Clock } from '../rows.ts';
 import type { Tables } from './schema.ts';
 
@@ -18,6 +18,18 @@ export interface SqlContext {
   readonly depth: number;
 }
 
+const STATEMENTS = new Map<string, CompiledQuery>();
+
+/** A fixed statement (begin, commit, savepoint sp1, ...), compiled once: no template to build per call. */
+export function statement(text: string): CompiledQuery {
+  let compiled = STATEMENTS.get(text);
+  if (!compiled) {
+    compiled = CompiledQuery.raw(text);
+    STATEMENTS.set(text, compiled);
+  }
+  return compiled;
+}
+
 /**
  * Runs `fn` entirely or not at all. Outside a transaction it takes one connection and begins; SQLite
  * begins IMMEDIATE (the write lock first, so a read-then-write never fails half way with SQLITE_BUSY).
@@ -25,26 +37,26 @@ export interface SqlContext {
  */
 export async function atomic<T>(ctx: SqlContext, fn: (tx: SqlContext) => Promise<T>): Promise<T> {
   if (ctx.depth > 0) {
-    const name = sql.raw(`sp${ctx.depth}`);
-    await sql`savepoint ${name}`.execute(ctx.db);
+    const name = `sp${ctx.depth}`;
+    await ctx.db.executeQuery(statement(`savepoint ${name}`));
     try {
       const result = await fn({ ...ctx, depth: ctx.depth + 1 });
-      await sql`release savepoint ${name}`.execute(ctx.db);
+      await ctx.db.executeQuery(statement(`release savepoint ${name}`));
       return result;
     } catch (error) {
-      await sql`rollback to savepoint ${name}`.execute(ctx.db);
-      await sql`release savepoint ${name}`.execute(ctx.db);
+      await ctx.db.executeQuery(statement(`rollback to savepoint ${name}`));
+      await ctx.db.executeQuery(statement(`release savepoint ${name}`));
       throw error;
     }
   }
   return ctx.db.connection().execute(async (connection) => {
-    await (ctx.kind === 'sqlite' ? sql`begin immediate` : sql`begin`).execute(connection);
+    await connection.executeQuery(statement(ctx.kind === 'sqlite' ? 'begin immediate' : 'begin'));
     try {
       const result = await fn({ ...ctx, db: connection, depth: 1 });
-      await sql`commit`.execute(connection);
+      await connection.executeQuery(statement('commit'));
       return result;
     } catch (error) {
-      await sql`rollback`.execute(connection);
+      await connection.executeQuery(statement('rollback'));
       throw error;
     }
   });
@@ -56,7 +68,7 @@ export async function atomic<T>(ctx: SqlContext, fn: (tx: SqlContext) => Promise
  * writer at a time, so its single UPDATE statement is already atomic.
  */
 export function claimable<DB, TB extends keyof DB, O>(
-  ctx: SqlContext,
+  ctx: Pick<SqlContext, 'kind'>,
   query: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
   return ctx.kind === 'postgres' ? query.forUpdate().skipLocked() : query;

@@ -1,9 +1,44 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { InboxItem, InboxStatus, NewInboxItem } from '../../domain/records.ts';
 import type { InboxStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRows } from '../rows.ts';
-import { atomic, changed, claimable, type SqlContext } from './dialect.ts';
+import { atomic, changed, claimable, type SqlContext, type SqlKind } from './dialect.ts';
+import { byShape, type IdParams, idPlaceholders, idValues, prepare } from './prepared.ts';
 import { InboxRow } from './rows.ts';
+
+// The inbox worker claims on every webhook and every few seconds: its statements are prepared once.
+// Keyed `kind:skip`: `skip` ids this process is still working on are left out (one prepared query per count).
+const READY = byShape((shape: `${SqlKind}:${number}`) => {
+  const [kind, skip] = shape.split(':') as [SqlKind, string];
+  return prepare<IdParams & { at: string; limit: number }>()((db, p) => {
+    const pending =
+      Number(skip) > 0
+        ? db.selectFrom('inbox').where('id', 'not in', idPlaceholders(p, Number(skip)))
+        : db.selectFrom('inbox');
+    return claimable(
+      { kind },
+      pending
+        .select('id')
+        // Literals, not bound values: SQLite re-plans (re-prepares) a statement on every run when a bound
+        // value decides whether a partial index (inbox_unfinished, inbox_ready: status <> 'done') applies.
+        .where(sql<boolean>`status <> 'done'`)
+        .where(sql<boolean>`(status = 'pending' or (status = 'failed' and next_attempt_at is not null))`)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]))
+        .orderBy('id')
+        .limit(p.limit),
+    );
+  });
+});
+const CLAIM = byShape((n: number) =>
+  prepare<IdParams & { leaseUntil: string }>()((db, p) =>
+    db
+      .updateTable('inbox')
+      .set((eb) => ({ status: 'pending', attempts: eb('attempts', '+', 1), next_attempt_at: p.leaseUntil }))
+      .where('id', 'in', idPlaceholders(p, n))
+      .returningAll(),
+  ),
+);
 
 export class SqlInbox implements InboxStore {
   readonly #ctx: SqlContext;
@@ -107,38 +142,10 @@ export class SqlInbox implements InboxStore {
     // Ids first, then exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n FOR UPDATE SKIP
     // LOCKED)` subquery more than once in one UPDATE and hand out more than the limit.
     const rows = await atomic(this.#ctx, async (tx) => {
-      let pending = tx.db.selectFrom('inbox');
-      if (skip.length > 0) pending = pending.where('id', 'not in', [...skip]);
-      const ready = await claimable(
-        tx,
-        pending
-          .select('id')
-          .where('status', '<>', 'done')
-          .where((eb) =>
-            eb.or([
-              eb('status', '=', 'pending'),
-              eb.and([eb('status', '=', 'failed'), eb('next_attempt_at', 'is not', null)]),
-            ]),
-          )
-          .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', at)]))
-          .orderBy('id')
-          .limit(limit),
-      ).execute();
+      const ready = await READY(`${tx.kind}:${skip.length}`).rows(tx, { ...idValues(skip), at, limit });
       if (ready.length === 0) return [];
-      return tx.db
-        .updateTable('inbox')
-        .set((eb) => ({
-          status: 'pending',
-          attempts: eb('attempts', '+', 1),
-          next_attempt_at: new Date(now.getTime() + leaseMs).toISOString(),
-        }))
-        .where(
-          'id',
-          'in',
-          ready.map((row) => row.id),
-        )
-        .returningAll()
-        .execute();
+      const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+      return CLAIM(ready.length).rows(tx, { ...idValues(ready.map((row) => row.id)), leaseUntil });
     });
     const items = parseRows(InboxRow, rows).sort((a, b) => a.id - b.id);
     return Promise.all(items.map((item) => this.#withBody(item)));

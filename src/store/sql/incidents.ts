@@ -1,4 +1,4 @@
-import { sql, type Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import {
   type Incident,
   type IncidentPatch,
@@ -11,6 +11,7 @@ import type { Milestone, MilestoneTimes } from '../../domain/milestones.ts';
 import type { IncidentStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows, toFlag } from '../rows.ts';
 import { atomic, changed, countAll, incidentOpen, type SqlContext, serialize } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { IncidentRow } from './rows.ts';
 import type { Tables } from './schema.ts';
 
@@ -28,6 +29,40 @@ const COLUMN = {
 } as const satisfies Record<keyof IncidentPatch, keyof Tables['incidents']>;
 
 const CLOSED = ['resolved', 'closed'];
+
+type NewRow = Omit<Insertable<Tables['incidents']>, 'id' | 'status' | 'in_fallback' | 'day_seq'> & {
+  day: string;
+};
+
+const CREATE = prepare<NewRow>()((db, p) =>
+  db
+    .insertInto('incidents')
+    .values({
+      title: p.title,
+      description: p.description,
+      severity: p.severity,
+      private: p.private,
+      drill: p.drill,
+      runbook_id: p.runbook_id,
+      commander_id: p.commander_id,
+      declared_by: p.declared_by,
+      source: p.source,
+      channel_id: p.channel_id,
+      channel_name: p.channel_name,
+      declared_at: p.declared_at,
+      updated_at: p.updated_at,
+      day_seq: sql<number>`(select coalesce(max(day_seq), 0) + 1 from incidents
+        where substr(declared_at, 1, 10) = ${p.day})`,
+    })
+    .returningAll(),
+);
+const BY_ID = prepare<{ id: number }>()((db, p) =>
+  db.selectFrom('incidents').selectAll().where('id', '=', p.id),
+);
+// The click guard's read, on every click in an incident channel.
+const BY_CHANNEL = prepare<{ channelId: string }>()((db, p) =>
+  db.selectFrom('incidents').selectAll().where('channel_id', '=', p.channelId).where('in_fallback', '=', 0),
+);
 /** Sources of incidents declared by a person; pages are replayed from the inbox instead. */
 const BY_HAND = ['slash', 'modal'];
 
@@ -46,48 +81,33 @@ export class SqlIncidents implements IncidentStore {
     const now = this.#ctx.now().toISOString();
     return atomic(this.#ctx, async (tx) => {
       await serialize(tx, 'incidents.day_seq');
-      const row = await tx.db
-        .insertInto('incidents')
-        .values({
-          title: input.title,
-          description: input.description ?? '',
-          severity: input.severity,
-          private: toFlag(input.private ?? false),
-          drill: toFlag(input.drill ?? false),
-          runbook_id: input.runbookId ?? null,
-          commander_id: input.commanderId ?? null,
-          declared_by: input.declaredBy,
-          source: input.source,
-          channel_id: input.channelId ?? null,
-          channel_name: input.channelName ?? null,
-          declared_at: now,
-          updated_at: now,
-          day_seq: sql<number>`(select coalesce(max(day_seq), 0) + 1 from incidents
-            where substr(declared_at, 1, 10) = ${now.slice(0, 10)})`,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await CREATE.first(tx, {
+        title: input.title,
+        description: input.description ?? '',
+        severity: input.severity,
+        private: toFlag(input.private ?? false),
+        drill: toFlag(input.drill ?? false),
+        runbook_id: input.runbookId ?? null,
+        commander_id: input.commanderId ?? null,
+        declared_by: input.declaredBy,
+        source: input.source,
+        channel_id: input.channelId ?? null,
+        channel_name: input.channelName ?? null,
+        declared_at: now,
+        updated_at: now,
+        day: now.slice(0, 10),
+      });
+      if (row === undefined) throw new Error(`Incident "${input.title}" was not stored: retry the declare`);
       return parseRow(IncidentRow, row);
     });
   }
 
   async get(id: number): Promise<Incident | null> {
-    const row = await this.#ctx.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return parseOptionalRow(IncidentRow, row);
+    return parseOptionalRow(IncidentRow, await BY_ID.first(this.#ctx, { id }));
   }
 
   async getByChannel(channelId: string): Promise<Incident | null> {
-    const row = await this.#ctx.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('channel_id', '=', channelId)
-      .where('in_fallback', '=', 0)
-      .executeTakeFirst();
-    return parseOptionalRow(IncidentRow, row);
+    return parseOptionalRow(IncidentRow, await BY_CHANNEL.first(this.#ctx, { channelId }));
   }
 
   async listDeclaredSince(since: Date): Promise<Incident[]> {

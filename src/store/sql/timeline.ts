@@ -1,9 +1,33 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.ts';
 import type { TimelineStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import type { SqlContext } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { TimelineRow } from './rows.ts';
+import type { Tables } from './schema.ts';
+
+type NewRow = Omit<Insertable<Tables['timeline']>, 'id'> & Record<string, unknown>;
+
+// Every change of an incident appends an entry: prepared once.
+const APPEND = prepare<NewRow>()((db, p) =>
+  db
+    .insertInto('timeline')
+    .values({
+      incident_id: p.incident_id,
+      at: p.at,
+      actor: p.actor,
+      kind: p.kind,
+      text: p.text,
+      data_json: p.data_json,
+      once_key: p.once_key,
+    })
+    .onConflict((conflict) => conflict.column('once_key').doNothing())
+    .returningAll(),
+);
+const BY_ONCE_KEY = prepare<{ onceKey: string | null }>()((db, p) =>
+  db.selectFrom('timeline').selectAll().where('once_key', '=', p.onceKey),
+);
 
 export class SqlTimeline implements TimelineStore {
   readonly #ctx: SqlContext;
@@ -24,18 +48,10 @@ export class SqlTimeline implements TimelineStore {
     };
     // The unique index on once_key decides, not a read first: two replicas firing the same timer at once
     // both get the one entry.
-    const row = await this.#ctx.db
-      .insertInto('timeline')
-      .values(values)
-      .onConflict((conflict) => conflict.column('once_key').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await APPEND.first(this.#ctx, values);
     if (row !== undefined) return parseRow(TimelineRow, row);
-    const first = await this.#ctx.db
-      .selectFrom('timeline')
-      .selectAll()
-      .where('once_key', '=', values.once_key)
-      .executeTakeFirstOrThrow();
+    const first = await BY_ONCE_KEY.first(this.#ctx, { onceKey: values.once_key });
+    if (first === undefined) throw new Error(`Timeline entry ${values.once_key} vanished: retry the change`);
     return parseRow(TimelineRow, first);
   }
 

@@ -1,12 +1,28 @@
-import { sql, type Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { NewTimer, Timer } from '../../domain/timer.ts';
 import type { TimerStore } from '../../usecases/ports/store.ts';
 import { parseOptionalRow, parseRow, parseRows } from '../rows.ts';
 import { atomic, changed, claimable, type SqlContext } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { TimerRow } from './rows.ts';
 import type { Tables } from './schema.ts';
 
 const byDue = (a: Timer, b: Timer) => (a.dueAt === b.dueAt ? a.id - b.id : a.dueAt < b.dueAt ? -1 : 1);
+
+// A declare plans its timers and every step change re-plans them: prepared once.
+const SCHEDULE = prepare<Omit<Insertable<Tables['timers']>, 'id'> & Record<string, unknown>>()((db, p) =>
+  db
+    .insertInto('timers')
+    .values({
+      incident_id: p.incident_id,
+      kind: p.kind,
+      due_at: p.due_at,
+      payload_json: p.payload_json,
+      created_at: p.created_at,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll(),
+);
 
 export class SqlTimers implements TimerStore {
   readonly #ctx: SqlContext;
@@ -18,18 +34,13 @@ export class SqlTimers implements TimerStore {
   /** The timers_plan unique index decides: re-planning the same timer, even from two replicas, keeps one. */
   async schedule(timer: NewTimer): Promise<{ timer: Timer; created: boolean }> {
     const dueAt = timer.dueAt.toISOString();
-    const row = await this.#ctx.db
-      .insertInto('timers')
-      .values({
-        incident_id: timer.incidentId,
-        kind: timer.kind,
-        due_at: dueAt,
-        payload_json: timer.payload == null ? null : JSON.stringify(timer.payload),
-        created_at: this.#ctx.now().toISOString(),
-      })
-      .onConflict((conflict) => conflict.doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await SCHEDULE.first(this.#ctx, {
+      incident_id: timer.incidentId,
+      kind: timer.kind,
+      due_at: dueAt,
+      payload_json: timer.payload == null ? null : JSON.stringify(timer.payload),
+      created_at: this.#ctx.now().toISOString(),
+    });
     if (row !== undefined) return { timer: parseRow(TimerRow, row), created: true };
     const existing = await this.#ctx.db
       .selectFrom('timers')
