@@ -4,31 +4,11 @@
  * 10 timers, 10 pages: a full claim batch each), every LEASE_SECONDS / 3; the claims now skip the ids in
  * hand. PostgreSQL is a throwaway cluster on 127.0.0.1 (fsync off, as in the tests).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { type AsyncStore, createStore } from '../src/store/sql/index.ts';
-import { startPostgres } from '../test/support/realServers.ts';
+import type { AsyncStore } from '../src/store/sql/index.ts';
+import { sideBySide, timed } from './storeSideBySide.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const LEASE_MS = 120_000;
 
-async function timed(label: string, fn: () => Promise<unknown>): Promise<[string, number[]]> {
-  for (let i = 0; i < 20; i++) await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await fn();
-    ms.push(performance.now() - start);
-  }
-  return [label, ms.sort((a, b) => a - b)];
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
-/** A full batch of each kind claimed by `bench`, with 1,000 more of each waiting behind them. */
 async function held(store: AsyncStore) {
   const incident = await store.incidents.create({
     title: 'B',
@@ -74,30 +54,4 @@ async function measure(store: AsyncStore): Promise<[string, number[]][]> {
   ];
 }
 
-const server = await startPostgres();
-const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-leases-'));
-try {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench');
-  await admin.end();
-  const sqlite = await createStore({ databasePath: join(dir, 'bench.db') });
-  const postgres = await createStore({
-    databasePath: '',
-    databaseUrl: server.url.replace(/\/postgres$/, '/bench'),
-  });
-  const rows = [await measure(sqlite), await measure(postgres)];
-  await sqlite.close();
-  await postgres.close();
-  console.log(`Node ${process.version}, ${RUNS} runs each after 20 warm-up, median (p95) in ms\n`);
-  console.log('| operation | SQLite | PostgreSQL |\n|---|---|---|');
-  for (const [index, [label, ms]] of (rows[0] ?? []).entries()) {
-    const pgMs = rows[1]?.[index]?.[1] ?? [];
-    console.log(
-      `| ${label} | ${pct(ms, 0.5).toFixed(2)} (${pct(ms, 0.95).toFixed(2)}) | ${pct(pgMs, 0.5).toFixed(2)} (${pct(pgMs, 0.95).toFixed(2)}) |`,
-    );
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  await server.stop();
-}
+await sideBySide('leases', measure);

@@ -4,69 +4,19 @@
  * stored before its 202, and a side effect claimed and finished. PostgreSQL is a throwaway cluster on
  * 127.0.0.1 (fsync off, as in the tests), so its figures are the protocol round trips, not a disk.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { type AsyncStore, createStore } from '../src/store/sql/index.ts';
-import { startPostgres } from '../test/support/realServers.ts';
+import type { AsyncStore } from '../src/store/sql/index.ts';
+import { declare, sideBySide, timed } from './storeSideBySide.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
-
-async function declare(store: AsyncStore, n: number): Promise<number> {
-  return store.transaction(async (tx) => {
-    const incident = await tx.incidents.create({
-      title: `Bench ${n}`,
-      severity: 'P1',
-      declaredBy: 'U1',
-      source: 'alertmanager',
-    });
-    await tx.alertLinks.link({ source: 'alertmanager', dedupKey: `group-${n}`, incidentId: incident.id });
-    await tx.timeline.append({ incidentId: incident.id, actor: 'bot', kind: 'declared', text: 'declared' });
-    for (const [kind, minutes] of [
-      ['escalation', 120],
-      ['status_update', 30],
-      ['postmortem_reminder', 2880],
-    ] as const) {
-      await tx.timers.schedule({
-        incidentId: incident.id,
-        kind,
-        dueAt: new Date(Date.now() + minutes * 60_000),
-      });
-    }
-    await tx.checklist.insertSteps(
-      Array.from({ length: 10 }, (_, position) => ({
-        incidentId: incident.id,
-        position,
-        section: 'step' as const,
-        title: `Step ${position + 1}`,
-        checks: ['first check', 'second check'],
-      })),
-    );
-    await tx.jobs.enqueue(
-      ['channel', 'header', 'step', 'pin', 'invite', 'announce'].map((kind) => ({
-        incidentId: incident.id,
-        kind,
-        key: `${kind}-${incident.id}`,
-      })),
-    );
-    return incident.id;
-  });
-}
-
-async function timed(label: string, fn: (i: number) => Promise<unknown>): Promise<[string, number[]]> {
-  for (let i = 0; i < 20; i++) await fn(-1 - i);
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await fn(i);
-    ms.push(performance.now() - start);
-  }
-  return [label, ms.sort((a, b) => a - b)];
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+// A page's declare: 10 steps x 2 checks, its three timers and six Slack jobs.
+const PAGE = {
+  steps: 10,
+  timers: [
+    ['escalation', 120],
+    ['status_update', 30],
+    ['postmortem_reminder', 2880],
+  ],
+  jobs: ['channel', 'header', 'step', 'pin', 'invite', 'announce'],
+} as const;
 
 async function measure(store: AsyncStore): Promise<[string, number[]][]> {
   const incidentIds: number[] = [];
@@ -74,7 +24,7 @@ async function measure(store: AsyncStore): Promise<[string, number[]][]> {
     await timed(
       'declare (incident, link, timeline, 3 timers, 10 steps x 2 checks, 6 jobs; one transaction)',
       async (i) => {
-        incidentIds.push(await declare(store, i));
+        incidentIds.push(await declare(store, i, PAGE));
       },
     ),
   ];
@@ -102,30 +52,4 @@ async function measure(store: AsyncStore): Promise<[string, number[]][]> {
   return results;
 }
 
-const server = await startPostgres();
-const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-store-'));
-try {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench');
-  await admin.end();
-  const sqlite = await createStore({ databasePath: join(dir, 'bench.db') });
-  const postgres = await createStore({
-    databasePath: '',
-    databaseUrl: server.url.replace(/\/postgres$/, '/bench'),
-  });
-  const rows = [await measure(sqlite), await measure(postgres)];
-  await sqlite.close();
-  await postgres.close();
-  console.log(`Node ${process.version}, ${RUNS} runs each after 20 warm-up, median (p95) in ms\n`);
-  console.log('| operation | SQLite | PostgreSQL |\n|---|---|---|');
-  for (const [index, [label, ms]] of (rows[0] ?? []).entries()) {
-    const pgMs = rows[1]?.[index]?.[1] ?? [];
-    console.log(
-      `| ${label} | ${pct(ms, 0.5).toFixed(2)} (${pct(ms, 0.95).toFixed(2)}) | ${pct(pgMs, 0.5).toFixed(2)} (${pct(pgMs, 0.95).toFixed(2)}) |`,
-    );
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  await server.stop();
-}
+await sideBySide('store', measure);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from '../src/store/sql/index.ts';
+import { declare as declareIncident } from './storeSideBySide.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
@@ -16,41 +17,14 @@ const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
 const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-calls-'));
 const store = await createStore({ databasePath: join(dir, 'bench.db') });
 
-async function declare(n: number): Promise<number> {
-  return store.transaction(async (tx) => {
-    const incident = await tx.incidents.create({
-      title: `Bench ${n}`,
-      severity: 'P1',
-      declaredBy: 'U1',
-      source: 'alertmanager',
-    });
-    await tx.alertLinks.link({ source: 'alertmanager', dedupKey: `group-${n}`, incidentId: incident.id });
-    await tx.timeline.append({ incidentId: incident.id, actor: 'bot', kind: 'declared', text: 'declared' });
-    await tx.timers.schedule({
-      incidentId: incident.id,
-      kind: 'escalation',
-      dueAt: new Date(Date.now() + 7_200_000),
-    });
-    await tx.checklist.insertSteps(
-      Array.from({ length: 8 }, (_, position) => ({
-        incidentId: incident.id,
-        position,
-        section: 'step' as const,
-        title: `Step ${position + 1}`,
-        commands: [{ lang: 'sh', code: `kubectl get pods -n app-${position}` }],
-        checks: ['first check', 'second check'],
-      })),
-    );
-    await tx.jobs.enqueue(
-      ['channel', 'header', 'invite'].map((kind) => ({
-        incidentId: incident.id,
-        kind,
-        key: `${kind}-${incident.id}`,
-      })),
-    );
-    return incident.id;
+// A page's declare with 8 steps of a command and 2 checks each, one escalation timer, three Slack jobs.
+const declare = (n: number) =>
+  declareIncident(store, n, {
+    steps: 8,
+    timers: [['escalation', 120]],
+    jobs: ['channel', 'header', 'invite'],
+    commands: true,
   });
-}
 
 const incidentId = await declare(0);
 await store.incidents.update(incidentId, { channelId: 'C-BENCH' });

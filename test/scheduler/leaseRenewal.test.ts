@@ -5,7 +5,7 @@ import { createLogger } from '../../src/log.ts';
 import { type JobQueue, JobRunner } from '../../src/scheduler/jobRunner.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { manualClock } from '../store/helpers.ts';
-import { STORE_KINDS, type StoreKind, storeDatabases } from '../support/storeDatabases.ts';
+import { STORE_KINDS, type StoreKind, storeDatabases, twoReplicas } from '../support/storeDatabases.ts';
 
 const databases = storeDatabases();
 const LEASE_MS = 60_000;
@@ -14,16 +14,7 @@ const log = createLogger('silent');
 /** Replica A runs the work; B is another replica (on PostgreSQL its own pool) that claims behind its back. */
 async function replicas(kind: StoreKind) {
   const clock = manualClock('2026-12-01T03:00:00.000Z');
-  const database = await databases.fresh(kind);
-  const a = await database.open(clock.now);
-  const b = kind === 'postgres' ? await database.open(clock.now) : a;
-  const incident = await a.incidents.create({
-    title: 'T',
-    severity: 'P1',
-    declaredBy: 'U1',
-    source: 'slash',
-  });
-  return { clock, a, b, incidentId: incident.id };
+  return { clock, ...(await twoReplicas(databases, kind, clock)) };
 }
 
 /** A handler that holds its work until the test lets it go: the work outlives its lease. */

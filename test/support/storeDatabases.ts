@@ -50,3 +50,24 @@ export function storeDatabases(): { fresh(kind: StoreKind): Promise<StoreDatabas
     },
   };
 }
+
+/**
+ * Two replicas on one fresh database with one incident: on PostgreSQL each its own pool, on SQLite two
+ * callers of one store (one writer per file). Time is the test's own clock.
+ */
+export async function twoReplicas(
+  databases: ReturnType<typeof storeDatabases>,
+  kind: StoreKind,
+  clock: { now: () => Date },
+): Promise<{ a: AsyncStore; b: AsyncStore; incidentId: number }> {
+  const database = await databases.fresh(kind);
+  const a = await database.open(clock.now);
+  const b = kind === 'postgres' ? await database.open(clock.now) : a;
+  const incident = await a.incidents.create({
+    title: 'T',
+    severity: 'P1',
+    declaredBy: 'U1',
+    source: 'slash',
+  });
+  return { a, b, incidentId: incident.id };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AsyncStore } from '../../../src/store/sql/index.ts';
-import { STORE_KINDS, type StoreKind, storeDatabases } from '../../support/storeDatabases.ts';
+import { STORE_KINDS, type StoreKind, storeDatabases, twoReplicas } from '../../support/storeDatabases.ts';
 import { manualClock } from '../helpers.ts';
 
 const databases = storeDatabases();
@@ -9,16 +9,7 @@ const LEASE_MS = 60_000;
 /** Two replicas on one database (on SQLite, two callers of one store: one process per file). */
 async function replicas(kind: StoreKind) {
   const clock = manualClock('2026-11-22T10:00:00.000Z');
-  const database = await databases.fresh(kind);
-  const a = await database.open(clock.now);
-  const b = kind === 'postgres' ? await database.open(clock.now) : a;
-  const incident = await a.incidents.create({
-    title: 'T',
-    severity: 'P1',
-    declaredBy: 'U1',
-    source: 'slash',
-  });
-  return { clock, a, b, incidentId: incident.id };
+  return { clock, ...(await twoReplicas(databases, kind, clock)) };
 }
 
 async function jobs(store: AsyncStore, incidentId: number, lanes: readonly string[]) {
