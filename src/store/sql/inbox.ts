@@ -8,28 +8,29 @@ import { byShape, type IdParams, idPlaceholders, idValues, prepare } from './pre
 import { InboxRow } from './rows.ts';
 
 // The inbox worker claims on every webhook and every few seconds: its statements are prepared once.
-// Keyed `kind:skip`: `skip` ids this process is still working on are left out (one prepared query per count).
-const READY = byShape((shape: `${SqlKind}:${number}`) => {
-  const [kind, skip] = shape.split(':') as [SqlKind, string];
-  return prepare<IdParams & { at: string; limit: number }>()((db, p) => {
-    const pending =
-      Number(skip) > 0
-        ? db.selectFrom('inbox').where('id', 'not in', idPlaceholders(p, Number(skip)))
-        : db.selectFrom('inbox');
-    return claimable(
-      { kind },
-      pending
-        .select('id')
-        // Literals, not bound values: SQLite re-plans (re-prepares) a statement on every run when a bound
-        // value decides whether a partial index (inbox_unfinished, inbox_ready: status <> 'done') applies.
-        .where(sql<boolean>`status <> 'done'`)
-        .where(sql<boolean>`(status = 'pending' or (status = 'failed' and next_attempt_at is not null))`)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]))
-        .orderBy('id')
-        .limit(p.limit),
-    );
-  });
-});
+// `skip` ids this process is still working on are left out (one prepared query per count).
+const READY = byShape(
+  ({ kind, skip }: { kind: SqlKind; skip: number }) =>
+    prepare<IdParams & { at: string; limit: number }>()((db, p) => {
+      const pending =
+        skip > 0
+          ? db.selectFrom('inbox').where('id', 'not in', idPlaceholders(p, skip))
+          : db.selectFrom('inbox');
+      return claimable(
+        { kind },
+        pending
+          .select('id')
+          // Literals, not bound values: SQLite re-plans (re-prepares) a statement on every run when a bound
+          // value decides whether a partial index (inbox_unfinished, inbox_ready: status <> 'done') applies.
+          .where(sql<boolean>`status <> 'done'`)
+          .where(sql<boolean>`(status = 'pending' or (status = 'failed' and next_attempt_at is not null))`)
+          .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]))
+          .orderBy('id')
+          .limit(p.limit),
+      );
+    }),
+  (shape) => `${shape.kind}:${shape.skip}`,
+);
 const CLAIM = byShape((n: number) =>
   prepare<IdParams & { leaseUntil: string }>()((db, p) =>
     db
@@ -142,7 +143,11 @@ export class SqlInbox implements InboxStore {
     // Ids first, then exactly those: PostgreSQL may run an `id IN (SELECT ... LIMIT n FOR UPDATE SKIP
     // LOCKED)` subquery more than once in one UPDATE and hand out more than the limit.
     const rows = await atomic(this.#ctx, async (tx) => {
-      const ready = await READY(`${tx.kind}:${skip.length}`).rows(tx, { ...idValues(skip), at, limit });
+      const ready = await READY({ kind: tx.kind, skip: skip.length }).rows(tx, {
+        ...idValues(skip),
+        at,
+        limit,
+      });
       if (ready.length === 0) return [];
       const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
       return CLAIM(ready.length).rows(tx, { ...idValues(ready.map((row) => row.id)), leaseUntil });

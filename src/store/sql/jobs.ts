@@ -73,8 +73,7 @@ function heads({ kind, oneIncident, skip }: HeadsShape) {
 
 // The job runner claims and finishes a job for every Slack side effect: its statements are prepared once.
 // `heads` differs by database (FOR UPDATE SKIP LOCKED on PostgreSQL), so one of each per kind.
-const HEADS_BY_SHAPE = byShape((key: string) => heads(JSON.parse(key) as HeadsShape));
-const HEADS = (shape: HeadsShape) => HEADS_BY_SHAPE(JSON.stringify(shape));
+const HEADS = byShape(heads, (shape) => `${shape.kind}:${shape.oneIncident}:${shape.skip}`);
 const CLAIM = byShape((n: number) =>
   prepare<IdParams & { owner: string; leaseUntil: string; at: string }>()((db, p) =>
     db

@@ -92,13 +92,21 @@ function compile<P extends Record<string, unknown>, R>(
   return { compiled, slots };
 }
 
-/** One prepared query per shape (a list of `n` values is `n` placeholders), made on first use and kept. */
-export function byShape<K, T>(make: (key: K) => T, limit = 64): (key: K) => T {
-  const made = new Map<K, T>();
-  return (key) => {
+/**
+ * One prepared query per shape (a list of `n` values is `n` placeholders), made on first use and kept. A shape
+ * that is an object names itself by `keyOf` (a Map compares objects by identity).
+ */
+export function byShape<S, T>(
+  make: (shape: S) => T,
+  keyOf: (shape: S) => unknown = (shape) => shape,
+  limit = 64,
+): (shape: S) => T {
+  const made = new Map<unknown, T>();
+  return (shape) => {
+    const key = keyOf(shape);
     let found = made.get(key);
     if (found === undefined) {
-      found = make(key);
+      found = make(shape);
       // Past the limit an unusual shape is made for its call only, as every query was before.
       if (made.size < limit) made.set(key, found);
     }
